@@ -1,0 +1,100 @@
+"""Line features the cleaner's rules read: shape, sentence form, stopword density.
+
+All features are language-aware in the cheap way: words are ``\\w+`` runs
+(CJK characters count as half a word each, since those scripts write no
+spaces), and stopword density uses jusText's stoplists for whichever language
+the document's words match best, so Russian or Portuguese prose scores like
+English prose does.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SENTENCE_END_RE = re.compile(r"(?:[.!?…。！？]|[.!?…][\"'”’»)\]]+|[\"”»]|:)$")
+_INNER_SENTENCE_RE = re.compile(r"[^\W\d_]{2}[.!?]\s+[^\W\d_]")
+_LANGUAGES = (
+    "English", "German", "French", "Spanish", "Portuguese", "Italian", "Dutch", "Russian", "Ukrainian",
+    "Polish", "Czech", "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Turkish", "Indonesian",
+    "Romanian", "Hungarian", "Greek", "Korean", "Catalan", "Croatian", "Serbian", "Bulgarian", "Vietnamese",
+)
+
+
+@lru_cache(maxsize=1)
+def _stoplists() -> dict[str, frozenset[str]]:
+    import justext  # jusText ships curated stoplists for 100 languages; trafilatura already depends on it
+
+    return {lang: frozenset(justext.get_stoplist(lang)) for lang in _LANGUAGES}
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``: ``\\w+`` runs, with each pair of CJK characters counted as one word."""
+    cjk = len(_CJK_RE.findall(text))
+    if not cjk:
+        return len(WORD_RE.findall(text))
+    return len(WORD_RE.findall(_CJK_RE.sub(" ", text))) + (cjk + 1) // 2
+
+
+def pick_stoplist(texts: list[str]) -> frozenset[str]:
+    """The stoplist of the language whose stopwords cover most of ``texts``' words."""
+    words = [w.lower() for text in texts for w in WORD_RE.findall(text)][:5000]
+    best, best_hits = frozenset(), 0
+    for stoplist in _stoplists().values():
+        hits = sum(1 for w in words if w in stoplist)
+        if hits > best_hits:
+            best, best_hits = stoplist, hits
+    return best
+
+
+@dataclass(frozen=True)
+class LineView:
+    """One non-blank raw line and the features rules read from it."""
+
+    number: int
+    text: str
+    words: int
+    stop_density: float
+    sentence_end: bool
+    inner_sentence: bool
+    glued_prev: bool
+    glued_next: bool
+
+    @property
+    def is_prose(self) -> bool:
+        """Reads like a sentence of running text: long enough, ends like a sentence or is dense with stopwords."""
+        if self.words >= 10 and (self.sentence_end or self.inner_sentence) and self.stop_density >= 0.15:
+            return True
+        return self.words >= 20 and self.stop_density >= 0.25
+
+    @property
+    def is_headline_shaped(self) -> bool:
+        """Short-to-medium text with no sentence end and no sentence break inside: a heading or a link."""
+        return 3 <= self.words <= 30 and not self.text.endswith(".") and not self.inner_sentence
+
+
+def view_lines(lines: list[str], stoplist: frozenset[str]) -> list[LineView]:
+    """Features for every non-blank line (``lines`` is the whole file, already repaired)."""
+    views: list[LineView] = []
+    last = len(lines)
+    for index, raw in enumerate(lines):
+        text = raw.strip()
+        if not text:
+            continue
+        tokens = [w.lower() for w in WORD_RE.findall(text)]
+        stops = sum(1 for w in tokens if w in stoplist)
+        views.append(
+            LineView(
+                number=index + 1,
+                text=text,
+                words=count_words(text),
+                stop_density=stops / len(tokens) if tokens else 0.0,
+                sentence_end=bool(_SENTENCE_END_RE.search(text)),
+                inner_sentence=bool(_INNER_SENTENCE_RE.search(text)),
+                glued_prev=index > 0 and bool(lines[index - 1].strip()),
+                glued_next=index + 1 < last and bool(lines[index + 1].strip()),
+            )
+        )
+    return views

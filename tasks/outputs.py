@@ -1,0 +1,96 @@
+"""Outputs: write clean text, the corpus, and a run's report folder, crash-safely.
+
+Everything is first written into a staging folder beside its destination and
+moved into place only when complete, so a run that dies half-way leaves the
+previous ``clean/`` and ``reports/latest`` exactly as they were. JSON is
+written with sorted records and fixed key order, so the same input gives
+byte-identical files.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from tasks.records import Document
+
+
+def dump_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write one JSON object per line (UTF-8, not ASCII-escaped); return the count."""
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def dump_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _staging(dest: Path) -> Path:
+    staging = dest.with_name(f".{dest.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a crashed run: never trusted
+    staging.mkdir(parents=True)
+    return staging
+
+
+def swap_into_place(staging: Path, dest: Path) -> None:
+    """Replace ``dest`` by ``staging``; ``dest`` is moved aside first and removed only after."""
+    old = dest.with_name(f".{dest.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(staging, dest)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def write_clean(clean_dir: Path, documents: list[Document], annotations: dict[str, dict[str, Any]]) -> Path:
+    """Write ``clean/<name>.txt`` for each document and ``clean/corpus.jsonl``; swap into place.
+
+    ``annotations`` maps a paragraph id to reuse fields added to its corpus
+    entry (cluster id, canonical or not), never to its text.
+    """
+    staging = _staging(clean_dir)
+    ordered = sorted(documents, key=lambda d: d.id)
+    for doc in ordered:
+        target = staging / f"{doc.id}.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")
+
+    def corpus() -> Iterable[dict[str, Any]]:
+        for doc in ordered:
+            record = doc.to_json()
+            for paragraph in record["paragraphs"]:
+                paragraph.update(annotations.get(paragraph["id"], {}))
+            yield record
+
+    dump_jsonl(staging / "corpus.jsonl", corpus())
+    swap_into_place(staging, clean_dir)
+    return clean_dir
+
+
+def begin_report(reports_dir: Path, run_id: str) -> Path:
+    """A fresh staging folder for a run's report."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    return _staging(reports_dir / run_id)
+
+
+def commit_report(reports_dir: Path, run_id: str, staging: Path) -> Path:
+    """Move a finished report folder into place and point ``reports/latest`` at it atomically."""
+    final = reports_dir / run_id
+    swap_into_place(staging, final)
+    link = reports_dir / "latest"
+    tmp_link = reports_dir / ".latest.tmp"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(run_id, target_is_directory=True)
+    os.replace(tmp_link, link)
+    return final

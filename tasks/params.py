@@ -1,0 +1,83 @@
+"""The one validated parameter model of a run.
+
+``RunParams`` feeds the CLI (``wirewash run --help`` lists its fields), the
+flow's signature, ``prefect.yaml`` and the tests. A bad value fails loudly with
+a message that says how to fix it; the resolved values are written into each
+run's ``summary.json``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class ParameterError(ValueError):
+    """A run parameter is wrong; the message says which and how to fix it."""
+
+
+class RunParams(BaseModel):
+    """Everything a run needs to know, with a description on every field."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    raw: Path = Field(Path("raw"), description="Folder of raw scrapes to read (text, HTML, .gz); read-only.")
+    clean: Path = Field(Path("clean"), description="Folder the clean text and clean/corpus.jsonl are written to.")
+    reports: Path = Field(Path("reports"), description="Folder holding one sub-folder per run and a 'latest' link.")
+    state: Path = Field(Path(".wirewash"), description="Folder for run state (Prefect home, locks); never inside raw.")
+    batch_size: int = Field(
+        64, ge=1, le=100_000, description="Raw files per cleaning task; one task per batch, never per paragraph."
+    )
+    max_file_bytes: int = Field(
+        50_000_000, ge=1, description="Raw files larger than this (after decompression) are quarantined, not read."
+    )
+    template_min_docs: int = Field(
+        3, ge=2, description="A line one outlet repeats in at least this many of its different stories is template."
+    )
+    shingle_words: int = Field(3, ge=1, le=8, description="Words per shingle for paragraph reuse detection.")
+    num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations per paragraph signature.")
+    near_duplicate_jaccard: float = Field(
+        0.5, gt=0.0, le=1.0, description="Verified shingle Jaccard at or above which two paragraphs are near-duplicates."
+    )
+    contained_min: float = Field(
+        0.5, gt=0.0, le=1.0, description="Verified containment at or above which the shorter paragraph is 'contained'."
+    )
+    min_paragraph_words: int = Field(
+        6, ge=1, description="Paragraphs with fewer words take part in reuse detection only by exact match."
+    )
+    drop_duplicates: bool = Field(
+        False, description="Remove non-canonical near-duplicates from clean/ (recorded in provenance)."
+    )
+
+    @field_validator("raw")
+    @classmethod
+    def _raw_exists(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"raw folder {str(value)!r} does not exist; pass --raw DIR with your scrapes")
+        return value
+
+    @model_validator(mode="after")
+    def _outputs_outside_raw(self) -> "RunParams":
+        raw = self.raw.resolve()
+        for name in ("clean", "reports", "state"):
+            out = getattr(self, name).resolve()
+            if out == raw or raw in out.parents:
+                raise ValueError(f"--{name} {str(getattr(self, name))!r} lies inside the raw folder; choose a folder outside it")
+        return self
+
+    @classmethod
+    def build(cls, **values: Any) -> "RunParams":
+        """Validate ``values`` into a model, raising :class:`ParameterError` with readable messages."""
+        try:
+            return cls(**{k: v for k, v in values.items() if v is not None})
+        except ValidationError as err:
+            lines = []
+            for e in err.errors():
+                where = ".".join(str(p) for p in e["loc"]) or "parameters"
+                lines.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
+            raise ParameterError("; ".join(lines)) from None
+
+    def resolved(self) -> dict[str, Any]:
+        """The parameters as JSON-ready values, for the run summary."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,328 @@
+"""The rule catalog: every reason the cleaner may give for removing a line.
+
+Rules are grouped by category and named ``category.what`` (``credit.photo``).
+Each has a one-line rationale and golden cases: ``examples`` it must catch and
+``negatives`` (body text that must survive it). ``tests/test_rules.py`` runs
+every case, so a rule cannot be added without them.
+
+Two scopes:
+
+* ``line`` rules look at one stripped line: a regular expression plus a word
+  limit, because clutter is short and a long sentence that happens to contain
+  "subscribe" is body text.
+* ``context`` rules need the line's neighbours, its position or the batch; the
+  cleaner (``tasks/cleaner.py``) implements them, and their golden cases are
+  small documents in the tests. They are listed here so that provenance can
+  name them and the report can explain them.
+
+Phrase lists cover English first; shape, position and batch rules carry over
+to other languages, and no pattern assumes a Latin script.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Scope = Literal["line", "context"]
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_AGENCY = (
+    r"(?:AP|AFP|EPA|Reuters|REUTERS|Getty(?: Images)?|Associated Press|Shutterstock|Pool|POOL|Xinhua|Alamy|"
+    r"PA(?: Media| Wire)?|Bloomberg|NurPhoto|SOPA Images|Anadolu(?: Agency)?|ANSA|Yonhap|Kyodo|TASS|IANS|ANI|"
+    r"dpa|Sipa|Zuma(?: Press)?|Imagn|USA TODAY Sports|Courtesy)"
+)
+DATE_RE = re.compile(
+    rf"\b(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})",
+    re.IGNORECASE,
+)
+DURATION_RE = re.compile(r"(?<![\d:])(?:\d{1,2}:)?\d{1,2}:\d{2}(?![\d:])")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named reason to remove (or recognise) a line."""
+
+    id: str
+    category: str
+    rationale: str
+    scope: Scope = "line"
+    pattern: re.Pattern[str] | None = None
+    max_words: int = 1_000
+    min_words: int = 0
+    examples: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+
+    def matches(self, line: str, words: int) -> bool:
+        """True when this line rule catches ``line`` (``words`` is its word count)."""
+        return (
+            self.pattern is not None
+            and self.min_words <= words <= self.max_words
+            and bool(self.pattern.search(line))
+        )
+
+
+def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+# Order matters: the first line rule that matches names the decision, so the
+# more specific rules come first.
+CATALOG: tuple[Rule, ...] = (
+    # --- ads
+    Rule("ad.marker", "ad", "Placeholders scrapers leave where an ad slot was.",
+         pattern=_re(r"^(?:\[\s*/?\s*ad[_ -]?\d*\s*\]|advertisement|advert|advertising|sponsored(?: content)?|ad|anzeige|publicidade|publicité|реклама|"
+                     r"(?:story|article) continues (?:below|after)(?: advertisement)?|continue reading below|"
+                     r"scroll (?:down )?to continue(?: with content)?|ad feedback|report this ad)\s*:?$"),
+         max_words=8,
+         examples=("[ad_2]", "[ad_1]", "Advertisement", "Story continues below advertisement", "ADVERTISING"),
+         negatives=("Advertising revenue fell 8% in the quarter, the company said.",)),
+    # --- media widgets
+    Rule("media.duration", "media", "A bare player time such as 0:00 / 3:18 is a widget, never prose.",
+         pattern=_re(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?$"), max_words=4,
+         examples=("0:00 / 3:18", "1:09", "12:04:33"), negatives=("The vote was 3-2 at 10:30 p.m.",)),
+    Rule("media.speed", "media", "Playback-speed toggles (1X, 1.5x) come from audio players.",
+         pattern=_re(r"^\d(?:\.\d{1,2})?\s?x$"), max_words=2, examples=("1X", "1.5x"), negatives=("10x growth",)),
+    Rule("media.player", "media", "Player controls and teasers: 'Play Video – …', 'Listen to this article'.",
+         pattern=_re(r"^(?:(?:play|watch|listen|replay)(?:\s+(?:video|audio|now|live|again))?\s*[:–—-]|"
+                     r"(?:play|watch) (?:video|audio|now)\b|listen to (?:this|the) (?:article|story|podcast)|"
+                     r"(?:audio|narration|voice) (?:created|generated|produced) (?:using|by|with)\b|"
+                     r"now playing|up next|video duration|watch live|watch full video|click to play|"
+                     r"press play|tap to (?:play|unmute)|autoplay|this (?:slideshow|video|player|content) requires javascript|"
+                     r"your browser does not support|enable javascript)"),
+         max_words=16,
+         examples=("Play Video – US and China agree to ‘stabilise’ relations", "Listen to this article",
+                   "Audio created using AI assistance", "Watch: the moment the bridge fell", "Up next"),
+         negatives=("Watch the skies, officials told residents, as the storm moved in.",
+                    "Listen to the people who live here, she said.")),
+    Rule("media.clip-duration", "media", "A clip title with its duration glued on (…Beijing1:09) is a video teaser.",
+         pattern=re.compile(r"[^\d\s:/]\d{1,2}:\d{2}$"), max_words=60,
+         examples=("US Secretary of State Antony Blinken arrives in Munich4:30",),
+         negatives=("The meeting began at 9:30", "Read John 3:16")),
+    # --- captions and credits
+    Rule("caption.agency-credit", "caption", "A sentence ending in an agency credit (… 2023. REUTERS/Jane Doe) is a photo caption.",
+         pattern=re.compile(
+             rf"(?:[.!?]\s*|\()(?:\(?(?i:photo|image|picture|credit|foto)s?(?: by)?:?\s*)?"
+             rf"(?:[A-Z][\w.'’-]*\s?){{0,4}}/?\s*{_AGENCY}(?:\s?/\s?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,3}})*\)?"
+             rf"(?:\s*\d{{1,2}}:\d{{2}})?\s*$"),
+         max_words=70, min_words=6,
+         examples=("Xi meets Blinken in Beijing, China, June 19, 2023. REUTERS/Leah Millis/Pool",
+                   "Rescuers search the rubble. (Photo by John Smith/Getty Images)"),
+         negatives=("The talks ended without agreement, according to Reuters.",
+                    "Officials spoke to the AP.")),
+    Rule("caption.paren-credit", "caption", "A sentence ending in a parenthesised image credit '(NASA/JPL-Caltech)'.",
+         pattern=re.compile(r"[.!?]\s*\((?:(?i:photo|image|credit|foto|picture|source)s?:?\s*)?[\w.&' -]{2,40}(?:/[\w.&' -]{2,40})+\)$|"
+                            r"[.!?]\s*\((?i:photo|image|credit|foto|picture)s?(?: by)?:?\s*[^)]{2,60}\)$"),
+         max_words=70, min_words=4,
+         examples=("The first global geologic map of Titan. (NASA/JPL-Caltech/ASU)", "Crowds gather outside. (Photo: Jane Roe)"),
+         negatives=("He met the minister (and her deputy) on Friday.",)),
+    Rule("caption.pictured", "caption", "Sentences that describe a picture: '…, pictured at…', 'This image shows…'.",
+         pattern=re.compile(r"(?:,\s(?:pictured|seen|shown)\s(?:here\s)?(?:in|at|on|with|during|left|right|above|below|center|centre)\b|"
+                            r"\((?:left|right|center|centre|pictured|above|below|top|bottom)(?: to (?:left|right))?\)|"
+                            r"^(?i:this|the)\s(?:[\w’'-]+\s){0,3}(?i:image|photo|photograph|picture|illustration|screenshot|rendering|handout photo)s?\s"
+                            r"(?:[\w’'-]+\s){0,6}(?:shows|show|depicts|taken|released|provided)\b)"),
+         max_words=60,
+         examples=("Kristi Noem, governor of South Dakota, pictured at the White House in 2018.",
+                   "This satellite image from a weather agency shows fires near the city on Nov. 3, 2019."),
+         negatives=("A photo of the scene shows the bridge after it collapsed, killing three people.",)),
+    Rule("credit.photo", "credit", "A short line naming a photographer or agency is a photo credit.",
+         pattern=re.compile(
+             rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source)s?\s*(?:by|credit|:)\s*.{{1,80}}|"
+             rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?/\s?.{{0,40}}(?:photo|{_AGENCY}).*|"
+             rf".{{0,60}}\b(?:photo|image)s?\s+(?:via|by|from|courtesy(?: of)?)\s+.{{1,60}}|"
+             rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?(?:/|\bfor\b|\bvia\b)\s?{_AGENCY}\)?|"
+             rf"\(?{_AGENCY}(?:\s*/\s*[\w .'’-]{{1,40}})?\)?|"
+             rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?\|\s?(?:[\w.'’-]+\s?){{0,3}}(?:\|\s?)?{_AGENCY}(?:\s?\|\s?.{{0,30}})?)$", re.IGNORECASE),
+         max_words=14,
+         examples=("Leah Millis/Pool photo via Associated Press", "Photo: Jane Doe/AFP", "(Getty Images)",
+                   "Jane Doe | Bloomberg | Getty Images",
+                   "Photograph: Sam Smith/Reuters", "John Doe/AP"),
+         negatives=("Reuters reported that the talks had stalled.", "She showed a photo of her son.")),
+    # --- promo, paywall, cookies
+    Rule("promo.trust", "promo", "Publisher self-promotion such as 'Why you can trust us'.",
+         pattern=_re(r"^why (?:you can|to) trust\b"), max_words=10,
+         examples=("Why you can trust Sky News",), negatives=("Why you can trust your doctor is a question she explores.",)),
+    Rule("promo.call-to-action", "promo", "Imperatives asking the reader to subscribe, sign up, download or follow.",
+         pattern=_re(r"^(?:click|tap|sign up|sign in|log in|subscribe|download|get|follow|join|support|donate|register|"
+                     r"become a (?:member|subscriber)|try|share)\b.{0,120}\b(?:subscri\w*|newsletters?|podcasts?|apps?|"
+                     r"updates|alerts|us|free|account|membership|digital access|follow|premium|inbox|here|today|"
+                     r"journalism|facebook|twitter|instagram|whatsapp|telegram|youtube|linkedin)\b[.!]?$"),
+         max_words=22,
+         examples=("Click to subscribe to the Sky News Daily wherever you get your podcasts",
+                   "Sign up for our newsletter", "Follow us on Twitter", "Download the app"),
+         negatives=("Get out of the way, the officer shouted at the crowd as the car approached.",)),
+    Rule("promo.newsletter", "promo", "Newsletter and app blurbs.",
+         pattern=_re(r"(?:newsletter|sign up|subscribe now|subscribers only|our app|get the app|app store|google play|"
+                     r"delivered (?:straight )?to your inbox|unlimited access|free trial|support (?:our|independent) journalism|"
+                     r"enter your email|email address)"),
+         max_words=12,
+         examples=("The Morning Briefing newsletter", "Enter your email address"),
+         negatives=("The newsletter, which reaches two million readers, published the memo in full on Friday morning.",)),
+    Rule("promo.second-person", "promo", "Short lines that address the reader about subscribing, inboxes or sharing.",
+         pattern=_re(r"(?:\b(?:you|your)\b.{0,80}\b(?:subscri\w+ (?:to (?:our|the [\w ]{1,30} newsletter)|now|today)|"
+                     r"sign(?:ed|ing)? up|inbox|newsletters?|opt[- ]in|share (?:it|this)|follow (?:us|her|him)|email address)\b|"
+                     r"\b(?:sign up|signing up|newsletters?|inbox|opt[- ]in)\b.{0,80}\b(?:you|your)\b|"
+                     r"^(?:thanks|thank you) for (?:signing up|subscribing|reading)|^(?:like|enjoy(?:ed)?) this (?:story|article)\b|"
+                     r"^(?:follow|find) (?:us|[A-Z]\w*) on\b|^stay (?:up to date|informed|connected) with\b)"),
+         max_words=40,
+         examples=("Please check the opt-in box to acknowledge that you would like to subscribe.",
+                   "Thanks for signing up!", "Like this story? Share it with a friend!", "Follow RT on",
+                   "Keep an eye on your inbox for the latest sports news."),
+         negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",)),
+    Rule("promo.contact", "promo", "Tip lines and contact addresses for the newsroom or the author.",
+         pattern=_re(r"(?:[\w.+-]+@[\w-]+\.[\w.]+|^have a (?:news )?tip\b|^got a (?:news )?tip\b|^(?:contact|email|reach) (?:us|the (?:author|reporter|writer|newsroom))\b)"),
+         max_words=45,
+         examples=("Have a tip? Jane Doe may be reached at jdoe@example.com.", "Contact the author at ann@example.org"),
+         negatives=("The company said it had contacted the authorities on Tuesday.",)),
+    Rule("paywall.notice", "paywall", "Paywall and login walls interrupt the story, they are not part of it.",
+         pattern=_re(r"(?:to read the full (?:story|article)|already a subscriber|subscribe to (?:continue|read)|"
+                     r"this (?:article|content|story) is (?:only )?(?:available|for|reserved for) (?:to )?(?:subscribers|members)|"
+                     r"you have (?:\d+|one|two|three) free (?:articles?|stories)|create a free account|to continue reading|"
+                     r"log ?in to (?:continue|read)|start your (?:free )?(?:trial|subscription))"),
+         max_words=30,
+         examples=("To Read the Full Story", "Already a subscriber? Sign in", "You have 3 free articles left"),
+         negatives=("Readers who want to read the full report can find it on the agency's website, officials said.",)),
+    Rule("cookie.notice", "cookie", "Cookie and consent banners.",
+         pattern=_re(r"(?:we use cookies|uses cookies|cookie (?:policy|settings|preferences|consent)|accept (?:all )?cookies|"
+                     r"privacy (?:policy|settings|preferences)|terms (?:of (?:use|service)|and conditions)|manage (?:consent|preferences))"),
+         max_words=40,
+         examples=("We use cookies to improve your experience.", "Privacy Policy", "Terms of Use"),
+         negatives=("The bakery's cookies sold out by noon on Saturday, the owner said with a laugh.",)),
+    # --- legal
+    Rule("legal.copyright", "legal", "Copyright and reuse notices belong to the page, not the story.",
+         pattern=_re(r"(?:^(?:copyright|©|\(c\))|all rights reserved|may not be (?:re)?published|"
+                     r"(?:rewritten|redistributed) (?:or|without)|reproduction (?:in whole or in part )?(?:is )?(?:prohibited|forbidden))"),
+         max_words=60,
+         examples=("Copyright 2023 Nexstar Media Inc. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed.",
+                   "© 2024 Example Media", "All Rights Reserved."),
+         negatives=("The singer sued over copyright in the song, which she wrote in 1984.",)),
+    # --- tags and comments
+    Rule("tags.list", "tags", "A 'Tags'/'Topics' label followed by keywords is a tag cloud.",
+         pattern=_re(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics|more (?:about|on))\b\s*:?"
+                     r"(?:\s+[^.!?]*)?$"),
+         max_words=40,
+         examples=("Tags Antony Blinken China Joe Biden", "Related Topics", "Topics: Politics, China"),
+         negatives=("Topics discussed included trade, climate and the war in Ukraine.",)),
+    Rule("comments.prompt", "comments", "Comment prompts and counters.",
+         pattern=_re(r"^\[?\s*(?:leave a (?:reply|comment)|comments?(?:\s*\(\d+\))?|\d+\s+comments?|add (?:a|your) comment|"
+                     r"(?:top|most|highest)[ -]rated comments|(?:reader|user|latest|recent|all) comments|conversation|"
+                     r"join the (?:conversation|discussion)|post a comment|(?:show|view|load|hide) comments|"
+                     r"be the first to comment|what do you think\??|have your say|cancel reply|comment policy)\s*:?\s*\]?$"),
+         max_words=8,
+         examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments"),
+         negatives=("Comments from the minister drew criticism on Monday.",)),
+    # --- navigation and branding
+    Rule("nav.control", "nav", "Navigation controls and section links.",
+         pattern=_re(r"^(?:skip to (?:main )?(?:content|navigation|main|footer)|menu|main menu|home|search|close|"
+                     r"back to top|load more|show more|more stories|next(?: article| story)?|previous(?: article)?|"
+                     r"sections|open menu|close menu|toggle navigation|sign in|log ?in|log ?out|subscribe|register|"
+                     r"share(?: this)?(?: article| story)?|print|email|copy link|link copied|facebook|twitter|x|"
+                     r"linkedin|whatsapp|reddit|pinterest|telegram|instagram|youtube|tiktok|rss|contact(?: us)?|"
+                     r"newsletters?|podcasts?|video|videos|photos|live|watch|listen|"
+                     r"go to (?:page|comments)|page \d+(?: of \d+)?|\d+ of \d+|see all|view all|"
+                     r"show less|expand|collapse|loading\.*|advertise(?: with us)?|site map|sitemap|"
+                     r"careers|help|faqs?|accessibility|feedback|corrections)\s*[:›»>|]?$"),
+         max_words=6,
+         examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3"),
+         negatives=("Home prices rose 4% last year.",)),
+    Rule("related.heading", "related", "Headings that introduce lists of other stories.",
+         pattern=_re(r"^(?:most (?:popular|read|viewed|shared|commented|emailed)(?: \w+)?|trending(?: now| stories| news| topics)?|"
+                     r"recent(?:ly)? (?:posts|articles|stories|news)|latest(?: news| stories| headlines| videos)?|top stories|"
+                     r"more from [^.]{1,40}|you may (?:also )?(?:like|be interested in|have missed)|you might (?:also )?like|"
+                     r"recommended(?: for you| stories| reading)?|related(?: posts| articles| stories| content| coverage| news| reading| links| videos)?|"
+                     r"read (?:more|next|also|this next)|see also|also read|more on this(?: story)?|more in [^.]{1,40}|"
+                     r"popular(?: now| stories)?|editor'?s? picks|don'?t miss|in other news|elsewhere on [^.]{1,40}|"
+                     r"further reading|more (?:news|stories|videos|headlines)|what to read next|explore more|around the web|"
+                     r"promoted stories|sponsored stories|from our partners)\s*[:›»]?$"),
+         max_words=8,
+         examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos"),
+         negatives=("Read the full statement below.",)),
+    Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
+         pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content)?|see also|also(?: read| see)?|"
+                     r"more(?: on| about)? this|recommended|watch(?: more)?|listen|leia (?:mais|também)|lesen sie auch|mehr zum thema|"
+                     r"lire aussi|à lire aussi|leer más|lee también|читайте (?:также|тоже))\s*[:|»›>–—-]\s*[^.!?]*[?!]?[\])]?$"),
+         max_words=30,
+         examples=("Read more: Markets slide as rate fears return", "[Related: Ten things we learned this week]",
+                   "Also: See our holiday coverage", "READ MORE - Rail strike called off"),
+         negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.")),
+    Rule("about.heading", "branding", "An 'About us' / 'About the author' heading introduces a site or author blurb.",
+         pattern=_re(r"^(?:about|sobre|über|à propos(?: de)?|acerca de|chi siamo|об авторе|о нас)(?:\s+(?:us|the authors?|the writers?|this (?:site|blog|website|author)|[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}))?\s*:?$"),
+         max_words=6,
+         examples=("About Us", "About the author", "Sobre Carlos Nadalim"),
+         negatives=("About 300 people attended the rally.", "About time, the crowd shouted.")),
+    Rule("branding.logo", "branding", "A line ending in 'Logo' is the text of a site's logo image.",
+         pattern=_re(r"^[^.!?]{1,60}\blogo$"), max_words=6,
+         examples=("Example News Logo", "Site logo"), negatives=("The company unveiled its new logo.",)),
+    Rule("source-url.line", "source-url", "A bare URL line is the scrape's source address, not prose.",
+         pattern=_re(r"^(?:source:\s*)?(?:https?://|www\.)\S+$"), max_words=80,
+         examples=("https://example.com/news/2023/story-123/",), negatives=("Visit https://example.com for details, she said.",)),
+    # --- bylines and datelines (recognised so their metadata can be kept)
+    Rule("byline.by", "byline", "'By Jane Doe' lines name the author; kept as metadata, not text.",
+         pattern=re.compile(r"^(?i:by|written by|words by|reporting by|story by|von|por|di|par|автор)\s*:?\s+"
+                            r"[^\W\d_a-z][\w.'’-]*(?:\s+(?:[^\W\d_a-z][\w.'’-]*|and|&|de|da|van|von|der|la|le|y|e)){0,6}"
+                            r"(?:\s*(?:,|\||and|&)\s*[^\W\d_a-z][\w.'’ -]{1,60}){0,3}$"),
+         max_words=12,
+         examples=("By Jane Doe", "By Jane Doe, CNN", "Written by John Smith and Ann Lee"),
+         negatives=("By the time police arrived, the crowd had gone.",)),
+    Rule("byline.credit-line", "byline", "Wire credit lines: '(Reporting by …; Editing by …)'.",
+         pattern=re.compile(r"^\(?(?i:(?:additional )?(?:reporting|writing|editing|compiled|research|translated|produced)(?: and \w+)? by)\s+"
+                            r"[^\W\d_a-z].{1,300}\)?\.?$"),
+         max_words=60,
+         examples=("(Reporting by Jane Doe and John Roe; Editing by Ann Lee)",), negatives=("Reporting by the paper prompted an inquiry into the deal.",)),
+    Rule("byline.bio", "byline", "An author bio: '<Name> is a <role> at/for <outlet>'.",
+         pattern=re.compile(r"^[^\W\d_][\w.'’-]+(?:\s[^\W\d_][\w.'’-]+){1,3}(?:\s\(@\w+\))?\s(?:is|was)\s(?:a|an|the)\s[^.]{0,80}\b"
+                            r"(?:writer|reporter|editor|correspondent|columnist|contributor|journalist|author|producer|host|fellow)\s(?:at|for|with|of)\s(?:the\s)?[^\W\d_a-z]"),
+         max_words=80,
+         examples=("Molly Wood (@mollywood) is an Ideas contributor at WIRED and the host of a show.",),
+         negatives=("John Smith is a reporter who was detained in Iran for two years before his release.",)),
+    Rule("byline.role", "byline", "A short 'X reporter @handle' line is an author's role and handle.",
+         pattern=_re(r"^[^.!?]{0,60}\b(?:reporter|correspondent|editor|writer|contributor|columnist|journalist|"
+                     r"producer|analyst|staff)\b[^.!?]{0,40}$|^@\w{2,30}$|^[^.!?]{0,60}\s@\w{2,30}$"),
+         max_words=9,
+         examples=("Sky News reporter @thejournojames", "Senior Political Correspondent", "@janedoe"),
+         negatives=("The reporter was released after two days in custody.",)),
+    Rule("dateline.date", "dateline", "A line that is only a date and time is a dateline; kept as metadata.",
+         pattern=re.compile(
+             rf"^(?:(?:published|updated|posted|last updated|first published|modified|date)\s*(?:on|at)?\s*:?\s*)?"
+             rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+             rf"\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]+)?|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
+             rf"(?:\s*(?:at|,|-|–|\|)?\s*\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?)?(?:\s*,?\s*[A-Z]{{2,4}}\b)?"
+             rf"(?:\s*(?:,|\||–|-)?\s*(?:updated|last updated)?[^.!?]{{0,40}})?$", re.IGNORECASE),
+         max_words=14,
+         examples=("Monday 19 June 2023 13:44, UK", "Nov. 19, 2019 8:03 am ET", "Published: June 19, 2023",
+                   "2023-06-19"),
+         negatives=("June 19, 2023 was the day the talks began, and both sides said so.",)),
+    # --- context rules (implemented in tasks/cleaner.py; golden cases in tests/test_cleaner.py)
+    Rule("title.headline", "title", "The headline: the first headline-shaped line before the story starts.", "context"),
+    Rule("dek.standfirst", "dek", "A one-sentence summary right under the headline, before the byline.", "context"),
+    Rule("caption.beside-credit", "caption", "A sentence next to a photo credit, or dated like a photo, is its caption.", "context"),
+    Rule("caption.repeat", "caption", "A line repeating an earlier caption or headline in the same page is a copy.", "context"),
+    Rule("media.widget-block", "media", "Short lines glued to a player control belong to the widget.", "context"),
+    Rule("related.list", "related", "Short headline-like lines under a 'Read more'/'Most popular' heading are a link list.", "context"),
+    Rule("about.blurb", "branding", "The paragraphs under an 'About us' / 'About the author' heading describe the site or author.", "context"),
+    Rule("zone.comments", "comments", "Everything after a comments heading is reader comments, not the story.", "context"),
+    Rule("zone.header", "nav", "Short lines before the story's first paragraph are page header: menus, sections, logos.", "context"),
+    Rule("zone.footer", "nav", "Lines after the story's last paragraph are page footer: lists, links, legal text.", "context"),
+    Rule("zone.boilerplate", "nav", "A short non-sentence line between story paragraphs, unlike the prose around it.", "context"),
+    Rule("template.outlet-repeat", "template", "A line an outlet repeats across its different stories is site template.", "context"),
+    Rule("extract.outside-article", "markup", "HTML that trafilatura placed outside the article: menus, scripts, footers.", "context"),
+    Rule("reuse.near-duplicate", "duplicate", "With --drop-duplicates, a non-canonical copy of a near-duplicate cluster.", "context"),
+    Rule("body.paragraph", "body", "Prose inside the story's region: kept.", "context"),
+    Rule("body.heading", "body", "A short heading between story paragraphs: kept as part of the story.", "context"),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOG}
+LINE_RULES: tuple[Rule, ...] = tuple(rule for rule in CATALOG if rule.scope == "line")
+
+
+def match_line(line: str, words: int) -> Rule | None:
+    """The first line rule that catches ``line``, or ``None`` when no line rule applies."""
+    for rule in LINE_RULES:
+        if rule.matches(line, words):
+            return rule
+    return None

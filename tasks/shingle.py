@@ -1,0 +1,245 @@
+"""Hash-only text normalisation, word tokens and word-shingle hashes.
+
+Everything here exists to make two copies of the same paragraph *hash* the
+same even when outlets dressed them differently. Nothing here changes the
+text that is reported: every token keeps the character span it came from, so
+a shared run of words can be cut out of the original paragraph verbatim.
+
+What the normaliser folds (one token at a time, so spans survive):
+
+* case and Unicode compatibility forms (NFKC, casefold);
+* apostrophes and dots inside a word: ``don’t``/``don't`` -> ``dont``,
+  ``U.S.``/``US`` -> ``us``, ``Epstein’s`` -> ``epsteins``;
+* quote and dash styles, because punctuation never becomes a token;
+* honorifics (``Mr``, ``Mr.``, ``Mrs``, ``Ms``, ``Dr``): house styles add and
+  drop them, so they are not tokens at all;
+* number words up to twenty -> digits (``two`` = ``2``);
+* British and American spelling families by suffix rules (``-ise``/``-ize``,
+  ``-our``/``-or``, ``-tre``/``-ter``, ``-elled``/``-eled``, ``-ogue``/``-og``,
+  ``-ence``/``-ense``). The folded form need not be a real word, only the same
+  for both spellings; folding ``prize`` and ``prise`` together costs nothing.
+
+What it leaves alone: synonyms (a spun paragraph still differs), word order,
+hyphenated compounds written solid (``reelection`` vs ``re-election``), and
+any language-specific inflection. Those differences lower the scores rather
+than hide reuse; the thresholds in :mod:`tasks.overlap` are set with that in
+mind.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+# A word: letters/digits, with apostrophes or dots *inside* it kept in the
+# token (U.S, don't, 3.5) so that they fold away instead of splitting it.
+_WORD_RE = re.compile(r"[^\W_]+(?:[’'‘.][^\W_]+)*")
+_INNER_PUNCT = str.maketrans("", "", "’'‘.")
+
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "messrs"})
+
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+# Whole-word spelling pairs the suffix rules cannot reach (or would overreach).
+_SPELLING_WORDS = {
+    "grey": "gray",
+    "greys": "grays",
+    "ageing": "aging",
+    "programme": "program",
+    "programmes": "programs",
+    "whilst": "while",
+    "amongst": "among",
+    "tyre": "tire",
+    "tyres": "tires",
+    "kerb": "curb",
+    "cheque": "check",
+    "cheques": "checks",
+    "aluminium": "aluminum",
+    "mum": "mom",
+    "jewellery": "jewelry",
+    "sceptical": "skeptical",
+    "plough": "plow",
+    "draught": "draft",
+    "pyjamas": "pajamas",
+    "fulfil": "fulfill",
+    "fulfils": "fulfills",
+    "enrol": "enroll",
+    "enrols": "enrolls",
+    "judgement": "judgment",
+    "towards": "toward",
+    "afterwards": "afterward",
+}
+
+# Suffix folds, tried in order; the first that matches wins. Each maps both
+# spellings to one form (often the American one, sometimes neither).
+_SUFFIX_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=\w\w\w)is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=\w\w)ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w\w)our(s|ed|ing|ite|ites|able|ably|ful)?$"), r"or\1"),
+    (re.compile(r"(?<=\w\w)([tb])re(s)?$"), r"\1er\2"),
+    (re.compile(r"(?<=\w\w)([tb])red$"), r"\1ered"),
+    (re.compile(r"(?<=\w\w[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"(?<=\w\w\w)ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=\w\w)ence(s)?$"), r"ense\1"),
+)
+
+
+@lru_cache(maxsize=200_000)
+def normalise_token(raw: str) -> str:
+    """Fold one raw word token to its hashing form ('' means: not a token).
+
+    Catches case, inner apostrophes/dots, honorifics, number words and the
+    British/American spelling families listed in the module docstring.
+    Leaves synonyms and word order alone.
+    """
+    word = unicodedata.normalize("NFKC", raw).casefold().translate(_INNER_PUNCT)
+    if word in _HONORIFICS:
+        return ""
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    if word in _SPELLING_WORDS:
+        return _SPELLING_WORDS[word]
+    if len(word) >= 5 and not word.isdigit():
+        for pattern, repl in _SUFFIX_RULES:
+            folded, n = pattern.subn(repl, word)
+            if n:
+                return folded
+    return word
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A paragraph's hashing tokens with the character span each came from."""
+
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+def tokenize_text(text: str) -> Tokens:
+    """Split text into normalised word tokens, keeping each token's span.
+
+    Punctuation (quotes, dashes, brackets) never becomes a token, so quote
+    and dash styles cannot change a hash. Honorifics vanish (see
+    :func:`normalise_token`).
+    """
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in _WORD_RE.finditer(text):
+        word = normalise_token(m.group())
+        if word:
+            words.append(word)
+            spans.append(m.span())
+    return Tokens(tuple(words), tuple(spans))
+
+
+@lru_cache(maxsize=500_000)
+def hash_token(word: str) -> int:
+    """A stable 64-bit hash of a normalised token (blake2b, not ``hash()``).
+
+    Python's ``hash`` of a str changes between processes, which would break
+    run-to-run determinism; blake2b does not, and the cache keeps the cost to
+    once per distinct word.
+    """
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def hash_tokens(words: Sequence[str]) -> np.ndarray:
+    """The uint64 token hashes of one paragraph, in order."""
+    return np.fromiter((hash_token(w) for w in words), dtype=np.uint64, count=len(words))
+
+
+# Odd 64-bit multipliers for combining k token hashes into one shingle hash.
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
+     0x27D4EB2F165667C5, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
+     0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D, 0x9FB21C651E98DF25],
+    dtype=np.uint64,
+)
+
+
+def mix64(values: np.ndarray) -> np.ndarray:
+    """A 64-bit avalanche finaliser (splitmix64), applied element-wise."""
+    v = values.astype(np.uint64, copy=True)
+    v ^= v >> np.uint64(30)
+    v *= np.uint64(0xBF58476D1CE4E5B9)
+    v ^= v >> np.uint64(27)
+    v *= np.uint64(0x94D049BB133111EB)
+    v ^= v >> np.uint64(31)
+    return v
+
+
+def hash_ngrams(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every word n-gram of many paragraphs at once.
+
+    ``token_hashes`` holds all paragraphs' token hashes back to back and
+    ``offsets`` (length paragraphs + 1) marks where each starts. Returns
+    ``(hashes, owner)``: one uint64 per n-gram that lies wholly inside one
+    paragraph, and the index of that paragraph. A paragraph with fewer than
+    ``n`` tokens yields no n-gram here (see :func:`shingle_paragraphs` for how
+    short paragraphs are still given a shingle).
+    """
+    total = token_hashes.size
+    if n > len(_MIX):
+        raise ValueError(f"n-grams longer than {len(_MIX)} words are not supported")
+    if total < n:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    count = total - n + 1
+    acc = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            acc += token_hashes[j : j + count] * _MIX[j]
+    acc = mix64(acc)
+    owner = np.searchsorted(offsets, np.arange(count), side="right") - 1
+    # keep only n-grams whose last token is in the same paragraph as the first
+    keep = np.arange(count) + n <= offsets[owner + 1]
+    return acc[keep], owner[keep]
+
+
+def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted, de-duplicated word k-shingle sets of many paragraphs at once.
+
+    Returns ``(shingles, bounds)``: paragraph ``i``'s set is
+    ``shingles[bounds[i]:bounds[i+1]]`` (sorted uint64, unique). A paragraph
+    shorter than ``k`` words gets its whole token sequence as its one
+    shingle, so it can only ever equal another paragraph word for word; an
+    empty paragraph gets an empty set.
+    """
+    n_par = offsets.size - 1
+    hashes, owner = hash_ngrams(token_hashes, offsets, k)
+    lengths = np.diff(offsets)
+    short = np.flatnonzero((lengths > 0) & (lengths < k))
+    if short.size:
+        extra = np.array(
+            [_hash_whole(token_hashes[offsets[i] : offsets[i + 1]]) for i in short], dtype=np.uint64
+        )
+        hashes = np.concatenate([hashes, extra])
+        owner = np.concatenate([owner, short])
+    # sort by (owner, hash), then drop repeats inside a paragraph
+    order = np.lexsort((hashes, owner))
+    hashes, owner = hashes[order], owner[order]
+    if hashes.size:
+        first = np.ones(hashes.size, dtype=bool)
+        first[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+        hashes, owner = hashes[first], owner[first]
+    bounds = np.searchsorted(owner, np.arange(n_par + 1), side="left")
+    return hashes, bounds
+
+
+def _hash_whole(token_hashes: np.ndarray) -> int:
+    """One hash for a whole (short) token sequence, distinct from n-gram hashes."""
+    with np.errstate(over="ignore"):
+        acc = np.uint64(len(token_hashes)) * np.uint64(0xD1B54A32D192ED03)
+        for j, h in enumerate(token_hashes):
+            acc = np.uint64(acc * np.uint64(0x100000001B3)) ^ np.uint64(h * _MIX[j % len(_MIX)])
+    return int(mix64(np.array([acc], dtype=np.uint64))[0])

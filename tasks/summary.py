@@ -1,0 +1,76 @@
+"""The run summary: counts that reconcile with the output files, parameters, versions, timings."""
+from __future__ import annotations
+
+import hashlib
+import platform
+from collections import Counter
+from datetime import datetime, timezone
+from importlib import metadata
+from typing import Any
+
+from tasks.records import Document, Quarantine
+
+_LIBRARIES = ("wirewash", "prefect", "datasketch", "ftfy", "trafilatura", "pydantic")
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the libraries that shape the output."""
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def make_run_id(sources: list[str], params: dict[str, Any], now: datetime | None = None) -> str:
+    """``YYYYMMDDTHHMMSSZ-<hash>``: when the run started and a digest of what it read and how."""
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    digest = hashlib.sha1(("\n".join(sources) + repr(sorted(params.items()))).encode()).hexdigest()[:8]
+    return f"{stamp}-{digest}"
+
+
+def build_summary(
+    run_id: str,
+    params: dict[str, Any],
+    files_seen: int,
+    documents: list[Document],
+    quarantined: list[Quarantine],
+    overlaps: list[dict[str, Any]],
+    clusters: list[dict[str, Any]],
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    """Everything a reader needs to trust the run; every count can be re-derived from the files."""
+    actions: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    segments = 0
+    for doc in documents:
+        for seg in doc.segments:
+            segments += 1
+            actions[seg.action] += 1
+            rules[seg.rule] += 1
+            if seg.action == "removed":
+                removed[seg.category] += seg.text.count("\n") + 1 if seg.text else 1
+    return {
+        "run_id": run_id,
+        "counts": {
+            "files_seen": files_seen,
+            "documents": len(documents),
+            "quarantined": len(quarantined),
+            "paragraphs": sum(len(d.paragraphs) for d in documents),
+            "provenance_records": segments,
+            "overlaps": len(overlaps),
+            "clusters": len(clusters),
+            "fixes": sum(len(d.fixes) for d in documents),
+        },
+        "segments_by_action": dict(sorted(actions.items())),
+        "segments_by_rule": dict(sorted(rules.items())),
+        "lines_removed_by_category": dict(sorted(removed.items())),
+        "overlaps_by_kind": dict(sorted(Counter(o["kind"] for o in overlaps).items())),
+        "quarantined": [q.to_json() for q in sorted(quarantined, key=lambda q: q.source)],
+        "parameters": params,
+        "versions": library_versions(),
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+    }

@@ -1,0 +1,134 @@
+"""Golden documents for the cleaner's context rules, and its provenance guarantees."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.cleaner import clean_text, find_template_lines
+from tasks.records import Document
+
+BODY = [
+    "The city council voted on Tuesday to expand the bus network into three new districts, officials said.",
+    "Supporters argued that the expansion would cut commuting times for thousands of residents in the east.",
+    "Critics said the plan would cost far more than the council had budgeted and would take years to finish.",
+    "The mayor said she expected the first new routes to open before the end of next year, if funding allows.",
+    "A final vote on the budget for the project is expected at the council's next meeting in the spring.",
+]
+
+
+def _doc(lines: list[str]) -> Document:
+    return clean_text("doc", "doc.txt", "outlet", "\n".join(lines))
+
+
+def _action_of(doc: Document, line: int) -> tuple[str, str]:
+    for seg in doc.segments:
+        if seg.lines[0] <= line <= seg.lines[1]:
+            return seg.action, seg.rule
+    raise AssertionError(f"line {line} not in provenance")
+
+
+def _spaced(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out += [line, ""]
+    return out
+
+
+def test_title_byline_dateline_become_metadata() -> None:
+    doc = _doc(_spaced(["Council expands bus network to three districts", "By Maria Lopez", "March 3, 2024 10:15 am ET"] + BODY))
+    assert doc.title == "Council expands bus network to three districts"
+    assert doc.author == "Maria Lopez"
+    assert doc.published == "2024-03-03"
+    assert _action_of(doc, 1) == ("title", "title.headline")
+    assert [p.text for p in doc.paragraphs] == BODY
+
+
+def test_caption_before_credit_is_removed_but_body_after_it_stays() -> None:
+    lines = _spaced(["Council expands bus network", BODY[0]]) + [
+        "Commuters wait for a bus in the rain in the eastern district, Monday, March 4, 2024.",
+        "Jane Roe/AP",
+        "",
+    ] + _spaced(BODY[1:])
+    doc = _doc(lines)
+    assert _action_of(doc, 5) == ("removed", "caption.beside-credit")
+    assert _action_of(doc, 6) == ("removed", "credit.photo")
+    assert BODY[1] in doc.text
+
+
+def test_widget_block_around_player_goes_and_glued_body_stays() -> None:
+    lines = _spaced(["Council expands bus network", BODY[0]]) + [
+        "Residents describe their daily commute on the old network3:12",
+        "Play Video – Residents on the new bus plan",
+        "Residents on the new bus plan",
+        BODY[1],
+        "",
+    ] + _spaced(BODY[2:])
+    doc = _doc(lines)
+    for line in (5, 6, 7):
+        assert _action_of(doc, line)[0] == "removed", line
+    assert _action_of(doc, 8) == ("kept", "body.paragraph")
+
+
+def test_list_under_read_more_heading_is_removed() -> None:
+    lines = _spaced(["Council expands bus network", BODY[0], BODY[1]]) + [
+        "Read more:", "Tram line delayed again after contractor dispute", "Why bus fares are rising this year", "",
+    ] + _spaced(BODY[2:])
+    doc = _doc(lines)
+    assert _action_of(doc, 8)[1] == "related.list" and _action_of(doc, 9)[1] == "related.list"
+    assert doc.text.count("\n\n") == len(BODY) - 1
+
+
+def test_header_and_footer_zones_are_removed() -> None:
+    header = ["Home", "News", "Sport", "Weather", "Council expands bus network"]
+    footer = ["Most Popular", "Five things to do this weekend", "Recipes for a rainy day", "Contact us", "Terms of Use"]
+    doc = _doc(_spaced(header + BODY + footer))
+    assert [p.text for p in doc.paragraphs] == BODY
+    assert doc.title == "Council expands bus network"
+
+
+def test_short_heading_between_paragraphs_is_kept() -> None:
+    doc = _doc(_spaced(["Council expands bus network", BODY[0], BODY[1], "What happens next", BODY[2], BODY[3]]))
+    assert "What happens next" in [p.text for p in doc.paragraphs]
+
+
+def test_copy_of_a_caption_is_removed() -> None:
+    caption = "Commuters wait for a bus in the rain in the eastern district, Monday, March 4, 2024."
+    lines = ["Council expands bus network", "", caption, "Jane Roe/AP", caption, ""] + _spaced(BODY)
+    doc = _doc(lines)
+    assert _action_of(doc, 5) == ("removed", "caption.repeat")
+    assert caption not in doc.text
+
+
+def test_template_lines_of_an_outlet() -> None:
+    docs = {f"s{i}": ["Sign up for the Daily Briefing", f"story {i} text", "Example Times © 2024"] for i in range(3)}
+    docs["s3"] = ["unrelated"]
+    assert find_template_lines(docs, 3) == frozenset({"Sign up for the Daily Briefing", "Example Times © 2024"})
+    doc = clean_text("d", "d.txt", "o", "\n\n".join(["Headline here today"] + BODY + ["Our Mission Statement Line"]),
+                     frozenset({"Our Mission Statement Line"}))
+    assert _action_of(doc, 13) == ("removed", "template.outlet-repeat")
+
+
+def test_mojibake_is_repaired_and_recorded() -> None:
+    broken = "The caf\u00c3\u00a9 owner said the council\u00e2\u20ac\u2122s plan would help business along the route."
+    doc = _doc(_spaced(["Council expands bus network", broken] + BODY))
+    assert "café owner" in doc.text and "council’s plan" in doc.text
+    assert doc.fixes and any(seg.fixes for seg in doc.segments)
+
+
+def _covered_lines(doc: Document) -> list[int]:
+    return [n for seg in doc.segments for n in range(seg.lines[0], seg.lines[1] + 1)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=120), st.sampled_from(BODY + ["", "Read more:", "[ad_1]", "1:09", "By X Y"])), max_size=40))
+def test_every_nonblank_line_is_in_provenance_exactly_once(lines: list[str]) -> None:
+    text = "\n".join(line.replace("\n", " ").replace("\r", " ") for line in lines)
+    doc = clean_text("d", "d.txt", "o", text)
+    raw = text.split("\n")
+    covered = _covered_lines(doc)
+    nonblank = [i + 1 for i, line in enumerate(raw) if line.strip()]
+    assert sorted(set(covered) & set(nonblank)) == nonblank
+    counted = [n for n in covered if n in set(nonblank)]
+    assert len(counted) == len(set(counted)), "a line is covered twice"
+    kept = {seg.lines for seg in doc.segments if seg.action == "kept"}
+    assert {p.lines for p in doc.paragraphs} == kept

@@ -1,0 +1,206 @@
+"""Tests for tasks.overlap: golden cases per kind, properties, and a quality gate."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.overlap import OverlapResult, find_overlaps, longest_common_run, score_pair
+from tasks.records import ParagraphRef
+from tasks.shingle import hash_tokens, shingle_paragraphs, tokenize_text
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+WIRE = (
+    "The U.S. State Department said on Monday that Mr. Blinken would travel to Beijing "
+    "next week for talks with senior Chinese officials, the first such visit in five years, "
+    "after a surveillance balloon incident in February forced him to postpone the trip."
+)
+HOUSE_STYLE = (
+    "The US State Department said on Monday that Mr Blinken would travel to Beijing "
+    "next week for talks with senior Chinese officials – the first such visit in 5 years – "
+    "after a surveillance balloon incident in February forced him to postpone the trip."
+)
+QUOTE = "“We are not going to accept a world in which might makes right and the rules are rewritten by force,” she said."
+OTHER_A = "Speaking to reporters at the airport, the minister was asked about the new sanctions package."
+OTHER_B = "Analysts expect the central bank to keep interest rates on hold through the end of the year."
+REWORDED_A = "Antony Blinken sat down with Xi Jinping in Beijing on Monday, hoping to calm relations between the two powers."
+REWORDED_B = "Washington's top diplomat met China's leader at the start of the week in a bid to steady ties with Beijing."
+
+
+def ref(doc: str, index: int, text: str, published: str | None = None) -> ParagraphRef:
+    """A ParagraphRef whose file and lines are derived from doc and index."""
+    line = 2 * index + 1
+    return ParagraphRef(doc_id=doc, file=f"{doc}.txt", outlet=doc, lines=(line, line), index=index, text=text, published=published)
+
+
+def kinds_of(result: OverlapResult) -> dict[tuple[str, str], str]:
+    """Reported pairs as {(a.file:line, b.file:line): kind}, cluster members included."""
+    out = {(f"{o.a.file}:{o.a.lines[0]}", f"{o.b.file}:{o.b.lines[0]}"): o.kind for o in result.overlaps}
+    for cluster in result.clusters:
+        members = sorted(cluster.members, key=lambda m: m.key)
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                out.setdefault((f"{members[x].file}:{members[x].lines[0]}", f"{members[y].file}:{members[y].lines[0]}"), "near-duplicate")
+    return out
+
+
+def test_house_style_edit_is_near_duplicate_and_clustered() -> None:
+    refs = [ref("wire", 0, WIRE, "2024-01-01T08:00"), ref("outlet", 0, HOUSE_STYLE, "2024-01-01T09:30")]
+    result = find_overlaps(refs)
+    assert kinds_of(result) == {("outlet.txt:1", "wire.txt:1"): "near-duplicate"}
+    (cluster,) = result.clusters
+    assert cluster.canonical.doc_id == "wire" and cluster.rule == "earliest-published"
+    (overlap,) = result.overlaps
+    assert overlap.a.key < overlap.b.key
+    assert overlap.jaccard == pytest.approx(1.0)  # every difference is house style
+
+
+def test_clause_added_is_near_duplicate() -> None:
+    edited = WIRE.replace("next week", "next week, officials said,")
+    result = find_overlaps([ref("wire", 0, WIRE), ref("outlet", 0, edited)])
+    assert set(kinds_of(result).values()) == {"near-duplicate"}
+
+
+def test_paragraph_inside_merged_one_is_contained() -> None:
+    merged = " ".join([OTHER_A, REWORDED_A, HOUSE_STYLE, OTHER_B, REWORDED_B])
+    result = find_overlaps([ref("wire", 0, WIRE), ref("outlet", 0, merged)])
+    (overlap,) = result.overlaps
+    assert overlap.kind == "contained"
+    assert overlap.containment >= 0.8 and overlap.jaccard < 0.5
+
+
+def test_shared_quote_in_different_paragraphs_is_shared_text() -> None:
+    a = "Addressing the summit in Singapore, the defence secretary warned of rising tension. " + QUOTE
+    b = QUOTE.replace("“", '"').replace("”", '"') + " Her remarks drew a sharp rebuke from the embassy in Washington."
+    result = find_overlaps([ref("one", 0, a), ref("two", 0, b)])
+    (overlap,) = result.overlaps
+    assert overlap.kind == "shared-text"
+    assert "might makes right" in overlap.shared_text
+    assert overlap.shared_text in a  # cut verbatim from the original text
+
+
+def test_same_facts_in_different_words_is_nothing() -> None:
+    assert find_overlaps([ref("one", 0, REWORDED_A), ref("two", 0, REWORDED_B)]).overlaps == ()
+
+
+def test_short_unrelated_paragraphs_are_nothing() -> None:
+    refs = [ref("one", 0, "He said on Monday."), ref("two", 0, "She said on Tuesday."), ref("three", 0, "Read more.")]
+    result = find_overlaps(refs)
+    assert result.overlaps == () and result.clusters == ()
+
+
+def test_same_document_pairs_are_not_reported() -> None:
+    result = find_overlaps([ref("one", 0, WIRE), ref("one", 1, HOUSE_STYLE)])
+    assert result.overlaps == () and result.clusters == ()
+
+
+def test_cluster_never_holds_two_paragraphs_of_one_document() -> None:
+    refs = [ref("wire", 0, WIRE), ref("a", 0, HOUSE_STYLE), ref("a", 3, WIRE), ref("b", 0, WIRE)]
+    for cluster in find_overlaps(refs).clusters:
+        docs = [m.doc_id for m in cluster.members]
+        assert len(docs) == len(set(docs))
+
+
+def test_output_is_deterministic_and_order_independent() -> None:
+    texts = [WIRE, HOUSE_STYLE, OTHER_A + " " + WIRE, QUOTE, OTHER_B, REWORDED_A, REWORDED_B]
+    refs = [ref(f"d{i % 4}", i, t) for i, t in enumerate(texts)]
+    first = find_overlaps(refs)
+    shuffled = refs[:]
+    random.Random(7).shuffle(shuffled)
+    second = find_overlaps(shuffled)
+    assert [o.to_json() for o in first.overlaps] == [o.to_json() for o in second.overlaps]
+    assert [c.to_json() for c in first.clusters] == [c.to_json() for c in second.clusters]
+    keys = [(o.a.file, o.a.lines, o.b.file, o.b.lines) for o in first.overlaps]
+    assert keys == sorted(keys)
+
+
+def test_longest_common_run_finds_position() -> None:
+    a = np.array([1, 2, 3, 4, 5, 6], dtype=np.uint64)
+    b = np.array([9, 3, 4, 5, 9, 1, 2], dtype=np.uint64)
+    assert longest_common_run(a, b) == (3, 2, 1)
+
+
+WORDS = st.sampled_from(
+    "the a minister said on monday talks trade china us officials week visit balloon state "
+    "president new deal market shares rose fell bank rates year police court report".split()
+)
+
+
+def _score(text_a: str, text_b: str):
+    ta, tb = tokenize_text(text_a), tokenize_text(text_b)
+    ha, hb = hash_tokens(ta.words), hash_tokens(tb.words)
+    flat = np.concatenate([ha, hb])
+    offsets = np.array([0, ha.size, ha.size + hb.size])
+    sh, bounds = shingle_paragraphs(flat, offsets, 3)
+    a, b = sh[bounds[0] : bounds[1]], sh[bounds[1] : bounds[2]]
+    return score_pair(a, b, ha, hb, False), score_pair(b, a, hb, ha, False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(WORDS, min_size=0, max_size=40), st.lists(WORDS, min_size=0, max_size=40))
+def test_scores_are_symmetric_and_bounded(words_a: list[str], words_b: list[str]) -> None:
+    ab, ba = _score(" ".join(words_a), " ".join(words_b))
+    for value in (ab.jaccard, ab.containment):
+        assert 0.0 <= value <= 1.0
+    assert ab.jaccard == ba.jaccard and ab.containment == ba.containment and ab.run == ba.run
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(WORDS, min_size=12, max_size=50), st.booleans())
+def test_copy_in_another_document_is_found(words: list[str], restyle: bool) -> None:
+    text = " ".join(words).capitalize() + "."
+    copy = text.replace("us", "U.S.").replace(" said", " said:") if restyle else text
+    result = find_overlaps([ref("one", 0, text), ref("two", 0, copy), ref("two", 1, OTHER_B)])
+    assert kinds_of(result).get(("one.txt:1", "two.txt:1")) == "near-duplicate"
+
+
+def _run_scorer(raw: Path) -> dict[str, float]:
+    """Run scripts/score_syndicated.py on a corpus and parse the scorer's lines."""
+    out = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "score_syndicated.py"), str(raw)],
+        capture_output=True, text=True, check=True, timeout=300,
+    ).stdout
+    values = {f"recall {m.group(1)}": float(m.group(2)) for m in re.finditer(r"^recall (.+?): \d+/\d+ = ([0-9.]+)$", out, re.M)}
+    last = re.search(r"^f1=([0-9.]+) precision=([0-9.]+) recall=([0-9.]+)", out, re.M)
+    assert last, out
+    values.update(f1=float(last.group(1)), precision=float(last.group(2)), recall=float(last.group(3)))
+    return values
+
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "evaldata").is_dir() or not (SHARED / "eval" / "score_overlaps.py").is_file(),
+    reason=f"shared eval data not found at {SHARED / 'evaldata'} (quality gate runs only beside the shared corpus)",
+)
+
+
+@needs_shared
+def test_quality_gate_syndicated() -> None:
+    values = _run_scorer(SHARED / "evaldata" / "syndicated" / "raw")
+    assert values["f1"] >= 0.975, values
+    for name, recall in values.items():
+        if name.startswith("recall "):
+            assert recall >= 0.95, (name, values)
+
+
+@needs_shared
+def test_quality_gate_seeds() -> None:
+    import scripts.score_syndicated as runner
+
+    gold = json.loads((SHARED / "evaldata" / "seeds" / "gold.json").read_text())
+    result = find_overlaps(runner.read_paragraphs(SHARED / "evaldata" / "seeds" / "raw"))
+    reported = kinds_of(result)
+    found = {frozenset(pair): kind for pair, kind in reported.items()}
+    for pair in gold["overlaps"]:
+        assert found.get(frozenset((pair["a"], pair["b"]))) == pair["kind"], pair
+    for pair in gold["unrelated"]:
+        assert frozenset((pair["a"], pair["b"])) not in found, pair
