@@ -31,6 +31,7 @@ from tasks.repair import repair_lines
 from tasks.rules import RULES, match_line
 
 _CLUTTER_PENALTY = 12.0
+_EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
 _WALL = 1e6
 _AFTER_COMMENTS_WEIGHT = 0.3
@@ -73,9 +74,14 @@ def find_template_lines(docs: dict[str, list[str]], min_docs: int) -> frozenset[
 
 
 def _score(view: LineView, decided: Decision | None) -> float:
-    """How much a line pulls the story window towards itself (+) or away (−)."""
+    """How much a line pulls the story window towards itself (+) or away (−).
+
+    A line a line rule caught is a strong sign of page furniture; a line
+    removed only because of its neighbour (the items under a "Read more"
+    heading) is already explained by that neighbour and counts little.
+    """
     if decided is not None and decided.action != "kept":
-        return -_CLUTTER_PENALTY
+        return -_CLUTTER_PENALTY if RULES[decided.rule].scope == "line" else -_EXPLAINED_PENALTY
     if view.text.endswith(("...", "…")) and not view.inner_sentence:
         return -_SHORT_PENALTY  # a teaser cut short for a link list, not the story
     if view.is_prose:
@@ -300,7 +306,7 @@ def clean_text(
     raw_lines = text.split("\n")
     lines, fixes = repair_lines(raw_lines)
     stoplist = pick_stoplist(lines)
-    views = view_lines(lines, stoplist)
+    views = view_lines(lines, stoplist, raw_lines)
     decided, meta = classify_lines(views, template)
     segments = build_segments(source, views, decided, fixes)
     paragraphs = [

@@ -75,14 +75,19 @@ class LineView:
         return 3 <= self.words <= 30 and not self.text.endswith(".") and not self.inner_sentence
 
 
-def view_lines(lines: list[str], stoplist: frozenset[str]) -> list[LineView]:
-    """Features for every non-blank line (``lines`` is the whole file, already repaired)."""
+def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] | None = None) -> list[LineView]:
+    """Features for every non-blank line (``lines`` is the whole file, already repaired).
+
+    Blankness is judged on ``raw_lines`` when given, so a line that repair
+    emptied (only control characters) still gets a decision in provenance.
+    """
     views: list[LineView] = []
+    originals = raw_lines if raw_lines is not None else lines
     last = len(lines)
-    for index, raw in enumerate(lines):
-        text = raw.strip()
-        if not text:
+    for index, line in enumerate(lines):
+        if not originals[index].strip():
             continue
+        text = line.strip() or originals[index].strip()
         tokens = [w.lower() for w in WORD_RE.findall(text)]
         stops = sum(1 for w in tokens if w in stoplist)
         views.append(
@@ -93,8 +98,8 @@ def view_lines(lines: list[str], stoplist: frozenset[str]) -> list[LineView]:
                 stop_density=stops / len(tokens) if tokens else 0.0,
                 sentence_end=bool(_SENTENCE_END_RE.search(text)),
                 inner_sentence=bool(_INNER_SENTENCE_RE.search(text)),
-                glued_prev=index > 0 and bool(lines[index - 1].strip()),
-                glued_next=index + 1 < last and bool(lines[index + 1].strip()),
+                glued_prev=index > 0 and bool(originals[index - 1].strip()),
+                glued_next=index + 1 < last and bool(originals[index + 1].strip()),
             )
         )
     return views

@@ -10,14 +10,16 @@ Three kinds of reuse are reported (see :data:`tasks.records.OverlapKind`):
   merge and split wire paragraphs). Caught by containment
   ``|A & B| / min(|A|, |B|)``, which Jaccard dilutes.
 * ``shared-text`` - one sentence or long clause (often a quote) appears in
-  both, inside otherwise different paragraphs. Caught by the longest common
-  run of normalised words, or by a whole sentence appearing in both.
+  both, inside otherwise different paragraphs. Caught by a shared run of
+  ``shared_min_words`` normalised words, or by a whole sentence in both.
 
 Pipeline: tokenise and normalise for hashing only (:mod:`tasks.shingle`),
 propose candidates with MinHash/LSH and exact anchors
 (:mod:`tasks.paragraph_index`), verify *every* candidate on the exact
-shingle sets and token sequences, classify, then cluster near-duplicates so
-that every member verifies against the canonical copy.
+shingle sets (:mod:`tasks.pair_scores` style batch counting, see
+:func:`count_shared`), classify, drop matches a better copy in the same
+document explains, then cluster near-duplicates so that every member
+verifies against the canonical copy.
 
 What it leaves alone on purpose: pairs inside one document (a paragraph
 repeating its own document's text is not reuse across outlets), and two
@@ -27,20 +29,17 @@ shingles and no shared run survives real rewording).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from tasks.paragraph_index import find_anchor_pairs, find_lsh_pairs, sign_minhash
+from tasks.paragraph_index import find_anchor_pairs, find_lsh_pairs, sign_minhash, unique_pairs
 from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef
-from tasks.shingle import Tokens, hash_ngrams, hash_tokens, shingle_paragraphs, tokenize_text
+from tasks.shingle import encode_paragraphs, hash_ngrams, hash_segments, shingle_paragraphs, token_spans
 
-# Sentence ends: ., !, ?, … (optionally followed by closing quotes/brackets),
-# then whitespace. Naive on purpose: "S.C. (AP)" splits after "S.C.", and a
-# copier's splitter is just as naive, so both sides cut the same way.
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
+_KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
+_NONE, _NEAR, _CONTAINED, _SHARED = range(4)
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,8 @@ class OverlapResult:
     """What :func:`find_overlaps` found, in a deterministic order.
 
     ``stats`` counts the work: paragraphs, candidates proposed by each
-    source, candidates verified, and pairs kept per kind.
+    source, candidates verified, redundant matches dropped, and pairs kept
+    per kind.
     """
 
     overlaps: tuple[Overlap, ...]
@@ -57,17 +57,14 @@ class OverlapResult:
 
 
 @dataclass(frozen=True)
-class PairScore:
-    """Exact scores of one candidate pair, computed on the real sets."""
+class Verified:
+    """Exact scores of verified pairs, as parallel arrays (one row per pair)."""
 
-    jaccard: float
-    containment: float
-    inter: int
-    size_a: int
-    size_b: int
-    run: int
-    run_start_a: int
-    shared_sentence: bool
+    pairs: np.ndarray  # (m, 2) paragraph indices, i < j
+    inter: np.ndarray
+    jaccard: np.ndarray
+    containment: np.ndarray
+    kind: np.ndarray  # codes into _KINDS
 
 
 def find_overlaps(
@@ -75,9 +72,8 @@ def find_overlaps(
     *,
     shingle_size: int = 3,
     num_perm: int = 128,
-    lsh_threshold: float = 0.3,
+    lsh_threshold: float = 0.4,
     seed: int = 1,
-    anchor_words: int = 8,
     max_anchor_fanout: int = 64,
     near_duplicate_jaccard: float = 0.5,
     contained_min: float = 0.8,
@@ -88,146 +84,233 @@ def find_overlaps(
 ) -> OverlapResult:
     """Report verified reuse between paragraphs of different documents.
 
-    Parameters (all keyword-only, defaults tuned on general grounds):
+    Parameters (all keyword-only; defaults are general, not corpus-tuned):
 
-    * ``shingle_size`` (3): words per shingle for Jaccard/containment.
+    * ``shingle_size`` (3): words per shingle for Jaccard and containment.
     * ``num_perm`` (128), ``seed`` (1): MinHash permutations (datasketch
       ``affine32`` scheme).
-    * ``lsh_threshold`` (0.3): Jaccard level the LSH banding targets; lower
-      than ``near_duplicate_jaccard`` so spun copies still become candidates.
-    * ``anchor_words`` (8): length of the exact word n-grams used as anchors
-      for containment and shared-text candidates.
-    * ``max_anchor_fanout`` (64): an anchor held by more paragraphs than this
-      is boilerplate and proposes nothing.
+    * ``lsh_threshold`` (0.4): Jaccard level the LSH banding targets; a bit
+      below ``near_duplicate_jaccard`` so spun copies still become candidates.
+    * ``max_anchor_fanout`` (64): an exact anchor (word n-gram, sentence,
+      short paragraph) held by more paragraphs than this is boilerplate and
+      proposes nothing.
     * ``near_duplicate_jaccard`` (0.5): Jaccard at or above which a pair is a
       near-duplicate.
     * ``contained_min`` (0.8): containment at or above which a pair is
       ``contained`` (when not a near-duplicate).
-    * ``shared_min_words`` (9): longest common run of words that makes a pair
-      ``shared-text`` (a long clause; 8-word runs are often stock phrases like
-      "secretary of state to make the trip in").
+    * ``shared_min_words`` (9): a run of this many equal normalised words
+      makes a pair ``shared-text`` (a long clause; 8-word runs are often stock
+      phrases like "secretary of state to make the trip in").
+    * ``shared_sentence_min_words`` (3): a whole sentence of at least this
+      many words appearing in both paragraphs also makes ``shared-text``.
     * ``weak_contained_min`` (0.5): containment that still makes a pair
       ``contained`` when edits left no shared run long enough for
       ``shared-text``.
-    * ``shared_sentence_min_words`` (3): a whole sentence of at least this
-      many words appearing in both paragraphs also makes ``shared-text``.
     * ``min_shingles`` (3): a paragraph with fewer shingles is "very short"
       and only matches a paragraph that is the same word for word.
     """
     refs = list(paragraphs)
-    stats: dict[str, int] = {"paragraphs": len(refs)}
-    if len(refs) < 2:
+    n = len(refs)
+    stats: dict[str, int] = {"paragraphs": n}
+    if n < 2:
         return OverlapResult((), (), stats)
-    tokens = [tokenize_text(p.text) for p in refs]
     doc_index: dict[str, int] = {}
     docs = np.array([doc_index.setdefault(p.doc_id, len(doc_index)) for p in refs], dtype=np.int64)
-    token_hashes = [hash_tokens(t.words) for t in tokens]
-    offsets = np.zeros(len(refs) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([h.size for h in token_hashes])
-    flat = np.concatenate(token_hashes) if offsets[-1] else np.empty(0, np.uint64)
+    enc = encode_paragraphs([p.text for p in refs])
+    flat, offsets = enc.hashes, enc.offsets
+    lengths = np.diff(offsets)
     shingles, bounds = shingle_paragraphs(flat, offsets, shingle_size)
     sizes = np.diff(bounds)
 
     # candidates 1: MinHash + LSH over paragraphs with enough shingles
     signed = np.flatnonzero(sizes >= min_shingles)
-    candidates: set[tuple[int, int]] = set()
+    lsh_pairs = np.empty((0, 2), dtype=np.int64)
     if signed.size >= 2:
         sigs = sign_minhash(shingles, bounds, signed, num_perm=num_perm, seed=seed)
         lsh_pairs = find_lsh_pairs(sigs, signed, threshold=lsh_threshold, seed=seed)
-        lsh_pairs = {(i, j) for i, j in lsh_pairs if docs[i] != docs[j]}
-        stats["candidates_lsh"] = len(lsh_pairs)
-        candidates |= lsh_pairs
-    # candidates 2: exact anchors - long word n-grams, whole sentences, and
-    # the whole text of short paragraphs (so exact short copies still meet)
-    gram_hashes, gram_owner = hash_ngrams(flat, offsets, anchor_words)
-    sentence_sets = [hash_sentences(refs[i].text, tokens[i], token_hashes[i], shared_sentence_min_words) for i in range(len(refs))]
-    sent_hashes = np.array([h for s in sentence_sets for h in sorted(s)], dtype=np.uint64)
-    sent_owner = np.array([i for i, s in enumerate(sentence_sets) for _ in s], dtype=np.int64)
-    short = np.flatnonzero((sizes > 0) & (sizes < min_shingles))
-    anchor_pairs = find_anchor_pairs(
-        np.concatenate([gram_hashes, sent_hashes, shingles[bounds[short]]]),
-        np.concatenate([gram_owner, sent_owner, short]),
-        docs,
-        max_fanout=max_anchor_fanout,
-    )
-    # a short paragraph can sit inside another while sharing no run as long
-    # as anchor_words; give short ones shorter anchors, paired only with them
-    lengths = np.diff(offsets)
-    short_anchor = max(shingle_size, anchor_words // 2 + 1)
-    small_hashes, small_owner = hash_ngrams(flat, offsets, short_anchor)
-    anchor_pairs |= find_anchor_pairs(
-        small_hashes,
-        small_owner,
-        docs,
-        max_fanout=max_anchor_fanout,
-        eligible=lengths <= 2 * anchor_words,
-    )
-    stats["candidates_anchor"] = len(anchor_pairs)
-    candidates |= anchor_pairs
-    stats["candidates"] = len(candidates)
+        del sigs
+        lsh_pairs = lsh_pairs[docs[lsh_pairs[:, 0]] != docs[lsh_pairs[:, 1]]] if lsh_pairs.size else lsh_pairs
+    stats["candidates_lsh"] = int(len(unique_pairs(lsh_pairs)))
 
-    kinds: dict[tuple[int, int], tuple[OverlapKind, PairScore]] = {}
-    for i, j in sorted(candidates):
-        score = score_pair(
-            shingles[bounds[i] : bounds[i + 1]],
-            shingles[bounds[j] : bounds[j + 1]],
-            token_hashes[i],
-            token_hashes[j],
-            bool(sentence_sets[i] & sentence_sets[j]),
-        )
-        kind = classify_pair(
-            score,
-            near_duplicate_jaccard=near_duplicate_jaccard,
-            contained_min=contained_min,
-            shared_min_words=shared_min_words,
-            min_shingles=min_shingles,
-            weak_contained_min=weak_contained_min,
-        )
-        if kind is not None:
-            kinds[(i, j)] = (kind, score)
-    stats["verified"] = len(kinds)
+    # candidates 2: exact anchors. A shared run of shared_min_words words is
+    # exactly a shared n-gram of that length, so these pairs carry the
+    # "long run" evidence with them.
+    grams, gram_owner = hash_ngrams(flat, offsets, shared_min_words)
+    run_pairs = find_anchor_pairs(grams, gram_owner, docs, max_fanout=max_anchor_fanout)
+    del grams, gram_owner
+    long_sentence = enc.sentence_lengths >= shared_sentence_min_words
+    sentences = hash_segments(flat, enc.sentence_starts[long_sentence], enc.sentence_lengths[long_sentence])
+    sentence_pairs = find_anchor_pairs(sentences, enc.sentence_owner[long_sentence], docs, max_fanout=max_anchor_fanout)
+    # a short paragraph can sit inside another while sharing no run that
+    # long; give short ones shorter anchors, paired only with them, and their
+    # whole text as an anchor so exact short copies still meet
+    short_n = max(shingle_size, shared_min_words // 2 + 1)
+    small, small_owner = hash_ngrams(flat, offsets, short_n)
+    tiny = np.flatnonzero((sizes > 0) & (sizes < min_shingles))
+    short_pairs = find_anchor_pairs(
+        np.concatenate([small, shingles[bounds[tiny]]]),
+        np.concatenate([small_owner, tiny]),
+        docs,
+        max_fanout=max_anchor_fanout,
+        eligible=lengths <= 2 * shared_min_words,
+    )
+    del small, small_owner
+    anchor_pairs = unique_pairs(np.concatenate([run_pairs, sentence_pairs, short_pairs]))
+    stats["candidates_anchor"] = int(len(anchor_pairs))
+    candidates = unique_pairs(np.concatenate([lsh_pairs, anchor_pairs]))
+    stats["candidates"] = int(len(candidates))
+
+    # verify every candidate on the exact shingle sets
+    inter = count_shared(shingles, bounds, candidates)
+    verified = classify_pairs(
+        candidates,
+        inter,
+        sizes,
+        has_run=contains_pairs(candidates, run_pairs, n),
+        has_sentence=contains_pairs(candidates, sentence_pairs, n),
+        near_duplicate_jaccard=near_duplicate_jaccard,
+        contained_min=contained_min,
+        weak_contained_min=weak_contained_min,
+        min_shingles=min_shingles,
+    )
+    stats["verified"] = int(len(verified.pairs))
+    kinds = {
+        (int(i), int(j)): (int(k), float(jac), float(con))
+        for (i, j), k, jac, con in zip(verified.pairs.tolist(), verified.kind, verified.jaccard, verified.containment)
+    }
     redundant = find_redundant_pairs(refs, docs, kinds, shingles, bounds)
     for pair in redundant:
         del kinds[pair]
     stats["redundant"] = len(redundant)
 
-    near = {pair for pair, (kind, _) in kinds.items() if kind == "near-duplicate"}
-    groups = cluster_near_duplicates(refs, near, shingles, bounds)
+    near = {pair: jac for pair, (kind, jac, _) in kinds.items() if kind == _NEAR}
+    groups = cluster_near_duplicates(refs, near)
     clusters: list[Cluster] = []
     implied: set[tuple[int, int]] = set()
     for canonical, members, rule in groups:
         clusters.append(make_cluster(refs, canonical, members, rule))
-        for x in members:
-            for y in members:
-                if x < y:
-                    implied.add((x, y))
-        for m in members:
-            if m != canonical:
-                implied.discard((min(m, canonical), max(m, canonical)))
+        implied.update((x, y) for x in members for y in members if x < y)
+        implied.difference_update((min(m, canonical), max(m, canonical)) for m in members)
 
+    gram3, gram3_owner = hash_ngrams(flat, offsets, shingle_size)
+    positional = np.searchsorted(gram3_owner, np.arange(n + 1))
+    spans: dict[int, list[tuple[int, int]]] = {}
     overlaps: list[Overlap] = []
-    for (i, j), (kind, score) in kinds.items():
+    for (i, j), (kind, jac, con) in kinds.items():
         if (i, j) in implied:
-            continue  # a cluster member pair: stated by the cluster itself
-        overlaps.append(make_overlap(refs, tokens, i, j, kind, score))
-    # cluster members paired with the canonical but not verified directly
-    # cannot happen: every member verified against the canonical.
+            continue  # a pair of cluster members: the cluster states it
+        a, b = (i, j) if refs[i].key <= refs[j].key else (j, i)
+        if a not in spans:
+            spans[a] = token_spans(refs[a].text)
+        shared = cut_shared_text(
+            refs[a].text,
+            spans[a],
+            gram3[positional[a] : positional[a + 1]],
+            shingles[bounds[b] : bounds[b + 1]],
+            whole=jac == 1.0 and lengths[a] == lengths[b],
+            shingle_size=shingle_size,
+        )
+        overlaps.append(Overlap(_KINDS[kind], refs[a], refs[b], jac, con, shared))  # type: ignore[arg-type]
     overlaps.sort(key=lambda o: (o.a.file, o.a.lines, o.b.file, o.b.lines))
     clusters.sort(key=lambda c: (c.canonical.file, c.canonical.lines))
-    for kind in ("near-duplicate", "contained", "shared-text"):
-        stats[kind] = sum(1 for o in overlaps if o.kind == kind)
+    for kind_name in ("near-duplicate", "contained", "shared-text"):
+        stats[kind_name] = sum(1 for o in overlaps if o.kind == kind_name)
     stats["clusters"] = len(clusters)
     return OverlapResult(tuple(overlaps), tuple(clusters), stats)
+
+
+def count_shared(shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, *, chunk: int = 1 << 22) -> np.ndarray:
+    """Exact ``|A & B|`` of the shingle sets of many pairs at once.
+
+    For a batch of pairs, both sets of every pair are laid out back to back,
+    tagged with the pair's number in the high bits, sorted once, and equal
+    neighbours counted: each set is duplicate-free, so every equal neighbour
+    is one shared shingle. The tag leaves 40 bits of each 64-bit shingle
+    hash, so a false match needs two different shingles of one pair to agree
+    on 40 bits (about 1e-8 for two 100-shingle paragraphs). Batches hold
+    about ``chunk`` values to bound memory.
+    """
+    sizes = np.diff(bounds)
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if len(pairs) == 0:
+        return out
+    per_pair = sizes[pairs[:, 0]] + sizes[pairs[:, 1]]
+    ends = np.cumsum(per_pair)
+    start = 0
+    while start < len(pairs):
+        limit = (ends[start - 1] if start else 0) + chunk
+        stop = max(start + 1, int(np.searchsorted(ends, limit, side="right")))
+        stop = min(stop, start + (1 << 24) - 1)
+        part = pairs[start:stop]
+        la, lb = sizes[part[:, 0]], sizes[part[:, 1]]
+        tot = la + lb
+        first = np.cumsum(tot) - tot
+        local = np.arange(int(tot.sum())) - np.repeat(first, tot)
+        in_a = local < np.repeat(la, tot)
+        src = np.where(in_a, np.repeat(bounds[part[:, 0]], tot) + local, np.repeat(bounds[part[:, 1]], tot) + local - np.repeat(la, tot))
+        tag = np.repeat(np.arange(len(part), dtype=np.uint64), tot)
+        keys = (tag << np.uint64(40)) | (shingles[src] >> np.uint64(24))
+        keys.sort()
+        same = keys[1:] == keys[:-1]
+        out[start:stop] = np.bincount((keys[1:][same] >> np.uint64(40)).astype(np.int64), minlength=len(part))
+        start = stop
+    return out
+
+
+def contains_pairs(pairs: np.ndarray, subset: np.ndarray, n: int) -> np.ndarray:
+    """For each row of ``pairs``, whether it is also a row of ``subset``."""
+    if len(subset) == 0 or len(pairs) == 0:
+        return np.zeros(len(pairs), dtype=bool)
+    return np.isin(pairs[:, 0] * n + pairs[:, 1], subset[:, 0] * n + subset[:, 1])
+
+
+def classify_pairs(
+    pairs: np.ndarray,
+    inter: np.ndarray,
+    sizes: np.ndarray,
+    *,
+    has_run: np.ndarray,
+    has_sentence: np.ndarray,
+    near_duplicate_jaccard: float,
+    contained_min: float,
+    weak_contained_min: float,
+    min_shingles: int,
+) -> Verified:
+    """Name the kind of reuse each verified pair shows; keep only pairs with one.
+
+    Order matters: a near-duplicate is also contained and shares runs, so the
+    strongest reading wins: near-duplicate (Jaccard), contained
+    (containment), shared-text (a long shared run or a shared sentence), and
+    last weakly contained (half the smaller paragraph inside, but edits broke
+    every long run). Very short paragraphs (fewer than ``min_shingles``
+    shingles) count only when word-for-word equal: a few common words ("he
+    said on Monday") must not glue paragraphs together.
+    """
+    size_a = sizes[pairs[:, 0]] if len(pairs) else np.zeros(0, np.int64)
+    size_b = sizes[pairs[:, 1]] if len(pairs) else np.zeros(0, np.int64)
+    union = size_a + size_b - inter
+    smaller = np.minimum(size_a, size_b)
+    jaccard = np.divide(inter, union, out=np.zeros(len(pairs)), where=union > 0)
+    containment = np.divide(inter, smaller, out=np.zeros(len(pairs)), where=smaller > 0)
+    kind = np.full(len(pairs), _NONE, dtype=np.int8)
+    normal = smaller >= min_shingles
+    kind[normal & (containment >= weak_contained_min)] = _CONTAINED
+    kind[normal & (has_run | has_sentence)] = _SHARED
+    kind[normal & (containment >= contained_min)] = _CONTAINED
+    kind[normal & (jaccard >= near_duplicate_jaccard)] = _NEAR
+    kind[(smaller > 0) & ~normal & (jaccard == 1.0)] = _NEAR
+    keep = kind != _NONE
+    return Verified(pairs[keep], inter[keep], jaccard[keep], containment[keep], kind[keep])
 
 
 def find_redundant_pairs(
     refs: Sequence[ParagraphRef],
     docs: np.ndarray,
-    kinds: dict[tuple[int, int], tuple[OverlapKind, PairScore]],
+    kinds: dict[tuple[int, int], tuple[int, float, float]],
     shingles: np.ndarray,
     bounds: np.ndarray,
 ) -> set[tuple[int, int]]:
-    """Verified pairs explained better by another copy in the same document.
+    """Contained/shared-text pairs explained better by another copy in the same document.
 
     When a document repeats itself (a recipe list, a pull quote, a phrase
     used in several paragraphs), paragraph A of another document matches
@@ -238,35 +321,30 @@ def find_redundant_pairs(
     relative position in its document). Checked from both sides. Only
     ``contained`` and ``shared-text`` pairs can be redundant: when a document
     repeats a whole paragraph, every copy of it is a near-duplicate in its
-    own right. Disjoint
-    matches (a paragraph split in two, two paragraphs merged into one) are
-    never redundant: each explains a different part.
+    own right. Disjoint matches (a paragraph split in two, two paragraphs
+    merged into one) are never redundant: each explains a different part.
     """
-    doc_sizes: dict[int, int] = {}
-    for d in docs.tolist():
-        doc_sizes[d] = doc_sizes.get(d, 0) + 1
+    doc_sizes = np.bincount(docs)
 
     def place(x: int) -> float:
-        return refs[x].index / max(1, doc_sizes[int(docs[x])] - 1)
+        return refs[x].index / max(1, int(doc_sizes[docs[x]]) - 1)
 
-    # matches[(a, doc of b)] -> list of b
     matches: dict[tuple[int, int], list[int]] = {}
     for i, j in kinds:
         matches.setdefault((i, int(docs[j])), []).append(j)
         matches.setdefault((j, int(docs[i])), []).append(i)
     redundant: set[tuple[int, int]] = set()
     for (a, _doc), others in matches.items():
-        if len(others) < 2:
+        if len(others) < 2 or all(kinds[(min(a, b), max(a, b))][0] == _NEAR for b in others):
             continue
         own = shingles[bounds[a] : bounds[a + 1]]
         shared = {b: np.intersect1d(own, shingles[bounds[b] : bounds[b + 1]], assume_unique=True) for b in others}
 
         def rank(b: int) -> tuple[float, float, float, tuple[str, int]]:
-            score = kinds[(min(a, b), max(a, b))][1]
-            return (-shared[b].size, -score.jaccard, abs(place(a) - place(b)), refs[b].key)
+            return (-shared[b].size, -kinds[(min(a, b), max(a, b))][1], abs(place(a) - place(b)), refs[b].key)
 
         for b in others:
-            if kinds[(min(a, b), max(a, b))][0] == "near-duplicate":
+            if kinds[(min(a, b), max(a, b))][0] == _NEAR:
                 continue  # whole-paragraph copies are each real reuse
             for better in others:
                 if better != b and rank(better) < rank(b) and np.isin(shared[b], shared[better], assume_unique=True).all():
@@ -275,128 +353,20 @@ def find_redundant_pairs(
     return redundant
 
 
-def hash_sentences(text: str, tokens: Tokens, token_hashes: np.ndarray, min_words: int) -> frozenset[int]:
-    """Hashes of the paragraph's normalised sentences of at least ``min_words`` words.
-
-    A sentence is hashed on its normalised tokens, so house style (quotes,
-    U.S./US, Mr./Mr) does not change it; any real word change does. Catches
-    a quote lifted whole into a different paragraph; leaves alone sentences
-    that were reworded even slightly (the longest-run rule covers those).
-    """
-    if not tokens.words:
-        return frozenset()
-    ends = [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]
-    starts = np.array([s for s, _ in tokens.spans])
-    # sentence number of every token: how many sentence ends lie before it
-    sentence_of = np.searchsorted(np.array(ends), starts, side="right")
-    out: set[int] = set()
-    cut = np.flatnonzero(np.diff(sentence_of)) + 1
-    for s, e in zip(np.concatenate([[0], cut]).tolist(), np.concatenate([cut, [len(starts)]]).tolist()):
-        if e - s >= min_words:
-            digest = hashlib.blake2b(token_hashes[s:e].tobytes(), digest_size=8, person=b"sentence").digest()
-            out.add(int.from_bytes(digest, "little"))
-    return frozenset(out)
-
-
-def score_pair(
-    shingles_a: np.ndarray,
-    shingles_b: np.ndarray,
-    tokens_a: np.ndarray,
-    tokens_b: np.ndarray,
-    shared_sentence: bool,
-) -> PairScore:
-    """Exact Jaccard, containment and longest common word run of two paragraphs.
-
-    Jaccard and containment use the sorted unique shingle sets, so both are
-    symmetric and in [0, 1]; the run is measured on the normalised token
-    sequences (a run of ``n`` words shares ``n - k + 1`` shingles).
-    """
-    inter = int(np.intersect1d(shingles_a, shingles_b, assume_unique=True).size)
-    size_a, size_b = int(shingles_a.size), int(shingles_b.size)
-    union = size_a + size_b - inter
-    jaccard = inter / union if union else 0.0
-    smaller = min(size_a, size_b)
-    containment = inter / smaller if smaller else 0.0
-    run, start_a, _ = longest_common_run(tokens_a, tokens_b)
-    return PairScore(jaccard, containment, inter, size_a, size_b, run, start_a, shared_sentence)
-
-
-def classify_pair(
-    score: PairScore,
-    *,
-    near_duplicate_jaccard: float,
-    contained_min: float,
-    shared_min_words: int,
-    min_shingles: int,
-    weak_contained_min: float = 0.5,
-) -> OverlapKind | None:
-    """Name the kind of reuse a verified score shows, or ``None`` for no reuse.
-
-    Order matters: a near-duplicate is also contained and shares runs, so the
-    strongest reading wins. Very short paragraphs (fewer than
-    ``min_shingles`` shingles) count only when word-for-word equal: a few
-    common words ("he said on Monday") must not glue paragraphs together.
-    """
-    smaller = min(score.size_a, score.size_b)
-    if smaller == 0:
-        return None
-    if smaller < min_shingles:
-        return "near-duplicate" if score.jaccard == 1.0 else None
-    if score.jaccard >= near_duplicate_jaccard:
-        return "near-duplicate"
-    if score.containment >= contained_min:
-        return "contained"
-    if score.run >= shared_min_words or score.shared_sentence:
-        return "shared-text"
-    if score.containment >= weak_contained_min:
-        # much of the smaller paragraph is inside, but edits broke every long
-        # run: still most of it, so still contained
-        return "contained"
-    return None
-
-
-def longest_common_run(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int]:
-    """Longest run of equal consecutive tokens: ``(length, start_in_a, start_in_b)``.
-
-    Vectorised: the equality matrix is skewed so each diagonal becomes a
-    column, then run lengths along columns come from a cumulative sum reset
-    at every mismatch. O(len(a) * len(b)) memory, fine for paragraphs.
-    """
-    m, n = a.size, b.size
-    if m == 0 or n == 0:
-        return 0, 0, 0
-    eq = a[:, None] == b[None, :]
-    skew = np.zeros((m, m + n - 1), dtype=np.int32)
-    rows = np.repeat(np.arange(m), n)
-    cols = (m - 1 - rows) + np.tile(np.arange(n), m)
-    skew[rows, cols] = eq.ravel()
-    total = np.cumsum(skew, axis=0)
-    reset = np.maximum.accumulate(np.where(skew == 0, total, 0), axis=0)
-    runs = total - reset
-    flat = int(np.argmax(runs))
-    length = int(runs.flat[flat])
-    if length == 0:
-        return 0, 0, 0
-    end_a, col = divmod(flat, m + n - 1)
-    end_b = col - (m - 1 - end_a)
-    return length, end_a - length + 1, end_b - length + 1
-
-
 def cluster_near_duplicates(
     refs: Sequence[ParagraphRef],
-    near: set[tuple[int, int]],
-    shingles: np.ndarray,
-    bounds: np.ndarray,
+    near: dict[tuple[int, int], float],
 ) -> list[tuple[int, list[int], str]]:
     """Group near-duplicate pairs into clusters that never chain unrelated paragraphs.
 
+    ``near`` maps verified near-duplicate pairs to their Jaccard.
     Union-find gives connected components; a component can chain A~B~C where
     A and C share little. So each component picks a canonical
     (:func:`choose_canonical`) and keeps only members verified as
     near-duplicates *of the canonical*; the rest form new components and
     repeat. A cluster holds at most one paragraph per document, since every
     member pair is read as cross-document reuse. Returns ``(canonical,
-    sorted members incl. canonical, rule)``.
+    members sorted by key incl. canonical, rule)``.
     """
     parent: dict[int, int] = {}
 
@@ -406,7 +376,10 @@ def cluster_near_duplicates(
             x = parent[x]
         return x
 
-    for i, j in sorted(near):
+    neighbours: dict[int, dict[int, float]] = {}
+    for (i, j), jac in sorted(near.items()):
+        neighbours.setdefault(i, {})[j] = jac
+        neighbours.setdefault(j, {})[i] = jac
         ri, rj = find(i), find(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
@@ -419,19 +392,18 @@ def cluster_near_duplicates(
         comp = pending.pop()
         if len(comp) < 2:
             continue
-        canonical, rule = choose_canonical(refs, comp, near, shingles, bounds)
+        canonical, rule = choose_canonical(refs, comp, neighbours)
+        links = neighbours.get(canonical, {})
         members = [canonical]
         taken = {refs[canonical].doc_id}
         # closest copies first, so that when one document holds two copies
         # the better one joins and the other waits for its own cluster
-        for m in sorted(
-            (m for m in comp if m != canonical and (min(m, canonical), max(m, canonical)) in near),
-            key=lambda m: (-pair_jaccard(m, canonical, shingles, bounds), refs[m].key),
-        ):
+        for m in sorted((m for m in comp if m in links), key=lambda m: (-links[m], refs[m].key)):
             if refs[m].doc_id not in taken:
                 members.append(m)
                 taken.add(refs[m].doc_id)
-        rest = [m for m in comp if m not in members]
+        chosen = set(members)
+        rest = [m for m in comp if m not in chosen]
         if len(members) >= 2:
             out.append((canonical, sorted(members, key=lambda x: refs[x].key), rule))
         if len(rest) >= 2:
@@ -442,17 +414,15 @@ def cluster_near_duplicates(
 def choose_canonical(
     refs: Sequence[ParagraphRef],
     comp: Sequence[int],
-    near: set[tuple[int, int]],
-    shingles: np.ndarray,
-    bounds: np.ndarray,
+    neighbours: dict[int, dict[int, float]],
 ) -> tuple[int, str]:
     """Pick the copy that most likely is the source, and say which rule decided.
 
     1. ``earliest-published``: the single member with the earliest
        ``published`` timestamp (ISO strings compare in time order).
-    2. ``most-central``: among the tied, the member with the highest mean
-       Jaccard to the others; the wire original sits in the middle of its
-       edits, each edit having moved away from it in its own direction.
+    2. ``most-central``: among the tied, the member with the highest summed
+       Jaccard to the other members; the wire original sits in the middle of
+       its edits, each edit having moved away from it in its own direction.
     3. ``first-seen``: the smallest key (file, first line) breaks any tie.
     """
     pool = list(comp)
@@ -463,44 +433,49 @@ def choose_canonical(
         if len(earliest) == 1:
             return earliest[0], "earliest-published"
         pool = earliest
-    means = {m: mean_jaccard(m, comp, near, shingles, bounds) for m in pool}
-    best = max(means.values())
-    central = [m for m in pool if means[m] >= best - 1e-12]
+    members = set(comp)
+    centrality = {m: round(sum(j for o, j in neighbours.get(m, {}).items() if o in members), 9) for m in pool}
+    best = max(centrality.values())
+    central = [m for m in pool if centrality[m] == best]
     if len(central) == 1:
         return central[0], "most-central"
     return min(central, key=lambda m: refs[m].key), "first-seen"
 
 
-def pair_jaccard(x: int, y: int, shingles: np.ndarray, bounds: np.ndarray) -> float:
-    """Exact Jaccard of two paragraphs' shingle sets."""
-    a = shingles[bounds[x] : bounds[x + 1]]
-    b = shingles[bounds[y] : bounds[y + 1]]
-    inter = np.intersect1d(a, b, assume_unique=True).size
-    union = a.size + b.size - inter
-    return inter / union if union else 0.0
-
-
-def mean_jaccard(m: int, comp: Sequence[int], near: set[tuple[int, int]], shingles: np.ndarray, bounds: np.ndarray) -> float:
-    """Mean exact Jaccard of member ``m`` to its verified near-duplicates in ``comp``."""
-    total = sum(pair_jaccard(m, o, shingles, bounds) for o in comp if o != m and (min(m, o), max(m, o)) in near)
-    return total / max(1, len(comp) - 1)
-
-
 def make_cluster(refs: Sequence[ParagraphRef], canonical: int, members: Sequence[int], rule: str) -> Cluster:
-    """A :class:`Cluster` whose id is a short sha1 of the canonical's file and lines."""
+    """A :class:`Cluster` whose id is a short sha1 of the canonical's run, file and lines."""
     c = refs[canonical]
     cid = hashlib.sha1(f"{c.run}|{c.file}:{c.lines[0]}-{c.lines[1]}".encode()).hexdigest()[:12]
     return Cluster(id=f"nd-{cid}", canonical=c, members=tuple(refs[m] for m in members), rule=rule)
 
 
-def make_overlap(refs: Sequence[ParagraphRef], tokens: Sequence[Tokens], i: int, j: int, kind: OverlapKind, score: PairScore) -> Overlap:
-    """An :class:`Overlap` with ``a.key < b.key`` and the shared run cut from a's text."""
-    a_idx, b_idx = (i, j) if refs[i].key <= refs[j].key else (j, i)
-    # the run was measured with i first; cut it from i's text, which is the same words
-    spans = tokens[i].spans
-    shared = ""
-    if score.run and spans:
-        start = spans[score.run_start_a][0]
-        stop = spans[score.run_start_a + score.run - 1][1]
-        shared = refs[i].text[start:stop]
-    return Overlap(kind, refs[a_idx], refs[b_idx], score.jaccard, score.containment, shared)
+def cut_shared_text(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    grams_a: np.ndarray,
+    set_b: np.ndarray,
+    *,
+    whole: bool,
+    shingle_size: int,
+) -> str:
+    """The longest run of a's words whose every shingle also occurs in b, cut from a's text.
+
+    ``spans`` are the character spans of a's tokens (:func:`token_spans`),
+    ``grams_a`` a's shingles in text order, ``set_b`` b's sorted shingle
+    set. Consecutive shingles of a found in b almost always come from one
+    shared run (prose rarely repeats 3-word sequences out of order), so this
+    is the longest shared run of words at a fraction of an alignment's cost.
+    ``whole`` short-cuts word-for-word copies.
+    """
+    if not spans:
+        return ""
+    if whole:
+        return text[spans[0][0] : spans[-1][1]]
+    found = np.isin(grams_a, set_b)
+    if not found.any():
+        return ""
+    edges = np.diff(np.concatenate([[0], found.view(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    best = int(np.argmax(stops - starts))
+    first, last = int(starts[best]), int(stops[best]) - 1 + shingle_size - 1
+    return text[spans[first][0] : spans[min(last, len(spans) - 1)][1]]

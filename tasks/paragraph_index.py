@@ -82,25 +82,58 @@ def find_lsh_pairs(
     *,
     threshold: float,
     seed: int = 1,
-) -> set[tuple[int, int]]:
-    """Candidate pairs ``(i, j)``, ``i < j``, whose signatures collide in a datasketch LSH band.
+) -> np.ndarray:
+    """Candidate pairs whose signatures collide in a band of a datasketch ``MinHashLSH``.
 
-    ``threshold`` is the Jaccard level the banding is tuned for; pairs well
-    below it can still collide and pairs above it can (rarely) be missed,
-    which is why anchors back it up and why every pair is verified.
+    Returns pair keys ``i * n + j`` (``i < j``, ``n`` = ``rows.max() + 1``
+    is not assumed: callers pass global row numbers and decode with their own
+    ``n`` via :func:`pair_keys`). ``threshold`` is the Jaccard level the
+    banding is tuned for; pairs below it can still collide and pairs above it
+    can (rarely) be missed, which is why anchors back it up and why every
+    pair is verified. Rows with identical signatures are inserted once (a
+    wire paragraph reprinted verbatim by many outlets costs one insert), and
+    their pairs are added directly.
     """
+    if rows.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
     num_perm = signatures.shape[1]
+    # identical signatures -> one representative each
+    _, first, inverse = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    sketches = [LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32") for sig in signatures]
+    sketches = [LeanMinHash(seed=seed, hashvalues=signatures[f], scheme="affine32") for f in first.tolist()]
     with lsh.insertion_session() as session:
-        for row, sketch in zip(rows.tolist(), sketches):
-            session.insert(row, sketch, check_duplication=False)
-    pairs: set[tuple[int, int]] = set()
-    for row, sketch in zip(rows.tolist(), sketches):
-        for other in lsh.query(sketch):
-            if other != row:
-                pairs.add((row, other) if row < other else (other, row))
-    return pairs
+        for u, sketch in enumerate(sketches):
+            session.insert(u, sketch, check_duplication=False)
+    found = [(u, v) for u, sketch in enumerate(sketches) for v in lsh.query(sketch) if u < v]
+    # expand unique signatures back to rows (CSR layout: group u owns
+    # rows[order[starts[u]:starts[u+1]]])
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], np.arange(len(first) + 1))
+    grouped = rows[order]
+    out = [pairs_within_groups(grouped, starts[:-1], np.diff(starts))]
+    if found:
+        uv = np.array(found, dtype=np.int64)
+        single = (np.diff(starts)[uv[:, 0]] == 1) & (np.diff(starts)[uv[:, 1]] == 1)
+        out.append(np.stack([grouped[starts[uv[single, 0]]], grouped[starts[uv[single, 1]]]], axis=1))
+        for u, v in uv[~single].tolist():
+            a, b = grouped[starts[u] : starts[u + 1]], grouped[starts[v] : starts[v + 1]]
+            out.append(np.stack(np.broadcast_arrays(a[:, None], b[None, :]), axis=-1).reshape(-1, 2))
+    return np.sort(np.concatenate(out), axis=1)
+
+
+def pairs_within_groups(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Every pair ``(values[s+x], values[s+y])``, ``x < y``, inside each group ``values[s:s+size]``.
+
+    Vectorised per distinct group size, so many small groups cost a few
+    numpy calls rather than one Python iteration each.
+    """
+    pieces = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(sizes[sizes >= 2]).tolist():
+        group_starts = starts[sizes == size]
+        x, y = np.triu_indices(size, k=1)
+        pieces.append(np.stack([values[group_starts[:, None] + x].ravel(), values[group_starts[:, None] + y].ravel()], axis=1))
+    return np.concatenate(pieces).astype(np.int64, copy=False)
 
 
 def find_anchor_pairs(
@@ -110,34 +143,38 @@ def find_anchor_pairs(
     *,
     max_fanout: int,
     eligible: np.ndarray | None = None,
-) -> set[tuple[int, int]]:
-    """Pairs of paragraphs from different documents that share an anchor hash.
+) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, of paragraphs of different documents sharing an anchor hash.
 
     ``anchors[t]`` is an anchor of paragraph ``owners[t]``; ``docs`` maps a
     paragraph to its document number. An anchor held by more than
     ``max_fanout`` paragraphs is treated as boilerplate and skipped (its pairs
     would be quadratic and say little about reuse). With ``eligible`` (a
     bool per paragraph) a pair is kept only when one side is eligible.
+    Returns unique pairs as an ``(m, 2)`` int64 array, sorted.
     """
-    pairs: set[tuple[int, int]] = set()
+    empty = np.empty((0, 2), dtype=np.int64)
     if anchors.size == 0:
-        return pairs
+        return empty
     order = np.lexsort((owners, anchors))
     anchors, owners = anchors[order], owners[order]
-    # one (anchor, owner) entry per paragraph
     keep = np.ones(anchors.size, dtype=bool)
     keep[1:] = (anchors[1:] != anchors[:-1]) | (owners[1:] != owners[:-1])
     anchors, owners = anchors[keep], owners[keep]
     cut = np.flatnonzero(anchors[1:] != anchors[:-1]) + 1
     starts = np.concatenate([[0], cut])
-    stops = np.concatenate([cut, [anchors.size]])
-    sizes = stops - starts
-    for s, e in zip(starts[(sizes >= 2) & (sizes <= max_fanout)].tolist(), stops[(sizes >= 2) & (sizes <= max_fanout)].tolist()):
-        group = owners[s:e].tolist()
-        for x in range(len(group)):
-            for y in range(x + 1, len(group)):
-                i, j = group[x], group[y]
-                if docs[i] != docs[j] and (eligible is None or eligible[i] or eligible[j]):
-                    pairs.add((i, j) if i < j else (j, i))
-    return pairs
+    sizes = np.diff(np.concatenate([starts, [anchors.size]]))
+    wanted = sizes <= max_fanout
+    pairs = pairs_within_groups(owners, starts[wanted], sizes[wanted])
+    pairs = pairs[docs[pairs[:, 0]] != docs[pairs[:, 1]]]
+    if eligible is not None:
+        pairs = pairs[eligible[pairs[:, 0]] | eligible[pairs[:, 1]]]
+    return unique_pairs(pairs)
 
+
+def unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """Sorted, de-duplicated ``(i, j)`` rows with ``i < j``."""
+    if pairs.size == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.sort(pairs.astype(np.int64), axis=1)
+    return np.unique(pairs, axis=0)

@@ -38,7 +38,11 @@ import numpy as np
 
 # A word: letters/digits, with apostrophes or dots *inside* it kept in the
 # token (U.S, don't, 3.5) so that they fold away instead of splitting it.
-_WORD_RE = re.compile(r"[^\W_]+(?:[’'‘.][^\W_]+)*")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[’'‘.][^\W_{_CJK}]+)*")
+# Sentence ends: ., !, ?, … (optionally followed by closing quotes/brackets),
+# or a closing double quote, then whitespace.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
 _INNER_PUNCT = str.maketrans("", "", "’'‘.")
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "messrs"})
@@ -118,45 +122,133 @@ def normalise_token(raw: str) -> str:
     return word
 
 
-@dataclass(frozen=True)
-class Tokens:
-    """A paragraph's hashing tokens with the character span each came from."""
-
-    words: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
-
-
-def tokenize_text(text: str) -> Tokens:
-    """Split text into normalised word tokens, keeping each token's span.
-
-    Punctuation (quotes, dashes, brackets) never becomes a token, so quote
-    and dash styles cannot change a hash. Honorifics vanish (see
-    :func:`normalise_token`).
-    """
-    words: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in _WORD_RE.finditer(text):
-        word = normalise_token(m.group())
-        if word:
-            words.append(word)
-            spans.append(m.span())
-    return Tokens(tuple(words), tuple(spans))
-
-
-@lru_cache(maxsize=500_000)
-def hash_token(word: str) -> int:
-    """A stable 64-bit hash of a normalised token (blake2b, not ``hash()``).
+def _hash_word(word: str) -> int:
+    """A stable, non-zero 64-bit hash of a normalised word (blake2b, not ``hash()``).
 
     Python's ``hash`` of a str changes between processes, which would break
-    run-to-run determinism; blake2b does not, and the cache keeps the cost to
-    once per distinct word.
+    run-to-run determinism; blake2b does not.
     """
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+    value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+    return value or 1
 
 
-def hash_tokens(words: Sequence[str]) -> np.ndarray:
-    """The uint64 token hashes of one paragraph, in order."""
-    return np.fromiter((hash_token(w) for w in words), dtype=np.uint64, count=len(words))
+class _RawTokenHashes(dict[str, int]):
+    """Raw token -> hash of its normalised form (0: not a token), filled on demand.
+
+    One dict lookup per token on the hot path; normalisation and hashing run
+    once per distinct raw spelling.
+    """
+
+    def __missing__(self, raw: str) -> int:
+        word = normalise_token(raw)
+        value = _hash_word(word) if word else 0
+        if len(self) < 2_000_000:  # bound the cache on huge vocabularies
+            self[raw] = value
+        return value
+
+
+_RAW_HASHES = _RawTokenHashes()
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Many paragraphs as flat token-hash arrays (no per-paragraph Python objects).
+
+    Paragraph ``i`` has tokens ``hashes[offsets[i]:offsets[i+1]]``. Sentence
+    ``s`` covers tokens ``sentence_starts[s]`` to ``sentence_starts[s] +
+    sentence_lengths[s]`` of paragraph ``sentence_owner[s]``.
+    """
+
+    hashes: np.ndarray
+    offsets: np.ndarray
+    sentence_starts: np.ndarray
+    sentence_lengths: np.ndarray
+    sentence_owner: np.ndarray
+
+
+def split_sentences(text: str) -> list[str]:
+    """Naive sentence split: after ., !, ?, … (and closing quotes/brackets), or after a closing quote.
+
+    Naive on purpose: "S.C. (AP)" splits after "S.C.", and a copier's
+    splitter is just as naive, so both sides cut the same way. Splits only at
+    whitespace, so no word is ever cut in two.
+    """
+    return _SENTENCE_END.split(text)
+
+
+def encode_paragraphs(texts: Sequence[str]) -> Encoded:
+    """Tokenise, normalise and hash many paragraphs into flat arrays.
+
+    Punctuation (quotes, dashes, brackets) never becomes a token, so quote
+    and dash styles cannot change a hash; honorifics vanish (see
+    :func:`normalise_token`). Han and kana characters are one token each,
+    since those scripts do not put spaces between words.
+    """
+    table = _RAW_HASHES
+    flat: list[int] = []
+    counts: list[int] = []
+    sent_counts: list[int] = []
+    sent_owner: list[int] = []
+    findall = _WORD_RE.findall
+    for i, text in enumerate(texts):
+        before = len(flat)
+        for sentence in _SENTENCE_END.split(text):
+            start = len(flat)
+            flat.extend([h for h in map(table.__getitem__, findall(sentence)) if h])
+            if len(flat) > start:
+                sent_counts.append(len(flat) - start)
+                sent_owner.append(i)
+        counts.append(len(flat) - before)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    lengths = np.array(sent_counts, dtype=np.int64)
+    starts = np.zeros(lengths.size, dtype=np.int64)
+    if lengths.size:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    return Encoded(
+        hashes=np.array(flat, dtype=np.uint64),
+        offsets=offsets,
+        sentence_starts=starts,
+        sentence_lengths=lengths,
+        sentence_owner=np.array(sent_owner, dtype=np.int64),
+    )
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the tokens :func:`encode_paragraphs` keeps, in order.
+
+    Used only to cut a shared run out of the original text for the report.
+    """
+    table = _RAW_HASHES
+    return [m.span() for m in _WORD_RE.finditer(text) if table[m.group()]]
+
+
+def tokenize_text(text: str) -> list[str]:
+    """The normalised tokens of one text (for inspection and tests)."""
+    return [w for w in (normalise_token(raw) for raw in _WORD_RE.findall(text)) if w]
+
+
+def hash_segments(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """One order-sensitive uint64 hash per token segment (e.g. per sentence), vectorised.
+
+    Each token is multiplied by a multiplier that depends on its position in
+    the segment, the products are summed per segment, then mixed with the
+    segment length. Equal token sequences give equal hashes; any changed,
+    added, dropped or moved word changes it.
+    """
+    keep = lengths > 0
+    starts, lengths = starts[keep], lengths[keep]
+    if starts.size == 0:
+        return np.empty(0, np.uint64)
+    total = int(lengths.sum())
+    seg_start = np.repeat(starts, lengths)
+    seg_first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    position = np.arange(total) - seg_first
+    multipliers = mix64(position.astype(np.uint64) + np.uint64(0x632BE59BD9B4E019)) | np.uint64(1)
+    with np.errstate(over="ignore"):
+        products = hashes[seg_start + position] * multipliers
+        sums = np.add.reduceat(products, np.cumsum(lengths) - lengths)
+        return mix64(sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
 
 
 # Odd 64-bit multipliers for combining k token hashes into one shingle hash.
