@@ -17,8 +17,12 @@ proposals (every pair is verified on the real shingle sets afterwards):
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from tasks.shingle import mix64
 
 _U32 = np.uint32
 
@@ -76,50 +80,95 @@ def sign_minhash(
     return out
 
 
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows per band that datasketch's ``MinHashLSH`` picks for a threshold.
+
+    datasketch minimises the weighted false positive and false negative
+    probability of the banding S-curve; both backends below use its choice.
+    """
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 def find_lsh_pairs(
     signatures: np.ndarray,
     rows: np.ndarray,
     *,
     threshold: float,
     seed: int = 1,
+    backend: Literal["numpy", "datasketch"] = "numpy",
 ) -> np.ndarray:
-    """Candidate pairs whose signatures collide in a band of a datasketch ``MinHashLSH``.
+    """Candidate pairs ``(i, j)``, ``i < j``, of ``rows`` whose signatures share an LSH band.
 
-    Returns pair keys ``i * n + j`` (``i < j``, ``n`` = ``rows.max() + 1``
-    is not assumed: callers pass global row numbers and decode with their own
-    ``n`` via :func:`pair_keys`). ``threshold`` is the Jaccard level the
-    banding is tuned for; pairs below it can still collide and pairs above it
-    can (rarely) be missed, which is why anchors back it up and why every
-    pair is verified. Rows with identical signatures are inserted once (a
-    wire paragraph reprinted verbatim by many outlets costs one insert), and
-    their pairs are added directly.
+    ``threshold`` is the Jaccard level the banding is tuned for; pairs below
+    it can still collide and pairs above it can (rarely) be missed, which is
+    why anchors back it up and why every pair is verified. Rows with
+    identical signatures are banded once (a wire paragraph reprinted verbatim
+    by many outlets costs one entry) and paired directly.
+
+    ``backend="datasketch"`` inserts :class:`datasketch.LeanMinHash` sketches
+    into a :class:`datasketch.MinHashLSH` and queries it; ``"numpy"`` does the
+    same banding (same bands and rows, same "all values of a band equal"
+    collision rule) with sorts over all signatures at once, which is many
+    times faster and lighter. Both return the same pairs.
     """
     if rows.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    num_perm = signatures.shape[1]
-    # identical signatures -> one representative each
     _, first, inverse = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    sketches = [LeanMinHash(seed=seed, hashvalues=signatures[f], scheme="affine32") for f in first.tolist()]
+    unique_sigs = signatures[first]
+    if backend == "datasketch":
+        found = query_datasketch_lsh(unique_sigs, threshold=threshold, seed=seed)
+    else:
+        found = band_signatures(unique_sigs, *lsh_params(threshold, signatures.shape[1]))
+    # expand unique signatures back to rows (CSR layout: group u owns
+    # grouped[starts[u]:starts[u+1]])
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], np.arange(len(first) + 1))
+    counts = np.diff(starts)
+    grouped = rows[order]
+    out = [pairs_within_groups(grouped, starts[:-1], counts)]
+    if len(found):
+        single = (counts[found[:, 0]] == 1) & (counts[found[:, 1]] == 1)
+        out.append(np.stack([grouped[starts[found[single, 0]]], grouped[starts[found[single, 1]]]], axis=1))
+        for u, v in found[~single].tolist():
+            a, b = grouped[starts[u] : starts[u + 1]], grouped[starts[v] : starts[v + 1]]
+            out.append(np.stack(np.broadcast_arrays(a[:, None], b[None, :]), axis=-1).reshape(-1, 2))
+    return np.sort(np.concatenate(out), axis=1)
+
+
+def query_datasketch_lsh(signatures: np.ndarray, *, threshold: float, seed: int) -> np.ndarray:
+    """Pairs ``(u, v)``, ``u < v``, of signature rows that collide in a datasketch MinHashLSH."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=signatures.shape[1])
+    sketches = [LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32") for sig in signatures]
     with lsh.insertion_session() as session:
         for u, sketch in enumerate(sketches):
             session.insert(u, sketch, check_duplication=False)
     found = [(u, v) for u, sketch in enumerate(sketches) for v in lsh.query(sketch) if u < v]
-    # expand unique signatures back to rows (CSR layout: group u owns
-    # rows[order[starts[u]:starts[u+1]]])
-    order = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[order], np.arange(len(first) + 1))
-    grouped = rows[order]
-    out = [pairs_within_groups(grouped, starts[:-1], np.diff(starts))]
-    if found:
-        uv = np.array(found, dtype=np.int64)
-        single = (np.diff(starts)[uv[:, 0]] == 1) & (np.diff(starts)[uv[:, 1]] == 1)
-        out.append(np.stack([grouped[starts[uv[single, 0]]], grouped[starts[uv[single, 1]]]], axis=1))
-        for u, v in uv[~single].tolist():
-            a, b = grouped[starts[u] : starts[u + 1]], grouped[starts[v] : starts[v + 1]]
-            out.append(np.stack(np.broadcast_arrays(a[:, None], b[None, :]), axis=-1).reshape(-1, 2))
-    return np.sort(np.concatenate(out), axis=1)
+    return unique_pairs(np.array(found, dtype=np.int64).reshape(-1, 2))
+
+
+def band_signatures(signatures: np.ndarray, bands: int, rows_per_band: int) -> np.ndarray:
+    """Pairs ``(u, v)``, ``u < v``, of signature rows equal on all values of some band.
+
+    Each band's ``rows_per_band`` values are folded into one 64-bit key (a
+    collision needs two different bands to agree on 64 bits), the keys are
+    sorted, and every run of equal keys yields its pairs.
+    """
+    n = signatures.shape[0]
+    pieces: list[np.ndarray] = []
+    index = np.arange(n, dtype=np.int64)
+    for band in range(bands):
+        key = np.full(n, band, dtype=np.uint64)
+        for col in range(band * rows_per_band, (band + 1) * rows_per_band):
+            key = mix64(key ^ signatures[:, col].astype(np.uint64))
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        cut = np.flatnonzero(key[1:] != key[:-1]) + 1
+        starts = np.concatenate([[0], cut])
+        sizes = np.diff(np.concatenate([starts, [n]]))
+        pieces.append(pairs_within_groups(index[order], starts, sizes))
+    return unique_pairs(np.concatenate(pieces))
 
 
 def pairs_within_groups(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:

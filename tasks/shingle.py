@@ -31,7 +31,6 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -97,9 +96,16 @@ _SUFFIX_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=\w\w\w)ogue(s)?$"), r"og\1"),
     (re.compile(r"(?<=\w\w)ence(s)?$"), r"ense\1"),
 )
+# Cheap pre-check: most words end in none of these, so skip the regexes.
+_SUFFIX_ENDINGS = (
+    "ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers",
+    "yse", "ysed", "yses", "ysing",
+    "our", "ours", "oured", "ouring", "ourite", "ourites", "ourable", "ourably", "ourful",
+    "tre", "tres", "bre", "bres", "tred", "bred",
+    "lled", "lling", "ller", "llers", "ogue", "ogues", "ence", "ences",
+)
 
 
-@lru_cache(maxsize=200_000)
 def normalise_token(raw: str) -> str:
     """Fold one raw word token to its hashing form ('' means: not a token).
 
@@ -114,7 +120,7 @@ def normalise_token(raw: str) -> str:
         return _NUMBER_WORDS[word]
     if word in _SPELLING_WORDS:
         return _SPELLING_WORDS[word]
-    if len(word) >= 5 and not word.isdigit():
+    if len(word) >= 5 and word.endswith(_SUFFIX_ENDINGS):
         for pattern, repl in _SUFFIX_RULES:
             folded, n = pattern.subn(repl, word)
             if n:
