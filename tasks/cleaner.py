@@ -34,6 +34,7 @@ _CLUTTER_PENALTY = 12.0
 _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
 _WALL = 1e6
+_WALL_AFTER_WORDS = 150
 _AFTER_COMMENTS_WEIGHT = 0.3
 _LEADING_DATELINE_RE = re.compile(r"^[^\n]{0,60}?(?:\d{4}|\))\s*(?:[:—–-]|\(\w+\)\s*[—–-])\s")
 _URL_RE = re.compile(r"https?://\S+")
@@ -101,10 +102,14 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
     best_sum, best = float("-inf"), (0, -1)
     run_sum, run_start = 0.0, 0
     after_comments = False
+    prose_words = 0
     for index, view in enumerate(views):
         rule = decided.get(view.number)
         score = _score(view, rule)
-        if rule is not None and rule.category == "comments":
+        if score > 0:
+            prose_words += view.words
+        if rule is not None and rule.category == "comments" and prose_words >= _WALL_AFTER_WORDS:
+            # a comments link in a toolbar above the story is no wall; a comments heading after prose is
             after_comments, score = True, -_WALL
         elif after_comments and score > 0:
             score *= _AFTER_COMMENTS_WEIGHT

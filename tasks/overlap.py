@@ -199,17 +199,13 @@ def find_overlaps(
 
     gram3, gram3_owner = hash_ngrams(flat, offsets, shingle_size)
     positional = np.searchsorted(gram3_owner, np.arange(n + 1))
-    spans: dict[int, list[tuple[int, int]]] = {}
     overlaps: list[Overlap] = []
     for (i, j), (kind, jac, con) in kinds.items():
         if (i, j) in implied:
             continue  # a pair of cluster members: the cluster states it
         a, b = (i, j) if refs[i].key <= refs[j].key else (j, i)
-        if a not in spans:
-            spans[a] = token_spans(refs[a].text)
         shared = cut_shared_text(
             refs[a].text,
-            spans[a],
             gram3[positional[a] : positional[a + 1]],
             shingles[bounds[b] : bounds[b + 1]],
             whole=jac == 1.0 and lengths[a] == lengths[b],
@@ -454,33 +450,25 @@ def make_cluster(refs: Sequence[ParagraphRef], canonical: int, members: Sequence
     return Cluster(id=f"nd-{cid}", canonical=c, members=tuple(refs[m] for m in members), rule=rule)
 
 
-def cut_shared_text(
-    text: str,
-    spans: Sequence[tuple[int, int]],
-    grams_a: np.ndarray,
-    set_b: np.ndarray,
-    *,
-    whole: bool,
-    shingle_size: int,
-) -> str:
+def cut_shared_text(text: str, grams_a: np.ndarray, set_b: np.ndarray, *, whole: bool, shingle_size: int) -> str:
     """The longest run of a's words whose every shingle also occurs in b, cut from a's text.
 
-    ``spans`` are the character spans of a's tokens (:func:`token_spans`),
-    ``grams_a`` a's shingles in text order, ``set_b`` b's sorted shingle
+    ``grams_a`` are a's shingles in text order, ``set_b`` b's sorted shingle
     set. Consecutive shingles of a found in b almost always come from one
     shared run (prose rarely repeats 3-word sequences out of order), so this
     is the longest shared run of words at a fraction of an alignment's cost.
-    ``whole`` short-cuts word-for-word copies.
+    ``whole`` short-cuts word-for-word copies: the paragraph itself.
     """
-    if not spans:
-        return ""
     if whole:
-        return text[spans[0][0] : spans[-1][1]]
+        return text.strip()
+    if grams_a.size == 0:
+        return ""
     found = np.isin(grams_a, set_b)
     if not found.any():
         return ""
     edges = np.diff(np.concatenate([[0], found.view(np.int8), [0]]))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     best = int(np.argmax(stops - starts))
-    first, last = int(starts[best]), int(stops[best]) - 1 + shingle_size - 1
-    return text[spans[first][0] : spans[min(last, len(spans) - 1)][1]]
+    first, last = int(starts[best]), int(stops[best]) + shingle_size - 2
+    start, end = token_spans(text, first, last)
+    return text[start:end]

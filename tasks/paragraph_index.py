@@ -205,7 +205,10 @@ def find_anchor_pairs(
     empty = np.empty((0, 2), dtype=np.int64)
     if anchors.size == 0:
         return empty
-    order = np.lexsort((owners, anchors))
+    # stable sort by anchor: an owner's repeats of one anchor stay adjacent
+    # when the caller lists anchors paragraph by paragraph; any stray repeat
+    # only yields a same-document pair, which is dropped below
+    order = np.argsort(anchors, kind="stable")
     anchors, owners = anchors[order], owners[order]
     keep = np.ones(anchors.size, dtype=bool)
     keep[1:] = (anchors[1:] != anchors[:-1]) | (owners[1:] != owners[:-1])
@@ -225,5 +228,8 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     """Sorted, de-duplicated ``(i, j)`` rows with ``i < j``."""
     if pairs.size == 0:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(pairs.astype(np.int64), axis=1)
-    return np.unique(pairs, axis=0)
+    low = np.minimum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
+    high = np.maximum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
+    n = int(high.max()) + 1
+    keys = np.unique(low * n + high)
+    return np.stack([keys // n, keys % n], axis=1)

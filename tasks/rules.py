@@ -188,10 +188,12 @@ CATALOG: tuple[Rule, ...] = (
          examples=("To Read the Full Story", "Already a subscriber? Sign in", "You have 3 free articles left"),
          negatives=("Readers who want to read the full report can find it on the agency's website, officials said.",)),
     Rule("cookie.notice", "cookie", "Cookie and consent banners.",
-         pattern=_re(r"(?:we use cookies|uses cookies|cookie (?:policy|settings|preferences|consent)|accept (?:all )?cookies|"
+         pattern=_re(r"(?:we use cookies|uses cookies|(?:use|accept|consent to|set) (?:of )?(?:our |all |these )?cookies|"
+                     r"tracking technologies|cookie (?:policy|settings|preferences|consent|notice)|accept (?:all )?cookies|"
                      r"privacy (?:policy|settings|preferences)|terms (?:of (?:use|service)|and conditions)|manage (?:consent|preferences))"),
-         max_words=40,
-         examples=("We use cookies to improve your experience.", "Privacy Policy", "Terms of Use"),
+         max_words=80,
+         examples=("We use cookies to improve your experience.", "Privacy Policy", "Terms of Use",
+                   "By choosing I Accept, you consent to our use of cookies and other tracking technologies."),
          negatives=("The bakery's cookies sold out by noon on Saturday, the owner said with a laugh.",)),
     # --- legal
     Rule("legal.copyright", "legal", "Copyright and reuse notices belong to the page, not the story.",
@@ -204,7 +206,7 @@ CATALOG: tuple[Rule, ...] = (
     # --- tags and comments
     Rule("tags.list", "tags", "A 'Tags'/'Topics' label followed by keywords is a tag cloud.",
          pattern=_re(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics|more (?:about|on))\b\s*:?"
-                     r"(?:\s+[^.!?]*)?$"),
+                     r"(?:\s*[^.!?\s][^.!?]*)?$"),
          max_words=40,
          examples=("Tags Antony Blinken China Joe Biden", "Related Topics", "Topics: Politics, China"),
          negatives=("Topics discussed included trade, climate and the war in Ukraine.",)),
@@ -250,6 +252,13 @@ CATALOG: tuple[Rule, ...] = (
          examples=("Read more: Markets slide as rate fears return", "[Related: Ten things we learned this week]",
                    "Also: See our holiday coverage", "READ MORE - Rail strike called off"),
          negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.")),
+    Rule("related.glued-teaser", "related", "A Title-Case headline glued to its teaser ('…Student-AthleteA 24-year-old…') is a link card.",
+         pattern=re.compile(r"^(?:[^\w\s]*[A-Z0-9][\w'’.,:&$-]*\s+){3,}[A-Z0-9]?[\w'’-]*[a-z?!.'’\d]\)?[A-Z](?:[a-z]|\s[a-z\d])"),
+         max_words=120,
+         examples=("Police: 2 In Custody After Death Of Student-AthleteA 24-year-old woman and a man were arrested.",
+                   "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was foiled."),
+         negatives=("The Old McDonald's farm reopened on Sunday after repairs.",
+                    "Officials In Detroit said the iPhone app would launch next week.")),
     Rule("about.heading", "branding", "An 'About us' / 'About the author' heading introduces a site or author blurb.",
          pattern=_re(r"^(?:about|sobre|über|à propos(?: de)?|acerca de|chi siamo|об авторе|о нас)(?:\s+(?:us|the authors?|the writers?|this (?:site|blog|website|author)|[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}))?\s*:?$"),
          max_words=6,

@@ -42,6 +42,10 @@ _WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[’'‘.][^\W_{_CJK}]+)*")
 # Sentence ends: ., !, ?, … (optionally followed by closing quotes/brackets),
 # or a closing double quote, then whitespace.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
+# Words and sentence ends in one pass (a sentence end matches only where no
+# word does, i.e. on the whitespace after the end).
+_TOKEN_OR_END = re.compile(rf"{_WORD_RE.pattern}|(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
+_SENTENCE_MARK = 1
 _INNER_PUNCT = str.maketrans("", "", "’'‘.")
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "messrs"})
@@ -135,17 +139,21 @@ def _hash_word(word: str) -> int:
     run-to-run determinism; blake2b does not.
     """
     value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
-    return value or 1
+    return value if value > _SENTENCE_MARK else value + 2
 
 
 class _RawTokenHashes(dict[str, int]):
-    """Raw token -> hash of its normalised form (0: not a token), filled on demand.
+    """Raw token -> hash of its normalised form, filled on demand.
 
-    One dict lookup per token on the hot path; normalisation and hashing run
-    once per distinct raw spelling.
+    0 means "not a token" (an honorific), :data:`_SENTENCE_MARK` a sentence
+    end (the whitespace the sentence regex matched). One dict lookup per
+    token on the hot path; normalisation and hashing run once per distinct
+    raw spelling.
     """
 
     def __missing__(self, raw: str) -> int:
+        if raw.isspace():
+            return _SENTENCE_MARK
         word = normalise_token(raw)
         value = _hash_word(word) if word else 0
         if len(self) < 2_000_000:  # bound the cache on huge vocabularies
@@ -188,45 +196,60 @@ def encode_paragraphs(texts: Sequence[str]) -> Encoded:
     Punctuation (quotes, dashes, brackets) never becomes a token, so quote
     and dash styles cannot change a hash; honorifics vanish (see
     :func:`normalise_token`). Han and kana characters are one token each,
-    since those scripts do not put spaces between words.
+    since those scripts do not put spaces between words. One regex pass per
+    paragraph yields words and sentence ends together; everything after that
+    is array work.
     """
     table = _RAW_HASHES
     flat: list[int] = []
     counts: list[int] = []
-    sent_counts: list[int] = []
-    sent_owner: list[int] = []
-    findall = _WORD_RE.findall
-    for i, text in enumerate(texts):
+    findall = _TOKEN_OR_END.findall
+    get = table.__getitem__
+    for text in texts:
         before = len(flat)
-        for sentence in _SENTENCE_END.split(text):
-            start = len(flat)
-            flat.extend([h for h in map(table.__getitem__, findall(sentence)) if h])
-            if len(flat) > start:
-                sent_counts.append(len(flat) - start)
-                sent_owner.append(i)
+        flat.extend(map(get, findall(text)))
         counts.append(len(flat) - before)
+    values = np.array(flat, dtype=np.uint64)
+    del flat
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    ends_seen = np.cumsum(values == _SENTENCE_MARK)
+    keep = values > _SENTENCE_MARK
+    values, owner, ends_seen = values[keep], owner[keep], ends_seen[keep]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    lengths = np.array(sent_counts, dtype=np.int64)
-    starts = np.zeros(lengths.size, dtype=np.int64)
-    if lengths.size:
-        np.cumsum(lengths[:-1], out=starts[1:])
+    np.cumsum(np.bincount(owner, minlength=len(texts)), out=offsets[1:])
+    # a sentence starts at a paragraph's first token or after a sentence end
+    new = np.ones(values.size, dtype=bool)
+    new[1:] = (owner[1:] != owner[:-1]) | (ends_seen[1:] != ends_seen[:-1])
+    starts = np.flatnonzero(new)
     return Encoded(
-        hashes=np.array(flat, dtype=np.uint64),
+        hashes=values,
         offsets=offsets,
         sentence_starts=starts,
-        sentence_lengths=lengths,
-        sentence_owner=np.array(sent_owner, dtype=np.int64),
+        sentence_lengths=np.diff(np.append(starts, values.size)),
+        sentence_owner=owner[starts],
     )
 
 
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the tokens :func:`encode_paragraphs` keeps, in order.
+def token_spans(text: str, first: int = 0, last: int | None = None) -> tuple[int, int]:
+    """Character span from the start of kept token ``first`` to the end of kept token ``last``.
 
-    Used only to cut a shared run out of the original text for the report.
+    Kept tokens are those :func:`encode_paragraphs` hashes (honorifics are
+    skipped). ``last=None`` means the final token. Scans only as far as
+    needed; used to cut a shared run out of the original text for the report.
     """
     table = _RAW_HASHES
-    return [m.span() for m in _WORD_RE.finditer(text) if table[m.group()]]
+    index = -1
+    start = end = 0
+    for m in _WORD_RE.finditer(text):
+        if not table[m.group()]:
+            continue
+        index += 1
+        if index == first:
+            start = m.start()
+        end = m.end()
+        if index == last:
+            break
+    return start, end
 
 
 def tokenize_text(text: str) -> list[str]:
@@ -298,9 +321,10 @@ def hash_ngrams(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[
         for j in range(n):
             acc += token_hashes[j : j + count] * _MIX[j]
     acc = mix64(acc)
-    owner = np.searchsorted(offsets, np.arange(count), side="right") - 1
+    lengths = np.diff(offsets)
+    owner = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)[:count]
     # keep only n-grams whose last token is in the same paragraph as the first
-    keep = np.arange(count) + n <= offsets[owner + 1]
+    keep = np.arange(count) - offsets[owner] <= lengths[owner] - n
     return acc[keep], owner[keep]
 
 
