@@ -35,6 +35,7 @@ _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
 _WALL = 1e6
 _WALL_AFTER_WORDS = 150
+_CARD_PENALTY = 40.0
 _AFTER_COMMENTS_WEIGHT = 0.3
 _LEADING_DATELINE_RE = re.compile(r"^[^\n]{0,60}?(?:\d{4}|\))\s*(?:[:—–-]|\(\w+\)\s*[—–-])\s")
 _URL_RE = re.compile(r"https?://\S+")
@@ -108,6 +109,8 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
         score = _score(view, rule)
         if score > 0:
             prose_words += view.words
+        elif rule is not None and rule.category in ("byline", "dateline") and prose_words >= _WALL_AFTER_WORDS:
+            score = -_CARD_PENALTY  # a byline or date after the story has begun starts another item
         if rule is not None and rule.category == "comments" and prose_words >= _WALL_AFTER_WORDS:
             # a comments link in a toolbar above the story is no wall; a comments heading after prose is
             after_comments, score = True, -_WALL

@@ -37,7 +37,7 @@ import numpy as np
 
 from tasks.paragraph_index import find_anchor_pairs, find_lsh_pairs, sign_minhash, unique_pairs
 from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef
-from tasks.shingle import encode_paragraphs, hash_ngrams, hash_segments, shingle_paragraphs, token_spans
+from tasks.shingle import encode_paragraphs, hash_ngrams, hash_segments, shingle_paragraphs, token_offsets
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
 _NONE, _NEAR, _CONTAINED, _SHARED = range(4)
@@ -197,20 +197,25 @@ def find_overlaps(
         implied.update((x, y) for x in members for y in members if x < y)
         implied.difference_update((min(m, canonical), max(m, canonical)) for m in members)
 
+    emitted = [(pair, value) for pair, value in kinds.items() if pair not in implied]  # cluster member pairs: the cluster states them
+    ordered = np.array([(i, j) if refs[i].key <= refs[j].key else (j, i) for (i, j), _ in emitted], dtype=np.int64).reshape(-1, 2)
     gram3, gram3_owner = hash_ngrams(flat, offsets, shingle_size)
     positional = np.searchsorted(gram3_owner, np.arange(n + 1))
+    first, count = longest_shared_runs(gram3, positional, shingles, bounds, ordered)
+    del gram3, gram3_owner
+    offsets_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     overlaps: list[Overlap] = []
-    for (i, j), (kind, jac, con) in kinds.items():
-        if (i, j) in implied:
-            continue  # a pair of cluster members: the cluster states it
-        a, b = (i, j) if refs[i].key <= refs[j].key else (j, i)
-        shared = cut_shared_text(
-            refs[a].text,
-            gram3[positional[a] : positional[a + 1]],
-            shingles[bounds[b] : bounds[b + 1]],
-            whole=jac == 1.0 and lengths[a] == lengths[b],
-            shingle_size=shingle_size,
-        )
+    for ((_, (kind, jac, con)), (a, b), start, words) in zip(emitted, ordered.tolist(), first.tolist(), count.tolist()):
+        text = refs[a].text
+        if jac == 1.0 and lengths[a] == lengths[b]:
+            shared = text.strip()  # word for word the same paragraph
+        elif words:
+            if a not in offsets_cache:
+                offsets_cache[a] = token_offsets(text)
+            starts, ends = offsets_cache[a]
+            shared = text[int(starts[start]) : int(ends[min(start + words, starts.size) - 1])]
+        else:
+            shared = ""
         overlaps.append(Overlap(_KINDS[kind], refs[a], refs[b], jac, con, shared))  # type: ignore[arg-type]
     overlaps.sort(key=lambda o: (o.a.file, o.a.lines, o.b.file, o.b.lines))
     clusters.sort(key=lambda c: (c.canonical.file, c.canonical.lines))
@@ -450,25 +455,63 @@ def make_cluster(refs: Sequence[ParagraphRef], canonical: int, members: Sequence
     return Cluster(id=f"nd-{cid}", canonical=c, members=tuple(refs[m] for m in members), rule=rule)
 
 
-def cut_shared_text(text: str, grams_a: np.ndarray, set_b: np.ndarray, *, whole: bool, shingle_size: int) -> str:
-    """The longest run of a's words whose every shingle also occurs in b, cut from a's text.
+def longest_shared_runs(
+    grams: np.ndarray,
+    positional: np.ndarray,
+    shingles: np.ndarray,
+    bounds: np.ndarray,
+    pairs: np.ndarray,
+    *,
+    shingle_size: int = 3,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair (a, b): where a's longest run of words shared with b starts, and its length.
 
-    ``grams_a`` are a's shingles in text order, ``set_b`` b's sorted shingle
-    set. Consecutive shingles of a found in b almost always come from one
-    shared run (prose rarely repeats 3-word sequences out of order), so this
-    is the longest shared run of words at a fraction of an alignment's cost.
-    ``whole`` short-cuts word-for-word copies: the paragraph itself.
+    ``grams[positional[a]:positional[a+1]]`` are a's shingles in text order.
+    A position of a is "shared" when its shingle is in b's set; the longest
+    stretch of consecutive shared positions, plus ``shingle_size - 1``, is
+    the run in words (consecutive shingles of a found in b almost always come
+    from one shared run; prose rarely repeats 3-word sequences out of
+    order). Done for all pairs at once with the tagged-sort trick of
+    :func:`count_shared`. Returns ``(first_token, words)``; 0 words when
+    nothing is shared.
     """
-    if whole:
-        return text.strip()
-    if grams_a.size == 0:
-        return ""
-    found = np.isin(grams_a, set_b)
-    if not found.any():
-        return ""
-    edges = np.diff(np.concatenate([[0], found.view(np.int8), [0]]))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    best = int(np.argmax(stops - starts))
-    first, last = int(starts[best]), int(stops[best]) + shingle_size - 2
-    start, end = token_spans(text, first, last)
-    return text[start:end]
+    m = len(pairs)
+    first = np.zeros(m, dtype=np.int64)
+    words = np.zeros(m, dtype=np.int64)
+    if m == 0:
+        return first, words
+    a, b = pairs[:, 0], pairs[:, 1]
+    la = positional[a + 1] - positional[a]
+    lb = bounds[b + 1] - bounds[b]
+    tot = la + lb
+    start_of = np.cumsum(tot) - tot
+    local = np.arange(int(tot.sum())) - np.repeat(start_of, tot)
+    from_a = local < np.repeat(la, tot)
+    src = np.where(from_a, np.repeat(positional[a], tot) + local, np.repeat(bounds[b], tot) + local - np.repeat(la, tot))
+    values = np.where(from_a, grams[np.minimum(src, max(grams.size - 1, 0))] if grams.size else 0, shingles[np.minimum(src, shingles.size - 1)])
+    tag = np.repeat(np.arange(m, dtype=np.uint64), tot)
+    keys = (tag << np.uint64(40)) | (values.astype(np.uint64) >> np.uint64(24))
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    run_id = np.concatenate([[0], np.cumsum(sorted_keys[1:] != sorted_keys[:-1])])
+    has_b = np.bincount(run_id, weights=(~from_a[order]).astype(np.float64)) > 0
+    shared = np.empty(keys.size, dtype=bool)
+    shared[order] = has_b[run_id]
+    hit = shared[from_a].astype(np.int64)  # a's positions, pair by pair, in text order
+    if hit.size == 0:
+        return first, words
+    segment_start = np.zeros(hit.size, dtype=bool)
+    segment_start[(np.cumsum(la) - la)[la > 0]] = True
+    total = np.cumsum(hit)
+    base = np.maximum.accumulate(np.where((hit == 0) | segment_start, total - hit, 0))
+    run = total - base
+    owner = np.repeat(np.arange(m), la)
+    best = np.zeros(m, dtype=np.int64)
+    np.maximum.at(best, owner, run)
+    ends = np.flatnonzero((run == best[owner]) & (run > 0))
+    pair_of_end, first_end = np.unique(owner[ends], return_index=True)
+    end_pos = ends[first_end] - (np.cumsum(la) - la)[pair_of_end]
+    length = best[pair_of_end]
+    first[pair_of_end] = end_pos - length + 1
+    words[pair_of_end] = length + shingle_size - 1
+    return first, words

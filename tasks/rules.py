@@ -151,7 +151,7 @@ CATALOG: tuple[Rule, ...] = (
          pattern=_re(r"^(?:click|tap|sign up|sign in|log in|subscribe|download|get|follow|join|support|donate|register|"
                      r"become a (?:member|subscriber)|try|share)\b.{0,120}\b(?:subscri\w*|newsletters?|podcasts?|apps?|"
                      r"updates|alerts|us|free|account|membership|digital access|follow|premium|inbox|here|today|"
-                     r"journalism|facebook|twitter|instagram|whatsapp|telegram|youtube|linkedin)\b[.!]?$"),
+                     r"journalism|facebook|twitter|instagram|whatsapp|telegram|youtube|linkedin|friends|thoughts)\b[.!]?$"),
          max_words=22,
          examples=("Click to subscribe to the Sky News Daily wherever you get your podcasts",
                    "Sign up for our newsletter", "Follow us on Twitter", "Download the app"),
@@ -214,9 +214,12 @@ CATALOG: tuple[Rule, ...] = (
          pattern=_re(r"^\[?\s*(?:leave a (?:reply|comment)|comments?(?:\s*\(\d+\))?|\d+\s+comments?|add (?:a|your) comment|"
                      r"(?:top|most|highest)[ -]rated comments|(?:reader|user|latest|recent|all) comments|conversation|"
                      r"join the (?:conversation|discussion)|post a comment|(?:show|view|load|hide) comments|"
-                     r"be the first to comment|what do you think\??|have your say|cancel reply|comment policy)\s*:?\s*\]?$"),
-         max_words=8,
-         examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments"),
+                     r"be the first to comment|what do you think\??|have your say|cancel reply|comment policy|"
+                     r"\d+ (?:responses|replies|comments|thoughts) (?:to|on) .{1,200}|[^!?:]{1,60} (?:says|said|wrote|writes):|"
+                     r"reply|report (?:comment|abuse)|(?:\d+ )?(?:likes?|upvotes?|points?|votes?)|rating: .{1,20})\s*:?\s*\]?$"),
+         max_words=40,
+         examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments",
+                   "34 responses to “A headline here”", "C. M. says:"),
          negatives=("Comments from the minister drew criticism on Monday.",)),
     # --- navigation and branding
     Rule("nav.control", "nav", "Navigation controls and section links.",
@@ -235,7 +238,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("related.heading", "related", "Headings that introduce lists of other stories.",
          pattern=_re(r"^(?:most (?:popular|read|viewed|shared|commented|emailed)(?: \w+)?|trending(?: now| stories| news| topics)?|"
                      r"recent(?:ly)? (?:posts|articles|stories|news)|latest(?: news| stories| headlines| videos)?|top stories|"
-                     r"more from [^.]{1,40}|you may (?:also )?(?:like|be interested in|have missed)|you might (?:also )?like|"
+                     r"more (?:from |on |at )?[^.!?]{1,40}|you may (?:also )?(?:like|be interested in|have missed)|you might (?:also )?like|"
                      r"recommended(?: for you| stories| reading)?|related(?: posts| articles| stories| content| coverage| news| reading| links| videos)?|"
                      r"read (?:more|next|also|this next)|see also|also read|more on this(?: story)?|more in [^.]{1,40}|"
                      r"popular(?: now| stories)?|editor'?s? picks|don'?t miss|in other news|elsewhere on [^.]{1,40}|"
