@@ -109,7 +109,7 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
         score = _score(view, rule)
         if score > 0:
             prose_words += view.words
-        elif rule is not None and rule.category in ("byline", "dateline") and prose_words >= _WALL_AFTER_WORDS:
+        elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:
             score = -_CARD_PENALTY  # a byline or date after the story has begun starts another item
         if rule is not None and rule.category == "comments" and prose_words >= _WALL_AFTER_WORDS:
             # a comments link in a toolbar above the story is no wall; a comments heading after prose is
@@ -218,10 +218,13 @@ def classify_lines(
         decided[title.number] = Decision("title", "title", "title.headline", RULES["title.headline"].rationale)
         meta["title"] = title.text
     _apply_repeats(views, decided)
+    dek_taken = False
     for i, view in enumerate(header):
         if view.number in decided:
             continue
-        if title is not None and view.number > title.number and view.sentence_end and view.words >= 6:
+        if (not dek_taken and title is not None and 0 < view.number - title.number <= 4
+                and view.sentence_end and view.words >= 6):
+            dek_taken = True
             decided[view.number] = Decision("removed", "dek", "dek.standfirst", RULES["dek.standfirst"].rationale)
         elif view.text == "By" or (looks_like_name(view.text) and _near_byline(header, i, decided)):
             decided[view.number] = Decision("metadata", "byline", "byline.by", "the author's name on its own line")

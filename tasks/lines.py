@@ -14,7 +14,8 @@ from functools import lru_cache
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SENTENCE_END_RE = re.compile(r"(?:[.!?…。！？]|[.!?…][\"'”’»)\]]+|[\"”»]|:)$")
+# a closing quote ends a sentence only after sentence punctuation: 'Allegations are "not credible"' is a headline
+_SENTENCE_END_RE = re.compile(r"(?:[.!?…。！？]|[.!?…,][\"'”’»)\]]+|:)$")
 _INNER_SENTENCE_RE = re.compile(r"[^\W\d_]{2}[.!?]\s+[^\W\d_]")
 _LANGUAGES = (
     "English", "German", "French", "Spanish", "Portuguese", "Italian", "Dutch", "Russian", "Ukrainian",

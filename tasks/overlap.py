@@ -240,14 +240,8 @@ def count_shared(shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, *,
     out = np.zeros(len(pairs), dtype=np.int64)
     if len(pairs) == 0:
         return out
-    per_pair = sizes[pairs[:, 0]] + sizes[pairs[:, 1]]
-    ends = np.cumsum(per_pair)
-    start = 0
-    while start < len(pairs):
-        limit = (ends[start - 1] if start else 0) + chunk
-        stop = max(start + 1, int(np.searchsorted(ends, limit, side="right")))
-        stop = min(stop, start + (1 << 24) - 1)
-        part = pairs[start:stop]
+    for lo, hi in split_batches(sizes[pairs[:, 0]] + sizes[pairs[:, 1]], chunk):
+        part = pairs[lo:hi]
         la, lb = sizes[part[:, 0]], sizes[part[:, 1]]
         tot = la + lb
         first = np.cumsum(tot) - tot
@@ -258,8 +252,7 @@ def count_shared(shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, *,
         keys = (tag << np.uint64(40)) | (shingles[src] >> np.uint64(24))
         keys.sort()
         same = keys[1:] == keys[:-1]
-        out[start:stop] = np.bincount((keys[1:][same] >> np.uint64(40)).astype(np.int64), minlength=len(part))
-        start = stop
+        out[lo:hi] = np.bincount((keys[1:][same] >> np.uint64(40)).astype(np.int64), minlength=len(part))
     return out
 
 
@@ -463,6 +456,7 @@ def longest_shared_runs(
     pairs: np.ndarray,
     *,
     shingle_size: int = 3,
+    chunk: int = 1 << 20,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each pair (a, b): where a's longest run of words shared with b starts, and its length.
 
@@ -471,10 +465,39 @@ def longest_shared_runs(
     stretch of consecutive shared positions, plus ``shingle_size - 1``, is
     the run in words (consecutive shingles of a found in b almost always come
     from one shared run; prose rarely repeats 3-word sequences out of
-    order). Done for all pairs at once with the tagged-sort trick of
-    :func:`count_shared`. Returns ``(first_token, words)``; 0 words when
-    nothing is shared.
+    order). Done for batches of pairs (about ``chunk`` values each) with the
+    tagged-sort trick of :func:`count_shared`. Returns ``(first_token,
+    words)``; 0 words when nothing is shared.
     """
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sizes = (positional[pairs[:, 0] + 1] - positional[pairs[:, 0]]) + np.diff(bounds)[pairs[:, 1]]
+    firsts, counts = [], []
+    for lo, hi in split_batches(sizes, chunk):
+        f, c = _longest_shared_runs(grams, positional, shingles, bounds, pairs[lo:hi], shingle_size)
+        firsts.append(f)
+        counts.append(c)
+    return np.concatenate(firsts), np.concatenate(counts)
+
+
+def split_batches(sizes: np.ndarray, chunk: int) -> list[tuple[int, int]]:
+    """Consecutive ``(lo, hi)`` slices whose summed ``sizes`` stay near ``chunk`` (at least one item each)."""
+    ends = np.cumsum(sizes)
+    out: list[tuple[int, int]] = []
+    lo = 0
+    while lo < len(sizes):
+        limit = (int(ends[lo - 1]) if lo else 0) + chunk
+        hi = max(lo + 1, int(np.searchsorted(ends, limit, side="right")))
+        hi = min(hi, lo + (1 << 24) - 1)  # pair tags live in 24 bits
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
+def _longest_shared_runs(
+    grams: np.ndarray, positional: np.ndarray, shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, shingle_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One batch of :func:`longest_shared_runs`."""
     m = len(pairs)
     first = np.zeros(m, dtype=np.int64)
     words = np.zeros(m, dtype=np.int64)

@@ -215,7 +215,7 @@ CATALOG: tuple[Rule, ...] = (
                      r"(?:top|most|highest)[ -]rated comments|(?:reader|user|latest|recent|all) comments|conversation|"
                      r"join the (?:conversation|discussion)|post a comment|(?:show|view|load|hide) comments|"
                      r"be the first to comment|what do you think\??|have your say|cancel reply|comment policy|"
-                     r"\d+ (?:responses|replies|comments|thoughts) (?:to|on) .{1,200}|[^!?:]{1,60} (?:says|said|wrote|writes):|"
+                     r"\d+ (?:responses|replies|comments|thoughts) (?:to|on) .{1,200}|[^!?]{1,80} (?:says|said|wrote|writes):|"
                      r"reply|report (?:comment|abuse)|(?:\d+ )?(?:likes?|upvotes?|points?|votes?)|rating: .{1,20})\s*:?\s*\]?$"),
          max_words=40,
          examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments",
@@ -298,6 +298,12 @@ CATALOG: tuple[Rule, ...] = (
          max_words=9,
          examples=("Sky News reporter @thejournojames", "Senior Political Correspondent", "@janedoe"),
          negatives=("The reporter was released after two days in custody.",)),
+    Rule("dateline.relative", "dateline", "A relative timestamp ('32M ago', '2 days ago at 07:52 am') dates a card or comment.",
+         pattern=_re(r"^(?:updated |posted |published )?(?:\d+|an?|one)\s?(?:s|m|h|d|w|secs?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)\s+ago"
+                     r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?$|^(?:just now|yesterday|today)(?:\s+at\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?$"),
+         max_words=8,
+         examples=("32M ago", "1H ago", "2 days ago at 07:52 am", "an hour ago"),
+         negatives=("Two days ago the council voted to close the road.",)),
     Rule("dateline.date", "dateline", "A line that is only a date and time is a dateline; kept as metadata.",
          pattern=re.compile(
              rf"^(?:(?:published|updated|posted|last updated|first published|modified|date)\s*(?:on|at)?\s*:?\s*)?"
