@@ -156,11 +156,8 @@ def _apply_neighbour_rules(views: list[LineView], decided: dict[int, Decision]) 
             if rule.rule == _PLAYER_RULE and j < len(views) and views[j - 1].glued_next and views[j].number not in decided:
                 if views[j].words <= 25 and not views[j].sentence_end:
                     decided[views[j].number] = _removed("media.widget-block")
-        if rule.rule == "about.heading":
-            for follower in views[i + 1 : i + 4]:
-                if follower.number in decided:
-                    break
-                decided[follower.number] = _removed("about.blurb")
+        if rule.rule == "about.heading" and i + 1 < len(views) and views[i + 1].number not in decided:
+            decided[views[i + 1].number] = _removed("about.blurb")
         if rule.rule == "related.heading":
             for follower in views[i + 1 : i + 30]:
                 if follower.number in decided or follower.is_prose or follower.words > 25:

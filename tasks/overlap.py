@@ -328,14 +328,25 @@ def find_redundant_pairs(
     def place(x: int) -> float:
         return refs[x].index / max(1, int(doc_sizes[docs[x]]) - 1)
 
-    matches: dict[tuple[int, int], list[int]] = {}
-    for i, j in kinds:
-        matches.setdefault((i, int(docs[j])), []).append(j)
-        matches.setdefault((j, int(docs[i])), []).append(i)
     redundant: set[tuple[int, int]] = set()
+    if not kinds:
+        return redundant
+    # only (paragraph, other document) groups with two or more matches, one
+    # of them weaker than near-duplicate, can hold a redundant pair: find
+    # them with array work before any Python loop
+    pairs = np.array(list(kinds), dtype=np.int64)
+    weak = np.array([value[0] != _NEAR for value in kinds.values()])
+    side = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    group = side * (int(docs.max()) + 1) + docs[other]
+    _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
+    has_weak = np.bincount(inverse, weights=np.concatenate([weak, weak]).astype(np.float64)) > 0
+    busy = (counts[inverse] >= 2) & has_weak[inverse]
+    matches: dict[tuple[int, int], list[int]] = {}
+    for a, b in zip(side[busy].tolist(), other[busy].tolist()):
+        matches.setdefault((a, int(docs[b])), []).append(b)
     for (a, _doc), others in matches.items():
-        if len(others) < 2 or all(kinds[(min(a, b), max(a, b))][0] == _NEAR for b in others):
-            continue
+        others.sort()
         own = shingles[bounds[a] : bounds[a + 1]]
         shared = {b: np.intersect1d(own, shingles[bounds[b] : bounds[b + 1]], assume_unique=True) for b in others}
 

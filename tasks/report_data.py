@@ -98,3 +98,257 @@ def mark_shared(text: str, others: Iterable[str], k: int = 3) -> list[str]:
     return pieces
 
 
+@dataclass(frozen=True)
+class Located:
+    """What one side of a reuse record points at: a paragraph of this run, or of an earlier one."""
+
+    doc_id: str | None
+    outlet: str | None
+    published: str | None
+    text: str
+
+    @property
+    def words(self) -> int:
+        return word_count(self.text)
+
+
+class ParagraphIndex:
+    """Finds the paragraph a reuse side (``{file, lines, paragraph, run?}``) names.
+
+    Sides are matched on ``(file, first line)``, not on the paragraph index:
+    with ``--drop-duplicates`` the dropped copies leave ``Document.paragraphs``
+    but stay in the provenance, where they are found too.
+    """
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._by_key: dict[tuple[str, int], Located] = {}
+        for doc in documents:
+            for seg in doc.segments:
+                if seg.action == "removed" and seg.category == "duplicate":
+                    self._by_key[(doc.source, seg.lines[0])] = Located(doc.id, doc.outlet, doc.published, seg.text)
+            for paragraph in doc.paragraphs:
+                self._by_key[(doc.source, paragraph.lines[0])] = Located(
+                    doc.id, doc.outlet, doc.published, paragraph.text
+                )
+
+    def locate(self, side: dict[str, Any]) -> Located:
+        if side.get("run"):
+            return Located(None, None, None, "")
+        return self._by_key.get((side["file"], side["lines"][0]), Located(None, None, None, ""))
+
+
+def _side_view(side: dict[str, Any], found: Located, pieces: list[str]) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "doc": found.doc_id,
+        "file": side["file"],
+        "lines": list(side["lines"]),
+        "paragraph": side["paragraph"],
+        "outlet": found.outlet,
+        "published": found.published,
+        "words": found.words,
+        "pieces": pieces,
+    }
+    if side.get("run"):
+        view["run"] = side["run"]
+    return view
+
+
+def pair_views(overlaps: Sequence[dict[str, Any]], index: ParagraphIndex, k: int) -> list[dict[str, Any]]:
+    """Every reuse pair with both paragraphs' text, shared words marked, outlets and dates."""
+    views = []
+    for number, pair in enumerate(overlaps):
+        a, b = index.locate(pair["a"]), index.locate(pair["b"])
+        views.append({
+            "n": number,
+            "kind": pair["kind"],
+            "jaccard": pair["jaccard"],
+            "containment": pair["containment"],
+            "shared": pair.get("shared_text", ""),
+            "a": _side_view(pair["a"], a, mark_shared(a.text, [b.text], k)),
+            "b": _side_view(pair["b"], b, mark_shared(b.text, [a.text], k)),
+        })
+    return views
+
+
+def _side_key(side: dict[str, Any]) -> tuple[str, str, int]:
+    return (side.get("run", ""), side["file"], side["lines"][0])
+
+
+def cluster_views(
+    clusters: Sequence[dict[str, Any]], overlaps: Sequence[dict[str, Any]], index: ParagraphIndex, k: int
+) -> list[dict[str, Any]]:
+    """Every near-duplicate cluster: its members side by side, canonical first, scored against it.
+
+    A member's marks show the words it shares with the canonical copy; the
+    canonical's marks show the words it shares with any member.
+    """
+    scores: dict[tuple[tuple[str, str, int], tuple[str, str, int]], dict[str, Any]] = {}
+    for pair in overlaps:
+        ka, kb = _side_key(pair["a"]), _side_key(pair["b"])
+        scores[(ka, kb)] = scores[(kb, ka)] = pair
+    views = []
+    for cluster in clusters:
+        canon_key = _side_key(cluster["canonical"])
+        canon = index.locate(cluster["canonical"])
+        members = sorted(cluster["members"], key=lambda m: (_side_key(m) != canon_key, _side_key(m)))
+        located = [index.locate(m) for m in members]
+        texts = [found.text for m, found in zip(members, located) if _side_key(m) != canon_key]
+        member_views = []
+        for member, found in zip(members, located):
+            is_canon = _side_key(member) == canon_key
+            view = _side_view(member, found, mark_shared(found.text, texts if is_canon else [canon.text], k))
+            pair = scores.get((_side_key(member), canon_key))
+            view["canonical"] = is_canon
+            view["jaccard"] = 1.0 if is_canon else (pair or {}).get("jaccard")
+            view["containment"] = 1.0 if is_canon else (pair or {}).get("containment")
+            member_views.append(view)
+        dates = sorted(v["published"] for v in member_views if v["published"])
+        views.append({
+            "id": cluster["id"],
+            "rule": cluster.get("canonical_rule", ""),
+            "members": member_views,
+            "outlets": sorted({v["outlet"] for v in member_views if v["outlet"]}),
+            "first": dates[0] if dates else None,
+            "last": dates[-1] if dates else None,
+        })
+    return views
+
+
+def _pair_share(kind: str, mine: Located, theirs: Located, shared_text: str) -> int:
+    """Words of ``mine`` that a reuse pair of ``kind`` says ``theirs`` also carries."""
+    if kind == "near-duplicate":
+        share = mine.words
+    elif kind == "contained":
+        share = min(mine.words, theirs.words)
+    else:
+        share = word_count(shared_text)
+    return min(share, mine.words)
+
+
+def outlet_pairs(
+    documents: Sequence[Document], overlaps: Sequence[dict[str, Any]], clusters: Sequence[dict[str, Any]],
+    index: ParagraphIndex,
+) -> list[dict[str, Any]]:
+    """The syndication picture: one row per pair of outlets that share text (see the module docstring).
+
+    Each row has, for both directions, the words of one outlet's kept text
+    that reappear at the other and their share of its total; the reuse pairs
+    by kind; the stories (document pairs) involved; and, over those stories,
+    how often each outlet published first (dates are days: ties are
+    ``same_day``; a story without a date is ``undated``).
+    """
+    total_words: Counter[str] = Counter()
+    for doc in documents:
+        total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
+    links: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
+        (o["kind"], o["a"], o["b"], o.get("shared_text", "")) for o in overlaps
+    ]
+    for cluster in clusters:  # members of one cluster are near-duplicates of each other as well
+        canon = _side_key(cluster["canonical"])
+        others = [m for m in cluster["members"] if _side_key(m) != canon]
+        links += [("near-duplicate", x, y, "") for x, y in combinations(others, 2)]
+    best: dict[tuple[str, str], dict[tuple[str, int], int]] = defaultdict(dict)  # (A, B) -> A's paragraph -> words
+    kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    stories: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    dates: dict[str, str | None] = {doc.id: doc.published for doc in documents}
+    for kind, side_a, side_b, shared_text in links:
+        a, b = index.locate(side_a), index.locate(side_b)
+        if not (a.outlet and b.outlet and a.doc_id and b.doc_id) or a.outlet == b.outlet:
+            continue
+        for mine, theirs, side in ((a, b, side_a), (b, a, side_b)):
+            key = (mine.outlet or "", theirs.outlet or "")
+            para = (side["file"], side["lines"][0])
+            best[key][para] = max(best[key].get(para, 0), _pair_share(kind, mine, theirs, shared_text))
+        pair_key = tuple(sorted((a.outlet, b.outlet)))
+        kinds[pair_key][kind] += 1  # type: ignore[index]
+        first, second = (a, b) if a.outlet == pair_key[0] else (b, a)
+        stories[pair_key].add((first.doc_id or "", second.doc_id or ""))  # type: ignore[index]
+    rows = []
+    for (x, y), kind_counts in kinds.items():
+        order = Counter()
+        for doc_x, doc_y in stories[(x, y)]:
+            dx, dy = dates.get(doc_x), dates.get(doc_y)
+            order["undated" if not (dx and dy) else "a_first" if dx < dy else "b_first" if dy < dx else "same_day"] += 1
+        words_x, words_y = sum(best[(x, y)].values()), sum(best[(y, x)].values())
+        rows.append({
+            "a": x, "b": y,
+            "a_words": words_x, "a_total": total_words[x],
+            "a_share": round(words_x / total_words[x], 4) if total_words[x] else 0.0,
+            "b_words": words_y, "b_total": total_words[y],
+            "b_share": round(words_y / total_words[y], 4) if total_words[y] else 0.0,
+            "pairs": sum(kind_counts.values()),
+            "kinds": dict(sorted(kind_counts.items())),
+            "stories": len(stories[(x, y)]),
+            "a_first": order["a_first"], "b_first": order["b_first"],
+            "same_day": order["same_day"], "undated": order["undated"],
+        })
+    rows.sort(key=lambda r: (-(r["a_words"] + r["b_words"]), r["a"], r["b"]))
+    return rows
+
+
+def document_views(documents: Sequence[Document], annotations: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every document: metadata, repairs, and every raw segment with its decision and rule.
+
+    A segment is ``[first line, last line, action, category, rule, text,
+    reason, reuse]`` (a list, not an object, to keep a 5,000-document report
+    small); ``reuse`` is the kept paragraph's reuse notes or ``null``.
+    """
+    views = []
+    for doc in sorted(documents, key=lambda d: d.id):
+        notes_by_line = {p.lines[0]: annotations.get(p.id) for p in doc.paragraphs}
+        segments = []
+        removed_lines = 0
+        for seg in doc.segments:
+            notes = notes_by_line.get(seg.lines[0]) if seg.action == "kept" else None
+            if seg.action == "removed":
+                removed_lines += seg.text.count("\n") + 1
+            segments.append([seg.lines[0], seg.lines[1], seg.action, seg.category, seg.rule, seg.text,
+                             seg.reason, notes or None])
+        views.append({
+            "id": doc.id, "source": doc.source, "outlet": doc.outlet, "title": doc.title,
+            "author": doc.author, "published": doc.published, "url": doc.url, "copyright": doc.copyright,
+            "fixes": list(doc.fixes), "paragraphs": len(doc.paragraphs),
+            "words": sum(word_count(p.text) for p in doc.paragraphs),
+            "removed": removed_lines,
+            "reused": sum(1 for p in doc.paragraphs if annotations.get(p.id)),
+            "rules": sorted({seg.rule for seg in doc.segments if seg.action != "kept"}),
+            "segments": segments,
+        })
+    return views
+
+
+def lines_by_action(documents: Iterable[Document]) -> dict[str, int]:
+    """Raw non-blank lines per decision (kept, removed, title, metadata)."""
+    counts: Counter[str] = Counter()
+    for doc in documents:
+        for seg in doc.segments:
+            counts[seg.action] += seg.text.count("\n") + 1 if seg.text else 1
+    return dict(sorted(counts.items()))
+
+
+def build_report_data(
+    summary: dict[str, Any],
+    documents: Sequence[Document],
+    overlaps: Sequence[dict[str, Any]],
+    clusters: Sequence[dict[str, Any]],
+    annotations: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """Everything the report page shows, as one JSON-ready value."""
+    k = int(summary.get("parameters", {}).get("shingle_words", 3))
+    index = ParagraphIndex(documents)
+    return {
+        "run": {
+            "id": summary["run_id"],
+            "counts": summary["counts"],
+            "lines_by_action": lines_by_action(documents),
+            "lines_removed_by_category": summary["lines_removed_by_category"],
+            "overlaps_by_kind": summary.get("overlaps_by_kind", {}),
+            "segments_by_rule": summary.get("segments_by_rule", {}),
+            "quarantined": summary["quarantined"],
+            "parameters": summary.get("parameters", {}),
+        },
+        "documents": document_views(documents, annotations),
+        "pairs": pair_views(overlaps, index, k),
+        "clusters": cluster_views(clusters, overlaps, index, k),
+        "outlets": outlet_pairs(documents, overlaps, clusters, index),
+    }

@@ -38,7 +38,7 @@ import numpy as np
 # A word: letters/digits, with apostrophes or dots *inside* it kept in the
 # token (U.S, don't, 3.5) so that they fold away instead of splitting it.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:[’'‘.][^\W_{_CJK}]+)*")
+_WORD_RE = re.compile(rf"[^\W_{_CJK}]+(?:[’'‘.][^\W_{_CJK}]+)*|[{_CJK}]")
 # Sentence ends: ., !, ?, … (optionally followed by closing quotes/brackets),
 # or a closing double quote, then whitespace.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")

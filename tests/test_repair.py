@@ -1,0 +1,46 @@
+"""Unicode repair: ftfy's fixes, and the lost-byte restoration for pages mis-decoded as Windows-1252."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tasks.repair import decode_with_lost_bytes, repair_line, repair_lines
+
+
+def _mis_decode(text: str) -> str:
+    """What a scraper makes of UTF-8 read as Windows-1252: undefined bytes vanish."""
+    return text.encode("utf-8").decode("cp1252", errors="ignore")
+
+
+def test_plain_and_correct_text_is_left_alone() -> None:
+    for line in ("plain ascii", "naïve café", "Straße – “quoted” — 東京", "정부는 밝혔다", "Москва"):
+        assert repair_line(line) == (line, ())
+
+
+def test_classic_mojibake_is_fixed_and_explained() -> None:
+    fixed, steps = repair_line(_mis_decode("Café “quoted”"))
+    assert fixed == "Café “quoted”" and steps
+
+
+def test_closing_quote_whose_last_byte_was_lost_comes_back() -> None:
+    broken = _mis_decode("“That’s perfect,” he said.")
+    assert "”" not in broken
+    assert repair_line(broken)[0] == "“That’s perfect,” he said."
+
+
+def test_lost_bytes_in_cyrillic_and_hangul_are_restored_to_letters() -> None:
+    for text in ("Москва заявила", "이 사진"):
+        restored = repair_line(_mis_decode(text))[0]
+        assert all(ch.isalpha() or ch.isspace() for ch in restored), restored
+        assert len(restored) == len(text)
+
+
+def test_repair_keeps_line_count_and_reports_fixes_by_line() -> None:
+    lines = ["ok", _mis_decode("déjà vu"), "", "\x1b"]
+    fixed, fixes = repair_lines(lines)
+    assert len(fixed) == len(lines) and fixed[1] == "déjà vu" and 2 in fixes and 1 not in fixes
+
+
+@given(st.text(max_size=60))
+def test_decoding_intact_utf8_with_lost_byte_decoder_is_identity(text: str) -> None:
+    assert decode_with_lost_bytes(text.encode("utf-8")) == text
