@@ -1,7 +1,10 @@
 """``wirewash`` command line: ``wirewash run`` runs the flow; its options come from RunParams.
 
+``wirewash report [RUN]`` prints the summary of a past run (the latest by
+default) from its ``summary.json``.
+
 Exit codes: 0 done; 1 nothing could be processed; 2 a wrong argument (the
-message says how to fix it).
+message says how to fix it); 3 another run holds the state folder.
 """
 from __future__ import annotations
 
@@ -11,10 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any, get_args
 
+from tasks.lock import RunLockedError
 from tasks.params import ParameterError, RunParams
 
 EXIT_NOTHING_PROCESSED = 1
 EXIT_BAD_ARGUMENT = 2
+EXIT_LOCKED = 3
 
 
 def _add_param_options(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="clean raw/ into clean/ and write a report under reports/",
                               description="Run the pipeline once over a folder of raw scrapes.")
     _add_param_options(run)
+    report = commands.add_parser("report", help="print the summary of a run (the latest by default)",
+                                 description="Print the summary of a finished run, read from reports/<run>/summary.json.")
+    report.add_argument("run_id", nargs="?", default="latest", metavar="RUN",
+                        help="a run id (a folder under --reports), or a path to a run folder (default: latest)")
+    report.add_argument("--reports", default="reports", metavar="DIR",
+                        help="folder holding one sub-folder per run (default: reports)")
+    report.add_argument("--json", action="store_true", help="print summary.json as it is instead of a table")
     return parser
 
 
@@ -55,18 +67,53 @@ def run_command(args: argparse.Namespace) -> int:
     from flows.environment import configure_prefect
 
     configure_prefect(params.state)
+    from flows import progress
     from flows.pipeline import NothingProcessedError, wirewash_run
+    from tasks.digest import summary_text
 
+    bar = progress.TerminalProgress(sys.stderr)
+    progress.install(bar)
     try:
         summary = wirewash_run(params=params)
     except NothingProcessedError as err:
+        bar.close()
         print(f"wirewash: {err}", file=sys.stderr)
         return EXIT_NOTHING_PROCESSED
-    counts = summary["counts"]
-    print(json.dumps(counts, indent=2))
-    for item in summary["quarantined"]:
-        print(f"quarantined {item['source']}: {item['reason']}", file=sys.stderr)
-    print(f"report: {params.reports / summary['run_id'] / 'report.html'}")
+    except RunLockedError as err:
+        bar.close()
+        print(f"wirewash: {err}", file=sys.stderr)
+        return EXIT_LOCKED
+    finally:
+        progress.install(None)
+    bar.close()
+    print(summary_text(summary, str(params.reports / summary["run_id"] / "report.html")), end="")
+    return 0
+
+
+def find_run(reports: Path, run: str) -> Path | None:
+    """The folder of ``run``: a path to a run folder, a run id under ``reports``, or ``latest``."""
+    for candidate in (Path(run), reports / run):
+        if (candidate / "summary.json").is_file():
+            return candidate
+    return None
+
+
+def report_command(args: argparse.Namespace) -> int:
+    from tasks.digest import summary_text
+
+    reports = Path(args.reports)
+    folder = find_run(reports, args.run_id)
+    if folder is None:
+        runs = sorted(p.name for p in reports.glob("*") if (p / "summary.json").is_file() and p.name != "latest")
+        known = f"; runs under {reports}: {', '.join(runs[-5:])}" if runs else f"; {reports} holds no run yet: run 'wirewash run' first"
+        print(f"wirewash: no run {args.run_id!r} with a summary.json{known} (or pass --reports DIR)", file=sys.stderr)
+        return EXIT_BAD_ARGUMENT
+    text = (folder / "summary.json").read_text(encoding="utf-8")
+    if args.json:
+        print(text, end="")
+        return 0
+    summary = json.loads(text)
+    print(summary_text(summary, str(folder / "report.html")), end="")
     return 0
 
 
@@ -74,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
+    if args.command == "report":
+        return report_command(args)
     return EXIT_BAD_ARGUMENT
 
 

@@ -6,6 +6,8 @@ fails anywhere is quarantined with its reason and the run goes on.
 """
 from __future__ import annotations
 
+import os
+import signal
 import time
 from contextlib import contextmanager
 from collections.abc import Iterator
@@ -14,13 +16,22 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from tasks.annotation import annotate_paragraphs, drop_duplicates
-from tasks.cleaner import clean_batch_task, find_outlet_templates
-from tasks.intake import RawText, list_raw_files, read_batch_task
-from tasks.outputs import begin_report, commit_report, dump_json, dump_jsonl, write_clean
+from tasks.cleaner import clean_batch_task, find_outlet_templates, template_candidates
+from tasks.incremental import (ResultCache, cache_key, cleaning_fingerprint, load_manifest, read_files_task,
+                               save_manifest, stamp_files)
+from tasks.lock import hold_run_lock
+from tasks.intake import RawText, list_raw_files
+from tasks.outputs import begin_report, commit_report, dump_json, dump_jsonl, publish_version, stage_clean
 from tasks.reuse import find_reuse_task, paragraph_refs
 from tasks.params import RunParams
 from tasks.records import Document, Quarantine
-from tasks.report import render_report
+# --- report hand-off (issue #6): progress, report data, Parquet, artifacts ---
+from flows import progress
+from flows.artifacts import publish_artifacts
+from tasks.parquet import PARQUET_NAME, write_paragraphs_parquet
+from tasks.report import render_report_data
+from tasks.report_data import build_report_data
+# --- end report hand-off imports ---
 from tasks.summary import build_summary, make_run_id
 
 
@@ -35,33 +46,103 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     start = time.perf_counter()
+    progress.stage(stage)
     yield
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
+def crash_point(name: str) -> None:
+    """Die here, as a SIGKILL would, when ``WIREWASH_CRASH_AT`` names this point (crash-safety tests)."""
+    if os.environ.get("WIREWASH_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _read_sources(params: RunParams, sources: list[str]) -> dict[str, list[RawText | Quarantine]]:
+    """Read ``sources`` in batches, one task per batch."""
+    batches = _chunks(sources, params.batch_size)
+    futures = [read_files_task.submit(params.raw, batch, params.max_file_bytes) for batch in batches]
+    read: dict[str, list[RawText | Quarantine]] = {}
+    for future in progress.track(futures, [len(b) for b in batches], "read"):
+        read.update(future.result())
+    return read
+
+
+def _clean_sources(
+    params: RunParams, read: dict[str, list[RawText | Quarantine]], templates: dict[str, frozenset[str]]
+) -> dict[str, list[Document | Quarantine]]:
+    """Clean what was read, in batches of documents; results come back grouped by raw file."""
+    items = [(source, raw) for source in sorted(read) for raw in read[source] if isinstance(raw, RawText)]
+    results: dict[str, list[Document | Quarantine]] = {
+        source: [q for q in read[source] if isinstance(q, Quarantine)] for source in read
+    }
+    batches = [items[i : i + params.batch_size] for i in range(0, len(items), params.batch_size)]
+    futures = [clean_batch_task.submit([raw for _, raw in batch], templates) for batch in batches]
+    for batch, future in zip(batches, progress.track(futures, [len(b) for b in batches], "clean")):
+        for (source, _), result in zip(batch, future.result()):
+            results[source].append(result)
+    return results
+
+
 @flow(name="wirewash-run", log_prints=False, validate_parameters=True)
 def wirewash_run(params: RunParams) -> dict[str, Any]:
-    """Clean every raw file, find reused paragraphs, and write clean/ and reports/<run-id>/."""
+    """Clean every raw file, find reused paragraphs, and write clean/ and reports/<run-id>/.
+
+    One run at a time per state folder. Unchanged raw files are not cleaned
+    again (their cached results are reused) unless ``params.full``.
+    """
+    with hold_run_lock(params.state, params.lock_wait):
+        return _run(params)
+
+
+def _run(params: RunParams) -> dict[str, Any]:
     logger = get_run_logger()
     timings: dict[str, float] = {}
     wall = time.perf_counter()
     sources = list_raw_files(params.raw)
     run_id = make_run_id(sources, params.resolved())
+    cache = ResultCache(params.state)
+    fingerprint = cleaning_fingerprint(params.cleaning_parameters())
 
     with _timed(timings, "read"):
-        futures = [read_batch_task.submit(params.raw, batch, params.max_file_bytes)
-                   for batch in _chunks(sources, params.batch_size)]
-        read = [item for future in futures for item in future.result()]
-    raws = [item for item in read if isinstance(item, RawText)]
-    quarantined = [item for item in read if isinstance(item, Quarantine)]
+        stamps = stamp_files(params.raw, sources, {} if params.full else load_manifest(params.state))
+        candidates: dict[str, list[tuple[str, list[str]]] | None] = {
+            source: None if params.full or source not in stamps else cache.get_lines(stamps[source].sha256)
+            for source in sources
+        }
+        read = _read_sources(params, [s for s in sources if candidates[s] is None])
+        for source, items in read.items():
+            candidates[source] = [(raw.outlet, template_candidates(raw)) for raw in items if isinstance(raw, RawText)]
+            if source in stamps:
+                cache.put_lines(stamps[source].sha256, candidates[source] or [])
+    crash_point("after-read")
 
     with _timed(timings, "clean"):
-        templates = find_outlet_templates(raws, params.template_min_docs)
-        futures = [clean_batch_task.submit(batch, templates)
-                   for batch in (raws[i : i + params.batch_size] for i in range(0, len(raws), params.batch_size))]
-        cleaned = [item for future in futures for item in future.result()]
-    documents = sorted((d for d in cleaned if isinstance(d, Document)), key=lambda d: d.id)
-    quarantined += [q for q in cleaned if isinstance(q, Quarantine)]
+        templates = find_outlet_templates(
+            (pair for source in sources for pair in candidates[source] or []), params.template_min_docs
+        )
+        keys = {
+            source: cache_key(stamps[source], fingerprint,
+                              {line for outlet, lines in candidates[source] or [] for line in lines
+                               if line in templates.get(outlet, frozenset())})
+            for source in sources if source in stamps
+        }
+        results: dict[str, list[Document | Quarantine]] = {}
+        if not params.full:
+            for source, key in keys.items():
+                cached = cache.get_results(key)
+                if cached is not None:
+                    results[source] = cached
+        to_clean = [s for s in sources if s not in results]
+        read.update(_read_sources(params, [s for s in to_clean if s not in read]))
+        cleaned = _clean_sources(params, {s: read[s] for s in to_clean}, templates)
+        for source, items in cleaned.items():
+            results[source] = items
+            if source in keys:
+                cache.put_results(keys[source], items)
+    crash_point("after-clean")
+    flat = [item for source in sources for item in results.get(source, [])]
+    documents = sorted((d for d in flat if isinstance(d, Document)), key=lambda d: d.id)
+    quarantined = [q for q in flat if isinstance(q, Quarantine)]
     if not documents:
         raise NothingProcessedError(
             f"none of the {len(sources)} files under {params.raw} could be processed; "
@@ -75,7 +156,11 @@ def wirewash_run(params: RunParams) -> dict[str, Any]:
         drop_duplicates(documents, clusters)
 
     with _timed(timings, "write"):
-        write_clean(params.clean, documents, annotate_paragraphs(documents, overlaps, clusters))
+        annotations = annotate_paragraphs(documents, overlaps, clusters)
+        clean_staging = stage_clean(params.state / "clean-versions", run_id, documents, annotations,
+                                    # + clean/paragraphs.parquet when pyarrow is there
+                                    extra=lambda staging: write_paragraphs_parquet(staging / PARQUET_NAME, documents,
+                                                                                   annotations))
         staging = begin_report(params.reports, run_id)
         provenance = (seg.to_json() for doc in documents for seg in doc.segments)
         dump_jsonl(staging / "provenance.jsonl", provenance)
@@ -86,9 +171,21 @@ def wirewash_run(params: RunParams) -> dict[str, Any]:
     timings["total"] = time.perf_counter() - wall
     summary = build_summary(run_id, params.resolved(), len(sources), documents, quarantined,
                             overlap_records, cluster_records, timings)
+    summary["counts"]["files_cleaned"] = len(to_clean)
+    summary["counts"]["files_from_cache"] = len(sources) - len(to_clean)
     dump_json(staging / "summary.json", summary)
-    (staging / "report.html").write_text(render_report(summary, documents, overlap_records), encoding="utf-8")
+    # --- report hand-off (issue #6) ---
+    report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations)
+    (staging / "report.html").write_text(render_report_data(report_data), encoding="utf-8")
+    # Commit: everything is staged; two renames publish it (clean/ first, then reports/latest).
+    crash_point("before-commit")
+    publish_version(clean_staging, params.clean)
+    crash_point("after-clean-commit")
     final = commit_report(params.reports, run_id, staging)
+    save_manifest(params.state, stamps)
+    cache.prune(set(keys.values()), {stamp.sha256 for stamp in stamps.values()})
+    publish_artifacts(summary, report_data["clusters"], final / "report.html")
+    # --- end report hand-off ---
     logger.info("run %s: %d documents, %d quarantined, %d reuse pairs → %s",
                 run_id, len(documents), len(quarantined), len(overlap_records), final)
     return summary

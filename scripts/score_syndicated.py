@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.out or Path(tempfile.mkdtemp(prefix="wirewash-overlap-"))
     refs = read_paragraphs(args.raw_dir)
     info = write_results(out_dir, refs)
-    print(f"runtime={info['seconds']}s paragraphs={len(refs)} " + " ".join(f"{k}={v}" for k, v in info.items() if k != "seconds"))
+    print(f"runtime={info['seconds']}s " + " ".join(f"{k}={v}" for k, v in info.items() if k != "seconds"))
     print(f"wrote {out_dir / 'overlaps.jsonl'} and clusters.jsonl")
     cmd = [sys.executable, str(args.scorer), str(gold), str(out_dir / "overlaps.jsonl")]
     if args.show_missed:

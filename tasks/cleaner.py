@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tasks.lines import LineView, pick_stoplist, view_lines
+from tasks.lines import MAX_LINE_CHARS, LineView, pick_stoplist, view_lines
 from tasks.metadata import looks_like_name, parse_author, parse_copyright_holder, parse_date
 from tasks.intake import RawText
 from tasks.records import Action, Document, Paragraph, Quarantine, Segment
 from tasks.repair import repair_lines
 from tasks.rules import RULES, match_line
 
+_TEMPLATE_MAX_WORDS = 30
 _CLUTTER_PENALTY = 12.0
 _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
@@ -62,16 +64,16 @@ def _kept(rule_id: str) -> Decision:
     return Decision("kept", rule.category, rule.id, rule.rationale)
 
 
-def find_template_lines(docs: dict[str, list[str]], min_docs: int) -> frozenset[str]:
+def find_template_lines(line_sets: Iterable[Iterable[str]], min_docs: int) -> frozenset[str]:
     """Lines that ``min_docs`` or more different documents of one outlet share.
 
-    ``docs`` maps a document id to its stripped, repaired lines. Only short
-    lines (under 30 words) count: a long paragraph printed in several stories
-    is reuse, which the reuse stage reports, not page template.
+    ``line_sets`` holds, per document, its template candidates
+    (:func:`template_candidates`): a long paragraph printed in several
+    stories is reuse, which the reuse stage reports, not page template.
     """
     seen: Counter[str] = Counter()
-    for lines in docs.values():
-        seen.update({line for line in lines if line and len(line.split()) < 30})
+    for lines in line_sets:
+        seen.update(set(lines))
     return frozenset(line for line, count in seen.items() if count >= min_docs)
 
 
@@ -127,6 +129,9 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
 
 def _apply_line_rules(views: list[LineView], template: frozenset[str], decided: dict[int, Decision]) -> None:
     for view in views:
+        if len(view.text) > MAX_LINE_CHARS:
+            decided[view.number] = _removed("shape.oversize-line", f"{len(view.text)} characters on one line")
+            continue
         rule = match_line(view.text, view.words)
         if rule is not None:
             action: Action = "metadata" if rule.category in ("byline", "dateline", "source-url") else "removed"
@@ -290,9 +295,10 @@ def build_segments(source: str, views: list[LineView], decided: dict[int, Decisi
             return
         rule = decided[run[0].number]
         line_fixes = tuple(f"L{v.number}:{step}" for v in run for step in fixes.get(v.number, ()))
+        text = "\n".join(v.text if len(v.text) <= MAX_LINE_CHARS else v.text[:200] + "…" for v in run)
         segments.append(
             Segment(source, (run[0].number, run[-1].number), rule.action, rule.category, rule.rule,
-                    "\n".join(v.text for v in run), rule.reason, line_fixes)
+                    text, rule.reason, line_fixes)
         )
         run.clear()
 
@@ -335,14 +341,24 @@ def clean_text(
     )
 
 
-def find_outlet_templates(raws: list[RawText], min_docs: int) -> dict[str, frozenset[str]]:
-    """Template lines per outlet, from text inputs only (HTML template is trafilatura's job)."""
-    by_outlet: dict[str, dict[str, list[str]]] = {}
-    for raw in raws:
-        if raw.format == "text":
-            lines, _ = repair_lines([line.strip() for line in raw.text.split("\n")])
-            by_outlet.setdefault(raw.outlet, {})[raw.name] = lines
-    return {outlet: find_template_lines(docs, min_docs) for outlet, docs in by_outlet.items() if len(docs) >= min_docs}
+def template_candidates(raw: RawText) -> list[str]:
+    """The distinct short lines of a text scrape, repaired and stripped: what could be page template.
+
+    HTML pages give none: trafilatura already strips their template.
+    """
+    if raw.format != "text":
+        return []
+    lines, _ = repair_lines(raw.text.split("\n"))
+    return sorted({line.strip() for line in lines if line.strip() and len(line.split()) < _TEMPLATE_MAX_WORDS})
+
+
+def find_outlet_templates(candidates: Iterable[tuple[str, list[str]]], min_docs: int) -> dict[str, frozenset[str]]:
+    """Template lines per outlet from ``(outlet, candidates)`` pairs, one pair per document."""
+    by_outlet: dict[str, list[list[str]]] = {}
+    for outlet, lines in candidates:
+        by_outlet.setdefault(outlet, []).append(lines)
+    return {outlet: find_template_lines(docs, min_docs) for outlet, docs in sorted(by_outlet.items())
+            if len(docs) >= min_docs}
 
 
 class CleaningError(RuntimeError):

@@ -6,6 +6,11 @@ exception: unreadable, empty, binary, too large (also after decompression, so a
 gzip bomb stops at the limit), or undecodable. Decoding tries UTF-8 first, then
 the charset the bytes declare, then detection; mojibake that survives decoding
 is repaired later, line by line, by the repair stage.
+
+Archives are sniffed from their content before anything else: a WARC crawl or
+a JSONL export yields one document per record (``tasks/archive.py`` streams
+them), each named ``<archive name>/<record id>`` and traced back as
+``<archive path>#<record>``.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from tasks.archive import ArchiveKind, ArchiveRecord, host_of, iter_archive, sniff_archive_file
 from tasks.records import Quarantine
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -27,7 +33,14 @@ _URL_RE = re.compile(r"^https?://[^\s/]+\S*$")
 
 @dataclass(frozen=True)
 class RawText:
-    """A decoded raw file: its relative path, clean name, outlet, format and text."""
+    """A decoded raw file, or one record of an archive: where it came from, its name, outlet, format and text.
+
+    For a record inside a WARC or JSONL archive, ``source`` is
+    ``<archive path>#<record>`` (the record's URI, or ``L<n>`` for a JSON
+    line), ``name`` the record's document id, and ``record`` the part after
+    ``#``; ``url``, ``title`` and ``published`` carry what the archive said
+    about the record (see :func:`tasks.extraction.with_record_metadata`).
+    """
 
     source: str
     name: str
@@ -35,6 +48,10 @@ class RawText:
     format: str
     text: str
     encoding: str
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    record: str | None = None
 
 
 def list_raw_files(raw_dir: Path) -> list[str]:
@@ -86,12 +103,25 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
         return handle.read(max_bytes + 1)
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode ``data``: UTF-8 (with or without BOM), then a declared HTML charset, then detection."""
+def decode_bytes(data: bytes, declared_charset: str | None = None) -> tuple[str, str]:
+    """Decode ``data``: UTF-8 (with or without BOM), then the declared charset, then detection.
+
+    Valid UTF-8 wins over any declaration: servers often label UTF-8 pages
+    ISO-8859-1, while non-ASCII bytes that happen to form valid UTF-8 are
+    vanishingly rare. ``declared_charset`` is what the transport said (an
+    HTTP ``Content-Type`` header); else a ``<meta charset>`` in the first
+    4 KB is used; else charset detection; mojibake that survives is repaired
+    later by the repair stage.
+    """
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if declared_charset:
+        try:
+            return data.decode(declared_charset), declared_charset.lower()
+        except (LookupError, UnicodeDecodeError):
+            pass
     declared = _CHARSET_RE.search(data[:4096])
     if declared:
         name = declared.group(1).decode("ascii", "ignore")
@@ -147,9 +177,54 @@ def read_raw(raw_dir: Path, source: str, max_bytes: int) -> RawText | Quarantine
     return RawText(source, clean_name(source), outlet_of(source, text), sniff_format(source, text), text, encoding)
 
 
+def read_record(record: ArchiveRecord, archive_outlet: str) -> RawText | Quarantine:
+    """Decode one archive record into a :class:`RawText` named by its record id.
+
+    The outlet is the record's own ``outlet`` field, else its URL's host, else
+    the archive's outlet (a crawl mixes sites, so the archive's folder says
+    less about a record than its URL does).
+    """
+    if record.text is not None:
+        text, encoding = record.text, "utf-8"
+    else:
+        data = record.data or b""
+        if looks_binary(data):
+            return Quarantine(record.source, "binary: the record's body is not text or HTML", "intake")
+        text, encoding = decode_bytes(data, record.charset)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return Quarantine(record.source, "empty: the record has no text", "intake")
+    outlet = record.outlet or host_of(record.url) or archive_outlet
+    return RawText(record.source, record.doc_id, outlet, record.format, text, encoding,
+                   url=record.url, title=record.title, published=record.published, record=record.record)
+
+
+def read_archive(raw_dir: Path, source: str, kind: ArchiveKind, max_bytes: int) -> list[RawText | Quarantine]:
+    """Every record of a WARC or JSONL archive, streamed one record at a time (each capped at ``max_bytes``)."""
+    archive_outlet = outlet_of(source, "")
+    out: list[RawText | Quarantine] = []
+    for item in iter_archive(raw_dir / source, source, clean_name(source), kind, max_bytes):
+        out.append(item if isinstance(item, Quarantine) else read_record(item, archive_outlet))
+    if not out:
+        out.append(Quarantine(source, f"empty: the {kind.upper()} archive holds no HTML or text record", "intake"))
+    return out
+
+
+def read_source(raw_dir: Path, source: str, max_bytes: int) -> list[RawText | Quarantine]:
+    """One raw file as documents: an archive gives one per record, any other file one (or its quarantine)."""
+    kind = sniff_archive_file(raw_dir / source, source)
+    if kind is not None:
+        return read_archive(raw_dir, source, kind, max_bytes)
+    return [read_raw(raw_dir, source, max_bytes)]
+
+
 def read_batch(raw_dir: Path, sources: list[str], max_bytes: int) -> list[RawText | Quarantine]:
-    """Read a batch of raw files; a file's failure is its own quarantine record, never the batch's."""
-    return [read_raw(raw_dir, source, max_bytes) for source in sources]
+    """Read a batch of raw files; a file's (or record's) failure is its own quarantine record, never the batch's.
+
+    Archives (WARC, JSONL; sniffed from their content) yield one item per
+    record, in archive order; ``max_bytes`` caps each record, not the archive.
+    """
+    return [item for source in sources for item in read_source(raw_dir, source, max_bytes)]
 
 
 # --- Prefect shell -----------------------------------------------------------------------------

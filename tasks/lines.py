@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
+# No paragraph of prose runs this long on one line: such a line is a data blob or a
+# broken dump, removed by the shape.oversize-line rule without running the other rules.
+MAX_LINE_CHARS = 20_000
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # a closing quote ends a sentence only after sentence punctuation: 'Allegations are "not credible"' is a headline
 _SENTENCE_END_RE = re.compile(r"(?:[.!?…。！？]|[.!?…,][\"'”’»)\]]+|:)$")
@@ -89,6 +92,9 @@ def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] 
         if not originals[index].strip():
             continue
         text = line.strip() or originals[index].strip()
+        if len(text) > MAX_LINE_CHARS:  # a blob: removed whole, so only its size matters
+            views.append(LineView(index + 1, text, text.count(" ") + 1, 0.0, False, False, False, False))
+            continue
         tokens = [w.lower() for w in WORD_RE.findall(text)]
         stops = sum(1 for w in tokens if w in stoplist)
         views.append(

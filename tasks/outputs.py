@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +52,61 @@ def swap_into_place(staging: Path, dest: Path) -> None:
         shutil.rmtree(old)
 
 
-def write_clean(clean_dir: Path, documents: list[Document], annotations: dict[str, dict[str, Any]]) -> Path:
-    """Write ``clean/<name>.txt`` for each document and ``clean/corpus.jsonl``; swap into place.
+def publish_version(staging: Path, link: Path, keep: int = 2) -> Path:
+    """Make ``link`` (e.g. ``clean/``) point at the finished ``staging`` folder, atomically.
 
-    ``annotations`` maps a paragraph id to reuse fields added to its corpus
-    entry (cluster id, canonical or not), never to its text.
+    ``staging`` lives in a versions folder; it is renamed to its final name
+    there, and ``link`` — a symbolic link — is swapped to it with one
+    ``rename``: a reader sees the old version or the new one, never a mix,
+    and a crash at any moment leaves one of them in place. The newest
+    ``keep`` versions stay; older ones are removed.
     """
-    staging = _staging(clean_dir)
+    versions = staging.parent
+    final = versions / staging.name.removeprefix(".").removesuffix(".staging")
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(staging, final)
+    tmp_link = link.with_name(f".{link.name}.link-tmp")
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(final.resolve(), target_is_directory=True)
+    if link.exists() and not link.is_symlink():
+        # a real folder from an older layout: keep it as a version, then link
+        os.replace(link, versions / "previous-folder")
+    os.replace(tmp_link, link)
+    current = final.resolve()
+    old = sorted((p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    for stale in old[:-keep]:
+        if stale.resolve() != current:
+            shutil.rmtree(stale, ignore_errors=True)
+    return final
+
+
+def stage_clean(
+    versions: Path,
+    version: str,
+    documents: list[Document],
+    annotations: dict[str, dict[str, Any]],
+    extra: Callable[[Path], object] | None = None,
+) -> Path:
+    """Write ``<name>.txt`` for each document and ``corpus.jsonl`` into a staging folder; return it.
+
+    The folder is ``versions/.<version>.staging``; :func:`publish_version`
+    later makes ``clean/`` point at it, so ``clean/`` is always a link to
+    the newest complete version. ``annotations`` maps a paragraph id to reuse fields added to its
+    corpus entry (cluster id, canonical or not), never to its text.
+    ``extra``, when given, is called with the staging folder before the
+    swap, to add more files to ``clean/`` under the same all-or-nothing
+    guarantee (the Parquet hand-off, :mod:`tasks.parquet`).
+    """
+    versions.mkdir(parents=True, exist_ok=True)
+    staging = _staging(versions / version)
+    root = staging.resolve()
     ordered = sorted(documents, key=lambda d: d.id)
     for doc in ordered:
         target = staging / f"{doc.id}.txt"
+        if root not in target.resolve().parents:
+            raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")
 
@@ -73,8 +118,13 @@ def write_clean(clean_dir: Path, documents: list[Document], annotations: dict[st
             yield record
 
     dump_jsonl(staging / "corpus.jsonl", corpus())
-    swap_into_place(staging, clean_dir)
-    return clean_dir
+    if extra is not None:
+        extra(staging)
+    return staging
+
+
+class UnsafeOutputPathError(ValueError):
+    """An output name would resolve outside its output folder (``..`` in an id)."""
 
 
 def begin_report(reports_dir: Path, run_id: str) -> Path:

@@ -16,10 +16,12 @@ Three kinds of reuse are reported (see :data:`tasks.records.OverlapKind`):
 Pipeline: tokenise and normalise for hashing only (:mod:`tasks.shingle`),
 propose candidates with MinHash/LSH and exact anchors
 (:mod:`tasks.paragraph_index`), verify *every* candidate on the exact
-shingle sets (:mod:`tasks.pair_scores` style batch counting, see
-:func:`count_shared`), classify, drop matches a better copy in the same
-document explains, then cluster near-duplicates so that every member
-verifies against the canonical copy.
+shingle sets (batch counting, :func:`tasks.paragraph_index.count_shared`),
+classify, drop matches a better copy in the same document explains, then
+cluster near-duplicates so that every member verifies against the
+canonical copy. Paragraphs with identical normalised text (verbatim wire
+copies) are processed once and their verdicts shared
+(:func:`tasks.shingle.collapse_identical`).
 
 What it leaves alone on purpose: pairs inside one document (a paragraph
 repeating its own document's text is not reuse across outlets), and two
@@ -35,9 +37,17 @@ from typing import Literal
 
 import numpy as np
 
-from tasks.paragraph_index import find_anchor_pairs, find_lsh_pairs, sign_minhash, unique_pairs
+from tasks.paragraph_index import (
+    contains_pairs,
+    count_shared,
+    find_anchor_pairs,
+    find_lsh_pairs,
+    longest_shared_runs,
+    sign_minhash,
+    unique_pairs,
+)
 from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef
-from tasks.shingle import encode_paragraphs, hash_ngrams, hash_segments, shingle_paragraphs, token_offsets
+from tasks.shingle import DistinctTexts, collapse_identical, cut_tokens, encode_paragraphs, hash_ngrams, hash_segments, shingle_paragraphs
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
 _NONE, _NEAR, _CONTAINED, _SHARED = range(4)
@@ -79,7 +89,7 @@ def find_overlaps(
     max_anchor_fanout: int = 64,
     near_duplicate_jaccard: float = 0.5,
     contained_min: float = 0.8,
-    weak_contained_min: float = 0.5,
+    weak_contained_min: float = 0.7,
     shared_min_words: int = 9,
     shared_sentence_min_words: int = 3,
     min_shingles: int = 3,
@@ -108,12 +118,20 @@ def find_overlaps(
       phrases like "secretary of state to make the trip in").
     * ``shared_sentence_min_words`` (3): a whole sentence of at least this
       many words appearing in both paragraphs also makes ``shared-text``.
-    * ``weak_contained_min`` (0.5): containment that still makes a pair
+    * ``weak_contained_min`` (0.7): containment that still makes a pair
       ``contained`` when edits left no shared run long enough for
-      ``shared-text``.
+      ``shared-text`` (lower, and a name phrase like "US Secretary of State
+      Antony Blinken" makes a short headline "contained" in any paragraph).
     * ``min_shingles`` (3): a paragraph with fewer shingles is "very short"
       and only matches a paragraph that is the same word for word.
+
+    Raises ``ValueError`` for n-gram lengths outside 1..12 words or an LSH
+    threshold outside (0, 1).
     """
+    if not 1 <= shingle_size <= 12 or not 1 <= shared_min_words <= 12:
+        raise ValueError("shingle_size and shared_min_words must be between 1 and 12 words")
+    if not 0.0 < lsh_threshold < 1.0:
+        raise ValueError("lsh_threshold must be strictly between 0 and 1")
     refs = list(paragraphs)
     n = len(refs)
     stats: dict[str, int] = {"paragraphs": n}
@@ -121,41 +139,49 @@ def find_overlaps(
         return OverlapResult((), (), stats)
     doc_index: dict[str, int] = {}
     docs = np.array([doc_index.setdefault(p.doc_id, len(doc_index)) for p in refs], dtype=np.int64)
-    enc = encode_paragraphs([p.text for p in refs])
-    flat, offsets = enc.hashes, enc.offsets
-    lengths = np.diff(offsets)
-    shingles, bounds = shingle_paragraphs(flat, offsets, shingle_size)
+    encoded = encode_paragraphs([p.text for p in refs])
+    texts = collapse_identical(encoded, docs)
+    stats["distinct_texts"] = texts.count
+    enc = texts.encoded
+    lengths = np.diff(enc.offsets)
+    shingles, bounds = shingle_paragraphs(enc.hashes, enc.offsets, shingle_size)
     sizes = np.diff(bounds)
 
-    # candidates 1: MinHash + LSH over paragraphs with enough shingles
+    # candidates 1: MinHash + LSH over texts with enough shingles
     signed = np.flatnonzero(sizes >= min_shingles)
     lsh_pairs = np.empty((0, 2), dtype=np.int64)
     if signed.size >= 2:
         sigs = sign_minhash(shingles, bounds, signed, num_perm=num_perm, seed=seed)
         lsh_pairs = find_lsh_pairs(sigs, signed, threshold=lsh_threshold, seed=seed, backend=lsh_backend)
         del sigs
-        lsh_pairs = lsh_pairs[docs[lsh_pairs[:, 0]] != docs[lsh_pairs[:, 1]]] if lsh_pairs.size else lsh_pairs
-    stats["candidates_lsh"] = int(len(unique_pairs(lsh_pairs)))
+        lsh_pairs = unique_pairs(lsh_pairs[texts.docs[lsh_pairs[:, 0]] != texts.docs[lsh_pairs[:, 1]]])
+    stats["candidates_lsh"] = int(len(lsh_pairs))
 
     # candidates 2: exact anchors. A shared run of shared_min_words words is
     # exactly a shared n-gram of that length, so these pairs carry the
     # "long run" evidence with them.
-    grams, gram_owner = hash_ngrams(flat, offsets, shared_min_words)
-    run_pairs = find_anchor_pairs(grams, gram_owner, docs, max_fanout=max_anchor_fanout)
+    grams, gram_owner = hash_ngrams(enc.hashes, enc.offsets, shared_min_words)
+    run_pairs = find_anchor_pairs(grams, gram_owner, texts.docs, max_fanout=max_anchor_fanout)
     del grams, gram_owner
-    long_sentence = enc.sentence_lengths >= shared_sentence_min_words
-    sentences = hash_segments(flat, enc.sentence_starts[long_sentence], enc.sentence_lengths[long_sentence])
-    sentence_pairs = find_anchor_pairs(sentences, enc.sentence_owner[long_sentence], docs, max_fanout=max_anchor_fanout)
+    # sentences come from every paragraph, not one per text: two copies with
+    # the same words can still split differently ("U.S. Ambassador" ends a
+    # naive sentence, "US Ambassador" does not)
+    long_sentence = encoded.sentence_lengths >= shared_sentence_min_words
+    sentences = hash_segments(encoded.hashes, encoded.sentence_starts[long_sentence], encoded.sentence_lengths[long_sentence])
+    sentence_owner = texts.unit_of[encoded.sentence_owner[long_sentence]]
+    sentence_pairs = find_anchor_pairs(sentences, sentence_owner, texts.docs, max_fanout=max_anchor_fanout)
+    paragraph_offsets, match_index = encoded.offsets, encoded.match_index
+    del encoded, sentences, sentence_owner
     # a short paragraph can sit inside another while sharing no run that
     # long; give short ones shorter anchors, paired only with them, and their
     # whole text as an anchor so exact short copies still meet
     short_n = max(shingle_size, shared_min_words // 2 + 1)
-    small, small_owner = hash_ngrams(flat, offsets, short_n)
+    small, small_owner = hash_ngrams(enc.hashes, enc.offsets, short_n)
     tiny = np.flatnonzero((sizes > 0) & (sizes < min_shingles))
     short_pairs = find_anchor_pairs(
         np.concatenate([small, shingles[bounds[tiny]]]),
         np.concatenate([small_owner, tiny]),
-        docs,
+        texts.docs,
         max_fanout=max_anchor_fanout,
         eligible=lengths <= 2 * shared_min_words,
     )
@@ -165,58 +191,37 @@ def find_overlaps(
     candidates = unique_pairs(np.concatenate([lsh_pairs, anchor_pairs]))
     stats["candidates"] = int(len(candidates))
 
-    # verify every candidate on the exact shingle sets
+    # verify every candidate on the exact shingle sets, then spread the
+    # verdicts from distinct texts to the paragraphs that carry them
     inter = count_shared(shingles, bounds, candidates)
     verified = classify_pairs(
         candidates,
         inter,
         sizes,
-        has_run=contains_pairs(candidates, run_pairs, n),
-        has_sentence=contains_pairs(candidates, sentence_pairs, n),
+        has_run=contains_pairs(candidates, run_pairs, texts.count),
+        has_sentence=contains_pairs(candidates, sentence_pairs, texts.count),
         near_duplicate_jaccard=near_duplicate_jaccard,
         contained_min=contained_min,
         weak_contained_min=weak_contained_min,
         min_shingles=min_shingles,
     )
     stats["verified"] = int(len(verified.pairs))
-    kinds = {
-        (int(i), int(j)): (int(k), float(jac), float(con))
-        for (i, j), k, jac, con in zip(verified.pairs.tolist(), verified.kind, verified.jaccard, verified.containment)
-    }
-    redundant = find_redundant_pairs(refs, docs, kinds, shingles, bounds)
+    kinds = expand_to_paragraphs(texts, verified, docs, sizes, min_shingles=min_shingles, max_fanout=max_anchor_fanout)
+    redundant = find_redundant_pairs(refs, docs, kinds, shingles, bounds, texts.unit_of)
     for pair in redundant:
         del kinds[pair]
     stats["redundant"] = len(redundant)
 
     near = {pair: jac for pair, (kind, jac, _) in kinds.items() if kind == _NEAR}
-    groups = cluster_near_duplicates(refs, near)
     clusters: list[Cluster] = []
     implied: set[tuple[int, int]] = set()
-    for canonical, members, rule in groups:
+    for canonical, members, rule in cluster_near_duplicates(refs, near):
         clusters.append(make_cluster(refs, canonical, members, rule))
         implied.update((x, y) for x in members for y in members if x < y)
         implied.difference_update((min(m, canonical), max(m, canonical)) for m in members)
 
     emitted = [(pair, value) for pair, value in kinds.items() if pair not in implied]  # cluster member pairs: the cluster states them
-    ordered = np.array([(i, j) if refs[i].key <= refs[j].key else (j, i) for (i, j), _ in emitted], dtype=np.int64).reshape(-1, 2)
-    gram3, gram3_owner = hash_ngrams(flat, offsets, shingle_size)
-    positional = np.searchsorted(gram3_owner, np.arange(n + 1))
-    first, count = longest_shared_runs(gram3, positional, shingles, bounds, ordered)
-    del gram3, gram3_owner
-    offsets_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    overlaps: list[Overlap] = []
-    for ((_, (kind, jac, con)), (a, b), start, words) in zip(emitted, ordered.tolist(), first.tolist(), count.tolist()):
-        text = refs[a].text
-        if jac == 1.0 and lengths[a] == lengths[b]:
-            shared = text.strip()  # word for word the same paragraph
-        elif words:
-            if a not in offsets_cache:
-                offsets_cache[a] = token_offsets(text)
-            starts, ends = offsets_cache[a]
-            shared = text[int(starts[start]) : int(ends[min(start + words, starts.size) - 1])]
-        else:
-            shared = ""
-        overlaps.append(Overlap(_KINDS[kind], refs[a], refs[b], jac, con, shared))  # type: ignore[arg-type]
+    overlaps = make_overlaps(refs, texts, emitted, shingles, bounds, paragraph_offsets, match_index, shingle_size=shingle_size)
     overlaps.sort(key=lambda o: (o.a.file, o.a.lines, o.b.file, o.b.lines))
     clusters.sort(key=lambda c: (c.canonical.file, c.canonical.lines))
     for kind_name in ("near-duplicate", "contained", "shared-text"):
@@ -225,42 +230,108 @@ def find_overlaps(
     return OverlapResult(tuple(overlaps), tuple(clusters), stats)
 
 
-def count_shared(shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, *, chunk: int = 1 << 20) -> np.ndarray:
-    """Exact ``|A & B|`` of the shingle sets of many pairs at once.
+def expand_to_paragraphs(
+    texts: DistinctTexts,
+    verified: Verified,
+    docs: np.ndarray,
+    sizes: np.ndarray,
+    *,
+    min_shingles: int,
+    max_fanout: int,
+) -> dict[tuple[int, int], tuple[int, float, float]]:
+    """Paragraph pairs ``(i, j)``, ``i < j``, of different documents -> (kind, Jaccard, containment).
 
-    For a batch of pairs, both sets of every pair are laid out back to back,
-    tagged with the pair's number in the high bits, sorted once, and equal
-    neighbours counted: each set is duplicate-free, so every equal neighbour
-    is one shared shingle. The tag leaves 40 bits of each 64-bit shingle
-    hash, so a false match needs two different shingles of one pair to agree
-    on 40 bits (about 1e-8 for two 100-shingle paragraphs). Batches hold
-    about ``chunk`` values to bound memory.
+    Every paragraph carrying text u is paired with every paragraph carrying
+    text v for each verified text pair (u, v); paragraphs carrying the same
+    text are word-for-word near-duplicates of each other. A very short text
+    carried by more than ``max_fanout`` paragraphs is boilerplate ("Read
+    more.") and pairs nothing, like an over-used anchor.
     """
-    sizes = np.diff(bounds)
-    out = np.zeros(len(pairs), dtype=np.int64)
-    if len(pairs) == 0:
-        return out
-    for lo, hi in split_batches(sizes[pairs[:, 0]] + sizes[pairs[:, 1]], chunk):
-        part = pairs[lo:hi]
-        la, lb = sizes[part[:, 0]], sizes[part[:, 1]]
-        tot = la + lb
-        first = np.cumsum(tot) - tot
-        local = np.arange(int(tot.sum())) - np.repeat(first, tot)
-        in_a = local < np.repeat(la, tot)
-        src = np.where(in_a, np.repeat(bounds[part[:, 0]], tot) + local, np.repeat(bounds[part[:, 1]], tot) + local - np.repeat(la, tot))
-        tag = np.repeat(np.arange(len(part), dtype=np.uint64), tot)
-        keys = (tag << np.uint64(40)) | (shingles[src] >> np.uint64(24))
-        keys.sort()
-        same = keys[1:] == keys[:-1]
-        out[lo:hi] = np.bincount((keys[1:][same] >> np.uint64(40)).astype(np.int64), minlength=len(part))
+    out: dict[tuple[int, int], tuple[int, float, float]] = {}
+    members, starts = texts.members, texts.starts
+    counts = np.diff(starts)
+    for u in np.flatnonzero(counts >= 2).tolist():
+        if sizes[u] == 0 or (sizes[u] < min_shingles and counts[u] > max_fanout):
+            continue
+        group = members[starts[u] : starts[u + 1]].tolist()
+        for x in range(len(group)):
+            for y in range(x + 1, len(group)):
+                i, j = group[x], group[y]
+                if docs[i] != docs[j]:
+                    out[(min(i, j), max(i, j))] = (_NEAR, 1.0, 1.0)
+    single = (counts[verified.pairs[:, 0]] == 1) & (counts[verified.pairs[:, 1]] == 1) if len(verified.pairs) else np.zeros(0, bool)
+    for (u, v), kind, jac, con, one in zip(
+        verified.pairs.tolist(), verified.kind.tolist(), verified.jaccard.tolist(), verified.containment.tolist(), single.tolist()
+    ):
+        if one:
+            i, j = int(members[starts[u]]), int(members[starts[v]])
+            if docs[i] != docs[j]:
+                out[(min(i, j), max(i, j))] = (kind, jac, con)
+            continue
+        for i in members[starts[u] : starts[u + 1]].tolist():
+            for j in members[starts[v] : starts[v + 1]].tolist():
+                if docs[i] != docs[j]:
+                    out[(min(i, j), max(i, j))] = (kind, jac, con)
     return out
 
 
-def contains_pairs(pairs: np.ndarray, subset: np.ndarray, n: int) -> np.ndarray:
-    """For each row of ``pairs``, whether it is also a row of ``subset``."""
-    if len(subset) == 0 or len(pairs) == 0:
-        return np.zeros(len(pairs), dtype=bool)
-    return np.isin(pairs[:, 0] * n + pairs[:, 1], subset[:, 0] * n + subset[:, 1])
+def make_overlaps(
+    refs: Sequence[ParagraphRef],
+    texts: DistinctTexts,
+    emitted: Sequence[tuple[tuple[int, int], tuple[int, float, float]]],
+    shingles: np.ndarray,
+    bounds: np.ndarray,
+    offsets: np.ndarray,
+    match_index: np.ndarray,
+    *,
+    shingle_size: int,
+) -> list[Overlap]:
+    """:class:`Overlap` records with ``a.key < b.key`` and the shared run cut from a's own text.
+
+    ``offsets``/``match_index`` locate each paragraph's tokens among its
+    regex matches (:class:`tasks.shingle.Encoded`), so the run found on
+    normalised tokens is cut verbatim from the original text.
+    """
+    ordered = np.array([(i, j) if refs[i].key <= refs[j].key else (j, i) for (i, j), _ in emitted], dtype=np.int64).reshape(-1, 2)
+    enc = texts.encoded
+    grams, gram_owner = hash_ngrams(enc.hashes, enc.offsets, shingle_size)
+    positional = np.searchsorted(gram_owner, np.arange(texts.count + 1))
+    first, count = longest_shared_runs(grams, positional, shingles, bounds, texts.unit_of[ordered], shingle_size=shingle_size)
+    del grams, gram_owner
+    same = texts.unit_of[ordered[:, 0]] == texts.unit_of[ordered[:, 1]] if len(ordered) else np.zeros(0, bool)
+    # match numbers of the run's first and last token in a's own text
+    last = first + np.maximum(count, 1) - 1
+    base = offsets[ordered[:, 0]] if len(ordered) else np.zeros(0, np.int64)
+    top = np.maximum(offsets[ordered[:, 0] + 1] - 1, base) if len(ordered) else base
+    first_match = match_index[np.minimum(base + first, top)] if match_index.size else np.zeros(len(ordered), np.int64)
+    last_match = match_index[np.minimum(base + last, top)] if match_index.size else np.zeros(len(ordered), np.int64)
+    overlaps: list[Overlap] = []
+    for (_, (kind, jac, con)), (a, b), words, is_same, m1, m2 in zip(
+        emitted, ordered.tolist(), count.tolist(), same.tolist(), first_match.tolist(), last_match.tolist()
+    ):
+        text = refs[a].text
+        if is_same:
+            shared = text.strip()  # word for word the same paragraph
+        elif words:
+            shared = cut_tokens(text, m1, m2)
+        else:
+            shared = ""
+        overlaps.append(Overlap(_KINDS[kind], refs[a], refs[b], jac, con, shared))  # type: ignore[arg-type]
+    return overlaps
+
+
+def pair_scores(pairs: np.ndarray, inter: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Jaccard ``|A&B| / |A or B|`` and containment ``|A&B| / min(|A|, |B|)`` per pair.
+
+    Both are symmetric in the pair and lie in [0, 1]; empty sets score 0.
+    """
+    size_a = sizes[pairs[:, 0]] if len(pairs) else np.zeros(0, np.int64)
+    size_b = sizes[pairs[:, 1]] if len(pairs) else np.zeros(0, np.int64)
+    union = size_a + size_b - inter
+    smaller = np.minimum(size_a, size_b)
+    jaccard = np.divide(inter, union, out=np.zeros(len(pairs)), where=union > 0)
+    containment = np.divide(inter, smaller, out=np.zeros(len(pairs)), where=smaller > 0)
+    return jaccard, containment
 
 
 def classify_pairs(
@@ -285,12 +356,8 @@ def classify_pairs(
     shingles) count only when word-for-word equal: a few common words ("he
     said on Monday") must not glue paragraphs together.
     """
-    size_a = sizes[pairs[:, 0]] if len(pairs) else np.zeros(0, np.int64)
-    size_b = sizes[pairs[:, 1]] if len(pairs) else np.zeros(0, np.int64)
-    union = size_a + size_b - inter
-    smaller = np.minimum(size_a, size_b)
-    jaccard = np.divide(inter, union, out=np.zeros(len(pairs)), where=union > 0)
-    containment = np.divide(inter, smaller, out=np.zeros(len(pairs)), where=smaller > 0)
+    jaccard, containment = pair_scores(pairs, inter, sizes)
+    smaller = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) if len(pairs) else np.zeros(0, np.int64)
     kind = np.full(len(pairs), _NONE, dtype=np.int8)
     normal = smaller >= min_shingles
     kind[normal & (containment >= weak_contained_min)] = _CONTAINED
@@ -308,6 +375,7 @@ def find_redundant_pairs(
     kinds: dict[tuple[int, int], tuple[int, float, float]],
     shingles: np.ndarray,
     bounds: np.ndarray,
+    unit_of: np.ndarray,
 ) -> set[tuple[int, int]]:
     """Contained/shared-text pairs explained better by another copy in the same document.
 
@@ -345,19 +413,28 @@ def find_redundant_pairs(
     matches: dict[tuple[int, int], list[int]] = {}
     for a, b in zip(side[busy].tolist(), other[busy].tolist()):
         matches.setdefault((a, int(docs[b])), []).append(b)
+    sizes = np.diff(bounds)
     for (a, _doc), others in matches.items():
-        others.sort()
-        own = shingles[bounds[a] : bounds[a + 1]]
-        shared = {b: np.intersect1d(own, shingles[bounds[b] : bounds[b + 1]], assume_unique=True) for b in others}
+        ua = int(unit_of[a])
+        own = shingles[bounds[ua] : bounds[ua + 1]]
+        cache: dict[int, np.ndarray] = {}
 
-        def rank(b: int) -> tuple[float, float, float, tuple[str, int]]:
-            return (-shared[b].size, -kinds[(min(a, b), max(a, b))][1], abs(place(a) - place(b)), refs[b].key)
+        def shared_with(b: int) -> np.ndarray:
+            if b not in cache:
+                ub = int(unit_of[b])
+                cache[b] = np.intersect1d(own, shingles[bounds[ub] : bounds[ub + 1]], assume_unique=True)
+            return cache[b]
 
+        ranks = {}
+        for b in others:
+            kind, jac, con = kinds[(min(a, b), max(a, b))]
+            inter = round(con * min(int(sizes[ua]), int(sizes[unit_of[b]])))
+            ranks[b] = (-inter, -jac, abs(place(a) - place(b)), refs[b].key)
         for b in others:
             if kinds[(min(a, b), max(a, b))][0] == _NEAR:
                 continue  # whole-paragraph copies are each real reuse
             for better in others:
-                if better != b and rank(better) < rank(b) and np.isin(shared[b], shared[better], assume_unique=True).all():
+                if ranks[better] < ranks[b] and np.isin(shared_with(b), shared_with(better), assume_unique=True).all():
                     redundant.add((min(a, b), max(a, b)))
                     break
     return redundant
@@ -457,95 +534,3 @@ def make_cluster(refs: Sequence[ParagraphRef], canonical: int, members: Sequence
     c = refs[canonical]
     cid = hashlib.sha1(f"{c.run}|{c.file}:{c.lines[0]}-{c.lines[1]}".encode()).hexdigest()[:12]
     return Cluster(id=f"nd-{cid}", canonical=c, members=tuple(refs[m] for m in members), rule=rule)
-
-
-def longest_shared_runs(
-    grams: np.ndarray,
-    positional: np.ndarray,
-    shingles: np.ndarray,
-    bounds: np.ndarray,
-    pairs: np.ndarray,
-    *,
-    shingle_size: int = 3,
-    chunk: int = 1 << 20,
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each pair (a, b): where a's longest run of words shared with b starts, and its length.
-
-    ``grams[positional[a]:positional[a+1]]`` are a's shingles in text order.
-    A position of a is "shared" when its shingle is in b's set; the longest
-    stretch of consecutive shared positions, plus ``shingle_size - 1``, is
-    the run in words (consecutive shingles of a found in b almost always come
-    from one shared run; prose rarely repeats 3-word sequences out of
-    order). Done for batches of pairs (about ``chunk`` values each) with the
-    tagged-sort trick of :func:`count_shared`. Returns ``(first_token,
-    words)``; 0 words when nothing is shared.
-    """
-    if len(pairs) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    sizes = (positional[pairs[:, 0] + 1] - positional[pairs[:, 0]]) + np.diff(bounds)[pairs[:, 1]]
-    firsts, counts = [], []
-    for lo, hi in split_batches(sizes, chunk):
-        f, c = _longest_shared_runs(grams, positional, shingles, bounds, pairs[lo:hi], shingle_size)
-        firsts.append(f)
-        counts.append(c)
-    return np.concatenate(firsts), np.concatenate(counts)
-
-
-def split_batches(sizes: np.ndarray, chunk: int) -> list[tuple[int, int]]:
-    """Consecutive ``(lo, hi)`` slices whose summed ``sizes`` stay near ``chunk`` (at least one item each)."""
-    ends = np.cumsum(sizes)
-    out: list[tuple[int, int]] = []
-    lo = 0
-    while lo < len(sizes):
-        limit = (int(ends[lo - 1]) if lo else 0) + chunk
-        hi = max(lo + 1, int(np.searchsorted(ends, limit, side="right")))
-        hi = min(hi, lo + (1 << 24) - 1)  # pair tags live in 24 bits
-        out.append((lo, hi))
-        lo = hi
-    return out
-
-
-def _longest_shared_runs(
-    grams: np.ndarray, positional: np.ndarray, shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, shingle_size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """One batch of :func:`longest_shared_runs`."""
-    m = len(pairs)
-    first = np.zeros(m, dtype=np.int64)
-    words = np.zeros(m, dtype=np.int64)
-    if m == 0:
-        return first, words
-    a, b = pairs[:, 0], pairs[:, 1]
-    la = positional[a + 1] - positional[a]
-    lb = bounds[b + 1] - bounds[b]
-    tot = la + lb
-    start_of = np.cumsum(tot) - tot
-    local = np.arange(int(tot.sum())) - np.repeat(start_of, tot)
-    from_a = local < np.repeat(la, tot)
-    src = np.where(from_a, np.repeat(positional[a], tot) + local, np.repeat(bounds[b], tot) + local - np.repeat(la, tot))
-    values = np.where(from_a, grams[np.minimum(src, max(grams.size - 1, 0))] if grams.size else 0, shingles[np.minimum(src, shingles.size - 1)])
-    tag = np.repeat(np.arange(m, dtype=np.uint64), tot)
-    keys = (tag << np.uint64(40)) | (values.astype(np.uint64) >> np.uint64(24))
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    run_id = np.concatenate([[0], np.cumsum(sorted_keys[1:] != sorted_keys[:-1])])
-    has_b = np.bincount(run_id, weights=(~from_a[order]).astype(np.float64)) > 0
-    shared = np.empty(keys.size, dtype=bool)
-    shared[order] = has_b[run_id]
-    hit = shared[from_a].astype(np.int64)  # a's positions, pair by pair, in text order
-    if hit.size == 0:
-        return first, words
-    segment_start = np.zeros(hit.size, dtype=bool)
-    segment_start[(np.cumsum(la) - la)[la > 0]] = True
-    total = np.cumsum(hit)
-    base = np.maximum.accumulate(np.where((hit == 0) | segment_start, total - hit, 0))
-    run = total - base
-    owner = np.repeat(np.arange(m), la)
-    best = np.zeros(m, dtype=np.int64)
-    np.maximum.at(best, owner, run)
-    ends = np.flatnonzero((run == best[owner]) & (run > 0))
-    pair_of_end, first_end = np.unique(owner[ends], return_index=True)
-    end_pos = ends[first_end] - (np.cumsum(la) - la)[pair_of_end]
-    length = best[pair_of_end]
-    first[pair_of_end] = end_pos - length + 1
-    words[pair_of_end] = length + shingle_size - 1
-    return first, words

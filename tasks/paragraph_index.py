@@ -205,10 +205,9 @@ def find_anchor_pairs(
     empty = np.empty((0, 2), dtype=np.int64)
     if anchors.size == 0:
         return empty
-    # stable sort by anchor: an owner's repeats of one anchor stay adjacent
-    # when the caller lists anchors paragraph by paragraph; any stray repeat
-    # only yields a same-document pair, which is dropped below
-    order = np.argsort(anchors, kind="stable")
+    # sort by anchor, then owner, so an owner's repeats of one anchor are
+    # adjacent and counted once
+    order = np.lexsort((owners, anchors))
     anchors, owners = anchors[order], owners[order]
     keep = np.ones(anchors.size, dtype=bool)
     keep[1:] = (anchors[1:] != anchors[:-1]) | (owners[1:] != owners[:-1])
@@ -233,3 +232,133 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     n = int(high.max()) + 1
     keys = np.unique(low * n + high)
     return np.stack([keys // n, keys % n], axis=1)
+
+
+def count_shared(shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, *, chunk: int = 1 << 20) -> np.ndarray:
+    """Exact ``|A & B|`` of the shingle sets of many pairs at once.
+
+    For a batch of pairs, both sets of every pair are laid out back to back,
+    tagged with the pair's number in the high bits, sorted once, and equal
+    neighbours counted: each set is duplicate-free, so every equal neighbour
+    is one shared shingle. The tag leaves 40 bits of each 64-bit shingle
+    hash, so a false match needs two different shingles of one pair to agree
+    on 40 bits (about 1e-8 for two 100-shingle paragraphs). Batches hold
+    about ``chunk`` values to bound memory.
+    """
+    sizes = np.diff(bounds)
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if len(pairs) == 0:
+        return out
+    for lo, hi in split_batches(sizes[pairs[:, 0]] + sizes[pairs[:, 1]], chunk):
+        part = pairs[lo:hi]
+        la, lb = sizes[part[:, 0]], sizes[part[:, 1]]
+        tot = la + lb
+        first = np.cumsum(tot) - tot
+        local = np.arange(int(tot.sum())) - np.repeat(first, tot)
+        in_a = local < np.repeat(la, tot)
+        src = np.where(in_a, np.repeat(bounds[part[:, 0]], tot) + local, np.repeat(bounds[part[:, 1]], tot) + local - np.repeat(la, tot))
+        tag = np.repeat(np.arange(len(part), dtype=np.uint64), tot)
+        keys = (tag << np.uint64(40)) | (shingles[src] >> np.uint64(24))
+        keys.sort()
+        same = keys[1:] == keys[:-1]
+        out[lo:hi] = np.bincount((keys[1:][same] >> np.uint64(40)).astype(np.int64), minlength=len(part))
+    return out
+
+
+def contains_pairs(pairs: np.ndarray, subset: np.ndarray, n: int) -> np.ndarray:
+    """For each row of ``pairs``, whether it is also a row of ``subset``."""
+    if len(subset) == 0 or len(pairs) == 0:
+        return np.zeros(len(pairs), dtype=bool)
+    return np.isin(pairs[:, 0] * n + pairs[:, 1], subset[:, 0] * n + subset[:, 1])
+
+
+def longest_shared_runs(
+    grams: np.ndarray,
+    positional: np.ndarray,
+    shingles: np.ndarray,
+    bounds: np.ndarray,
+    pairs: np.ndarray,
+    *,
+    shingle_size: int = 3,
+    chunk: int = 1 << 20,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair (a, b): where a's longest run of words shared with b starts, and its length.
+
+    ``grams[positional[a]:positional[a+1]]`` are a's shingles in text order.
+    A position of a is "shared" when its shingle is in b's set; the longest
+    stretch of consecutive shared positions, plus ``shingle_size - 1``, is
+    the run in words (consecutive shingles of a found in b almost always come
+    from one shared run; prose rarely repeats 3-word sequences out of
+    order). Done for batches of pairs (about ``chunk`` values each) with the
+    tagged-sort trick of :func:`count_shared`. Returns ``(first_token,
+    words)``; 0 words when nothing is shared.
+    """
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sizes = (positional[pairs[:, 0] + 1] - positional[pairs[:, 0]]) + np.diff(bounds)[pairs[:, 1]]
+    firsts, counts = [], []
+    for lo, hi in split_batches(sizes, chunk):
+        f, c = _longest_shared_runs(grams, positional, shingles, bounds, pairs[lo:hi], shingle_size)
+        firsts.append(f)
+        counts.append(c)
+    return np.concatenate(firsts), np.concatenate(counts)
+
+
+def split_batches(sizes: np.ndarray, chunk: int) -> list[tuple[int, int]]:
+    """Consecutive ``(lo, hi)`` slices whose summed ``sizes`` stay near ``chunk`` (at least one item each)."""
+    ends = np.cumsum(sizes)
+    out: list[tuple[int, int]] = []
+    lo = 0
+    while lo < len(sizes):
+        limit = (int(ends[lo - 1]) if lo else 0) + chunk
+        hi = max(lo + 1, int(np.searchsorted(ends, limit, side="right")))
+        hi = min(hi, lo + (1 << 24) - 1)  # pair tags live in 24 bits
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
+def _longest_shared_runs(
+    grams: np.ndarray, positional: np.ndarray, shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, shingle_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One batch of :func:`longest_shared_runs`."""
+    m = len(pairs)
+    first = np.zeros(m, dtype=np.int64)
+    words = np.zeros(m, dtype=np.int64)
+    if m == 0:
+        return first, words
+    a, b = pairs[:, 0], pairs[:, 1]
+    la = positional[a + 1] - positional[a]
+    lb = bounds[b + 1] - bounds[b]
+    tot = la + lb
+    start_of = np.cumsum(tot) - tot
+    local = np.arange(int(tot.sum())) - np.repeat(start_of, tot)
+    from_a = local < np.repeat(la, tot)
+    src = np.where(from_a, np.repeat(positional[a], tot) + local, np.repeat(bounds[b], tot) + local - np.repeat(la, tot))
+    values = np.where(from_a, grams[np.minimum(src, max(grams.size - 1, 0))] if grams.size else 0, shingles[np.minimum(src, shingles.size - 1)])
+    tag = np.repeat(np.arange(m, dtype=np.uint64), tot)
+    keys = (tag << np.uint64(40)) | (values.astype(np.uint64) >> np.uint64(24))
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    run_id = np.concatenate([[0], np.cumsum(sorted_keys[1:] != sorted_keys[:-1])])
+    has_b = np.bincount(run_id, weights=(~from_a[order]).astype(np.float64)) > 0
+    shared = np.empty(keys.size, dtype=bool)
+    shared[order] = has_b[run_id]
+    hit = shared[from_a].astype(np.int64)  # a's positions, pair by pair, in text order
+    if hit.size == 0:
+        return first, words
+    segment_start = np.zeros(hit.size, dtype=bool)
+    segment_start[(np.cumsum(la) - la)[la > 0]] = True
+    total = np.cumsum(hit)
+    base = np.maximum.accumulate(np.where((hit == 0) | segment_start, total - hit, 0))
+    run = total - base
+    owner = np.repeat(np.arange(m), la)
+    best = np.zeros(m, dtype=np.int64)
+    np.maximum.at(best, owner, run)
+    ends = np.flatnonzero((run == best[owner]) & (run > 0))
+    pair_of_end, first_end = np.unique(owner[ends], return_index=True)
+    end_pos = ends[first_end] - (np.cumsum(la) - la)[pair_of_end]
+    length = best[pair_of_end]
+    first[pair_of_end] = end_pos - length + 1
+    words[pair_of_end] = length + shingle_size - 1
+    return first, words

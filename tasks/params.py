@@ -49,6 +49,13 @@ class RunParams(BaseModel):
     drop_duplicates: bool = Field(
         False, description="Remove non-canonical near-duplicates from clean/ (recorded in provenance)."
     )
+    full: bool = Field(
+        False, description="Rebuild everything: ignore the manifest and the cache of earlier cleaning results."
+    )
+    lock_wait: float = Field(
+        0.0, ge=0.0, le=86_400.0,
+        description="Seconds to wait for another run on the same state folder to finish before refusing.",
+    )
 
     @field_validator("raw")
     @classmethod
@@ -77,6 +84,10 @@ class RunParams(BaseModel):
                 where = ".".join(str(p) for p in e["loc"]) or "parameters"
                 lines.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
             raise ParameterError("; ".join(lines)) from None
+
+    def cleaning_parameters(self) -> dict[str, Any]:
+        """The parameters that change what a raw file cleans to (part of the incremental cache key)."""
+        return {"template_min_docs": self.template_min_docs, "max_file_bytes": self.max_file_bytes}
 
     def resolved(self) -> dict[str, Any]:
         """The parameters as JSON-ready values, for the run summary."""

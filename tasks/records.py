@@ -163,3 +163,21 @@ class Document:
             "text": self.text,
             "paragraphs": [p.to_json() for p in self.paragraphs],
         }
+
+
+def segment_from_json(data: dict[str, Any]) -> Segment:
+    """Inverse of :meth:`Segment.to_json` (for the incremental cache)."""
+    return Segment(data["file"], (data["lines"][0], data["lines"][1]), data["action"], data["category"],
+                   data["rule"], data["text"], data.get("reason", ""), tuple(data.get("fixes", ())))
+
+
+def document_from_json(data: dict[str, Any]) -> Document:
+    """Inverse of :meth:`Document.to_json` plus its segments and fixes (for the incremental cache)."""
+    return Document(
+        id=data["id"], source=data["source"], outlet=data["outlet"], title=data.get("title"),
+        author=data.get("author"), published=data.get("published"), url=data.get("url"),
+        copyright=data.get("copyright"),
+        paragraphs=[Paragraph(p["id"], p["text"], (p["lines"][0], p["lines"][1])) for p in data["paragraphs"]],
+        segments=[segment_from_json(s) for s in data.get("segments", [])],
+        fixes=list(data.get("fixes", [])),
+    )

@@ -16,6 +16,8 @@ import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 import ftfy.badness
 
+from tasks.lines import MAX_LINE_CHARS
+
 _CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,
     fix_line_breaks=False,
@@ -155,6 +157,9 @@ def repair_lines(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, ...]
     out: list[str] = []
     fixes: dict[int, tuple[str, ...]] = {}
     for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:  # removed whole by shape.oversize-line: not worth repairing
+            out.append(line)
+            continue
         fixed, steps = repair_line(line)
         out.append(fixed)
         if steps:

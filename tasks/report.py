@@ -1,72 +1,155 @@
-"""The run's first readable view: one self-contained, script-free ``report.html``.
+"""``report.html``: one self-contained file that shows a run to a person, offline.
 
-Scraped text is hostile input, so every string is escaped and the page's
-Content-Security-Policy forbids scripts altogether; styling is inline.
+The page has five views: the run summary (written as HTML here, readable
+even with scripts off), and the documents, reuse clusters, reuse pairs and
+outlet pairs, which a small inline script renders on demand, 50 rows a page,
+from the run's data embedded as JSON (:func:`tasks.report_data.build_report_data`).
+That keeps a 5,000-document report quick to open: the browser parses one
+JSON blob and builds only the rows on screen.
+
+Scraped text is hostile input, so three walls stand between it and the page:
+
+1. the summary is escaped with :func:`html.escape`;
+2. the data blob is JSON with ``<``, ``>`` and ``&`` written as ``\\u003c``,
+   ``\\u003e`` and ``\\u0026``, so no string can close the ``<script>``
+   element that holds it, and the script puts every string on the page
+   through ``textContent``, never ``innerHTML``;
+3. the Content-Security-Policy allows exactly one script and one style
+   sheet, named by their SHA-256 hashes: no other script (inline, injected
+   or remote), no event-handler attribute, no network request runs, even if
+   the first two walls had a hole.
+
+The script and style live in ``tasks/report_assets/`` as plain files.
 """
 from __future__ import annotations
 
-from collections import Counter
+import base64
+import hashlib
+import json
+from collections.abc import Sequence
 from html import escape
+from importlib import resources
 from typing import Any
 
 from tasks.records import Document
+from tasks.report_data import build_report_data
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-_STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left;vertical-align:top}
-.removed{color:#999;text-decoration:line-through}.rule{font:12px monospace;color:#a33;margin-left:.5em}
-.title{font-weight:bold}.meta{color:#555}details{margin:.3em 0}summary{cursor:pointer}
-.kept{color:#111}.num{color:#aaa;font:11px monospace;margin-right:.5em}
-"""
+VIEWS = (("summary", "Summary"), ("documents", "Documents"), ("clusters", "Clusters"),
+         ("pairs", "Reuse pairs"), ("outlets", "Outlets"))
 
 
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+def _asset(name: str) -> str:
+    return resources.files("tasks").joinpath("report_assets", name).read_text(encoding="utf-8")
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source expression that allows exactly this inline script or style."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(script: str, style: str) -> str:
+    """Nothing may load or run except the page's own script and style sheet (and data: images)."""
+    return (f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
+            "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` survive.
+
+    The three characters only ever occur inside JSON strings, where their
+    ``\\uXXXX`` escapes mean the same thing to ``JSON.parse``; U+2028 and
+    U+2029 are escaped too, for older JavaScript parsers.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = ()) -> str:
+    head = "".join(f'<th{" class=n" if i in numeric else ""}>{escape(h)}</th>' for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{c if isinstance(c, _Raw) else escape(str(c))}</td>'
+                         for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    )
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _document_view(doc: Document) -> str:
-    meta = [f"{name}: {value}" for name in ("title", "author", "published", "url", "copyright", "outlet")
-            if (value := getattr(doc, name))]
-    lines = []
-    for seg in doc.segments:
-        css = "kept" if seg.action == "kept" else ("title" if seg.action == "title" else "removed")
-        rule = "" if seg.action == "kept" else f'<span class="rule">{escape(seg.rule)}</span>'
-        span = f"{seg.lines[0]}–{seg.lines[1]}" if seg.lines[0] != seg.lines[1] else str(seg.lines[0])
-        lines.append(f'<div><span class="num">{escape(span)}</span><span class="{css}">{escape(seg.text)}</span>{rule}</div>')
-    return (
-        f"<details><summary>{escape(doc.source)} — {len(doc.paragraphs)} paragraphs</summary>"
-        f'<p class="meta">{escape(" · ".join(meta))}</p>{"".join(lines)}</details>'
-    )
+class _Raw(str):
+    """A table cell that is already HTML (built here from escaped parts)."""
 
 
-def render_report(summary: dict[str, Any], documents: list[Document], overlaps: list[dict[str, Any]]) -> str:
-    """The HTML of a run's report: summary, reuse pairs, and every document's decisions."""
-    counts = summary["counts"]
-    removed = Counter({k: v for k, v in summary["lines_removed_by_category"].items()})
-    parts = [
-        "<!doctype html><html lang=en><head><meta charset=utf-8>",
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        f"<title>wirewash run {escape(summary['run_id'])}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>wirewash run {escape(summary['run_id'])}</h1>",
-        "<h2>Summary</h2>",
-        _table(["count", "value"], [[k, v] for k, v in counts.items()]),
-        "<h2>Lines removed by category</h2>",
-        _table(["category", "lines"], [[k, v] for k, v in sorted(removed.items(), key=lambda kv: (-kv[1], kv[0]))]),
-        "<h2>Reuse pairs by kind</h2>",
-        _table(["kind", "pairs"], sorted(Counter(o["kind"] for o in overlaps).items())),
-        "<h2>Files not processed</h2>",
-        _table(["file", "stage", "reason"], [[q["source"], q["stage"], q["reason"]] for q in summary["quarantined"]]),
-        "<h2>Reuse pairs</h2>",
-        _table(
-            ["kind", "a", "b", "jaccard", "containment", "shared text"],
-            [[o["kind"], f"{o['a']['file']}:{o['a']['lines'][0]}", f"{o['b']['file']}:{o['b']['lines'][0]}",
-              o["jaccard"], o["containment"], o.get("shared_text", "")[:200]] for o in overlaps],
-        ),
-        "<h2>Documents</h2>",
-        *(_document_view(doc) for doc in sorted(documents, key=lambda d: d.id)),
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+def _meter(value: int, top: int) -> _Raw:
+    return _Raw(f'<meter value="{value}" min="0" max="{max(top, 1)}"></meter> {value}')
+
+
+def _summary_html(data: dict[str, Any]) -> str:
+    run = data["run"]
+    counts = run["counts"]
+    lines = run["lines_by_action"]
+    removed = run["lines_removed_by_category"]
+    cards = [("files seen", counts.get("files_seen", 0)), ("documents", counts.get("documents", 0)),
+             ("files not processed", counts.get("quarantined", 0)), ("paragraphs kept", counts.get("paragraphs", 0)),
+             ("lines kept", lines.get("kept", 0)), ("lines removed", lines.get("removed", 0)),
+             ("reuse pairs", counts.get("overlaps", 0)), ("reuse clusters", counts.get("clusters", 0))]
+    parts = ['<div class="cards">']
+    parts += [f'<div class="card"><b>{escape(str(v))}</b><span>{escape(k)}</span></div>' for k, v in cards]
+    parts.append("</div><div class=grid><div>")
+    parts.append("<h3>Raw lines by decision</h3>")
+    parts.append(_table(["decision", "lines"], [[k, v] for k, v in sorted(lines.items(), key=lambda kv: -kv[1])], [1]))
+    parts.append("<h3>Lines removed by category</h3>")
+    top = max(removed.values(), default=1)
+    parts.append(_table(["category", "lines"], [[k, _meter(v, top)] for k, v in
+                                                sorted(removed.items(), key=lambda kv: (-kv[1], kv[0]))]))
+    parts.append("</div><div>")
+    parts.append("<h3>Reuse pairs by kind</h3>")
+    kinds = run["overlaps_by_kind"]
+    parts.append(_table(["kind", "pairs"], [[k, kinds.get(k, 0)] for k in ("near-duplicate", "contained", "shared-text")], [1]))
+    parts.append("<h3>Outlets sharing the most text</h3>")
+    outlet_rows = [[f"{r['a']} ↔ {r['b']}", f"{100 * r['a_share']:.1f}% / {100 * r['b_share']:.1f}%", r["stories"]]
+                   for r in data["outlets"][:8]]
+    parts.append(_table(["outlets", "share of each one's words", "stories"], outlet_rows, [2]) if outlet_rows
+                 else '<p class="empty">No two outlets share text in this run.</p>')
+    parts.append("<h3>Files not processed</h3>")
+    quarantined = run["quarantined"]
+    parts.append(_table(["file", "stage", "reason"], [[q["source"], q["stage"], q["reason"]] for q in quarantined])
+                 if quarantined else '<p class="empty">Every file was processed.</p>')
+    parts.append("</div></div>")
+    rules = sorted(((rule, n) for rule, n in run["segments_by_rule"].items()
+                    if not rule.startswith("body.")), key=lambda kv: (-kv[1], kv[0]))
+    parts.append("<h3>Rules that decided lines (segments)</h3>")
+    parts.append(_table(["rule", "segments"], rules, [1]))
+    return "".join(parts)
+
+
+def render_report_data(data: dict[str, Any], generated: str = "") -> str:
+    """The page for already-built report data (see :func:`tasks.report_data.build_report_data`)."""
+    script, style = _asset("report.js"), _asset("report.css")
+    run_id = escape(data["run"]["id"])
+    nav = "".join(f'<a href="#{key}">{escape(label)}</a>' for key, label in VIEWS)
+    stamp = f" · {escape(generated)}" if generated else ""
+    return "".join([
+        "<!doctype html>\n<html lang=en><head><meta charset=utf-8>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(script, style))}">',
+        '<meta name="referrer" content="no-referrer">',
+        f"<title>wirewash run {run_id}</title><style>{style}</style></head>\n<body>",
+        f"<header><h1>wirewash report<small>run {run_id}{stamp}</small></h1><nav>{nav}</nav></header>\n",
+        f'<main><section id="summary"><h2>Run summary</h2>{_summary_html(data)}</section>\n',
+        '<section id="view" hidden></section></main>\n',
+        f'<script type="application/json" id="wirewash-data">{json_for_script(data)}</script>\n',
+        f"<script>{script}</script>\n</body></html>\n",
+    ])
+
+
+def render_report(
+    summary: dict[str, Any],
+    documents: Sequence[Document],
+    overlaps: Sequence[dict[str, Any]],
+    clusters: Sequence[dict[str, Any]] = (),
+    annotations: dict[str, dict[str, Any]] | None = None,
+) -> str:
+    """The HTML of a run's report from the records the run wrote (overlaps and clusters as JSON records)."""
+    data = build_report_data(summary, documents, overlaps, clusters, annotations or {})
+    return render_report_data(data)

@@ -340,7 +340,7 @@ def build_report_data(
         "run": {
             "id": summary["run_id"],
             "counts": summary["counts"],
-            "lines_by_action": lines_by_action(documents),
+            "lines_by_action": summary.get("lines_by_action") or lines_by_action(documents),
             "lines_removed_by_category": summary["lines_removed_by_category"],
             "overlaps_by_kind": summary.get("overlaps_by_kind", {}),
             "segments_by_rule": summary.get("segments_by_rule", {}),

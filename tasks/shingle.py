@@ -31,6 +31,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 from typing import Sequence
 
 import numpy as np
@@ -117,7 +118,10 @@ def normalise_token(raw: str) -> str:
     British/American spelling families listed in the module docstring.
     Leaves synonyms and word order alone.
     """
-    word = unicodedata.normalize("NFKC", raw).casefold().translate(_INNER_PUNCT)
+    if raw.isascii():
+        word = raw.lower().translate(_INNER_PUNCT)  # NFKC and casefold change no ASCII
+    else:
+        word = unicodedata.normalize("NFKC", raw).casefold().translate(_INNER_PUNCT)
     if word in _HONORIFICS:
         return ""
     if word in _NUMBER_WORDS:
@@ -171,7 +175,9 @@ class Encoded:
 
     Paragraph ``i`` has tokens ``hashes[offsets[i]:offsets[i+1]]``. Sentence
     ``s`` covers tokens ``sentence_starts[s]`` to ``sentence_starts[s] +
-    sentence_lengths[s]`` of paragraph ``sentence_owner[s]``.
+    sentence_lengths[s]`` of paragraph ``sentence_owner[s]``. ``match_index``
+    gives each token's position among its paragraph's regex matches (see
+    :func:`cut_tokens`).
     """
 
     hashes: np.ndarray
@@ -179,16 +185,7 @@ class Encoded:
     sentence_starts: np.ndarray
     sentence_lengths: np.ndarray
     sentence_owner: np.ndarray
-
-
-def split_sentences(text: str) -> list[str]:
-    """Naive sentence split: after ., !, ?, … (and closing quotes/brackets), or after a closing quote.
-
-    Naive on purpose: "S.C. (AP)" splits after "S.C.", and a copier's
-    splitter is just as naive, so both sides cut the same way. Splits only at
-    whitespace, so no word is ever cut in two.
-    """
-    return _SENTENCE_END.split(text)
+    match_index: np.ndarray | None = None
 
 
 def encode_paragraphs(texts: Sequence[str]) -> Encoded:
@@ -215,6 +212,9 @@ def encode_paragraphs(texts: Sequence[str]) -> Encoded:
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
     ends_seen = np.cumsum(values == _SENTENCE_MARK)
     keep = values > _SENTENCE_MARK
+    stream_start = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=stream_start[1:])
+    match_index = (np.flatnonzero(keep) - stream_start[owner[keep]]).astype(np.int32)
     values, owner, ends_seen = values[keep], owner[keep], ends_seen[keep]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=len(texts)), out=offsets[1:])
@@ -228,24 +228,22 @@ def encode_paragraphs(texts: Sequence[str]) -> Encoded:
         sentence_starts=starts,
         sentence_lengths=np.diff(np.append(starts, values.size)),
         sentence_owner=owner[starts],
+        match_index=match_index,
     )
 
 
-def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end character offsets of the tokens :func:`encode_paragraphs` keeps.
+def cut_tokens(text: str, first_match: int, last_match: int) -> str:
+    """The original text from regex match ``first_match`` to the end of match ``last_match``.
 
-    Built from C-level passes (``findall``, ``split``, ``map``) plus numpy,
-    with no per-token Python loop. Used only to cut a shared run out of the
-    original text for the report.
+    Match numbers come from :attr:`Encoded.match_index`. ``islice`` skips
+    matches in C, so cutting a run costs no per-token Python work.
     """
-    found = _TOKEN_OR_END.findall(text)
-    gaps = _TOKEN_OR_END.split(text)
-    token_len = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
-    gap_len = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-    ends = np.cumsum(gap_len[:-1] + token_len)
-    codes = np.fromiter(map(_RAW_HASHES.__getitem__, found), dtype=np.uint64, count=len(found))
-    keep = codes > _SENTENCE_MARK
-    return (ends - token_len)[keep], ends[keep]
+    matches = _TOKEN_OR_END.finditer(text)
+    first = next(islice(matches, first_match, None), None)
+    if first is None:
+        return ""
+    last = first if last_match <= first_match else next(islice(matches, last_match - first_match - 1, None), first)
+    return text[first.start() : last.end()]
 
 
 def tokenize_text(text: str) -> list[str]:
@@ -338,9 +336,8 @@ def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) ->
     lengths = np.diff(offsets)
     short = np.flatnonzero((lengths > 0) & (lengths < k))
     if short.size:
-        extra = np.array(
-            [_hash_whole(token_hashes[offsets[i] : offsets[i + 1]]) for i in short], dtype=np.uint64
-        )
+        # salted so a whole short text never equals a k-gram hash
+        extra = hash_segments(token_hashes, offsets[short], lengths[short]) ^ np.uint64(0x5BD1E9955BD1E995)
         hashes = np.concatenate([hashes, extra])
         owner = np.concatenate([owner, short])
     # sort by (owner, hash), then drop repeats inside a paragraph
@@ -354,10 +351,68 @@ def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) ->
     return hashes, bounds
 
 
-def _hash_whole(token_hashes: np.ndarray) -> int:
-    """One hash for a whole (short) token sequence, distinct from n-gram hashes."""
-    with np.errstate(over="ignore"):
-        acc = np.uint64(len(token_hashes)) * np.uint64(0xD1B54A32D192ED03)
-        for j, h in enumerate(token_hashes):
-            acc = np.uint64(acc * np.uint64(0x100000001B3)) ^ np.uint64(h * _MIX[j % len(_MIX)])
-    return int(mix64(np.array([acc], dtype=np.uint64))[0])
+@dataclass(frozen=True)
+class DistinctTexts:
+    """Paragraphs folded to their distinct normalised texts.
+
+    Verbatim wire copies are common (a third of the paragraphs in a
+    syndicated corpus), and identical token sequences need shingling,
+    signing, anchoring and verifying only once. ``unit_of[i]`` is paragraph
+    ``i``'s text; text ``u`` is carried by paragraphs
+    ``members[starts[u]:starts[u+1]]`` (ascending); ``encoded`` holds the
+    texts' tokens; ``docs[u]`` is the document of text ``u`` when all its
+    paragraphs share one, else a unique negative number (so a text seen in
+    two documents is never mistaken for a same-document pair).
+    """
+
+    count: int
+    unit_of: np.ndarray
+    members: np.ndarray
+    starts: np.ndarray
+    encoded: Encoded
+    docs: np.ndarray
+
+
+def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
+    """Fold paragraphs with identical normalised token sequences into one text each.
+
+    Identity is a 64-bit hash of the whole token sequence plus its length;
+    texts are numbered by the first paragraph that carries them, so the
+    numbering follows input order only through content.
+    """
+    n = enc.offsets.size - 1
+    lengths = np.diff(enc.offsets)
+    whole = np.zeros(n, dtype=np.uint64)
+    nonempty = lengths > 0
+    whole[nonempty] = hash_segments(enc.hashes, enc.offsets[:-1][nonempty], lengths[nonempty])
+    _, first, unit_of = np.unique(whole, return_index=True, return_inverse=True)
+    unit_of = unit_of.reshape(-1)
+    # renumber texts by their first paragraph, for a stable, readable order
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    unit_of = rank[unit_of]
+    reps = np.sort(first)
+    members = np.argsort(unit_of, kind="stable")
+    starts = np.searchsorted(unit_of[members], np.arange(reps.size + 1))
+    low = np.full(reps.size, np.iinfo(np.int64).max)
+    high = np.full(reps.size, -1)
+    np.minimum.at(low, unit_of, docs)
+    np.maximum.at(high, unit_of, docs)
+    unit_docs = np.where(low == high, low, -1 - np.arange(reps.size))
+    return DistinctTexts(reps.size, unit_of, members, starts, select_paragraphs(enc, reps), unit_docs)
+
+
+def select_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
+    """The encoding of paragraphs ``rows`` only, renumbered 0..len(rows)-1."""
+    lengths = np.diff(enc.offsets)[rows]
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    within = np.arange(int(offsets[-1])) - np.repeat(offsets[:-1], lengths)
+    hashes = enc.hashes[np.repeat(enc.offsets[rows], lengths) + within]
+    new_index = np.full(enc.offsets.size - 1, -1, dtype=np.int64)
+    new_index[rows] = np.arange(rows.size)
+    keep = new_index[enc.sentence_owner] >= 0
+    owner = new_index[enc.sentence_owner[keep]]
+    starts = offsets[owner] + (enc.sentence_starts[keep] - enc.offsets[enc.sentence_owner[keep]])
+    order = np.argsort(owner, kind="stable")
+    return Encoded(hashes, offsets, starts[order], enc.sentence_lengths[keep][order], owner[order])

@@ -45,12 +45,14 @@ def build_summary(
     actions: Counter[str] = Counter()
     removed: Counter[str] = Counter()
     rules: Counter[str] = Counter()
+    lines: Counter[str] = Counter()
     segments = 0
     for doc in documents:
         for seg in doc.segments:
             segments += 1
             actions[seg.action] += 1
             rules[seg.rule] += 1
+            lines[seg.action] += seg.text.count("\n") + 1 if seg.text else 1
             if seg.action == "removed":
                 removed[seg.category] += seg.text.count("\n") + 1 if seg.text else 1
     return {
@@ -66,6 +68,7 @@ def build_summary(
             "fixes": sum(len(d.fixes) for d in documents),
         },
         "segments_by_action": dict(sorted(actions.items())),
+        "lines_by_action": dict(sorted(lines.items())),
         "segments_by_rule": dict(sorted(rules.items())),
         "lines_removed_by_category": dict(sorted(removed.items())),
         "overlaps_by_kind": dict(sorted(Counter(o["kind"] for o in overlaps).items())),

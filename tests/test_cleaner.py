@@ -4,7 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasks.cleaner import clean_text, find_template_lines
+from tasks.cleaner import clean_text, find_template_lines, template_candidates
+from tasks.intake import RawText
 from tasks.records import Document
 
 BODY = [
@@ -100,9 +101,11 @@ def test_copy_of_a_caption_is_removed() -> None:
 
 
 def test_template_lines_of_an_outlet() -> None:
-    docs = {f"s{i}": ["Sign up for the Daily Briefing", f"story {i} text", "Example Times © 2024"] for i in range(3)}
-    docs["s3"] = ["unrelated"]
+    docs = [["Sign up for the Daily Briefing", f"story {i} text", "Example Times © 2024"] for i in range(3)]
+    docs.append(["unrelated"])
     assert find_template_lines(docs, 3) == frozenset({"Sign up for the Daily Briefing", "Example Times © 2024"})
+    raw = RawText("a.txt", "a", "o", "text", "Short line\n\n" + BODY[0] + " " + BODY[1] + "\nShort line", "utf-8")
+    assert template_candidates(raw) == ["Short line"]  # the long paragraph is reuse material, not template
     doc = clean_text("d", "d.txt", "o", "\n\n".join(["Headline here today"] + BODY + ["Our Mission Statement Line"]),
                      frozenset({"Our Mission Statement Line"}))
     assert _action_of(doc, 13) == ("removed", "template.outlet-repeat")

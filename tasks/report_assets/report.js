@@ -112,7 +112,7 @@
       },
       head: ["file", "outlet", "title", "published", "#paragraphs", "#lines removed", "#reused"],
       row: function (d) {
-        return goRow(route("doc", d.id), [td(link(route("doc", d.id), d.source)), td(d.outlet), td(d.title || "—"), td(d.published || "—"),
+        return goRow(route("doc", d.id), [td(link(route("doc", d.id), d.source)), td(d.outlet), td(d.title || "—"), td(d.published || "—", "date"),
           td(d.paragraphs, "n"), td(d.removed, "n"), td(d.reused, "n")]);
       },
     });
@@ -142,8 +142,9 @@
     return el("section", { cls: "doc" }, [
       el("p", {}, [link("#documents", "← documents")]),
       el("h2", { text: d.title || d.source }), meta,
-      el("p", { cls: "legend muted" }, [el("span", { text: "raw lines, numbered as in the file:" }), el("span", { cls: "seg removed" }, [el("span", { cls: "text", text: "removed (rule named below)" })]),
-        el("span", { text: "kept" }), el("b", { text: "title" }), " ", toggle]),
+      el("p", { cls: "legend muted" }, [el("span", { text: "Raw lines, numbered as in the file:" }), el("span", { cls: "lg-removed", text: "removed" }),
+        el("span", { text: "(the rule and its reason below)" }), el("span", { cls: "lg-kept", text: "kept" }), el("b", { text: "title" }),
+        el("i", { text: "metadata" }), toggle]),
       lines,
     ]);
   }
@@ -191,7 +192,7 @@
       row: function (c) {
         var canon = c.members.filter(function (m) { return m.canonical; })[0] || c.members[0];
         return goRow(route("cluster", c.id), [td(link(route("cluster", c.id), c.id)), td(c.members.length, "n"), td(c.outlets.join(", ")),
-          td(c.first || "—"), td(where(canon)), el("td", { cls: "snip", text: clip(canon.pieces.join(""), 140) })]);
+          td(c.first || "—", "date"), td(where(canon)), el("td", { cls: "snip", text: clip(canon.pieces.join(""), 140) })]);
       },
     });
   }
@@ -287,8 +288,13 @@
   var VIEWS = { documents: documentsView, doc: documentView, clusters: clustersView, cluster: clusterView, pairs: pairsView, pair: pairView, outlets: outletsView, outlet: outletView };
   var TAB = { doc: "documents", cluster: "clusters", pair: "pairs", outlet: "outlets" };
 
+  function decode(s) { try { return decodeURIComponent(s); } catch (e) { return s; } }
+
   function show() {
-    var parts = location.hash.replace(/^#/, "").split("/").map(function (s) { try { return decodeURIComponent(s); } catch (e) { return s; } });
+    // "#view/arg": one argument, which may hold "/" (document ids are paths); "#outlet/a/b": two.
+    var hash = location.hash.replace(/^#/, ""), cut = hash.indexOf("/");
+    var head = cut < 0 ? hash : hash.slice(0, cut), rest = cut < 0 ? null : hash.slice(cut + 1);
+    var parts = [head].concat(rest === null ? [] : head === "outlet" ? rest.split("/").map(decode) : [decode(rest)]);
     var name = VIEWS[parts[0]] ? parts[0] : "summary";
     var tab = TAB[name] || name;
     Array.prototype.forEach.call(document.querySelectorAll("nav a"), function (a) {

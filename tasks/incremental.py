@@ -1,0 +1,189 @@
+"""Incremental runs: a manifest of raw files by content hash and a cache of what each cleaned to.
+
+A nightly run over a growing ``raw/`` should only clean what is new or
+changed. Each raw file is identified by the SHA-256 of its bytes (size and
+mtime only decide whether the hash must be recomputed). What a file cleaned
+to is cached under a key that covers everything its cleaning depends on:
+
+* the file's content hash;
+* the code and library versions and the parameters that shape cleaning
+  (:func:`cleaning_fingerprint`);
+* for text scrapes, the outlet's template lines that occur in the file,
+  because a line becomes template when enough *other* stories repeat it.
+
+Every cache and manifest write goes to a temporary file that is renamed into
+place, so a crash never leaves a half-written entry; an entry that cannot be
+read is treated as missing and the file is simply cleaned again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tasks.intake import RawText, read_source
+from tasks.records import Document, Quarantine, document_from_json
+
+_CLEANING_MODULES = ("intake", "repair", "lines", "rules", "metadata", "cleaner", "extraction", "archive")
+_LIBRARIES = ("ftfy", "trafilatura", "justext")
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What the manifest remembers of a raw file."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def hash_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks (memory stays flat for any size)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_manifest(state_dir: Path) -> dict[str, FileStamp]:
+    """The manifest of the last committed run (empty when there is none or it is unreadable)."""
+    try:
+        data = json.loads((state_dir / MANIFEST_NAME).read_text())
+        return {source: FileStamp(**stamp) for source, stamp in data["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def save_manifest(state_dir: Path, stamps: dict[str, FileStamp]) -> None:
+    files = {source: stamp.__dict__ for source, stamp in sorted(stamps.items())}
+    write_atomic(state_dir / MANIFEST_NAME, json.dumps({"files": files}, indent=1).encode())
+
+
+def stamp_files(raw_dir: Path, sources: Iterable[str], previous: dict[str, FileStamp]) -> dict[str, FileStamp]:
+    """A stamp per source, re-hashing only files whose size or modification time changed."""
+    stamps: dict[str, FileStamp] = {}
+    for source in sources:
+        try:
+            stat = (raw_dir / source).stat()
+        except OSError:
+            continue  # vanished since listing: the read stage quarantines it
+        old = previous.get(source)
+        if old is not None and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+            stamps[source] = old
+            continue
+        try:
+            stamps[source] = FileStamp(hash_file(raw_dir / source), stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            continue  # unreadable: no stamp, so it is read (and quarantined) afresh every run
+    return stamps
+
+
+def read_files(raw_dir: Path, sources: list[str], max_bytes: int) -> dict[str, list[RawText | Quarantine]]:
+    """Read a batch of raw files, keeping what each file yielded together (the cache's unit is the file)."""
+    return {source: read_source(raw_dir, source, max_bytes) for source in sources}
+
+
+def cleaning_fingerprint(params: dict[str, Any]) -> str:
+    """A digest of everything besides the input that shapes cleaning: code, libraries, parameters."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _CLEANING_MODULES:
+        module = here / f"{name}.py"
+        if module.exists():
+            digest.update(module.read_bytes())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none".encode())
+    digest.update(json.dumps(params, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(stamp: FileStamp, fingerprint: str, template_lines: Iterable[str]) -> str:
+    """The cache key of one raw file's cleaning result."""
+    digest = hashlib.sha256(f"{stamp.sha256}\n{fingerprint}\n".encode())
+    for line in sorted(template_lines):
+        digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Cleaning results by cache key, one JSON file each under ``<state>/cache/``."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.root = state_dir / "cache"
+
+    def _path(self, key: str, kind: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}.json"
+
+    def get_results(self, key: str) -> list[Document | Quarantine] | None:
+        try:
+            data = json.loads(self._path(key, "results").read_text())
+        except (OSError, ValueError):
+            return None
+        out: list[Document | Quarantine] = []
+        for item in data:
+            out.append(Quarantine(**item["quarantine"]) if "quarantine" in item else document_from_json(item["document"]))
+        return out
+
+    def put_results(self, key: str, results: list[Document | Quarantine]) -> None:
+        items = []
+        for item in results:
+            if isinstance(item, Quarantine):
+                items.append({"quarantine": item.to_json()})
+            else:
+                record = item.to_json()
+                record["segments"] = [seg.to_json() for seg in item.segments]
+                record["fixes"] = list(item.fixes)
+                items.append({"document": record})
+        write_atomic(self._path(key, "results"), json.dumps(items, ensure_ascii=False).encode())
+
+    def get_lines(self, sha256: str) -> list[tuple[str, list[str]]] | None:
+        """The (outlet, template-candidate lines) pairs a raw file's text records gave, by content hash."""
+        try:
+            return [(outlet, lines) for outlet, lines in json.loads(self._path(sha256, "lines").read_text())]
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put_lines(self, sha256: str, entries: list[tuple[str, list[str]]]) -> None:
+        write_atomic(self._path(sha256, "lines"), json.dumps(entries, ensure_ascii=False).encode())
+
+    def prune(self, keep_results: set[str], keep_lines: set[str]) -> int:
+        """Remove entries no current raw file needs; return how many went."""
+        removed = 0
+        for kind, keep in (("results", keep_results), ("lines", keep_lines)):
+            for path in (self.root / kind).glob("*/*.json"):
+                if path.stem not in keep:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
+# --- Prefect shell -----------------------------------------------------------------------------
+from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
+
+read_files_task = task(read_files, name="read-files", retries=2, retry_delay_seconds=1)
