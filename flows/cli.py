@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="clean raw/ into clean/ and write a report under reports/",
                               description="Run the pipeline once over a folder of raw scrapes.")
     _add_param_options(run)
+    serve = commands.add_parser("serve", help="run on a cron schedule (needs a Prefect server)",
+                                description="Serve the flow on a cron schedule. Schedules need a Prefect server: "
+                                            "start one with `prefect server start` and set PREFECT_API_URL.")
+    serve.add_argument("--cron", required=True, metavar="CRON",
+                       help='when to run, in cron syntax and UTC, e.g. "0 3 * * *" for 03:00 every night')
+    serve.add_argument("--name", default="wirewash-serve", help="the deployment's name (default: wirewash-serve)")
+    _add_param_options(serve)
     report = commands.add_parser("report", help="print the summary of a run (the latest by default)",
                                  description="Print the summary of a finished run, read from reports/<run>/summary.json.")
     report.add_argument("run_id", nargs="?", default="latest", metavar="RUN",
@@ -117,10 +124,42 @@ def report_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve_command(args: argparse.Namespace) -> int:
+    """Serve the flow on a schedule until interrupted; refuse clearly without a server or with a bad cron."""
+    values = {name: getattr(args, name) for name in RunParams.model_fields}
+    try:
+        params = RunParams.build(**values)
+    except ParameterError as err:
+        print(f"wirewash: {err}", file=sys.stderr)
+        return EXIT_BAD_ARGUMENT
+    from flows.environment import configure_prefect
+
+    configure_prefect(params.state)
+    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.settings import PREFECT_API_URL
+
+    try:
+        CronSchedule(cron=args.cron, timezone="UTC")
+    except ValueError:
+        print(f"wirewash: --cron {args.cron!r} is not a valid cron expression; try \"0 3 * * *\" (03:00 UTC daily)",
+              file=sys.stderr)
+        return EXIT_BAD_ARGUMENT
+    if not PREFECT_API_URL.value():
+        print("wirewash: schedules need a Prefect server: run `prefect server start`, then set "
+              "PREFECT_API_URL=http://127.0.0.1:4200/api and try again", file=sys.stderr)
+        return EXIT_BAD_ARGUMENT
+    from flows.pipeline import wirewash_run
+
+    wirewash_run.serve(name=args.name, cron=args.cron, parameters={"params": params.resolved()})
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return run_command(args)
+    if args.command == "serve":
+        return serve_command(args)
     if args.command == "report":
         return report_command(args)
     return EXIT_BAD_ARGUMENT

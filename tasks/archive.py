@@ -113,11 +113,16 @@ def sniff_archive(source: str, head: bytes) -> ArchiveKind | None:
 def sniff_archive_file(path: Path, source: str) -> ArchiveKind | None:
     """Sniff a file on disk (see :func:`sniff_archive`); unreadable files are left to the text reader."""
     try:
-        with _open_maybe_gzip(path) as stream:
-            head = stream.read(_SNIFF_BYTES)
-    except (OSError, EOFError, zlib.error):
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
         return None
-    return sniff_archive(source, head)
+    if head[:2] == b"\x1f\x8b":
+        try:  # the first gzip member is enough to sniff, and a cut stream still shows its start
+            head = zlib.decompressobj(47).decompress(head, _SNIFF_BYTES)
+        except zlib.error:
+            return None
+    return sniff_archive(source, head) if head else None
 
 
 # --- ids ----------------------------------------------------------------------------------------

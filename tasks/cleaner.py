@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from tasks.lines import MAX_LINE_CHARS, LineView, pick_stoplist, view_lines
 from tasks.metadata import looks_like_name, parse_author, parse_copyright_holder, parse_date
+from tasks.extraction import with_record_metadata
 from tasks.intake import RawText
 from tasks.records import Action, Document, Paragraph, Quarantine, Segment
 from tasks.repair import repair_lines
@@ -379,7 +380,7 @@ def clean_batch(raws: list[RawText], templates: dict[str, frozenset[str]]) -> li
     out: list[Document | Quarantine] = []
     for raw in raws:
         try:
-            out.append(clean_document(raw, templates.get(raw.outlet, frozenset())))
+            out.append(with_record_metadata(clean_document(raw, templates.get(raw.outlet, frozenset())), raw))
         except Exception as err:  # noqa: BLE001 - one bad page must never abort the batch
             out.append(Quarantine(raw.source, f"{CleaningError.__name__}: {type(err).__name__}: {err}", "clean"))
     return out

@@ -1,4 +1,4 @@
-"""Candidate generation for paragraph reuse: MinHash/LSH plus exact anchors.
+"""Candidate generation and batch verification for paragraph reuse.
 
 Two complementary ways to propose pairs, both cheap and both *only*
 proposals (every pair is verified on the real shingle sets afterwards):
@@ -8,7 +8,13 @@ proposals (every pair is verified on the real shingle sets afterwards):
   where synonyms break every long run of words. Signatures are computed for
   all paragraphs at once in numpy with datasketch's ``affine32`` scheme (same
   permutations, same finaliser), so each row is a valid
-  :class:`datasketch.LeanMinHash` and goes into a :class:`datasketch.MinHashLSH`.
+  :class:`datasketch.LeanMinHash`. Banding uses the bands/rows datasketch's
+  ``MinHashLSH`` picks for the threshold, either through ``MinHashLSH``
+  itself (``backend="datasketch"``) or through an equivalent vectorised sort
+  (``backend="numpy"``, the default; same pairs, tested).
+* **Batch verification** (:func:`count_shared`, :func:`longest_shared_runs`)
+  counts exact shared shingles and finds shared runs for many pairs with one
+  sort per batch instead of one Python call per pair.
 * **Anchors** (:func:`find_anchor_pairs`) are exact hashes of long word
   n-grams and of whole sentences. They find what set similarity misses: a
   short paragraph inside a long one, or one quote shared by two otherwise
@@ -17,6 +23,7 @@ proposals (every pair is verified on the real shingle sets afterwards):
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -45,7 +52,7 @@ def sign_minhash(
     *,
     num_perm: int = 128,
     seed: int = 1,
-    chunk_shingles: int = 1 << 15,
+    chunk_shingles: int = 1 << 12,
 ) -> np.ndarray:
     """MinHash signatures (uint32, ``len(rows) x num_perm``) of many shingle sets.
 
@@ -80,11 +87,13 @@ def sign_minhash(
     return out
 
 
+@lru_cache(maxsize=32)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """Bands and rows per band that datasketch's ``MinHashLSH`` picks for a threshold.
 
     datasketch minimises the weighted false positive and false negative
-    probability of the banding S-curve; both backends below use its choice.
+    probability of the banding S-curve (numerically integrated, hence the
+    cache); both backends below use its choice.
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
@@ -234,7 +243,7 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     return np.stack([keys // n, keys % n], axis=1)
 
 
-def count_shared(shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, *, chunk: int = 1 << 20) -> np.ndarray:
+def count_shared(shingles: np.ndarray, bounds: np.ndarray, pairs: np.ndarray, *, chunk: int = 1 << 16) -> np.ndarray:
     """Exact ``|A & B|`` of the shingle sets of many pairs at once.
 
     For a batch of pairs, both sets of every pair are laid out back to back,
@@ -280,7 +289,7 @@ def longest_shared_runs(
     pairs: np.ndarray,
     *,
     shingle_size: int = 3,
-    chunk: int = 1 << 20,
+    chunk: int = 1 << 16,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each pair (a, b): where a's longest run of words shared with b starts, and its length.
 

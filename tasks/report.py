@@ -66,6 +66,10 @@ def json_for_script(value: Any) -> str:
     return text
 
 
+class _Raw(str):
+    """A table cell that is already HTML (built here from escaped parts)."""
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = ()) -> str:
     head = "".join(f'<th{" class=n" if i in numeric else ""}>{escape(h)}</th>' for i, h in enumerate(headers))
     body = "".join(
@@ -74,10 +78,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Seque
         for row in rows
     )
     return f"<table><tr>{head}</tr>{body}</table>"
-
-
-class _Raw(str):
-    """A table cell that is already HTML (built here from escaped parts)."""
 
 
 def _meter(value: int, top: int) -> _Raw:
@@ -136,8 +136,10 @@ def render_report_data(data: dict[str, Any], generated: str = "") -> str:
         '<meta name="referrer" content="no-referrer">',
         f"<title>wirewash run {run_id}</title><style>{style}</style></head>\n<body>",
         f"<header><h1>wirewash report<small>run {run_id}{stamp}</small></h1><nav>{nav}</nav></header>\n",
-        f'<main><section id="summary"><h2>Run summary</h2>{_summary_html(data)}</section>\n',
-        '<section id="view" hidden></section></main>\n',
+        f'<main><section id="ww-summary"><h2>Run summary</h2>{_summary_html(data)}</section>\n',
+        '<section id="ww-view" hidden></section>',
+        "<noscript><p>The documents, clusters, reuse pairs and outlets views need JavaScript; "
+        "the data is in this run's JSONL files.</p></noscript></main>\n",
         f'<script type="application/json" id="wirewash-data">{json_for_script(data)}</script>\n',
         f"<script>{script}</script>\n</body></html>\n",
     ])

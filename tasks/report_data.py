@@ -265,7 +265,7 @@ def outlet_pairs(
         stories[pair_key].add((first.doc_id or "", second.doc_id or ""))  # type: ignore[index]
     rows = []
     for (x, y), kind_counts in kinds.items():
-        order = Counter()
+        order: Counter[str] = Counter()
         for doc_x, doc_y in stories[(x, y)]:
             dx, dy = dates.get(doc_x), dates.get(doc_y)
             order["undated" if not (dx and dy) else "a_first" if dx < dy else "b_first" if dy < dx else "same_day"] += 1

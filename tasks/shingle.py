@@ -2,8 +2,11 @@
 
 Everything here exists to make two copies of the same paragraph *hash* the
 same even when outlets dressed them differently. Nothing here changes the
-text that is reported: every token keeps the character span it came from, so
-a shared run of words can be cut out of the original paragraph verbatim.
+text that is reported: every token remembers which regex match it came
+from, so a shared run of words can be cut out of the original paragraph
+verbatim (:func:`cut_tokens`). Paragraphs become flat numpy arrays
+(:func:`encode_paragraphs`); identical ones are folded into one distinct text
+(:func:`collapse_identical`).
 
 What the normaliser folds (one token at a time, so spans survive):
 

@@ -15,6 +15,7 @@ import shutil
 from datetime import date
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -28,6 +29,7 @@ SHARED = ("Officials said the new bridge across the river will open to traffic n
           "of construction delays and a budget that doubled to 480 million dollars.")
 SHARED2 = ("The mayor told reporters on Tuesday that the city would not raise taxes to cover the overrun, and that "
            "federal grants would pay for most of the remaining work on the approach roads.")
+EDITED = SHARED[:-1] + ", according to the city."  # daily-b's copy: the same paragraph with a tail
 PAYLOAD_TITLE = 'Council <script>window.__pwned=1</script> vote <img src=x onerror="window.__pwned=2"> tonight'
 PAYLOAD_TEXT = ("The council will meet tonight </script><script>window.__pwned=3</script> to debate the bridge "
                 "tolls, and residents plan to protest outside <img src=x onerror=window.__pwned=4> the town hall.")
@@ -38,7 +40,7 @@ STORIES = {
                           SHARED, SHARED2,
                           "Engineers from the state transport agency inspected the main span last week and found the "
                           "steel work finished, leaving only paving, lighting and the toll equipment to install."],
-    "daily-b/bridge-opening.txt": ["Bridge finally set to open in spring", "By Sam Roe", "June 20, 2023", SHARED,
+    "daily-b/bridge-opening.txt": ["Bridge finally set to open in spring", "By Sam Roe", "June 20, 2023", EDITED,
                                    "Local shop owners near the old ferry landing said they expect business to pick up "
                                    "once commuters can cross without the long detour through the northern suburbs.",
                                    SHARED2],
@@ -206,10 +208,11 @@ def test_report_data_reconciles_with_the_run_files(run: dict[str, Any]) -> None:
     assert sum(len(d["segments"]) for d in data["documents"]) == len(provenance)
     bridge = next(c for c in data["clusters"] if len(c["members"]) == 3)  # SHARED, at three outlets
     assert bridge["outlets"] == ["daily-b", "herald-c", "wire-a"] and bridge["first"] == "2023-06-19"
-    assert all("".join(m["pieces"]) == SHARED for m in bridge["members"])
+    assert ["".join(m["pieces"]) for m in bridge["members"]] == [SHARED, EDITED, SHARED]  # canonical first
+    assert [m["pieces"][1::2] for m in bridge["members"]] == [[SHARED[:-1]]] * 3  # the tail is not marked
     row = next(r for r in data["outlets"] if (r["a"], r["b"]) == ("daily-b", "wire-a"))
     corpus = {d["outlet"]: d for d in read_jsonl(run["root"] / "clean" / "corpus.jsonl")}
-    assert row["a_words"] == word_count(SHARED) + word_count(SHARED2)
+    assert row["a_words"] == word_count(EDITED) + word_count(SHARED2)  # near-duplicates share whole paragraphs
     assert row["a_total"] == sum(word_count(p["text"]) for p in corpus["daily-b"]["paragraphs"])
     assert (row["a_first"], row["b_first"], row["stories"]) == (0, 1, 1)
 
@@ -227,26 +230,26 @@ def test_summary_has_lines_kept_and_matches_its_schema(run: dict[str, Any]) -> N
 
 
 def test_prefect_artifacts_show_the_run(run: dict[str, Any]) -> None:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, TaskRunFilter
-    from prefect.client.schemas.sorting import ArtifactSort
+    import httpx
+    from prefect.settings import PREFECT_API_URL
 
     from flows.artifacts import CLUSTERS_KEY, REPORT_KEY, SUMMARY_KEY
 
-    with get_client(sync_client=True) as client:  # every filter given: this server rejects the client's nulls
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run["flow_run_id"]])),
-            flow_run_filter=FlowRunFilter(), task_run_filter=TaskRunFilter(), sort=ArtifactSort.CREATED_DESC,
-            limit=50, offset=0)
+    # The API itself, filtered by flow run: prefect 3.8's client fills unset filters with nulls,
+    # which its server (under our fastapi pin) rejects, and sending empty ones joins them away.
+    answer = httpx.post(f"{PREFECT_API_URL.value()}/artifacts/filter", timeout=30,
+                        json={"artifacts": {"flow_run_id": {"any_": [str(run["flow_run_id"])]}}})
+    answer.raise_for_status()
+    artifacts = [SimpleNamespace(**a) for a in answer.json()]
     by_key = {a.key: a for a in artifacts}
-    assert {by_key[SUMMARY_KEY].type, by_key[CLUSTERS_KEY].type, by_key[REPORT_KEY].type} == {"markdown", "table", "link"}
+    assert (by_key[SUMMARY_KEY].type, by_key[CLUSTERS_KEY].type, by_key[REPORT_KEY].type) == ("markdown", "table", "markdown")
     assert run["summary"]["run_id"] in by_key[SUMMARY_KEY].data and "| reuse clusters |" in by_key[SUMMARY_KEY].data
     table = by_key[CLUSTERS_KEY].data
     table = json.loads(table) if isinstance(table, str) else table
     assert sorted(table["cluster"]) == sorted(c["id"] for c in read_jsonl(run["latest"] / "clusters.jsonl"))
     assert max(table["copies"]) == 3
-    link = by_key[REPORT_KEY].data
-    assert link.startswith("file://") and link.endswith(f"/{run['summary']['run_id']}/report.html")
+    link = re.fullmatch(r"\[(.*)\]\((.*)\)", by_key[REPORT_KEY].data)  # Prefect stores a link as Markdown
+    assert link and link.group(2) == (run["latest"].resolve() / "report.html").as_uri()
 
 
 def test_paragraphs_parquet_matches_the_corpus_and_is_deterministic(run: dict[str, Any], tmp_path: Path) -> None:
@@ -326,8 +329,8 @@ def test_cli_report_prints_the_latest_run(run: dict[str, Any], capsys: pytest.Ca
 # --- in a real browser -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def page(run: dict[str, Any]) -> Any:
-    """A headless Chromium tab with the run's report loaded (chromium is installed when missing and root)."""
+def browser() -> Any:
+    """One headless Chromium for the module (Debian's chromium, installed when missing and root)."""
     from browser import Browser, ensure_chromium
 
     problem = ensure_chromium()
@@ -335,14 +338,20 @@ def page(run: dict[str, Any]) -> Any:
         if os.environ.get("CI"):
             pytest.fail(problem)
         pytest.skip(problem)
-    browser = Browser()
+    chromium = Browser()
     try:
-        tab = browser.page()
-        tab.goto((run["latest"] / "report.html").resolve().as_uri())
-        assert tab.wait_until("document.documentElement.dataset.ready === '1'")
-        yield tab
+        yield chromium
     finally:
-        browser.close()
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, run: dict[str, Any]) -> Any:
+    """A tab with the run's report loaded; the tests below move through its views."""
+    tab = browser.page()
+    tab.goto((run["latest"] / "report.html").resolve().as_uri())
+    assert tab.wait_until("document.documentElement.dataset.ready === '1'")
+    return tab
 
 
 def _open(page: Any, hash_: str, ready: str) -> Any:
@@ -352,47 +361,48 @@ def _open(page: Any, hash_: str, ready: str) -> Any:
 
 def test_report_loads_without_errors_and_shows_the_summary(page: Any) -> None:
     assert page.problems() == []
-    assert page.evaluate("document.getElementById('summary').hidden") is False
+    assert page.evaluate("document.getElementById('ww-summary').hidden") is False
     cards = page.evaluate("[...document.querySelectorAll('.card')].map(c => c.textContent)")
     assert any(c.endswith("reuse clusters") and c.startswith("2") for c in cards)
-    assert PAYLOAD_NAME in page.evaluate("document.getElementById('summary').textContent")
+    assert PAYLOAD_NAME in page.evaluate("document.getElementById('ww-summary').textContent")
 
 
 def test_each_view_opens(page: Any, run: dict[str, Any]) -> None:
     data = report_data_of(run["html"])
     for view, count in (("documents", len(data["documents"])), ("clusters", len(data["clusters"])),
                         ("pairs", len(data["pairs"])), ("outlets", len(data["outlets"]))):
-        rows = _open(page, f"#{view}", f"document.getElementById('view').dataset.view === '{view}' && "
-                                       "document.querySelectorAll('#view tr.go').length")
+        rows = _open(page, f"#{view}", f"document.getElementById('ww-view').dataset.view === '{view}' && "
+                                       "document.querySelectorAll('#ww-view tr.go').length")
         assert rows == min(count, 50), view
         assert page.evaluate("document.querySelector('nav a[aria-current=page]').getAttribute('href')") == f"#{view}"
     bridge = next(c for c in data["clusters"] if len(c["members"]) == 3)
-    assert _open(page, f"#cluster/{bridge['id']}", "document.querySelectorAll('#view .col').length") == 3
-    assert page.evaluate("document.querySelector('#view .col.canon .badge').textContent") == "canonical copy"
-    assert page.evaluate("[...document.querySelectorAll('#view .col mark')].map(m => m.textContent)") == [SHARED[:-1]] * 3
+    assert _open(page, f"#cluster/{bridge['id']}", "document.querySelectorAll('#ww-view .col').length") == 3
+    assert page.evaluate("document.querySelector('#ww-view .col.canon .badge').textContent") == "canonical copy"
+    assert page.evaluate("[...document.querySelectorAll('#ww-view .col mark')].map(m => m.textContent)") == [SHARED[:-1]] * 3
+    assert "according to the city" in page.evaluate("document.querySelectorAll('#ww-view .col')[1].textContent")
     doc = next(d for d in data["documents"] if d["id"] == "wire-a/bridge")
-    assert _open(page, "#doc/wire-a/bridge", "document.querySelectorAll('#view .seg').length") == len(doc["segments"])
-    assert page.evaluate("document.querySelectorAll('#view .badge').length") >= 2  # both shared paragraphs link out
-    assert _open(page, "#pair/0", "document.querySelectorAll('#view .col').length") == 2
-    assert "↔" in _open(page, "#outlet/daily-b/wire-a", "document.querySelector('#view h2')?.textContent")
+    assert _open(page, "#doc/wire-a/bridge", "document.querySelectorAll('#ww-view .seg').length") == len(doc["segments"])
+    assert page.evaluate("document.querySelectorAll('#ww-view .badge').length") >= 2  # both shared paragraphs link out
+    assert _open(page, "#pair/0", "document.querySelectorAll('#ww-view .col').length") == 2
+    assert "↔" in _open(page, "#outlet/daily-b/wire-a", "document.querySelector('#ww-view h2')?.textContent")
     assert page.problems() == []
 
 
 def test_documents_can_be_searched_and_filtered(page: Any, run: dict[str, Any]) -> None:
-    _open(page, "#documents", "document.getElementById('view').dataset.view === 'documents'")
-    search = """(value => { const box = document.querySelector('#view input[type=search]'); box.value = value;
-                box.dispatchEvent(new Event('input')); return document.querySelectorAll('#view tr.go').length; })"""
+    _open(page, "#documents", "document.getElementById('ww-view').dataset.view === 'documents'")
+    search = """(value => { const box = document.querySelector('#ww-view input[type=search]'); box.value = value;
+                box.dispatchEvent(new Event('input')); return document.querySelectorAll('#ww-view tr.go').length; })"""
     assert page.evaluate(f"{search}('traffic next spring')") == 3  # the three bridge stories
     assert page.evaluate(f"{search}('')") == len(report_data_of(run["html"])["documents"])
-    outlet = page.evaluate("""(() => { const s = document.querySelector('#view select'); s.value = 'wire-a';
-        s.dispatchEvent(new Event('change')); return [...document.querySelectorAll('#view tr.go td:nth-child(2)')]
+    outlet = page.evaluate("""(() => { const s = document.querySelector('#ww-view select'); s.value = 'wire-a';
+        s.dispatchEvent(new Event('change')); return [...document.querySelectorAll('#ww-view tr.go td:nth-child(2)')]
         .map(td => td.textContent); })()""")
     assert outlet == ["wire-a"]
 
 
 def test_script_payloads_in_scraped_text_never_run(page: Any) -> None:
-    _open(page, "#doc/herald-c/xss", "document.querySelectorAll('#view .seg').length")
-    text = page.evaluate("document.getElementById('view').textContent")
+    _open(page, "#doc/herald-c/xss", "document.querySelectorAll('#ww-view .seg').length")
+    text = page.evaluate("document.getElementById('ww-view').textContent")
     assert PAYLOAD_TITLE in text and "</script><script>window.__pwned=3</script>" in text
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
@@ -413,9 +423,40 @@ def test_screenshots_for_the_readme(page: Any, run: dict[str, Any], tmp_path: Pa
     bridge = next(c for c in data["clusters"] if len(c["members"]) == 3)
     target = Path(os.environ.get("WIREWASH_SCREENSHOTS") or tmp_path)
     shots = []
-    for name, hash_, ready in (("report.png", "#summary", "!document.getElementById('summary').hidden"),
-                               ("report-cluster.png", f"#cluster/{bridge['id']}", "document.querySelector('#view .col')")):
+    for name, hash_, ready in (("report.png", "#summary", "!document.getElementById('ww-summary').hidden"),
+                               ("report-cluster.png", f"#cluster/{bridge['id']}", "!!document.querySelector('#ww-view .col')")):
         _open(page, hash_, ready)
         shots.append(page.screenshot(target / name))
     for shot in shots:
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_a_report_of_5000_documents_stays_quick(browser: Any, tmp_path: Path) -> None:
+    """Synthetic batch: 5,000 documents of 8 paragraphs and 4 removed lines, 500 clusters across outlets."""
+    import time
+
+    text = "Officials said the bridge across the river will open next spring after long delays and cost overruns."
+    docs = []
+    for i in range(5000):
+        doc = _doc(f"o{i % 40}-{i}", f"outlet{i % 40}", f"2023-06-{1 + i % 28:02d}", *[f"{text} ({i}.{j})" for j in range(8)])
+        doc.segments += [Segment(doc.source, (100 + k, 100 + k), "removed", "ad", "ad.marker", "Advertisement")
+                         for k in range(4)]
+        docs.append(doc)
+    overlaps = [{"kind": "near-duplicate", "a": {**_side(docs[c].id, 0), "file": docs[c].source},
+                 "b": {**_side(docs[c + 1].id, 0), "file": docs[c + 1].source}, "jaccard": 0.9, "containment": 0.9}
+                for c in range(0, 1000, 2)]
+    clusters = [{"id": f"nd-{n}", "canonical": o["a"], "members": [o["a"], o["b"]], "canonical_rule": "earliest-published"}
+                for n, o in enumerate(overlaps)]
+    summary = {"run_id": "scale", "counts": {"documents": 5000}, "lines_removed_by_category": {"ad": 20000},
+               "quarantined": [], "parameters": {"shingle_words": 3}}
+    path = tmp_path / "report.html"
+    path.write_text(render_report_data(build_report_data(summary, docs, overlaps, clusters, {})), encoding="utf-8")
+    tab = browser.page()
+    started = time.monotonic()
+    tab.goto(path.as_uri() + "#documents")
+    assert tab.wait_until("document.querySelectorAll('#ww-view tr.go').length") == 50
+    assert time.monotonic() - started < 5.0
+    assert "page 1 of 100" in tab.evaluate("document.querySelector('#ww-view .pager').textContent")
+    for hash_, rows in (("#clusters", 50), ("#pairs", 50), ("#outlets", 20)):
+        assert _open(tab, hash_, "document.querySelectorAll('#ww-view tr.go').length") == rows
+    assert tab.problems() == []

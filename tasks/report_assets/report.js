@@ -5,8 +5,8 @@
   "use strict";
   var DATA = JSON.parse(document.getElementById("wirewash-data").textContent);
   var PAGE = 50;
-  var view = document.getElementById("view");
-  var summary = document.getElementById("summary");
+  var view = document.getElementById("ww-view");
+  var summary = document.getElementById("ww-summary");
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -304,7 +304,7 @@
     view.hidden = name === "summary";
     view.replaceChildren(name === "summary" ? el("div") : VIEWS[name].apply(null, parts.slice(1)));
     view.setAttribute("data-view", name);
-    if (name !== "summary") window.scrollTo(0, 0);
+    window.scrollTo(0, 0);
   }
   window.addEventListener("hashchange", show);
   show();
