@@ -53,7 +53,7 @@ def ours(doc_id: str, html: str) -> str:
 def trafilatura_alone(doc_id: str, html: str) -> str:
     import trafilatura
 
-    return trafilatura.extract(html) or ""
+    return trafilatura.extract(html, include_comments=False) or ""
 
 
 def write_texts(pages: dict[str, str], system: Callable[[str, str], str], out: Path) -> dict[str, str]:
