@@ -77,7 +77,8 @@ def _clean_sources(
     }
     batches = [items[i : i + params.batch_size] for i in range(0, len(items), params.batch_size)]
     futures = [clean_batch_task.submit([raw for _, raw in batch], templates) for batch in batches]
-    for batch, future in zip(batches, progress.track(futures, [len(b) for b in batches], "clean")):
+    # track() first: zip stops at the shorter input, and track() counts a batch when asked for the next
+    for future, batch in zip(progress.track(futures, [len(b) for b in batches], "clean"), batches):
         for (source, _), result in zip(batch, future.result()):
             results[source].append(result)
     return results
