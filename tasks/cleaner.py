@@ -33,6 +33,7 @@ from tasks.repair import repair_lines
 from tasks.rules import RULES, match_line
 
 _TEMPLATE_MAX_WORDS = 30
+_CLEAN_SHARE = 0.85
 _CLUTTER_PENALTY = 12.0
 _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
@@ -212,6 +213,9 @@ def classify_lines(
     _apply_line_rules(views, template, decided)
     _apply_neighbour_rules(views, decided)
     start, end = find_story_window(views, decided)
+    clean_input = end >= start and _looks_clean(views, decided, start, end)
+    if clean_input:
+        end = len(views) - 1  # an article body already: its closing lines are story, not footer
     header = views[:start] if end >= start else list(views)
     footer = views[end + 1 :] if end >= start else []
     meta: dict[str, str | None] = {"title": None, "author": None, "published": None, "url": None, "copyright": None}
@@ -235,9 +239,21 @@ def classify_lines(
             decided[view.number] = _removed("zone.header")
     for view in footer:
         decided.setdefault(view.number, _removed("zone.footer"))
+    if clean_input:
+        for view in views[start : end + 1]:
+            decided.setdefault(view.number, _kept("body.clean-input"))
     _decide_story(views[start : end + 1], decided)
     _collect_metadata(views, decided, meta)
     return decided, meta
+
+
+def _looks_clean(views: list[LineView], decided: dict[int, Decision], start: int, end: int) -> bool:
+    """True for text that is already an article body: no line rule fired anywhere, and the story
+    window holds nearly all of its words. Pages with any menu, credit or footer line fail this."""
+    if any(rule.action != "kept" and RULES[rule.rule].scope == "line" for rule in decided.values()):
+        return False
+    total = sum(view.words for view in views)
+    return total > 0 and sum(view.words for view in views[start : end + 1]) >= _CLEAN_SHARE * total
 
 
 def _near_byline(header: list[LineView], i: int, decided: dict[int, Decision]) -> bool:

@@ -71,6 +71,8 @@ class LineView:
         """Reads like a sentence of running text: long enough, ends like a sentence or is dense with stopwords."""
         if self.words >= 10 and (self.sentence_end or self.inner_sentence) and self.stop_density >= 0.15:
             return True
+        if self.words >= 12 and self.text.count(",") + self.text.count(";") >= 2:
+            return True  # an enumeration written as running text (ingredients, results, line-ups)
         return self.words >= 20 and self.stop_density >= 0.25
 
     @property

@@ -37,14 +37,26 @@ class RunParams(BaseModel):
     )
     shingle_words: int = Field(3, ge=1, le=8, description="Words per shingle for paragraph reuse detection.")
     num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations per paragraph signature.")
+    lsh_threshold: float = Field(
+        0.4, gt=0.0, lt=1.0,
+        description="Estimated Jaccard at which MinHash LSH proposes a candidate pair (every candidate is then verified).",
+    )
     near_duplicate_jaccard: float = Field(
         0.5, gt=0.0, le=1.0, description="Verified shingle Jaccard at or above which two paragraphs are near-duplicates."
     )
     contained_min: float = Field(
-        0.5, gt=0.0, le=1.0, description="Verified containment at or above which the shorter paragraph is 'contained'."
+        0.8, gt=0.0, le=1.0,
+        description="Verified containment at or above which the shorter paragraph is 'contained' in the longer one.",
+    )
+    weak_contained_min: float = Field(
+        0.7, gt=0.0, le=1.0,
+        description="Containment at or above which a pair is 'contained' when the shared text is also one long run.",
+    )
+    shared_min_words: int = Field(
+        9, ge=1, le=12, description="Words a shared run (a sentence or clause) needs before two paragraphs 'share text'."
     )
     min_paragraph_words: int = Field(
-        6, ge=1, description="Paragraphs with fewer words take part in reuse detection only by exact match."
+        5, ge=1, description="Paragraphs with fewer words take part in reuse detection only by exact match."
     )
     drop_duplicates: bool = Field(
         False, description="Remove non-canonical near-duplicates from clean/ (recorded in provenance)."

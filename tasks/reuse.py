@@ -25,8 +25,13 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams) -> OverlapResult:
         refs,
         shingle_size=params.shingle_words,
         num_perm=params.num_perm,
+        lsh_threshold=params.lsh_threshold,
         near_duplicate_jaccard=params.near_duplicate_jaccard,
         contained_min=params.contained_min,
+        weak_contained_min=params.weak_contained_min,
+        shared_min_words=params.shared_min_words,
+        # a paragraph of N words has N - k + 1 shingles of k words
+        min_shingles=max(1, params.min_paragraph_words - params.shingle_words + 1),
     )
 
 

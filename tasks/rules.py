@@ -256,11 +256,13 @@ CATALOG: tuple[Rule, ...] = (
                    "Also: See our holiday coverage", "READ MORE - Rail strike called off"),
          negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.")),
     Rule("related.glued-teaser", "related", "A Title-Case headline glued to its teaser ('…Student-AthleteA 24-year-old…') is a link card.",
-         pattern=re.compile(r"^(?:[^\w\s]*[A-Z0-9][\w'’.,:&$-]*\s+){3,}[A-Z0-9]?[\w'’-]*[a-z?!.'’\d]\)?[A-Z](?:[a-z]|\s[a-z\d])"),
+         pattern=re.compile(r"^(?:[^\w\s]*[A-Z0-9][\w'’.,:&$-]*\s+){3,}(?!(?:Mc|Mac|De|Di|Du|La|Le|Van|Von|O['’])[A-Z])"
+                            r"[A-Z0-9]?[\w'’-]*[a-z?!.'’\d]\)?[A-Z](?:[a-z]|\s[a-z\d])"),
          max_words=120,
          examples=("Police: 2 In Custody After Death Of Student-AthleteA 24-year-old woman and a man were arrested.",
                    "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was foiled."),
          negatives=("The Old McDonald's farm reopened on Sunday after repairs.",
+                    "Wichita East's Hugh McPherson won first place in the 100 yard freestyle.",
                     "Officials In Detroit said the iPhone app would launch next week.")),
     Rule("about.heading", "branding", "An 'About us' / 'About the author' heading introduces a site or author blurb.",
          pattern=_re(r"^(?:about|sobre|über|à propos(?: de)?|acerca de|chi siamo|об авторе|о нас)(?:\s+(?:us|the authors?|the writers?|this (?:site|blog|website|author)|[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}))?\s*:?$"),
@@ -332,6 +334,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("extract.outside-article", "markup", "HTML that trafilatura placed outside the article: menus, scripts, footers.", "context"),
     Rule("reuse.near-duplicate", "duplicate", "With --drop-duplicates, a non-canonical copy of a near-duplicate cluster.", "context"),
     Rule("body.paragraph", "body", "Prose inside the story's region: kept.", "context"),
+    Rule("body.clean-input", "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),
     Rule("body.heading", "body", "A short heading between story paragraphs: kept as part of the story.", "context"),
 )
 
