@@ -34,6 +34,7 @@ def _add_param_options(parser: argparse.ArgumentParser) -> None:
         if annotation is Path or Path in get_args(annotation):
             kind = str
         metavar = "DIR" if kind is str else name.split("_")[-1].upper()
+        metavar = (field.json_schema_extra or {}).get("metavar", metavar)  # type: ignore[union-attr]
         parser.add_argument(flag, type=kind, default=None, metavar=metavar,
                             help=f"{field.description} (default: {field.default})")
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import signal
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from collections.abc import Iterator
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from tasks.annotation import annotate_paragraphs, drop_duplicates
 from tasks.cleaner import clean_batch_task, find_outlet_templates, template_candidates
@@ -57,10 +59,63 @@ def crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+# --- task runner (issue #8): a local process pool, or a Dask cluster given its address -------------
+_POOL: ContextVar["_TaskPool | None"] = ContextVar("wirewash_task_pool", default=None)
+
+
+def task_runner_for(params: RunParams) -> TaskRunner:
+    """The runner for a run's read and clean tasks: a Dask cluster at ``params.dask``, else a local process pool.
+
+    The pool's size is Prefect's ``PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS`` (default: all cores).
+    """
+    if params.dask:
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as err:
+            raise RuntimeError("--dask needs prefect-dask and distributed: pip install 'wirewash[dask]'") from err
+        return DaskTaskRunner(address=params.dask)
+    return ProcessPoolTaskRunner()
+
+
+class _TaskPool:
+    """The run's runner, started on first use (a run of a single batch never pays for a pool)."""
+
+    def __init__(self, params: RunParams, stack: ExitStack) -> None:
+        self.params, self.stack, self.runner = params, stack, None
+
+    def get(self) -> TaskRunner:
+        if self.runner is None:
+            self.runner = self.stack.enter_context(task_runner_for(self.params))
+        return self.runner
+
+
+@contextmanager
+def task_pool(params: RunParams) -> Iterator[None]:
+    """For the flow body: batches submitted with :func:`_submit` go to the run's pool or cluster."""
+    with ExitStack() as stack:
+        token = _POOL.set(_TaskPool(params, stack))
+        try:
+            yield
+        finally:
+            _POOL.reset(token)
+
+
+def _submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
+    """One task run per call. Several batches (or any batch, on a Dask cluster) go to the run's pool;
+    a lone batch runs on the flow's default thread runner. The results do not depend on where a batch ran."""
+    pool = _POOL.get()
+    if pool is None or (len(calls) < 2 and not pool.params.dask):
+        return [task.submit(**call) for call in calls]
+    runner = pool.get()
+    return [runner.submit(task, call) for call in calls]
+# --- end task runner ------------------------------------------------------------------------------
+
+
 def _read_sources(params: RunParams, sources: list[str]) -> dict[str, list[RawText | Quarantine]]:
     """Read ``sources`` in batches, one task per batch."""
     batches = _chunks(sources, params.batch_size)
-    futures = [read_files_task.submit(params.raw, batch, params.max_file_bytes) for batch in batches]
+    futures = _submit(read_files_task, [{"raw_dir": params.raw, "sources": batch, "max_bytes": params.max_file_bytes}
+                                        for batch in batches])
     read: dict[str, list[RawText | Quarantine]] = {}
     for future in progress.track(futures, [len(b) for b in batches], "read"):
         read.update(future.result())
@@ -76,7 +131,10 @@ def _clean_sources(
         source: [q for q in read[source] if isinstance(q, Quarantine)] for source in read
     }
     batches = [items[i : i + params.batch_size] for i in range(0, len(items), params.batch_size)]
-    futures = [clean_batch_task.submit([raw for _, raw in batch], templates) for batch in batches]
+    # each batch carries only its own outlets' template lines (what clean_batch looks up), not the corpus's
+    futures = _submit(clean_batch_task, [{"raws": [raw for _, raw in batch],
+                                          "templates": {o: templates[o] for o in {raw.outlet for _, raw in batch}
+                                                        if o in templates}} for batch in batches])
     # track() first: zip stops at the shorter input, and track() counts a batch when asked for the next
     for future, batch in zip(progress.track(futures, [len(b) for b in batches], "clean"), batches):
         for (source, _), result in zip(batch, future.result()):
@@ -91,7 +149,7 @@ def wirewash_run(params: RunParams) -> dict[str, Any]:
     One run at a time per state folder. Unchanged raw files are not cleaned
     again (their cached results are reused) unless ``params.full``.
     """
-    with hold_run_lock(params.state, params.lock_wait):
+    with hold_run_lock(params.state, params.lock_wait), task_pool(params):  # task_pool: issue #8
         return _run(params)
 
 

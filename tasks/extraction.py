@@ -4,11 +4,13 @@ trafilatura finds the article region of a page far better than any rule over
 flattened text can, so HTML takes that road:
 
 1. **One trafilatura pass** (fast mode: no second opinion from readability or
-   jusText, which costs as much again and on news pages rarely helps), with
-   its metadata (title, author, date, URL, site name) and with links kept in
-   the extracted tree, so that every extracted line knows how much of its
-   text is link text. When that pass returns next to nothing, trafilatura's
-   full cascade runs as a fallback and the longer result wins.
+   jusText, which costs as much again and on news pages rarely helps) with
+   links kept in the extracted tree, so that every extracted line knows how
+   much of its text is link text; the page's metadata (title, author, date,
+   URL, site name) comes from trafilatura's metadata functions on the same
+   parsed tree. When that pass returns next to nothing, or one run-on line
+   that is mostly not sentences (a menu and the story flattened together),
+   trafilatura's full cascade gets a second try.
 2. **Line rules** (``tasks/rules.py``): captions, credits, promo, "read more"
    lines still leak through extraction, and each extracted line meets the
    same catalog as text input. Two rules are left out for HTML because they
@@ -21,6 +23,15 @@ flattened text can, so HTML takes that road:
    tag clouds), wherever trafilatura left them.
 4. **The headline** (``title.headline``): an extracted line repeating the
    page title is the headline, recorded as the title, not kept as text.
+5. **Position**: the story runs from its first to its last paragraph of
+   prose. Before it, a bare URL line is the page's address
+   (``source-url.line``) and an unpunctuated line right under the headline
+   is the standfirst (``dek.standfirst``). After it, linked list items are
+   teasers of other stories (``related.list``), and once a footer rule
+   (legal, promo, comments, related…) has fired there, the rest is page
+   footer (``zone.footer``). A copyright notice right after a paragraph of
+   the story is the story's own closing line (a wire story's notice) and is
+   kept; elsewhere ``legal.copyright`` removes it.
 
 Provenance points at the HTML source line where each extracted line's text
 begins; every other non-blank source line is recorded as markup trafilatura
@@ -44,12 +55,21 @@ if TYPE_CHECKING:
     from tasks.intake import RawText
 
 _TAG_RE = re.compile(r"<[^>]*>")
+_LINE_TAG_RE = re.compile(r"<[^>\n]*>")  # a tag within one line (what _TAG_RE removes line by line)
+_HSPACE_RE = re.compile(r"[^\S\n]+")
 _SPACE_RE = re.compile(r"\s+")
 _URLISH_RE = re.compile(r"^\S*(?:https?://|www\.|@)\S*$")
+_SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
 OUTSIDE_RULE = "extract.outside-article"
 OUTSIDE_REASON = "trafilatura placed this markup outside the article"
 LINK_LIST_RULE = "related.list"
 TITLE_RULE = "title.headline"
+COPYRIGHT_RULE = "legal.copyright"
+SOURCE_URL_RULE = "source-url.line"
+DEK_RULE = "dek.standfirst"
+FOOTER_RULE = "zone.footer"
+_LIST_MARK = "- "  # how trafilatura's text renderer starts a list item
+_BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 HTML_SKIPPED_RULES = frozenset({"related.glued-teaser", "source-url.line"})
 """Line rules that read artefacts of flattened text, not of extracted HTML (see the module docstring)."""
 
@@ -59,13 +79,33 @@ LINK_MAX_WORDS = 15
 """Longer link lines are prose that happens to be linked (a deal description, a quoted source)."""
 LINK_RUN = 2
 """This many neighbouring link lines make a link list."""
+TEASER_LINK_SHARE = 0.2
+"""A list item at least this share link text is a story card: a linked headline with its blurb."""
+PROSE_MAX_LINK_SHARE = 0.5
+"""A line at least this share link text is not a paragraph of the story, however long."""
+HEADLINE_WITHIN = 3
+"""The headline line counts for the standfirst rule only among the first lines extracted."""
+DEK_MIN_WORDS = 4
+"""A standfirst is a summary, not a label: at least this many words."""
+FOOTER_CATEGORIES = frozenset({"legal", "comments", "promo", "related", "tags", "paywall", "cookie", "nav", "branding"})
+"""Rule categories that, fired after the story's last paragraph, mark the start of the page footer."""
 FALLBACK_CHARS = 500
 """Below this many extracted characters, trafilatura's full cascade gets a second try."""
+RUN_ON_WORDS = 150
+RUN_ON_WORDS_PER_SENTENCE = 60
+"""A line of more than ``RUN_ON_WORDS`` words with fewer than one sentence end per this many words is run-on."""
+RUN_ON_SHARE = 0.5
+"""When run-on lines hold more than this share of the extracted text, trafilatura's full cascade gets a second try."""
 
 _OPEN, _CLOSE = "\u2983", "\u2984"  # printable brackets marking link text through trafilatura's renderer
 _MARK_RE = re.compile(f"([{_OPEN}{_CLOSE}])")
 _HTML_LINE_RULES: tuple[Rule, ...] = tuple(rule for rule in LINE_RULES if rule.id not in HTML_SKIPPED_RULES)
 _LONGEST_RULE_WORDS = max(rule.max_words for rule in _HTML_LINE_RULES)
+_RULES_BY_WORDS: tuple[tuple[Rule, ...], ...] = tuple(
+    tuple(rule for rule in _HTML_LINE_RULES if rule.pattern is not None and rule.min_words <= count <= rule.max_words)
+    for count in range(_LONGEST_RULE_WORDS + 1)
+)
+"""The line rules, in catalog order, that can catch a line of each word count."""
 
 
 class ExtractionError(RuntimeError):
@@ -121,7 +161,7 @@ def _lines_with_link_share(body: Any) -> list[ExtractedLine]:
     sanitize_tree(body)
     out: list[ExtractedLine] = []
     for line in xmltotxt(body, False).split("\n"):
-        if _OPEN not in line:
+        if _OPEN not in line and _CLOSE not in line:
             text = " ".join(line.split())
             if text:
                 out.append(ExtractedLine(text))
@@ -142,6 +182,25 @@ def _lines_with_link_share(body: Any) -> list[ExtractedLine]:
     return out
 
 
+def _run_on_share(lines: list[ExtractedLine]) -> float:
+    """The share of extracted characters in run-on lines: long lines that are mostly not sentences.
+
+    trafilatura's fast mode sometimes takes a whole page region (menu, story
+    and footer) as one block, which comes out as one enormous line with few
+    sentence ends; real paragraphs, however long, end a sentence every few
+    dozen words.
+    """
+    total = sum(len(line.text) for line in lines)
+    if not total:
+        return 0.0
+    run_on = 0
+    for line in lines:
+        words = line.text.count(" ") + 1
+        if words > RUN_ON_WORDS and words > RUN_ON_WORDS_PER_SENTENCE * max(1, len(_SENTENCE_END_RE.findall(line.text))):
+            run_on += len(line.text)
+    return run_on / total
+
+
 def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     """Extract the article lines and metadata of one page (see the module docstring, step 1)."""
     import trafilatura
@@ -152,23 +211,72 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         raise ExtractionError(f"unparseable HTML: {type(err).__name__}: {err}") from err
     if tree is None:
         return Extraction(())
-    result = trafilatura.bare_extraction(
-        tree, url=url, fast=True, with_metadata=True, include_comments=False, include_tables=True,
-        include_links=True, deduplicate=False,
-    )
+    meta = _page_metadata(tree, url)
+    # no url: trafilatura would resolve every link's target against it, and only link text is read here
+    options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False}
+    result = trafilatura.bare_extraction(tree, fast=True, **options)
     lines = _lines_with_link_share(result.body) if result is not None and result.body is not None else []
-    if sum(len(line.text) for line in lines) < FALLBACK_CHARS:
-        full = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=result is None, include_comments=False, include_tables=True,
-            deduplicate=False,
-        )
-        text = (full.text or "") if full is not None else ""
-        if len(text) > sum(len(line.text) for line in lines):
-            lines = [ExtractedLine(" ".join(t.split())) for t in text.split("\n") if t.strip()]
-            result = result or full
-    meta = result.as_dict() if result is not None else {}
-    return Extraction(tuple(lines), meta.get("title"), meta.get("author"), meta.get("date"), meta.get("url"),
-                      meta.get("sitename") or meta.get("hostname"))
+    chars = sum(len(line.text) for line in lines)
+    run_on = _run_on_share(lines)
+    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE:
+        full = trafilatura.bare_extraction(tree, **options)
+        if full is not None and full.body is not None:
+            second = _lines_with_link_share(full.body)
+            second_chars = sum(len(line.text) for line in second)
+            if (second_chars > chars if chars < FALLBACK_CHARS else second_chars and _run_on_share(second) < run_on):
+                lines = second
+    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"])
+
+
+def _page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
+    """Title, author, date, URL and site name of a parsed page, from trafilatura's metadata functions.
+
+    The same steps as ``trafilatura.extract_metadata`` (meta tags, JSON-LD,
+    title and author fallbacks, canonical URL, htmldate, site name) without
+    the categories, tags and licence it also collects, which cost a third of
+    its time and which nothing here reads. The tree is only read.
+    """
+    from htmldate import find_date
+    from trafilatura import metadata as tm
+    from trafilatura.settings import set_date_params
+
+    meta = tm.examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    try:
+        meta = tm.extract_meta_json(tree, meta)
+    except Exception:  # noqa: BLE001 - trafilatura's JSON-LD reader trips on malformed data
+        pass
+    title = meta.title or tm.extract_title(tree)
+    author = meta.author or tm.extract_author(tree)
+    page_url = meta.url or tm.extract_url(tree, url)
+    date_params = set_date_params(True)
+    date_params["url"] = page_url
+    try:
+        date = find_date(tree, **date_params)
+    except Exception:  # noqa: BLE001 - htmldate on hostile markup
+        date = None
+    sitename = meta.sitename or tm.extract_sitename(tree)
+    if sitename:
+        sitename = sitename.lstrip("@")
+        if sitename and "." not in sitename and not sitename[0].isupper():
+            sitename = sitename.title()
+    elif page_url:
+        found = tm.META_URL.match(page_url)
+        sitename = found[1] if found else None
+    return {key: _trim(value) for key, value in
+            (("title", title), ("author", author), ("date", date), ("url", page_url), ("sitename", sitename))}
+
+
+def _trim(value: str | None) -> str | None:
+    """trafilatura's own clean-up of a metadata field (``Document.clean_and_trim``)."""
+    from trafilatura.utils import line_processing
+
+    if not value:
+        return None
+    if len(value) > 10000:
+        value = value[:9999] + "…"
+    return line_processing(html_lib.unescape(value)) or None
 
 
 # --- deciding -----------------------------------------------------------------------------------
@@ -186,15 +294,32 @@ def _is_link_line(line: ExtractedLine, words: int) -> bool:
     return line.link_share >= LINK_SHARE and 2 <= words <= LINK_MAX_WORDS and not _URLISH_RE.match(line.text)
 
 
+def _is_teaser(line: ExtractedLine) -> bool:
+    """A list item that starts with or holds a link: a story card (headline link plus blurb), not a paragraph."""
+    return line.text.startswith(_LIST_MARK) and line.link_share >= TEASER_LINK_SHARE
+
+
+def _is_story_prose(line: ExtractedLine, words: int) -> bool:
+    """Reads like a paragraph of the story: a sentence of ten words or more, or twenty words, mostly not link text."""
+    if line.link_share >= PROSE_MAX_LINK_SHARE or _is_teaser(line):
+        return False
+    return words >= 20 or (words >= 10 and bool(_SENTENCE_END_RE.search(line.text)))
+
+
+def _line_rule(text: str, words: int) -> Rule | None:
+    """The first HTML line rule that catches ``text`` (only the rules whose word limits admit it are tried)."""
+    if words > _LONGEST_RULE_WORDS:
+        return None  # longer than any line rule reads: prose
+    for rule in _RULES_BY_WORDS[words]:
+        if rule.pattern.search(text):  # type: ignore[union-attr]
+            return rule
+    return None
+
+
 def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[LineDecision]:
-    """Keep or remove each extracted line (steps 2–4 of the module docstring), in order."""
+    """Keep or remove each extracted line (steps 2–5 of the module docstring), in order."""
     words = [count_words(line.text) for line in lines]
-    rules: list[Rule | None] = []
-    for line, count in zip(lines, words):
-        if count > _LONGEST_RULE_WORDS:
-            rules.append(None)  # longer than any line rule reads: prose
-            continue
-        rules.append(next((rule for rule in _HTML_LINE_RULES if rule.matches(line.text, count)), None))
+    rules: list[Rule | None] = [_line_rule(line.text, count) for line, count in zip(lines, words)]
     # link lists: runs of link lines, possibly interleaved with lines a related/promo rule caught
     link_list = RULES[LINK_LIST_RULE]
     i = 0
@@ -211,9 +336,11 @@ def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[LineDeci
                 rules[k] = rules[k] or link_list
         i = max(j, i + 1)
     folded_title = _fold(title) if title else ""
+    titles = [rule is None and bool(folded_title) and _fold(line.text) == folded_title for line, rule in zip(lines, rules)]
+    _apply_position(lines, words, rules, titles)
     decisions: list[LineDecision] = []
-    for line, rule in zip(lines, rules):
-        if rule is None and folded_title and _fold(line.text) == folded_title:
+    for is_title, rule in zip(titles, rules):
+        if rule is None and is_title:
             decisions.append(LineDecision("title", RULES[TITLE_RULE]))
         elif rule is None:
             decisions.append(LineDecision("kept", None))
@@ -221,6 +348,39 @@ def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[LineDeci
             action: Action = "metadata" if rule.category in ("byline", "dateline", "source-url") else "removed"
             decisions.append(LineDecision(action, rule))
     return decisions
+
+
+def _apply_position(lines: list[ExtractedLine], words: list[int], rules: list[Rule | None], titles: list[bool]) -> None:
+    """Step 5 of the module docstring: what the story's first and last paragraphs say about the lines around them."""
+    n = len(lines)
+    prose = [_is_story_prose(line, count) for line, count in zip(lines, words)]
+    for i in range(1, n):  # a copyright notice closing the story's text belongs to the story
+        if rules[i] is not None and rules[i].id == COPYRIGHT_RULE and rules[i - 1] is None and prose[i - 1]:
+            rules[i] = None
+    kept_prose = [i for i in range(n) if prose[i] and rules[i] is None and not titles[i]]
+    if not kept_prose:
+        return
+    first, last = kept_prose[0], kept_prose[-1]
+    # before the story: the page's address, and the standfirst under the headline
+    for i in range(first):
+        if rules[i] is None and not titles[i] and _BARE_URL_RE.match(lines[i].text):
+            rules[i] = RULES[SOURCE_URL_RULE]
+    headline = next((i for i in range(min(first, HEADLINE_WITHIN)) if titles[i] and rules[i] is None), None)
+    if headline is not None and headline + 1 < first:
+        dek = headline + 1
+        if (rules[dek] is None and not titles[dek] and words[dek] >= DEK_MIN_WORDS
+                and not _SENTENCE_END_RE.search(lines[dek].text)):
+            rules[dek] = RULES[DEK_RULE]
+    # after the story: teaser cards, then everything once a footer rule has fired
+    teasers = [i for i in range(last + 1, n) if rules[i] is None and _is_teaser(lines[i])]
+    if len(teasers) >= LINK_RUN:
+        for i in teasers:
+            rules[i] = RULES[LINK_LIST_RULE]
+    footer = next((i for i in range(last + 1, n) if rules[i] is not None and rules[i].category in FOOTER_CATEGORIES), None)
+    if footer is not None:
+        for i in range(footer + 1, n):
+            if rules[i] is None and not titles[i]:
+                rules[i] = RULES[FOOTER_RULE]
 
 
 # --- provenance ---------------------------------------------------------------------------------
@@ -260,14 +420,58 @@ def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
     text wraps across source lines or crosses inline tags is still found; a
     paragraph not found after the previous one is searched from the top, then
     by its first few words, and else inherits the previous paragraph's line.
+
+    Most paragraphs begin on one source line, so the search first runs over
+    the page with tags, entities, case and spaces folded but line breaks
+    left in place (a few whole-text operations); only a page where some
+    paragraph is not found that way is flattened line by line.
     """
-    flat, starts, numbers = _flatten_source(html)
-    if not numbers:
-        return [1 for _ in paragraphs]
+    if not paragraphs:
+        return []
+    probes = [_fold(html_lib.unescape(paragraph)) for paragraph in paragraphs]
+    visible = _LINE_TAG_RE.sub(" ", html)
+    if "&" in visible:
+        visible = html_lib.unescape(visible)
+    if visible.count("\n") == html.count("\n"):  # an escaped line break would shift every line after it
+        visible = _HSPACE_RE.sub(" ", visible.lower())
+        found = _search_lines(visible, probes)
+        if found is not None:
+            return found
+    return _locate_flat(html, probes)
+
+
+def _search_lines(visible: str, probes: list[str]) -> list[int] | None:
+    """Source lines of ``probes`` found within single lines of ``visible``; ``None`` when one is not found."""
     found: list[int] = []
     cursor = 0
-    for paragraph in paragraphs:
-        folded = _fold(html_lib.unescape(paragraph))
+    counted_to, line = 0, 1  # newlines are counted incrementally: the search moves forward
+    for folded in probes:
+        probe = folded[:40]
+        if not probe:
+            found.append(found[-1] if found else line)
+            continue
+        hit = visible.find(probe, cursor)
+        if hit < 0:
+            hit = visible.find(probe)
+        if hit < 0:
+            return None
+        if hit < counted_to:
+            counted_to, line = 0, 1
+        line += visible.count("\n", counted_to, hit)
+        counted_to = hit
+        found.append(line)
+        cursor = hit
+    return found
+
+
+def _locate_flat(html: str, probes: list[str]) -> list[int]:
+    """:func:`locate_lines` over the page flattened line by line (text that wraps across lines is found)."""
+    flat, starts, numbers = _flatten_source(html)
+    if not numbers:
+        return [1 for _ in probes]
+    found: list[int] = []
+    cursor = 0
+    for folded in probes:
         probe = folded[:40]
         hit = flat.find(probe, cursor) if probe else -1
         if hit < 0 and probe:

@@ -34,6 +34,12 @@ def _stoplists() -> dict[str, frozenset[str]]:
     return {lang: frozenset(justext.get_stoplist(lang)) for lang in _LANGUAGES}
 
 
+@lru_cache(maxsize=1)
+def all_stopwords() -> frozenset[str]:
+    """Every stopword of every stoplist loaded: a language-blind test of "is this a common word"."""
+    return frozenset().union(*_stoplists().values())
+
+
 def count_words(text: str) -> int:
     """Words in ``text``: ``\\w+`` runs, with each pair of CJK characters counted as one word."""
     cjk = len(_CJK_RE.findall(text))

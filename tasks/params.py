@@ -58,6 +58,12 @@ class RunParams(BaseModel):
     min_paragraph_words: int = Field(
         5, ge=1, description="Paragraphs with fewer words take part in reuse detection only by exact match."
     )
+    dask: str | None = Field(
+        None,
+        description="Address of a Dask scheduler (tcp://host:8786) to run reading and cleaning on its workers "
+                    "(needs 'wirewash[dask]'; paths must be on storage every worker sees); default: a local process pool.",
+        json_schema_extra={"metavar": "ADDRESS"},
+    )
     drop_duplicates: bool = Field(
         False, description="Remove non-canonical near-duplicates from clean/ (recorded in provenance)."
     )
@@ -68,6 +74,17 @@ class RunParams(BaseModel):
         0.0, ge=0.0, le=86_400.0,
         description="Seconds to wait for another run on the same state folder to finish before refusing.",
     )
+
+    @field_validator("dask")
+    @classmethod
+    def _dask_address(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is None:
+            return None
+        host = value.split("://", 1)[-1]
+        if not host or host.startswith(":") or not host.rsplit(":", 1)[-1].isdigit():
+            raise ValueError(f"dask address {value!r} is not host:port; pass a scheduler address like tcp://10.0.0.5:8786")
+        return value
 
     @field_validator("raw")
     @classmethod

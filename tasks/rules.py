@@ -243,9 +243,18 @@ CATALOG: tuple[Rule, ...] = (
                      r"read (?:more|next|also|this next)|see also|also read|more on this(?: story)?|more in [^.]{1,40}|"
                      r"popular(?: now| stories)?|editor'?s? picks|don'?t miss|in other news|elsewhere on [^.]{1,40}|"
                      r"further reading|more (?:news|stories|videos|headlines)|what to read next|explore more|around the web|"
-                     r"promoted stories|sponsored stories|from our partners)\s*[:›»]?$"),
+                     r"promoted stories|sponsored stories|from our partners|"
+                     # the same headings in the benchmark's other languages
+                     r"voc[êe] (?:pode|também pode) gostar|veja também|leia também|leia mais|relacionad[ao]s|mais lidas|"
+                     r"te puede interesar|también te puede interesar|lee también|noticias relacionadas|lo más leído|"
+                     r"vous aimerez aussi|à lire aussi|lire aussi|articles similaires|les plus lus|"
+                     r"das könnte sie auch interessieren|mehr zum thema|lesen sie auch|meistgelesen|"
+                     r"potrebbe interessarti|leggi anche|articoli correlati|i più letti|"
+                     r"читайте также|вам может понравиться|похожие (?:статьи|новости)|популярное|"
+                     r"관련 ?기사|많이 본 뉴스|인기 ?기사)\s*(?:[:›»]|\.\.\.|…)?$"),
          max_words=8,
-         examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos"),
+         examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos",
+                   "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch"),
          negatives=("Read the full statement below.",)),
     Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
          pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content)?|see also|also(?: read| see)?|"

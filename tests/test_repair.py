@@ -44,3 +44,20 @@ def test_repair_keeps_line_count_and_reports_fixes_by_line() -> None:
 @given(st.text(max_size=60))
 def test_decoding_intact_utf8_with_lost_byte_decoder_is_identity(text: str) -> None:
     assert decode_with_lost_bytes(text.encode("utf-8")) == text
+
+
+def test_document_words_teach_which_lost_byte_completes_a_letter() -> None:
+    text = [
+        "Москва заявила, что переговоры с Киевом продолжатся на этой неделе, и я не сомневаюсь в этом.",
+        "Это было сказано в субботу, сообщил источник, и все согласились с этим решением.",
+        "Он сказал, что они были там, когда это произошло, но никто из них не видел, как это было.",
+    ]
+    broken = [_mis_decode(line) for line in text]
+    learned, _ = repair_lines(broken)
+    alone = [repair_line(line)[0] for line in broken]
+
+    def wrong(lines: list[str]) -> int:
+        return sum(a != b for got, want in zip(lines, text) for a, b in zip(got, want))
+
+    assert all(len(got) == len(want) for got, want in zip(learned, text))
+    assert wrong(learned) < wrong(alone)
