@@ -65,16 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_command(args: argparse.Namespace) -> int:
-    values = {name: getattr(args, name) for name in RunParams.model_fields}
+def _prepare(args: argparse.Namespace) -> RunParams | None:
+    """Validate the run options into RunParams (printing the fix on failure) and set up Prefect's environment."""
     try:
-        params = RunParams.build(**values)
+        params = RunParams.build(**{name: getattr(args, name) for name in RunParams.model_fields})
     except ParameterError as err:
         print(f"wirewash: {err}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENT
+        return None
     from flows.environment import configure_prefect
 
     configure_prefect(params.state)
+    return params
+
+
+def run_command(args: argparse.Namespace) -> int:
+    params = _prepare(args)
+    if params is None:
+        return EXIT_BAD_ARGUMENT
     from flows import progress
     from flows.pipeline import NothingProcessedError, wirewash_run
     from tasks.digest import summary_text
@@ -127,15 +134,9 @@ def report_command(args: argparse.Namespace) -> int:
 
 def serve_command(args: argparse.Namespace) -> int:
     """Serve the flow on a schedule until interrupted; refuse clearly without a server or with a bad cron."""
-    values = {name: getattr(args, name) for name in RunParams.model_fields}
-    try:
-        params = RunParams.build(**values)
-    except ParameterError as err:
-        print(f"wirewash: {err}", file=sys.stderr)
+    params = _prepare(args)
+    if params is None:
         return EXIT_BAD_ARGUMENT
-    from flows.environment import configure_prefect
-
-    configure_prefect(params.state)
     from prefect.client.schemas.schedules import CronSchedule
     from prefect.settings import PREFECT_API_URL
 

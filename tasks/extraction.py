@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 _TAG_RE = re.compile(r"<[^>]*>")
 _LINE_TAG_RE = re.compile(r"<[^>\n]*>")  # a tag within one line (what _TAG_RE removes line by line)
 _HSPACE_RE = re.compile(r"[^\S\n]+")
+_CODE_RE = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _SPACE_RE = re.compile(r"\s+")
 _URLISH_RE = re.compile(r"^\S*(?:https?://|www\.|@)\S*$")
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
@@ -429,6 +430,7 @@ def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
     if not paragraphs:
         return []
     probes = [_fold(html_lib.unescape(paragraph)) for paragraph in paragraphs]
+    html = _blank_code(html)
     visible = _LINE_TAG_RE.sub(" ", html)
     if "&" in visible:
         visible = html_lib.unescape(visible)
@@ -438,6 +440,13 @@ def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
         if found is not None:
             return found
     return _locate_flat(html, probes)
+
+
+def _blank_code(html: str) -> str:
+    """``html`` with scripts, styles and comments emptied (their line breaks kept): text there is never the article's."""
+    if "<script" not in html and "<style" not in html and "<!--" not in html:
+        return html
+    return _CODE_RE.sub(lambda match: "\n" * match.group().count("\n"), html)
 
 
 def _search_lines(visible: str, probes: list[str]) -> list[int] | None:
