@@ -34,6 +34,7 @@ from tasks.rules import RULES, match_line
 
 _TEMPLATE_MAX_WORDS = 30
 _CLEAN_SHARE = 0.85
+_CONTINUATION_MIN_WORDS = 6
 _CLUTTER_PENALTY = 12.0
 _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
@@ -43,6 +44,7 @@ _CARD_PENALTY = 40.0
 _AFTER_COMMENTS_WEIGHT = 0.3
 _LEADING_DATELINE_RE = re.compile(r"^[^\n]{0,60}?(?:\d{4}|\))\s*(?:[:—–-]|\(\w+\)\s*[—–-])\s")
 _URL_RE = re.compile(r"https?://\S+")
+_CLAUSE_RE = re.compile(r"\w[,;]\s\w|\w\s[(–—-]\s?\w")
 _PLAYER_RULE = "media.player"
 
 
@@ -94,6 +96,8 @@ def _score(view: LineView, decided: Decision | None) -> float:
         return float(min(view.words, 80))
     if view.sentence_end and view.words >= 4:
         return 1.0
+    if view.words >= _CONTINUATION_MIN_WORDS and _CLAUSE_RE.search(view.text):
+        return 0.0  # a list item or a clause: neither pulls the window nor pushes it away
     return -_SHORT_PENALTY - 0.3 * min(view.words, 20)
 
 
@@ -267,7 +271,9 @@ def _near_byline(header: list[LineView], i: int, decided: dict[int, Decision]) -
 
 
 def _decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
-    """Inside the story window: prose stays, a short line stays only as a heading between kept lines."""
+    """Inside the story window: prose stays; a short line stays as a heading between kept lines, or
+    when it carries on from a kept line with a few words of its own (a list item, an answer, an
+    embedded post's attribution); lone fragments go."""
     for i, view in enumerate(story):
         if view.number in decided:
             continue
@@ -278,6 +284,8 @@ def _decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
         next_ok = i + 1 < len(story) and story[i + 1].is_prose and story[i + 1].number not in decided
         if prev_ok and next_ok and 1 <= view.words <= 15:
             decided[view.number] = _kept("body.heading")
+        elif prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
+            decided[view.number] = _kept("body.continuation")
         else:
             decided[view.number] = _removed("zone.boilerplate")
 

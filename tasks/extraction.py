@@ -55,9 +55,12 @@ if TYPE_CHECKING:
     from tasks.intake import RawText
 
 _TAG_RE = re.compile(r"<[^>]*>")
-_LINE_TAG_RE = re.compile(r"<[^>\n]*>")  # a tag within one line (what _TAG_RE removes line by line)
-_HSPACE_RE = re.compile(r"[^\S\n]+")
-_CODE_RE = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_CODE_START_RE = re.compile(r"<(script|style|!--)", re.IGNORECASE)
+_CODE_CLOSERS = {"script": "</script", "style": "</style", "!--": "-->"}
+_LITERAL_RE = re.compile(r"[^&<>\"'\s]+(?: [^&<>\"'\s]+)*")  # words and single spaces: nothing an entity may spell
+_PROBE_CHARS = 40
+_MIN_PROBE = 8
+"""A literal beginning shorter than this is too common to place a paragraph."""
 _SPACE_RE = re.compile(r"\s+")
 _URLISH_RE = re.compile(r"^\S*(?:https?://|www\.|@)\S*$")
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
@@ -417,60 +420,105 @@ def _flatten_source(html: str) -> tuple[str, list[int], list[int]]:
 def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
     """The 1-based source line where each paragraph's text first appears (searching forward).
 
-    The search runs over the page's folded visible text, so a paragraph whose
-    text wraps across source lines or crosses inline tags is still found; a
-    paragraph not found after the previous one is searched from the top, then
-    by its first few words, and else inherits the previous paragraph's line.
-
-    Most paragraphs begin on one source line, so the search first runs over
-    the page with tags, entities, case and spaces folded but line breaks
-    left in place (a few whole-text operations); only a page where some
-    paragraph is not found that way is flattened line by line.
+    Scripts, styles and comments are never searched: text there (a JSON-LD
+    copy of the article, a commented-out teaser) is not where the page shows
+    it. Most paragraphs begin with plain characters written as such in the
+    source, so each is first looked up by that literal beginning in the raw
+    page (a C-speed search, no copy of the page); only a page where some
+    paragraph is not found that way is searched over its folded visible
+    text, line by line, so that text which wraps across source lines or
+    crosses inline tags is still found. There a paragraph not found after
+    the previous one is searched from the top, then by its first few words,
+    and else inherits the previous paragraph's line.
     """
     if not paragraphs:
         return []
-    probes = [_fold(html_lib.unescape(paragraph)) for paragraph in paragraphs]
-    html = _blank_code(html)
-    visible = _LINE_TAG_RE.sub(" ", html)
-    if "&" in visible:
-        visible = html_lib.unescape(visible)
-    if visible.count("\n") == html.count("\n"):  # an escaped line break would shift every line after it
-        visible = _HSPACE_RE.sub(" ", visible.lower())
-        found = _search_lines(visible, probes)
-        if found is not None:
-            return found
-    return _locate_flat(html, probes)
+    code = _code_spans(html)
+    found = _search_literal(html, paragraphs, code)
+    if found is not None:
+        return found
+    return _locate_flat(_blank_code(html, code), [_fold(html_lib.unescape(p)) for p in paragraphs])
 
 
-def _blank_code(html: str) -> str:
-    """``html`` with scripts, styles and comments emptied (their line breaks kept): text there is never the article's."""
-    if "<script" not in html and "<style" not in html and "<!--" not in html:
+def _code_spans(html: str) -> list[tuple[int, int]]:
+    """Offsets ``(start, end)`` of every script, style and comment in ``html``, in order."""
+    spans: list[tuple[int, int]] = []
+    for match in _CODE_START_RE.finditer(html):
+        start = match.start()
+        if spans and start < spans[-1][1]:
+            continue  # inside the previous script or comment
+        closer = _CODE_CLOSERS[match.group(1).lower()]
+        end = html.find(closer, match.end()) if closer == "-->" else _find_ci(html, closer, match.end())
+        spans.append((start, len(html) if end < 0 else end + len(closer)))
+    return spans
+
+
+def _find_ci(html: str, closer: str, start: int) -> int:
+    """``html.find(closer, start)`` for a closing tag written in lower or upper case."""
+    hits = [hit for hit in (html.find(closer, start), html.find(closer.upper(), start)) if hit >= 0]
+    return min(hits) if hits else -1
+
+
+def _blank_code(html: str, spans: list[tuple[int, int]]) -> str:
+    """``html`` with the given spans emptied, their line breaks kept."""
+    if not spans:
         return html
-    return _CODE_RE.sub(lambda match: "\n" * match.group().count("\n"), html)
+    parts: list[str] = []
+    last = 0
+    for start, end in spans:
+        parts.append(html[last:start])
+        parts.append("\n" * html.count("\n", start, end))
+        last = end
+    parts.append(html[last:])
+    return "".join(parts)
 
 
-def _search_lines(visible: str, probes: list[str]) -> list[int] | None:
-    """Source lines of ``probes`` found within single lines of ``visible``; ``None`` when one is not found."""
+def _literal_probe(text: str) -> str:
+    """The beginning of ``text`` as the page's source most likely spells it: up to the first
+    character that may be written as an entity, without trafilatura's list or table markup."""
+    if text.startswith(_LIST_MARK):
+        text = text[len(_LIST_MARK):]
+    text = text.split(" | ", 1)[0]
+    match = _LITERAL_RE.search(text[:_PROBE_CHARS])
+    return match.group(0) if match else ""
+
+
+def _search_literal(html: str, paragraphs: list[str], code: list[tuple[int, int]]) -> list[int] | None:
+    """Source lines of ``paragraphs`` by their literal beginnings; ``None`` when one is not found."""
+    starts = [start for start, _ in code]
     found: list[int] = []
     cursor = 0
-    counted_to, line = 0, 1  # newlines are counted incrementally: the search moves forward
-    for folded in probes:
-        probe = folded[:40]
-        if not probe:
-            found.append(found[-1] if found else line)
-            continue
-        hit = visible.find(probe, cursor)
+    counted_to, line = 0, 1  # line breaks are counted incrementally: the search mostly moves forward
+    for paragraph in paragraphs:
+        probe = _literal_probe(paragraph)
+        if len(probe) < _MIN_PROBE:
+            return None
+        hit = _find_outside(html, probe, cursor, code, starts)
         if hit < 0:
-            hit = visible.find(probe)
+            hit = _find_outside(html, probe, 0, code, starts)
         if hit < 0:
             return None
         if hit < counted_to:
             counted_to, line = 0, 1
-        line += visible.count("\n", counted_to, hit)
-        counted_to = hit
+        line += html.count("\n", counted_to, hit)
+        counted_to = cursor = hit
         found.append(line)
-        cursor = hit
     return found
+
+
+def _find_outside(html: str, probe: str, start: int, code: list[tuple[int, int]], starts: list[int]) -> int:
+    """The first occurrence of ``probe`` at or after ``start`` in text: not in a tag, nor in a code span (-1: none)."""
+    while True:
+        hit = html.find(probe, start)
+        if hit < 0:
+            return -1
+        k = bisect.bisect_right(starts, hit) - 1
+        if k >= 0 and hit < code[k][1]:
+            start = code[k][1]
+        elif html.rfind("<", 0, hit) > html.rfind(">", 0, hit):
+            start = hit + 1  # an attribute's value (a meta description, an image's alt text)
+        else:
+            return hit
 
 
 def _locate_flat(html: str, probes: list[str]) -> list[int]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -47,7 +47,8 @@ from tasks.paragraph_index import (
     unique_pairs,
 )
 from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef
-from tasks.shingle import DistinctTexts, collapse_identical, cut_tokens, encode_paragraphs, hash_ngrams, hash_segments, shingle_paragraphs
+from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, cut_tokens, encode_paragraphs, hash_ngrams, hash_segments,
+                           shingle_paragraphs)
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
 _NONE, _NEAR, _CONTAINED, _SHARED = range(4)
@@ -65,6 +66,35 @@ class OverlapResult:
     overlaps: tuple[Overlap, ...]
     clusters: tuple[Cluster, ...]
     stats: dict[str, int] = field(default_factory=dict)
+
+
+class LshSource(Protocol):
+    """Where MinHash/LSH candidates come from: signed here, or partly remembered by a persistent index.
+
+    ``keys`` are the identity hashes of the texts in ``rows`` (see
+    :class:`tasks.shingle.DistinctTexts`); ``shingles``/``bounds`` are every
+    text's shingle set. The answer must be exactly the pairs (of ``rows``
+    entries, ``i < j``) whose MinHash signatures collide in some LSH band;
+    the persistent index (:mod:`tasks.reuse_index`) looks up the signatures
+    it already holds and signs only new texts.
+    """
+
+    def lsh_pairs(self, keys: np.ndarray, shingles: np.ndarray, bounds: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        ...
+
+
+@dataclass(frozen=True)
+class SignHere:
+    """The in-memory :class:`LshSource`: sign every text, band with ``backend``."""
+
+    num_perm: int = 128
+    seed: int = 1
+    threshold: float = 0.4
+    backend: Literal["numpy", "datasketch"] = "numpy"
+
+    def lsh_pairs(self, keys: np.ndarray, shingles: np.ndarray, bounds: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        sigs = sign_minhash(shingles, bounds, rows, num_perm=self.num_perm, seed=self.seed)
+        return find_lsh_pairs(sigs, rows, threshold=self.threshold, seed=self.seed, backend=self.backend)
 
 
 @dataclass(frozen=True)
@@ -93,6 +123,8 @@ def find_overlaps(
     shared_min_words: int = 9,
     shared_sentence_min_words: int = 3,
     min_shingles: int = 3,
+    encoded: Encoded | None = None,
+    lsh_source: LshSource | None = None,
 ) -> OverlapResult:
     """Report verified reuse between paragraphs of different documents.
 
@@ -125,6 +157,12 @@ def find_overlaps(
     * ``min_shingles`` (3): a paragraph with fewer shingles is "very short"
       and only matches a paragraph that is the same word for word.
 
+    Two hooks let a persistent index (:mod:`tasks.reuse_index`) skip work
+    it did in earlier runs without changing a single result: ``encoded``, the
+    paragraphs already tokenised (:func:`tasks.shingle.encode_paragraphs`
+    layout, with ``match_index``), and ``lsh_source``, which supplies the LSH
+    candidate pairs (default :class:`SignHere`: sign everything now).
+
     Raises ``ValueError`` for n-gram lengths outside 1..12 words or an LSH
     threshold outside (0, 1).
     """
@@ -139,7 +177,10 @@ def find_overlaps(
         return OverlapResult((), (), stats)
     doc_index: dict[str, int] = {}
     docs = np.array([doc_index.setdefault(p.doc_id, len(doc_index)) for p in refs], dtype=np.int64)
-    encoded = encode_paragraphs([p.text for p in refs])
+    if encoded is None:
+        encoded = encode_paragraphs([p.text for p in refs])
+    elif encoded.offsets.size != n + 1 or encoded.match_index is None:
+        raise ValueError("encoded must hold exactly the given paragraphs, with match_index")
     texts = collapse_identical(encoded, docs)
     stats["distinct_texts"] = texts.count
     enc = texts.encoded
@@ -150,10 +191,11 @@ def find_overlaps(
     # candidates 1: MinHash + LSH over texts with enough shingles
     signed = np.flatnonzero(sizes >= min_shingles)
     lsh_pairs = np.empty((0, 2), dtype=np.int64)
-    if signed.size >= 2:
-        sigs = sign_minhash(shingles, bounds, signed, num_perm=num_perm, seed=seed)
-        lsh_pairs = find_lsh_pairs(sigs, signed, threshold=lsh_threshold, seed=seed, backend=lsh_backend)
-        del sigs
+    source = lsh_source if lsh_source is not None else SignHere(num_perm, seed, lsh_threshold, lsh_backend)
+    assert texts.keys is not None
+    if signed.size >= 1:
+        lsh_pairs = source.lsh_pairs(texts.keys[signed], shingles, bounds, signed)
+    if len(lsh_pairs):
         lsh_pairs = unique_pairs(lsh_pairs[texts.docs[lsh_pairs[:, 0]] != texts.docs[lsh_pairs[:, 1]]])
     stats["candidates_lsh"] = int(len(lsh_pairs))
 
@@ -530,7 +572,14 @@ def choose_canonical(
 
 
 def make_cluster(refs: Sequence[ParagraphRef], canonical: int, members: Sequence[int], rule: str) -> Cluster:
-    """A :class:`Cluster` whose id is a short sha1 of the canonical's run, file and lines."""
+    """A :class:`Cluster` whose id is a short sha1 of the canonical's file and lines.
+
+    The run that indexed the canonical is left out on purpose: a file and its
+    lines name one paragraph of the current corpus (the persistent index
+    drops paragraphs of changed and deleted files), so a cluster keeps its id
+    from run to run as long as its canonical copy stays, whichever run
+    indexed it (and an incremental run names clusters as a full rebuild does).
+    """
     c = refs[canonical]
-    cid = hashlib.sha1(f"{c.run}|{c.file}:{c.lines[0]}-{c.lines[1]}".encode()).hexdigest()[:12]
+    cid = hashlib.sha1(f"|{c.file}:{c.lines[0]}-{c.lines[1]}".encode()).hexdigest()[:12]
     return Cluster(id=f"nd-{cid}", canonical=c, members=tuple(refs[m] for m in members), rule=rule)

@@ -374,6 +374,7 @@ class DistinctTexts:
     starts: np.ndarray
     encoded: Encoded
     docs: np.ndarray
+    keys: np.ndarray | None = None
 
 
 def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
@@ -381,7 +382,8 @@ def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
 
     Identity is a 64-bit hash of the whole token sequence plus its length;
     texts are numbered by the first paragraph that carries them, so the
-    numbering follows input order only through content.
+    numbering follows input order only through content. ``keys[u]`` is text
+    ``u``'s identity hash: the persistent index files signatures under it.
     """
     n = enc.offsets.size - 1
     lengths = np.diff(enc.offsets)
@@ -402,20 +404,71 @@ def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
     np.minimum.at(low, unit_of, docs)
     np.maximum.at(high, unit_of, docs)
     unit_docs = np.where(low == high, low, -1 - np.arange(reps.size))
-    return DistinctTexts(reps.size, unit_of, members, starts, select_paragraphs(enc, reps), unit_docs)
+    return DistinctTexts(reps.size, unit_of, members, starts, select_paragraphs(enc, reps), unit_docs, whole[reps])
 
 
 def select_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
-    """The encoding of paragraphs ``rows`` only, renumbered 0..len(rows)-1."""
-    lengths = np.diff(enc.offsets)[rows]
+    """The encoding of paragraphs ``rows`` only, renumbered 0..len(rows)-1 (see :func:`take_paragraphs`)."""
+    return take_paragraphs(enc, rows)
+
+
+def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
+    """The encoding of paragraphs ``rows`` (in that order, repeats allowed), renumbered 0..len(rows)-1.
+
+    Pure gathers: tokens, sentences and match numbers of each chosen row are
+    copied in CSR fashion, so the cost is the size of the result, plus one
+    ``searchsorted`` over ``enc``'s sentences. ``enc`` may be memory-mapped
+    (the persistent index keeps its encodings on disk).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    lengths = (enc.offsets[rows + 1] - enc.offsets[rows]).astype(np.int64)
     offsets = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    within = np.arange(int(offsets[-1])) - np.repeat(offsets[:-1], lengths)
-    hashes = enc.hashes[np.repeat(enc.offsets[rows], lengths) + within]
-    new_index = np.full(enc.offsets.size - 1, -1, dtype=np.int64)
-    new_index[rows] = np.arange(rows.size)
-    keep = new_index[enc.sentence_owner] >= 0
-    owner = new_index[enc.sentence_owner[keep]]
-    starts = offsets[owner] + (enc.sentence_starts[keep] - enc.offsets[enc.sentence_owner[keep]])
-    order = np.argsort(owner, kind="stable")
-    return Encoded(hashes, offsets, starts[order], enc.sentence_lengths[keep][order], owner[order])
+    source = _csr_gather(np.asarray(enc.offsets[rows], dtype=np.int64), lengths)
+    hashes = np.asarray(enc.hashes[source], dtype=np.uint64)
+    match_index = None if enc.match_index is None else np.asarray(enc.match_index[source], dtype=np.int32)
+    sentence_bounds = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")
+    s_first = sentence_bounds[rows]
+    s_count = (sentence_bounds[rows + 1] - s_first).astype(np.int64)
+    picked = _csr_gather(s_first.astype(np.int64), s_count)
+    owner = np.repeat(np.arange(rows.size, dtype=np.int64), s_count)
+    starts = offsets[owner] + (np.asarray(enc.sentence_starts[picked], dtype=np.int64) - enc.offsets[rows][owner])
+    return Encoded(hashes, offsets, starts, np.asarray(enc.sentence_lengths[picked], dtype=np.int64), owner, match_index)
+
+
+def concat_encoded(parts: Sequence[Encoded]) -> Encoded:
+    """Several encodings back to back, as one (paragraphs of ``parts[0]`` first).
+
+    Every part must carry ``match_index`` or none may.
+    """
+    hashes, offsets, starts, lengths, owners, matches = [], [np.zeros(1, np.int64)], [], [], [], []
+    tokens = paragraphs = 0
+    for part in parts:
+        hashes.append(np.asarray(part.hashes, dtype=np.uint64))
+        offsets.append(np.asarray(part.offsets[1:], dtype=np.int64) + tokens)
+        starts.append(np.asarray(part.sentence_starts, dtype=np.int64) + tokens)
+        lengths.append(np.asarray(part.sentence_lengths, dtype=np.int64))
+        owners.append(np.asarray(part.sentence_owner, dtype=np.int64) + paragraphs)
+        if part.match_index is not None:
+            matches.append(np.asarray(part.match_index, dtype=np.int32))
+        tokens += int(part.offsets[-1])
+        paragraphs += part.offsets.size - 1
+    if matches and len(matches) != len(parts):
+        raise ValueError("concat_encoded: either every part carries match_index or none does")
+    return Encoded(
+        np.concatenate(hashes) if hashes else np.empty(0, np.uint64),
+        np.concatenate(offsets),
+        np.concatenate(starts) if starts else np.empty(0, np.int64),
+        np.concatenate(lengths) if lengths else np.empty(0, np.int64),
+        np.concatenate(owners) if owners else np.empty(0, np.int64),
+        np.concatenate(matches) if matches else None,
+    )
+
+
+def _csr_gather(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Indices ``firsts[i] .. firsts[i] + counts[i] - 1`` for every i, back to back."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    shift = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
+    return np.arange(total, dtype=np.int64) + shift

@@ -135,3 +135,17 @@ def test_every_nonblank_line_is_in_provenance_exactly_once(lines: list[str]) -> 
     assert len(counted) == len(set(counted)), "a line is covered twice"
     kept = {seg.lines for seg in doc.segments if seg.action == "kept"}
     assert {p.lines for p in doc.paragraphs} == kept
+
+
+def test_list_items_after_story_text_stay_and_lone_fragments_go() -> None:
+    lines = _spaced(["Council expands bus network", BODY[0], "The new routes serve these districts:"]) + [
+        "Riverside, from the station to the hospital",
+        "Northgate and the university campus, every ten minutes",
+        "",
+        "Share",
+        "",
+    ] + _spaced(BODY[1:])
+    doc = _doc(lines)
+    assert _action_of(doc, 7) == ("kept", "body.continuation")
+    assert _action_of(doc, 8) == ("kept", "body.continuation")
+    assert _action_of(doc, 10)[0] == "removed"
