@@ -57,10 +57,8 @@ if TYPE_CHECKING:
 _TAG_RE = re.compile(r"<[^>]*>")
 _CODE_START_RE = re.compile(r"<(script|style|!--)", re.IGNORECASE)
 _CODE_CLOSERS = {"script": "</script", "style": "</style", "!--": "-->"}
-_LITERAL_RE = re.compile(r"[^&<>\"'\s]+(?: [^&<>\"'\s]+)*")  # words and single spaces: nothing an entity may spell
-_PROBE_CHARS = 40
-_MIN_PROBE = 8
-"""A literal beginning shorter than this is too common to place a paragraph."""
+_LINE_TAG_RE = re.compile(r"<[^>\n]*>")  # a tag within one line (what _TAG_RE removes line by line)
+_HSPACE_RE = re.compile(r"[^\S\n]+")
 _SPACE_RE = re.compile(r"\s+")
 _URLISH_RE = re.compile(r"^\S*(?:https?://|www\.|@)\S*$")
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
@@ -422,22 +420,27 @@ def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
 
     Scripts, styles and comments are never searched: text there (a JSON-LD
     copy of the article, a commented-out teaser) is not where the page shows
-    it. Most paragraphs begin with plain characters written as such in the
-    source, so each is first looked up by that literal beginning in the raw
-    page (a C-speed search, no copy of the page); only a page where some
-    paragraph is not found that way is searched over its folded visible
-    text, line by line, so that text which wraps across source lines or
-    crosses inline tags is still found. There a paragraph not found after
+    it. The search runs over the page's folded visible text (tags, entities,
+    case and spaces folded), first with line breaks left in place, which
+    takes a few whole-page operations and places every paragraph that
+    begins within one source line; only a page where some paragraph is not
+    found that way is flattened line by line, so that text which wraps
+    across source lines is still found. There a paragraph not found after
     the previous one is searched from the top, then by its first few words,
     and else inherits the previous paragraph's line.
     """
     if not paragraphs:
         return []
-    code = _code_spans(html)
-    found = _search_literal(html, paragraphs, code)
-    if found is not None:
-        return found
-    return _locate_flat(_blank_code(html, code), [_fold(html_lib.unescape(p)) for p in paragraphs])
+    probes = [_fold(html_lib.unescape(paragraph)) for paragraph in paragraphs]
+    html = _blank_code(html, _code_spans(html))
+    visible = _LINE_TAG_RE.sub(" ", html)
+    if "&" in visible:
+        visible = html_lib.unescape(visible)
+    if visible.count("\n") == html.count("\n"):  # an escaped line break would shift every line after it
+        found = _search_lines(_HSPACE_RE.sub(" ", visible.lower()), probes)
+        if found is not None:
+            return found
+    return _locate_flat(html, probes)
 
 
 def _code_spans(html: str) -> list[tuple[int, int]]:
@@ -473,52 +476,27 @@ def _blank_code(html: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _literal_probe(text: str) -> str:
-    """The beginning of ``text`` as the page's source most likely spells it: up to the first
-    character that may be written as an entity, without trafilatura's list or table markup."""
-    if text.startswith(_LIST_MARK):
-        text = text[len(_LIST_MARK):]
-    text = text.split(" | ", 1)[0]
-    match = _LITERAL_RE.search(text[:_PROBE_CHARS])
-    return match.group(0) if match else ""
-
-
-def _search_literal(html: str, paragraphs: list[str], code: list[tuple[int, int]]) -> list[int] | None:
-    """Source lines of ``paragraphs`` by their literal beginnings; ``None`` when one is not found."""
-    starts = [start for start, _ in code]
+def _search_lines(visible: str, probes: list[str]) -> list[int] | None:
+    """Source lines of ``probes`` found within single lines of ``visible``; ``None`` when one is not found."""
     found: list[int] = []
     cursor = 0
     counted_to, line = 0, 1  # line breaks are counted incrementally: the search mostly moves forward
-    for paragraph in paragraphs:
-        probe = _literal_probe(paragraph)
-        if len(probe) < _MIN_PROBE:
-            return None
-        hit = _find_outside(html, probe, cursor, code, starts)
+    for folded in probes:
+        probe = folded[:40]
+        if not probe:
+            found.append(found[-1] if found else line)
+            continue
+        hit = visible.find(probe, cursor)
         if hit < 0:
-            hit = _find_outside(html, probe, 0, code, starts)
+            hit = visible.find(probe)
         if hit < 0:
             return None
         if hit < counted_to:
             counted_to, line = 0, 1
-        line += html.count("\n", counted_to, hit)
+        line += visible.count("\n", counted_to, hit)
         counted_to = cursor = hit
         found.append(line)
     return found
-
-
-def _find_outside(html: str, probe: str, start: int, code: list[tuple[int, int]], starts: list[int]) -> int:
-    """The first occurrence of ``probe`` at or after ``start`` in text: not in a tag, nor in a code span (-1: none)."""
-    while True:
-        hit = html.find(probe, start)
-        if hit < 0:
-            return -1
-        k = bisect.bisect_right(starts, hit) - 1
-        if k >= 0 and hit < code[k][1]:
-            start = code[k][1]
-        elif html.rfind("<", 0, hit) > html.rfind(">", 0, hit):
-            start = hit + 1  # an attribute's value (a meta description, an image's alt text)
-        else:
-            return hit
 
 
 def _locate_flat(html: str, probes: list[str]) -> list[int]:

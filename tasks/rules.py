@@ -121,6 +121,11 @@ CATALOG: tuple[Rule, ...] = (
          max_words=70, min_words=4,
          examples=("The first global geologic map of Titan. (NASA/JPL-Caltech/ASU)", "Crowds gather outside. (Photo: Jane Roe)"),
          negatives=("He met the minister (and her deputy) on Friday.",)),
+    Rule("caption.image-credit", "caption", "A line ending in '(Image: AGENCY)' or '(Photo: Name)' is a caption.",
+         pattern=_re(r"\((?:image|photo|picture|pic|credit|foto|imagen|bild)s?\s*:\s*[^()]{1,50}\)\s*$"),
+         max_words=60, min_words=3,
+         examples=("Protesters do not want the city to lose its autonomy (Image: GETTY )",),
+         negatives=("The photo (which ran on the front page) drew complaints from readers.",)),
     Rule("caption.pictured", "caption", "Sentences that describe a picture: '…, pictured at…', 'This image shows…'.",
          pattern=re.compile(r"(?:,\s(?:pictured|seen|shown)\s(?:here\s)?(?:in|at|on|with|during|left|right|above|below|center|centre)\b|"
                             r"\((?:left|right|center|centre|pictured|above|below|top|bottom)(?: to (?:left|right))?\)|"
@@ -257,11 +262,12 @@ CATALOG: tuple[Rule, ...] = (
                    "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch"),
          negatives=("Read the full statement below.",)),
     Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
-         pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content)?|see also|also(?: read| see)?|"
+         pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content)?|see (?:also|more)|also(?: read| see)?|"
                      r"more(?: on| about)? this|recommended|watch(?: more)?|listen|leia (?:mais|também)|lesen sie auch|mehr zum thema|"
                      r"lire aussi|à lire aussi|leer más|lee también|читайте (?:также|тоже))\s*[:|»›>–—-]\s*[^.!?]*[?!]?[\])]?$"),
          max_words=30,
          examples=("Read more: Markets slide as rate fears return", "[Related: Ten things we learned this week]",
+                   "SEE MORE: Students under siege at the university",
                    "Also: See our holiday coverage", "READ MORE - Rail strike called off"),
          negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.")),
     Rule("related.glued-teaser", "related", "A Title-Case headline glued to its teaser ('…Student-AthleteA 24-year-old…') is a link card.",
@@ -326,6 +332,12 @@ CATALOG: tuple[Rule, ...] = (
          examples=("Monday 19 June 2023 13:44, UK", "Nov. 19, 2019 8:03 am ET", "Published: June 19, 2023",
                    "2023-06-19"),
          negatives=("June 19, 2023 was the day the talks began, and both sides said so.",)),
+    Rule("dateline.stamp", "dateline", "'PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: …' stamps are datelines.",
+         pattern=_re(r"^(?:(?:published|updated|posted|modified|first published|last updated|last modified)\s*:?\s*"
+                     r"[^|]{0,40}?\d{4}(?:\s*,?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?\s*\|?\s*){1,3}$"),
+         max_words=24,
+         examples=("PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",),
+         negatives=("Published in 1999, the book sold millions of copies around the world.",)),
     # --- context rules (implemented in tasks/cleaner.py; golden cases in tests/test_cleaner.py)
     Rule("title.headline", "title", "The headline: the first headline-shaped line before the story starts.", "context"),
     Rule("dek.standfirst", "dek", "A one-sentence summary right under the headline, before the byline.", "context"),
