@@ -35,6 +35,8 @@ from tasks.rules import RULES, match_line
 _TEMPLATE_MAX_WORDS = 30
 _CLEAN_SHARE = 0.85
 _CONTINUATION_MIN_WORDS = 6
+_CARD_HEADLINE_WORDS = 20
+_CARD_MIN_PAIRS = 3
 _CLUTTER_PENALTY = 12.0
 _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
@@ -246,6 +248,8 @@ def classify_lines(
     if clean_input:
         for view in views[start : end + 1]:
             decided.setdefault(view.number, _kept("body.clean-input"))
+    else:
+        _remove_teaser_tail(views[start : end + 1], decided)
     _decide_story(views[start : end + 1], decided)
     _collect_metadata(views, decided, meta)
     return decided, meta
@@ -268,6 +272,29 @@ def _near_byline(header: list[LineView], i: int, decided: dict[int, Decision]) -
             if other.text == "By" or (rule is not None and rule.category == "byline"):
                 return True
     return False
+
+
+def _remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> None:
+    """Cards of other stories at the end of the window: headline, one teaser paragraph, repeated.
+
+    A story ends with paragraphs; a page often goes on with a list of other
+    stories, each a headline-shaped line and a single paragraph of teaser.
+    Three or more such pairs in a row, up to the window's end, are removed.
+    Subheadings inside a story are left alone: they are followed by more
+    than one paragraph, or they are not at the end.
+    """
+    open_lines = [view for view in story if decided.get(view.number) is None]
+    pairs: list[LineView] = []
+    i = len(open_lines) - 1
+    while i >= 1:
+        teaser, headline = open_lines[i], open_lines[i - 1]
+        if not (teaser.is_prose and headline.is_headline_shaped and headline.words <= _CARD_HEADLINE_WORDS):
+            break
+        pairs += [headline, teaser]
+        i -= 2
+    if len(pairs) >= 2 * _CARD_MIN_PAIRS:
+        for view in pairs:
+            decided[view.number] = _removed("related.teaser-list")
 
 
 def _decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:

@@ -149,3 +149,20 @@ def test_list_items_after_story_text_stay_and_lone_fragments_go() -> None:
     assert _action_of(doc, 7) == ("kept", "body.continuation")
     assert _action_of(doc, 8) == ("kept", "body.continuation")
     assert _action_of(doc, 10)[0] == "removed"
+
+
+def test_cards_of_other_stories_closing_the_page_are_removed() -> None:
+    cards = [
+        "Rail strike called off after late talks", "Union leaders accepted a revised offer on pay and hours after talks that ran past midnight on Sunday.",
+        "Library opens new wing for young readers", "The wing, paid for by local donors, adds reading rooms, a workshop and space for school visits.",
+        "Flood defences to be raised along the river", "Engineers will start work in the spring on walls that the agency says will protect two thousand homes.",
+    ]
+    doc = _doc(_spaced(["Council expands bus network"] + BODY + cards))
+    assert [p.text for p in doc.paragraphs] == BODY
+    assert _action_of(doc, 13) == ("removed", "related.teaser-list")
+
+
+def test_subheadings_inside_a_story_are_not_taken_for_cards() -> None:
+    lines = ["Council expands bus network", BODY[0], "What changes", BODY[1], BODY[2], "Who pays", BODY[3], BODY[4]]
+    doc = _doc(_spaced(lines))
+    assert [p.text for p in doc.paragraphs] == lines[1:]
