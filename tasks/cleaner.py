@@ -245,11 +245,10 @@ def classify_lines(
             decided[view.number] = _removed("zone.header")
     for view in footer:
         decided.setdefault(view.number, _removed("zone.footer"))
+    _remove_teaser_tail(views[start : end + 1], decided)
     if clean_input:
         for view in views[start : end + 1]:
             decided.setdefault(view.number, _kept("body.clean-input"))
-    else:
-        _remove_teaser_tail(views[start : end + 1], decided)
     _decide_story(views[start : end + 1], decided)
     _collect_metadata(views, decided, meta)
     return decided, meta

@@ -431,7 +431,7 @@ def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
     """
     if not paragraphs:
         return []
-    probes = [_fold(html_lib.unescape(paragraph)) for paragraph in paragraphs]
+    probes = [_probe_text(paragraph) for paragraph in paragraphs]
     html = _blank_code(html, _code_spans(html))
     visible = _LINE_TAG_RE.sub(" ", html)
     if "&" in visible:
@@ -441,6 +441,15 @@ def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
         if found is not None:
             return found
     return _locate_flat(html, probes)
+
+
+def _probe_text(paragraph: str) -> str:
+    """A paragraph folded like the page's visible text, without the list and table markup trafilatura's renderer adds."""
+    if paragraph.startswith(_LIST_MARK):
+        paragraph = paragraph[len(_LIST_MARK):]
+    if paragraph.startswith("| "):
+        paragraph = paragraph[2:]
+    return _fold(html_lib.unescape(paragraph.split(" | ", 1)[0]))
 
 
 def _code_spans(html: str) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ run's ``summary.json``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -63,6 +63,16 @@ class RunParams(BaseModel):
         description="Address of a Dask scheduler (tcp://host:8786) to run reading and cleaning on its workers "
                     "(needs 'wirewash[dask]'; paths must be on storage every worker sees); default: a local process pool.",
         json_schema_extra={"metavar": "ADDRESS"},
+    )
+    reuse_index: Literal["embedded", "redis", "off"] = Field(
+        "embedded",
+        description="Where paragraphs are indexed for reuse across runs: files under --state (embedded), a Redis "
+                    "server several workers share (redis), or nowhere (off: every run re-tokenises and re-signs all).",
+    )
+    redis_host: str = Field("127.0.0.1", description="Host of the Redis server holding the reuse index (--reuse-index redis).")
+    redis_port: int = Field(6379, ge=1, le=65_535, description="Port of the Redis server holding the reuse index.")
+    redis_prefix: str = Field(
+        "wirewash", min_length=1, description="Namespace of the reuse index's keys in Redis; one corpus per namespace."
     )
     drop_duplicates: bool = Field(
         False, description="Remove non-canonical near-duplicates from clean/ (recorded in provenance)."

@@ -1,13 +1,25 @@
 """The reuse stage: turn clean documents into paragraph references and run the overlap detector.
 
 The detection itself lives in ``tasks/overlap.py``; this module maps the run's
-parameters onto it and gives Prefect its task.
+parameters onto it, plugs in the persistent index (``tasks/reuse_index.py``)
+so that paragraphs indexed by earlier runs are neither tokenised nor signed
+again, and gives Prefect its task.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from tasks.overlap import OverlapResult, find_overlaps
 from tasks.params import RunParams
 from tasks.records import Document, ParagraphRef
+from tasks.reuse_index import IndexCommit, IndexSession, index_fingerprint, open_store
+
+
+@dataclass(frozen=True)
+class ReuseResult(OverlapResult):
+    """:class:`OverlapResult` plus the staged index generation the flow commits with the run (``None``: no index)."""
+
+    index_commit: IndexCommit | None = None
 
 
 def paragraph_refs(documents: list[Document]) -> list[ParagraphRef]:
@@ -19,20 +31,44 @@ def paragraph_refs(documents: list[Document]) -> list[ParagraphRef]:
     ]
 
 
-def find_reuse(refs: list[ParagraphRef], params: RunParams) -> OverlapResult:
-    """Run the overlap detector with the run's parameters."""
-    return find_overlaps(
-        refs,
-        shingle_size=params.shingle_words,
-        num_perm=params.num_perm,
-        lsh_threshold=params.lsh_threshold,
-        near_duplicate_jaccard=params.near_duplicate_jaccard,
-        contained_min=params.contained_min,
-        weak_contained_min=params.weak_contained_min,
-        shared_min_words=params.shared_min_words,
+def detector_options(params: RunParams) -> dict[str, object]:
+    """The run's parameters as :func:`find_overlaps` keywords."""
+    return {
+        "shingle_size": params.shingle_words,
+        "num_perm": params.num_perm,
+        "lsh_threshold": params.lsh_threshold,
+        "near_duplicate_jaccard": params.near_duplicate_jaccard,
+        "contained_min": params.contained_min,
+        "weak_contained_min": params.weak_contained_min,
+        "shared_min_words": params.shared_min_words,
         # a paragraph of N words has N - k + 1 shingles of k words
-        min_shingles=max(1, params.min_paragraph_words - params.shingle_words + 1),
-    )
+        "min_shingles": max(1, params.min_paragraph_words - params.shingle_words + 1),
+    }
+
+
+def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None = None) -> ReuseResult:
+    """Run the overlap detector with the run's parameters, over the whole current corpus.
+
+    With a ``run_id`` and an index (``params.reuse_index`` not ``off``), the
+    index supplies what earlier runs computed, paragraphs of unchanged files
+    come back tagged with the run that indexed them, and the new entries are
+    staged for :func:`tasks.reuse_index.commit_index`. The pairs found are the
+    same either way; ``stats`` tells how much was actually encoded and signed.
+    """
+    options = detector_options(params)
+    if run_id is None or params.reuse_index == "off":
+        result = find_overlaps(refs, **options)  # type: ignore[arg-type]
+        return ReuseResult(result.overlaps, result.clusters, result.stats)
+    fingerprint = index_fingerprint(shingle_size=params.shingle_words, num_perm=params.num_perm, seed=1,
+                                    lsh_threshold=params.lsh_threshold)
+    store = open_store(params.reuse_index, params.state, fingerprint, redis_host=params.redis_host,
+                       redis_port=params.redis_port, redis_prefix=params.redis_prefix, threshold=params.lsh_threshold,
+                       num_perm=params.num_perm)
+    session = IndexSession(store, fingerprint, num_perm=params.num_perm, seed=1, threshold=params.lsh_threshold)
+    tagged, encoded = session.prepare(refs)
+    result = find_overlaps(tagged, encoded=encoded, lsh_source=session, **options)  # type: ignore[arg-type]
+    commit = session.stage(run_id)
+    return ReuseResult(result.overlaps, result.clusters, {**result.stats, **session.stats}, commit)
 
 
 # --- Prefect shell -----------------------------------------------------------------------------

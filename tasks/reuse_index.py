@@ -141,7 +141,13 @@ class Head:
 
 
 class IndexStore(Protocol):
-    """What a backend keeps: content-keyed encodings, text-keyed signatures, LSH, and one committed head."""
+    """What a backend keeps: content-keyed encodings, text-keyed signatures, LSH, and one committed head.
+
+    ``active`` is the head lookups read; the session sets it once the
+    stored head's fingerprint matches the run's (else ``None``: empty index).
+    """
+
+    active: Head | None
 
     def head(self) -> Head | None: ...
 
@@ -197,6 +203,7 @@ class EmbeddedStore:
     def __init__(self, state: Path) -> None:
         self.root = Path(state) / INDEX_DIR
         self._segments: dict[str, _Segment] = {}
+        self.active: Head | None = None  # the head lookups read (set by the session once its fingerprint checks)
 
     def head(self) -> Head | None:
         try:
@@ -227,7 +234,7 @@ class EmbeddedStore:
         found = np.zeros(keys.size, bool)
         parts: list[Encoded] = []
         order: list[np.ndarray] = []
-        for seg in self._live(self.head()):
+        for seg in self._live(self.active):
             hit, pos = _sorted_lookup(seg.content_keys, keys)
             hit &= ~found
             if hit.any():
@@ -239,7 +246,7 @@ class EmbeddedStore:
     def get_signatures(self, keys: np.ndarray, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
         found = np.zeros(keys.size, bool)
         out = np.empty((keys.size, num_perm), np.uint32)
-        for seg in self._live(self.head()):
+        for seg in self._live(self.active):
             hit, pos = _sorted_lookup(seg.text_keys, keys)
             hit &= ~found
             if hit.any():
@@ -256,19 +263,14 @@ class EmbeddedStore:
               live_contents: np.ndarray, live_texts: np.ndarray, files: dict[str, list[str]]) -> IndexCommit:
         old = self._live(head)
         stored = sum(seg.content_keys.size for seg in old) + contents[0].size
-        compact = stored > 2 * live_contents.size + 1024 or len(old) >= 32
+        compact = bool(old) and (stored > 2 * live_contents.size + 1024 or len(old) >= 32)
         if compact:
-            # one segment with every live entry; dead rows (deleted/changed files) are left behind
-            found, encoded = self.get_contents(live_contents)
-            new_found = np.isin(live_contents, contents[0])
-            keys = np.concatenate([live_contents[found], contents[0][np.isin(contents[0], live_contents[~found])]])
-            encoded = concat_encoded([encoded, take_paragraphs(contents[1], np.flatnonzero(np.isin(contents[0], keys[found.sum():])))])
-            del new_found
-            sig_found, sigs = self.get_signatures(live_texts, signatures[1].shape[1] if signatures[1].ndim == 2 else 0)
-            fresh = np.isin(signatures[0], live_texts[~sig_found])
-            text_keys = np.concatenate([live_texts[sig_found], signatures[0][fresh]])
-            sigs = np.concatenate([sigs, signatures[1][fresh]]) if sigs.size or fresh.any() else signatures[1][:0]
-            contents, signatures = (keys, encoded), (text_keys, sigs)
+            # one segment with every live entry; rows of deleted or changed files stay behind. New
+            # entries are live and absent from the old segments by construction (only misses were encoded).
+            found, kept = self.get_contents(live_contents)
+            contents = (np.concatenate([live_contents[found], contents[0]]), concat_encoded([kept, contents[1]]))
+            sig_found, sigs = self.get_signatures(live_texts, signatures[1].shape[1])
+            signatures = (np.concatenate([live_texts[sig_found], signatures[0]]), np.concatenate([sigs, signatures[1]]))
         name = f"seg-{generation}"
         segments = ((name,) if compact else tuple(seg.name for seg in old) + ((name,) if contents[0].size or signatures[0].size else ()))
         if name in segments:
@@ -381,6 +383,9 @@ class RedisStore:
         self.threshold, self.num_perm = threshold, num_perm
         self._lsh: Any = None
 
+        self.active: Head | None = None
+        self.pairs = np.empty((0, 2), np.uint64)  # this run's LSH collisions, as text-key pairs
+
     def _k(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
@@ -402,12 +407,12 @@ class RedisStore:
             return None
 
     def get_contents(self, keys: np.ndarray) -> tuple[np.ndarray, Encoded]:
-        blobs = self.client.hmget(self._k("content"), _key_bytes(keys)) if keys.size else []
+        blobs = self.client.hmget(self._k("content", self.fingerprint), _key_bytes(keys)) if keys.size else []
         found = np.array([b is not None for b in blobs], dtype=bool)
         return found, _unpack_encodings([b for b in blobs if b is not None])
 
     def get_signatures(self, keys: np.ndarray, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-        blobs = self.client.hmget(self._k("sig"), _key_bytes(keys)) if keys.size else []
+        blobs = self.client.hmget(self._k("sig", self.fingerprint), _key_bytes(keys)) if keys.size else []
         found = np.array([b is not None for b in blobs], dtype=bool)
         sigs = np.frombuffer(b"".join(b for b in blobs if b is not None), np.uint32).reshape(-1, num_perm)
         return found, sigs
@@ -446,15 +451,18 @@ class RedisStore:
                 name = int(keys[i]).to_bytes(8, "little")
                 if name not in lsh:
                     session.insert(name, sketch, check_duplication=False)
-        found: list[tuple[int, int]] = []
+        asking: list[int] = []
+        answers: list[bytes] = []
         for i, sketch in sketches.items():
-            for name in lsh.query(sketch):
-                other = np.uint64(int.from_bytes(name, "little"))
-                hit, pos = _sorted_lookup(sorted_keys, np.array([other], np.uint64))
-                if hit[0] and order[pos[0]] != i:
-                    found.append((i, int(order[pos[0]])))
-        pieces.append(np.array(found, np.int64).reshape(-1, 2))
+            names = lsh.query(sketch)
+            asking.extend([i] * len(names))
+            answers.extend(names)
+        other = np.array([int.from_bytes(a, "little") for a in answers], np.uint64)
+        hit, pos = _sorted_lookup(sorted_keys, other)
+        queried = np.stack([np.array(asking, np.int64)[hit], order[pos[hit]]], axis=1) if hit.any() else np.empty((0, 2), np.int64)
+        pieces.append(queried[queried[:, 0] != queried[:, 1]])
         local = unique_pairs(np.concatenate(pieces))
+        self.pairs = np.sort(keys[local], axis=1) if len(local) else np.empty((0, 2), np.uint64)
         return np.sort(rows[local], axis=1) if len(local) else np.empty((0, 2), np.int64)
 
     def stage(self, generation: str, head: Head | None, contents: tuple[np.ndarray, Encoded], signatures: tuple[np.ndarray, np.ndarray],
@@ -462,11 +470,11 @@ class RedisStore:
         keys, enc = contents
         pipe = self.client.pipeline(transaction=False)
         for name, row in zip(_key_bytes(keys), range(keys.size)):
-            pipe.hset(self._k("content"), name, _pack_encoding(enc, row))
+            pipe.hset(self._k("content", self.fingerprint), name, _pack_encoding(enc, row))
         for name, sig in zip(_key_bytes(signatures[0]), signatures[1]):
-            pipe.hset(self._k("sig"), name, np.ascontiguousarray(sig, np.uint32).tobytes())
+            pipe.hset(self._k("sig", self.fingerprint), name, np.ascontiguousarray(sig, np.uint32).tobytes())
         pipe.execute()
-        pairs = getattr(self, "_pairs", np.empty((0, 2), np.uint64))
+        pairs = self.pairs
         self.client.set(self._k("texts", generation), np.sort(live_texts).tobytes())
         self.client.set(self._k("pairs", generation), np.ascontiguousarray(pairs, np.uint64).tobytes())
         self.client.set(self._k("contents", generation), np.sort(live_contents).tobytes())
@@ -498,7 +506,7 @@ class IndexSession:
     _head: Head | None = None
     _keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     _new_contents: tuple[np.ndarray, Encoded] | None = None
-    _new_sigs: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.empty(0, np.uint64), np.empty((0, 128), np.uint32)))
+    _new_sigs: tuple[np.ndarray, np.ndarray] | None = None
     _live_texts: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     _files: dict[str, list[str]] = field(default_factory=dict)
 
@@ -506,6 +514,7 @@ class IndexSession:
         """Tag paragraphs of unchanged files with the run that indexed them; encode only unseen contents."""
         head = self.store.head()
         self._head = head if head is not None and head.fingerprint == self.fingerprint else None
+        self.store.active = self._head
         self.stats["index_reset"] = int(head is not None and self._head is None)
         texts = [r.text for r in refs]
         keys = content_keys(texts)
@@ -544,19 +553,15 @@ class IndexSession:
         self._new_sigs = (keys[missing], sigs[missing])
         self._live_texts = np.unique(keys)
         self.stats.update({"texts_signed": int(missing.size), "texts_from_index": int(found.sum())})
-        pairs = self.store.lsh_pairs(self._head, keys, sigs, rows, threshold=self.threshold, seed=self.seed)
-        if isinstance(self.store, RedisStore):
-            position = {row: i for i, row in enumerate(rows.tolist())}
-            local = np.array([[position[a], position[b]] for a, b in pairs.tolist()], np.int64).reshape(-1, 2)
-            self.store._pairs = np.sort(keys[local], axis=1) if len(local) else np.empty((0, 2), np.uint64)  # type: ignore[attr-defined]
-        return pairs
+        return self.store.lsh_pairs(self._head, keys, sigs, rows, threshold=self.threshold, seed=self.seed)
 
     def stage(self, generation: str) -> IndexCommit:
         """Write the new entries aside; the returned :class:`IndexCommit` makes them live at the run's commit."""
         files = {file: [run or generation, digest] for file, (run, digest) in self._files.items()}
         contents = self._new_contents if self._new_contents is not None else (np.empty(0, np.uint64), encode_paragraphs([]))
         head = self._head if self._head is not None else Head(self.fingerprint)
-        commit = self.store.stage(generation, head, contents, self._new_sigs, np.unique(self._keys), self._live_texts, files)
+        sigs = self._new_sigs if self._new_sigs is not None else (np.empty(0, np.uint64), np.empty((0, self.num_perm), np.uint32))
+        commit = self.store.stage(generation, head, contents, sigs, np.unique(self._keys), self._live_texts, files)
         data = dict(commit.head)
         data["fingerprint"] = self.fingerprint
         return replace(commit, head=data)
@@ -603,10 +608,11 @@ def commit_index(commit: IndexCommit | None) -> None:
         new_texts = np.frombuffer(client.get(f"{prefix}:texts:{generation}") or b"", np.uint64)
         dead_contents = _key_bytes(np.setdiff1d(old_contents, new_contents))
         dead_texts = _key_bytes(np.setdiff1d(old_texts, new_texts))
+        fingerprint = commit.head["fingerprint"]
         if dead_contents:
-            client.hdel(f"{prefix}:content", *dead_contents)
+            client.hdel(f"{prefix}:content:{fingerprint}", *dead_contents)
         if dead_texts:
-            client.hdel(f"{prefix}:sig", *dead_texts)
+            client.hdel(f"{prefix}:sig:{fingerprint}", *dead_texts)
             from datasketch import MinHashLSH
 
             config = {"type": "redis", "basename": f"{prefix}:lsh:{commit.head['fingerprint']}".encode(),
