@@ -12,7 +12,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
@@ -25,6 +25,7 @@ from tasks.lock import hold_run_lock
 from tasks.intake import RawText, list_raw_files
 from tasks.outputs import begin_report, commit_report, dump_json, dump_jsonl, publish_version, stage_clean
 from tasks.reuse import find_reuse_task, paragraph_refs
+from tasks.reuse_index import commit_index
 from tasks.params import RunParams
 from tasks.records import Document, Quarantine
 # --- report hand-off (issue #6): progress, report data, Parquet, artifacts ---
@@ -60,6 +61,7 @@ def crash_point(name: str) -> None:
 
 
 # --- task runner (issue #8): a local process pool, or a Dask cluster given its address -------------
+T = TypeVar("T")
 _POOL: ContextVar["_TaskPool | None"] = ContextVar("wirewash_task_pool", default=None)
 
 
@@ -77,6 +79,12 @@ def task_runner_for(params: RunParams) -> TaskRunner:
     return ProcessPoolTaskRunner()
 
 
+TASKS_PER_WORKER = 8
+"""On a pool, a stage makes about this many task runs per worker: enough to balance slow pages against
+quick ones, few enough that Prefect's cost per task run in a subprocess (~0.1 CPU-second: a fresh API
+client and settings per run) stays a few percent of the stage."""
+
+
 class _TaskPool:
     """The run's runner, started on first use (a run of a single batch never pays for a pool)."""
 
@@ -88,6 +96,12 @@ class _TaskPool:
             self.runner = self.stack.enter_context(task_runner_for(self.params))
         return self.runner
 
+    def workers(self) -> int:
+        runner = self.get()
+        if self.params.dask:
+            return max(1, sum(runner.client.nthreads().values()))  # type: ignore[attr-defined]
+        return max(1, getattr(runner, "_max_workers", None) or os.cpu_count() or 1)
+
 
 @contextmanager
 def task_pool(params: RunParams) -> Iterator[None]:
@@ -98,6 +112,16 @@ def task_pool(params: RunParams) -> Iterator[None]:
             yield
         finally:
             _POOL.reset(token)
+
+
+def _batches(params: RunParams, items: list[T]) -> list[list[T]]:
+    """``items`` in batches of ``params.batch_size``; on a pool, batches grow to about
+    :data:`TASKS_PER_WORKER` per worker when there are more (results never depend on the batching)."""
+    size = params.batch_size
+    pool = _POOL.get()
+    if pool is not None and (len(items) > size or pool.params.dask):
+        size = max(size, -(-len(items) // (TASKS_PER_WORKER * pool.workers())))
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
@@ -113,7 +137,7 @@ def _submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
 
 def _read_sources(params: RunParams, sources: list[str]) -> dict[str, list[RawText | Quarantine]]:
     """Read ``sources`` in batches, one task per batch."""
-    batches = _chunks(sources, params.batch_size)
+    batches = _batches(params, sources)
     futures = _submit(read_files_task, [{"raw_dir": params.raw, "sources": batch, "max_bytes": params.max_file_bytes}
                                         for batch in batches])
     read: dict[str, list[RawText | Quarantine]] = {}
@@ -130,7 +154,7 @@ def _clean_sources(
     results: dict[str, list[Document | Quarantine]] = {
         source: [q for q in read[source] if isinstance(q, Quarantine)] for source in read
     }
-    batches = [items[i : i + params.batch_size] for i in range(0, len(items), params.batch_size)]
+    batches = _batches(params, items)
     # each batch carries only its own outlets' template lines (what clean_batch looks up), not the corpus's
     futures = _submit(clean_batch_task, [{"raws": [raw for _, raw in batch],
                                           "templates": {o: templates[o] for o in {raw.outlet for _, raw in batch}
@@ -209,7 +233,9 @@ def _run(params: RunParams) -> dict[str, Any]:
         )
 
     with _timed(timings, "reuse"):
-        result = find_reuse_task(paragraph_refs(documents), params)
+        # the whole current corpus; the persistent index (state folder or Redis) supplies what earlier runs
+        # computed and tags their paragraphs with the run that indexed them; committed with the run below
+        result = find_reuse_task(paragraph_refs(documents), params, run_id)
     overlaps, clusters = list(result.overlaps), list(result.clusters)
     if params.drop_duplicates:
         drop_duplicates(documents, clusters)
@@ -232,6 +258,9 @@ def _run(params: RunParams) -> dict[str, Any]:
                             overlap_records, cluster_records, timings)
     summary["counts"]["files_cleaned"] = len(to_clean)
     summary["counts"]["files_from_cache"] = len(sources) - len(to_clean)
+    for name in ("paragraphs_indexed", "paragraphs_from_index", "contents_encoded", "texts_signed"):
+        summary["counts"][name] = int(result.stats.get(name, summary["counts"]["paragraphs"] if name == "paragraphs_indexed" else 0))
+    summary["index_batch"] = result.batch
     dump_json(staging / "summary.json", summary)
     # --- report hand-off (issue #6) ---
     report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations)
@@ -242,6 +271,7 @@ def _run(params: RunParams) -> dict[str, Any]:
     crash_point("after-clean-commit")
     final = commit_report(params.reports, run_id, staging)
     save_manifest(params.state, stamps)
+    commit_index(result.index_commit)  # the reuse index goes live with the run (tasks/reuse_index.py)
     cache.prune(set(keys.values()), {stamp.sha256 for stamp in stamps.values()})
     publish_artifacts(summary, report_data["clusters"], final / "report.html")
     # --- end report hand-off ---

@@ -6,8 +6,8 @@ run's records, as plain data, with every number the page shows computed here
 so that it can be tested without a browser:
 
 * each reuse pair and cluster member is *resolved* to the paragraph text,
-  outlet and date it points at (a side from an earlier run has no text here
-  and says so);
+  outlet and date it points at (every side names a paragraph of the current
+  corpus, whichever index batch first indexed it);
 * the words two paragraphs share are *marked*: a word is marked when it
   belongs to a run of ``k`` consecutive words (``k`` = the run's
   ``shingle_words``) that the other paragraph also contains, after the same
@@ -100,7 +100,7 @@ def mark_shared(text: str, others: Iterable[str], k: int = 3) -> list[str]:
 
 @dataclass(frozen=True)
 class Located:
-    """What one side of a reuse record points at: a paragraph of this run, or of an earlier one."""
+    """What one side of a reuse record points at: a paragraph of the current corpus."""
 
     doc_id: str | None
     outlet: str | None
@@ -132,8 +132,7 @@ class ParagraphIndex:
                 )
 
     def locate(self, side: dict[str, Any]) -> Located:
-        if side.get("run"):
-            return Located(None, None, None, "")
+        # ``run`` names the index batch that first indexed the paragraph; every side names a current file
         return self._by_key.get((side["file"], side["lines"][0]), Located(None, None, None, ""))
 
 

@@ -20,6 +20,7 @@ class ReuseResult(OverlapResult):
     """:class:`OverlapResult` plus the staged index generation the flow commits with the run (``None``: no index)."""
 
     index_commit: IndexCommit | None = None
+    batch: str = ""  # the tag this run's newly indexed paragraphs carry as ``run`` (empty without an index)
 
 
 def paragraph_refs(documents: list[Document]) -> list[ParagraphRef]:
@@ -68,7 +69,7 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     tagged, encoded = session.prepare(refs)
     result = find_overlaps(tagged, encoded=encoded, lsh_source=session, **options)  # type: ignore[arg-type]
     commit = session.stage(run_id)
-    return ReuseResult(result.overlaps, result.clusters, {**result.stats, **session.stats}, commit)
+    return ReuseResult(result.overlaps, result.clusters, {**result.stats, **session.stats}, commit, session.batch)
 
 
 # --- Prefect shell -----------------------------------------------------------------------------

@@ -484,6 +484,17 @@ class RedisStore:
                             "num_perm": self.num_perm, "previous": head.generation if head else ""})
 
 
+def batch_tag(new_files: dict[str, str]) -> str:
+    """The tag of the batch a run indexes: ``b-`` and a digest of its new or changed files and their contents.
+
+    Derived from content, not from the clock, so the same sequence of raw
+    folders gives the same tags on any machine and after a crash and re-run;
+    ``summary.json`` records each run's tag (``index_batch``).
+    """
+    digest = hashlib.sha1("".join(f"{file}\t{content}\n" for file, content in sorted(new_files.items())).encode())
+    return f"b-{digest.hexdigest()[:12]}"
+
+
 # --- a run's session ------------------------------------------------------------------------------
 
 
@@ -509,6 +520,7 @@ class IndexSession:
     _new_sigs: tuple[np.ndarray, np.ndarray] | None = None
     _live_texts: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     _files: dict[str, list[str]] = field(default_factory=dict)
+    batch: str = ""
 
     def prepare(self, refs: Sequence[ParagraphRef]) -> tuple[list[ParagraphRef], Encoded]:
         """Tag paragraphs of unchanged files with the run that indexed them; encode only unseen contents."""
@@ -522,8 +534,9 @@ class IndexSession:
         digests = file_digests(refs, keys)
         roster = self._head.files if self._head else {}
         runs = {file: roster[file][0] for file, digest in digests.items() if file in roster and roster[file][1] == digest}
-        self._files = {file: [runs.get(file, ""), digest] for file, digest in digests.items()}
-        tagged = [replace(r, run=runs[r.file]) if r.file in runs else r for r in refs]
+        self.batch = batch_tag({file: digest for file, digest in digests.items() if file not in runs})
+        self._files = {file: [runs.get(file, self.batch), digest] for file, digest in digests.items()}
+        tagged = [replace(r, run=self._files[r.file][0]) for r in refs]
         unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         found, stored = self.store.get_contents(unique) if self._head else (np.zeros(unique.size, bool), encode_paragraphs([]))
         missing = np.flatnonzero(~found)
@@ -534,8 +547,8 @@ class IndexSession:
         place[np.flatnonzero(found)] = np.arange(int(found.sum()))
         place[missing] = int(found.sum()) + np.arange(missing.size)
         self.stats.update({
-            "paragraphs_from_index": int(sum(1 for r in tagged if r.run)),
-            "paragraphs_indexed": int(sum(1 for r in tagged if not r.run)),
+            "paragraphs_from_index": int(sum(1 for r in tagged if r.file in runs)),
+            "paragraphs_indexed": int(sum(1 for r in tagged if r.file not in runs)),
             "contents_encoded": int(missing.size),
             "contents_from_index": int(found.sum()),
         })
@@ -557,7 +570,7 @@ class IndexSession:
 
     def stage(self, generation: str) -> IndexCommit:
         """Write the new entries aside; the returned :class:`IndexCommit` makes them live at the run's commit."""
-        files = {file: [run or generation, digest] for file, (run, digest) in self._files.items()}
+        files = {file: [run, digest] for file, (run, digest) in self._files.items()}
         contents = self._new_contents if self._new_contents is not None else (np.empty(0, np.uint64), encode_paragraphs([]))
         head = self._head if self._head is not None else Head(self.fingerprint)
         sigs = self._new_sigs if self._new_sigs is not None else (np.empty(0, np.uint64), np.empty((0, self.num_perm), np.uint32))
