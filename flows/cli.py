@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin
 
 from tasks.lock import RunLockedError
 from tasks.params import ParameterError, RunParams
@@ -31,9 +31,14 @@ def _add_param_options(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(flag, action="store_true", default=None, help=field.description)
             continue
         kind: Any = {int: int, float: float}.get(annotation, str)
+        if get_origin(annotation) is Literal:
+            parser.add_argument(flag, choices=list(get_args(annotation)), default=None,
+                                help=f"{field.description} (default: {field.default})")
+            continue
         if annotation is Path or Path in get_args(annotation):
-            kind = str
-        metavar = "DIR" if kind is str else name.split("_")[-1].upper()
+            metavar = "DIR"
+        else:
+            metavar = "TEXT" if kind is str else name.split("_")[-1].upper()
         metavar = (field.json_schema_extra or {}).get("metavar", metavar)  # type: ignore[union-attr]
         parser.add_argument(flag, type=kind, default=None, metavar=metavar,
                             help=f"{field.description} (default: {field.default})")
