@@ -22,52 +22,33 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from tasks.lines import MAX_LINE_CHARS, LineView, pick_stoplist, view_lines
-from tasks.metadata import looks_like_name, parse_author, parse_copyright_holder, parse_date
 from tasks.extraction import with_record_metadata
 from tasks.intake import RawText
+from tasks.lines import MAX_LINE_CHARS, LineView, pick_stoplist, view_lines
+from tasks.metadata import (
+    looks_like_name,
+    parse_author,
+    parse_copyright_holder,
+    parse_date,
+)
 from tasks.records import Action, Document, Paragraph, Quarantine, Segment
 from tasks.repair import repair_lines
 from tasks.rules import RULES, match_line
+from tasks.story import (
+    Decision,
+    decide_story,
+    find_story_window,
+    kept_by,
+    looks_clean,
+    remove_teaser_tail,
+    removed_by,
+)
 
 _TEMPLATE_MAX_WORDS = 30
-_CLEAN_SHARE = 0.85
-_CONTINUATION_MIN_WORDS = 6
-_CARD_HEADLINE_WORDS = 20
-_CARD_MIN_PAIRS = 3
-_CLUTTER_PENALTY = 12.0
-_EXPLAINED_PENALTY = 2.0
-_SHORT_PENALTY = 6.0
-_WALL = 1e6
-_WALL_AFTER_WORDS = 150
-_CARD_PENALTY = 40.0
-_AFTER_COMMENTS_WEIGHT = 0.3
 _LEADING_DATELINE_RE = re.compile(r"^[^\n]{0,60}?(?:\d{4}|\))\s*(?:[:—–-]|\(\w+\)\s*[—–-])\s")
 _URL_RE = re.compile(r"https?://\S+")
-_CLAUSE_RE = re.compile(r"\w[,;]\s\w|\w\s[(–—-]\s?\w")
 _PLAYER_RULE = "media.player"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What the cleaner did with one line, and which rule said so."""
-
-    action: Action
-    category: str
-    rule: str
-    reason: str = ""
-
-
-def _removed(rule_id: str, reason: str = "") -> Decision:
-    rule = RULES[rule_id]
-    return Decision("removed", rule.category, rule.id, reason or rule.rationale)
-
-
-def _kept(rule_id: str) -> Decision:
-    rule = RULES[rule_id]
-    return Decision("kept", rule.category, rule.id, rule.rationale)
 
 
 def find_template_lines(line_sets: Iterable[Iterable[str]], min_docs: int) -> frozenset[str]:
@@ -83,69 +64,17 @@ def find_template_lines(line_sets: Iterable[Iterable[str]], min_docs: int) -> fr
     return frozenset(line for line, count in seen.items() if count >= min_docs)
 
 
-def _score(view: LineView, decided: Decision | None) -> float:
-    """How much a line pulls the story window towards itself (+) or away (−).
-
-    A line a line rule caught is a strong sign of page furniture; a line
-    removed only because of its neighbour (the items under a "Read more"
-    heading) is already explained by that neighbour and counts little.
-    """
-    if decided is not None and decided.action != "kept":
-        return -_CLUTTER_PENALTY if RULES[decided.rule].scope == "line" else -_EXPLAINED_PENALTY
-    if view.text.endswith(("...", "…")) and not view.inner_sentence:
-        return -_SHORT_PENALTY  # a teaser cut short for a link list, not the story
-    if view.is_prose:
-        return float(min(view.words, 80))
-    if view.sentence_end and view.words >= 4:
-        return 1.0
-    if view.words >= _CONTINUATION_MIN_WORDS and _CLAUSE_RE.search(view.text):
-        return 0.0  # a list item or a clause: neither pulls the window nor pushes it away
-    return -_SHORT_PENALTY - 0.3 * min(view.words, 20)
-
-
-def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tuple[int, int]:
-    """Indexes (into ``views``, inclusive) of the maximum-sum run of line scores: the story.
-
-    A comments heading is a wall the window never crosses, and prose after
-    one counts for less: reader comments are prose too, but they follow the
-    story rather than make it.
-    """
-    best_sum, best = float("-inf"), (0, -1)
-    run_sum, run_start = 0.0, 0
-    after_comments = False
-    prose_words = 0
-    for index, view in enumerate(views):
-        rule = decided.get(view.number)
-        score = _score(view, rule)
-        if score > 0:
-            prose_words += view.words
-        elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:
-            score = -_CARD_PENALTY  # a byline or date after the story has begun starts another item
-        if rule is not None and rule.category == "comments" and prose_words >= _WALL_AFTER_WORDS:
-            # a comments link in a toolbar above the story is no wall; a comments heading after prose is
-            after_comments, score = True, -_WALL
-        elif after_comments and score > 0:
-            score *= _AFTER_COMMENTS_WEIGHT
-        if run_sum <= 0:
-            run_sum, run_start = score, index
-        else:
-            run_sum += score
-        if run_sum > best_sum:
-            best_sum, best = run_sum, (run_start, index)
-    return best if best_sum > 0 else (0, -1)
-
-
 def _apply_line_rules(views: list[LineView], template: frozenset[str], decided: dict[int, Decision]) -> None:
     for view in views:
         if len(view.text) > MAX_LINE_CHARS:
-            decided[view.number] = _removed("shape.oversize-line", f"{len(view.text)} characters on one line")
+            decided[view.number] = removed_by("shape.oversize-line", f"{len(view.text)} characters on one line")
             continue
         rule = match_line(view.text, view.words)
         if rule is not None:
             action: Action = "metadata" if rule.category in ("byline", "dateline", "source-url") else "removed"
             decided[view.number] = Decision(action, rule.category, rule.id, rule.rationale)
         elif view.text in template:
-            decided[view.number] = _removed("template.outlet-repeat")
+            decided[view.number] = removed_by("template.outlet-repeat")
 
 
 def _apply_neighbour_rules(views: list[LineView], decided: dict[int, Decision]) -> None:
@@ -157,25 +86,25 @@ def _apply_neighbour_rules(views: list[LineView], decided: dict[int, Decision]) 
         if rule.category == "credit" and i > 0:
             before = views[i - 1]
             if before.number not in decided and view.number - before.number <= 2 and before.words <= 60:
-                decided[before.number] = _removed("caption.beside-credit")
+                decided[before.number] = removed_by("caption.beside-credit")
         if rule.category == "media":
             if rule.rule == _PLAYER_RULE and view.glued_prev and i > 0 and views[i - 1].number not in decided:
-                decided[views[i - 1].number] = _removed("media.widget-block")
+                decided[views[i - 1].number] = removed_by("media.widget-block")
             j = i + 1
             while j < len(views) and views[j - 1].glued_next and not views[j].is_prose:
-                decided.setdefault(views[j].number, _removed("media.widget-block"))
+                decided.setdefault(views[j].number, removed_by("media.widget-block"))
                 j += 1
             # the teaser title right after a player control repeats the clip's name
             if rule.rule == _PLAYER_RULE and j < len(views) and views[j - 1].glued_next and views[j].number not in decided:
                 if views[j].words <= 25 and not views[j].sentence_end:
-                    decided[views[j].number] = _removed("media.widget-block")
+                    decided[views[j].number] = removed_by("media.widget-block")
         if rule.rule == "about.heading" and i + 1 < len(views) and views[i + 1].number not in decided:
-            decided[views[i + 1].number] = _removed("about.blurb")
+            decided[views[i + 1].number] = removed_by("about.blurb")
         if rule.rule == "related.heading":
             for follower in views[i + 1 : i + 30]:
                 if follower.number in decided or follower.is_prose or follower.words > 25:
                     break
-                decided[follower.number] = _removed("related.list")
+                decided[follower.number] = removed_by("related.list")
 
 
 def _apply_repeats(views: list[LineView], decided: dict[int, Decision]) -> None:
@@ -184,7 +113,7 @@ def _apply_repeats(views: list[LineView], decided: dict[int, Decision]) -> None:
     for view in views:
         rule = decided.get(view.number)
         if view.text in first and rule is None:
-            decided[view.number] = _removed("caption.repeat", f"repeats an earlier {first[view.text].category} line")
+            decided[view.number] = removed_by("caption.repeat", f"repeats an earlier {first[view.text].category} line")
         elif rule is not None and rule.action != "kept":
             first.setdefault(view.text, rule)
 
@@ -219,7 +148,7 @@ def classify_lines(
     _apply_line_rules(views, template, decided)
     _apply_neighbour_rules(views, decided)
     start, end = find_story_window(views, decided)
-    clean_input = end >= start and _looks_clean(views, decided, start, end)
+    clean_input = end >= start and looks_clean(views, decided, start, end)
     if clean_input:
         end = len(views) - 1  # an article body already: its closing lines are story, not footer
     header = views[:start] if end >= start else list(views)
@@ -242,25 +171,16 @@ def classify_lines(
         elif view.text == "By" or (looks_like_name(view.text) and _near_byline(header, i, decided)):
             decided[view.number] = Decision("metadata", "byline", "byline.by", "the author's name on its own line")
         else:
-            decided[view.number] = _removed("zone.header")
+            decided[view.number] = removed_by("zone.header")
     for view in footer:
-        decided.setdefault(view.number, _removed("zone.footer"))
-    _remove_teaser_tail(views[start : end + 1], decided)
+        decided.setdefault(view.number, removed_by("zone.footer"))
+    remove_teaser_tail(views[start : end + 1], decided)
     if clean_input:
         for view in views[start : end + 1]:
-            decided.setdefault(view.number, _kept("body.clean-input"))
-    _decide_story(views[start : end + 1], decided)
+            decided.setdefault(view.number, kept_by("body.clean-input"))
+    decide_story(views[start : end + 1], decided)
     _collect_metadata(views, decided, meta)
     return decided, meta
-
-
-def _looks_clean(views: list[LineView], decided: dict[int, Decision], start: int, end: int) -> bool:
-    """True for text that is already an article body: no line rule fired anywhere, and the story
-    window holds nearly all of its words. Pages with any menu, credit or footer line fail this."""
-    if any(rule.action != "kept" and RULES[rule.rule].scope == "line" for rule in decided.values()):
-        return False
-    total = sum(view.words for view in views)
-    return total > 0 and sum(view.words for view in views[start : end + 1]) >= _CLEAN_SHARE * total
 
 
 def _near_byline(header: list[LineView], i: int, decided: dict[int, Decision]) -> bool:
@@ -271,49 +191,6 @@ def _near_byline(header: list[LineView], i: int, decided: dict[int, Decision]) -
             if other.text == "By" or (rule is not None and rule.category == "byline"):
                 return True
     return False
-
-
-def _remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> None:
-    """Cards of other stories at the end of the window: headline, one teaser paragraph, repeated.
-
-    A story ends with paragraphs; a page often goes on with a list of other
-    stories, each a headline-shaped line and a single paragraph of teaser.
-    Three or more such pairs in a row, up to the window's end, are removed.
-    Subheadings inside a story are left alone: they are followed by more
-    than one paragraph, or they are not at the end.
-    """
-    open_lines = [view for view in story if decided.get(view.number) is None]
-    pairs: list[LineView] = []
-    i = len(open_lines) - 1
-    while i >= 1:
-        teaser, headline = open_lines[i], open_lines[i - 1]
-        if not (teaser.is_prose and headline.is_headline_shaped and headline.words <= _CARD_HEADLINE_WORDS):
-            break
-        pairs += [headline, teaser]
-        i -= 2
-    if len(pairs) >= 2 * _CARD_MIN_PAIRS:
-        for view in pairs:
-            decided[view.number] = _removed("related.teaser-list")
-
-
-def _decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
-    """Inside the story window: prose stays; a short line stays as a heading between kept lines, or
-    when it carries on from a kept line with a few words of its own (a list item, an answer, an
-    embedded post's attribution); lone fragments go."""
-    for i, view in enumerate(story):
-        if view.number in decided:
-            continue
-        if view.is_prose or (view.sentence_end and view.words >= 3):
-            decided[view.number] = _kept("body.paragraph")
-            continue
-        prev_ok = i > 0 and (story[i - 1].number not in decided or decided[story[i - 1].number].action == "kept")
-        next_ok = i + 1 < len(story) and story[i + 1].is_prose and story[i + 1].number not in decided
-        if prev_ok and next_ok and 1 <= view.words <= 15:
-            decided[view.number] = _kept("body.heading")
-        elif prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
-            decided[view.number] = _kept("body.continuation")
-        else:
-            decided[view.number] = _removed("zone.boilerplate")
 
 
 def _collect_metadata(views: list[LineView], decided: dict[int, Decision], meta: dict[str, str | None]) -> None:

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SAMPLES, SHARED
+from conftest import SAMPLES, SHARED
 from tasks.params import RunParams
-from tasks.records import Cluster, Overlap, ParagraphRef
+from tasks.records import ParagraphRef
 from tasks.reuse import ReuseResult, find_reuse
 from tasks.reuse_index import EmbeddedStore, IndexBackendUnavailableError, commit_index, index_size
 

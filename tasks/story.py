@@ -1,0 +1,155 @@
+"""The story window: where on a flattened page the article is, and what inside it stays.
+
+The story is the densest run of prose on the page. Each line scores how much
+it pulls a window towards itself (prose, by its length) or pushes it away
+(menus, link lists, clutter a rule caught); the maximum-sum window is the
+story. Before it is the header, after it the footer (:mod:`tasks.cleaner`
+names those lines). Inside it, :func:`decide_story` keeps prose, headings
+between paragraphs and lines that carry on kept text, and
+:func:`remove_teaser_tail` drops cards of other stories that close a page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.lines import LineView
+from tasks.records import Action
+from tasks.rules import RULES
+
+_CLEAN_SHARE = 0.85
+_CONTINUATION_MIN_WORDS = 6
+_CARD_HEADLINE_WORDS = 20
+_CARD_MIN_PAIRS = 3
+_CLUTTER_PENALTY = 12.0
+_EXPLAINED_PENALTY = 2.0
+_SHORT_PENALTY = 6.0
+_WALL = 1e6
+_WALL_AFTER_WORDS = 150
+_CARD_PENALTY = 40.0
+_AFTER_COMMENTS_WEIGHT = 0.3
+_CLAUSE_RE = re.compile(r"\w[,;]\s\w|\w\s[(–—-]\s?\w")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the cleaner did with one line, and which rule said so."""
+
+    action: Action
+    category: str
+    rule: str
+    reason: str = ""
+
+
+def removed_by(rule_id: str, reason: str = "") -> Decision:
+    rule = RULES[rule_id]
+    return Decision("removed", rule.category, rule.id, reason or rule.rationale)
+
+
+def kept_by(rule_id: str) -> Decision:
+    rule = RULES[rule_id]
+    return Decision("kept", rule.category, rule.id, rule.rationale)
+
+
+def _score(view: LineView, decided: Decision | None) -> float:
+    """How much a line pulls the story window towards itself (+) or away (−).
+
+    A line a line rule caught is a strong sign of page furniture; a line
+    removed only because of its neighbour (the items under a "Read more"
+    heading) is already explained by that neighbour and counts little.
+    """
+    if decided is not None and decided.action != "kept":
+        return -_CLUTTER_PENALTY if RULES[decided.rule].scope == "line" else -_EXPLAINED_PENALTY
+    if view.text.endswith(("...", "…")) and not view.inner_sentence:
+        return -_SHORT_PENALTY  # a teaser cut short for a link list, not the story
+    if view.is_prose:
+        return float(min(view.words, 80))
+    if view.sentence_end and view.words >= 4:
+        return 1.0
+    if view.words >= _CONTINUATION_MIN_WORDS and _CLAUSE_RE.search(view.text):
+        return 0.0  # a list item or a clause: neither pulls the window nor pushes it away
+    return -_SHORT_PENALTY - 0.3 * min(view.words, 20)
+
+
+def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tuple[int, int]:
+    """Indexes (into ``views``, inclusive) of the maximum-sum run of line scores: the story.
+
+    A comments heading is a wall the window never crosses, and prose after
+    one counts for less: reader comments are prose too, but they follow the
+    story rather than make it.
+    """
+    best_sum, best = float("-inf"), (0, -1)
+    run_sum, run_start = 0.0, 0
+    after_comments = False
+    prose_words = 0
+    for index, view in enumerate(views):
+        rule = decided.get(view.number)
+        score = _score(view, rule)
+        if score > 0:
+            prose_words += view.words
+        elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:
+            score = -_CARD_PENALTY  # a byline or date after the story has begun starts another item
+        if rule is not None and rule.category == "comments" and prose_words >= _WALL_AFTER_WORDS:
+            # a comments link in a toolbar above the story is no wall; a comments heading after prose is
+            after_comments, score = True, -_WALL
+        elif after_comments and score > 0:
+            score *= _AFTER_COMMENTS_WEIGHT
+        if run_sum <= 0:
+            run_sum, run_start = score, index
+        else:
+            run_sum += score
+        if run_sum > best_sum:
+            best_sum, best = run_sum, (run_start, index)
+    return best if best_sum > 0 else (0, -1)
+
+
+def looks_clean(views: list[LineView], decided: dict[int, Decision], start: int, end: int) -> bool:
+    """True for text that is already an article body: no line rule fired anywhere, and the story
+    window holds nearly all of its words. Pages with any menu, credit or footer line fail this."""
+    if any(rule.action != "kept" and RULES[rule.rule].scope == "line" for rule in decided.values()):
+        return False
+    total = sum(view.words for view in views)
+    return total > 0 and sum(view.words for view in views[start : end + 1]) >= _CLEAN_SHARE * total
+
+
+def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> None:
+    """Cards of other stories at the end of the window: headline, one teaser paragraph, repeated.
+
+    A story ends with paragraphs; a page often goes on with a list of other
+    stories, each a headline-shaped line and a single paragraph of teaser.
+    Three or more such pairs in a row, up to the window's end, are removed.
+    Subheadings inside a story are left alone: they are followed by more
+    than one paragraph, or they are not at the end.
+    """
+    open_lines = [view for view in story if decided.get(view.number) is None]
+    pairs: list[LineView] = []
+    i = len(open_lines) - 1
+    while i >= 1:
+        teaser, headline = open_lines[i], open_lines[i - 1]
+        if not (teaser.is_prose and headline.is_headline_shaped and headline.words <= _CARD_HEADLINE_WORDS):
+            break
+        pairs += [headline, teaser]
+        i -= 2
+    if len(pairs) >= 2 * _CARD_MIN_PAIRS:
+        for view in pairs:
+            decided[view.number] = removed_by("related.teaser-list")
+
+
+def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
+    """Inside the story window: prose stays; a short line stays as a heading between kept lines, or
+    when it carries on from a kept line with a few words of its own (a list item, an answer, an
+    embedded post's attribution); lone fragments go."""
+    for i, view in enumerate(story):
+        if view.number in decided:
+            continue
+        if view.is_prose or (view.sentence_end and view.words >= 3):
+            decided[view.number] = kept_by("body.paragraph")
+            continue
+        prev_ok = i > 0 and (story[i - 1].number not in decided or decided[story[i - 1].number].action == "kept")
+        next_ok = i + 1 < len(story) and story[i + 1].is_prose and story[i + 1].number not in decided
+        if prev_ok and next_ok and 1 <= view.words <= 15:
+            decided[view.number] = kept_by("body.heading")
+        elif prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
+            decided[view.number] = kept_by("body.continuation")
+        else:
+            decided[view.number] = removed_by("zone.boilerplate")
