@@ -59,6 +59,7 @@ def _rank(char: str) -> int:
     return 1 if category[0] in "PSN" else 2
 
 
+@lru_cache(maxsize=65_536)
 def _restore_char(lead: int, present: bytes, size: int, preferred: int | None = None) -> str | None:
     """The best character made of ``lead``, the ``present`` continuation bytes and lost bytes filling the gaps.
 
@@ -137,6 +138,12 @@ def decode_with_lost_bytes(data: bytes, preferred: dict[tuple[int, int], int] | 
 
 
 def learn_lost_byte_preferences(lines: list[str], max_lines: int = 200) -> dict[tuple[int, int], int]:
+    """See :func:`_learn_preferences`; cached, since a document is repaired for templates and for cleaning."""
+    return dict(_learn_preferences(tuple(lines[:max_lines])))
+
+
+@lru_cache(maxsize=256)
+def _learn_preferences(lines: tuple[str, ...]) -> tuple[tuple[tuple[int, int], int], ...]:
     """Which lost byte most often completes each lead byte in this document, judged by its own words.
 
     A broken character such as lead byte 0xD1 (Cyrillic) can be completed
@@ -147,7 +154,7 @@ def learn_lost_byte_preferences(lines: list[str], max_lines: int = 200) -> dict[
     it adds stopword hits.
     """
     data: list[bytes] = []
-    for line in lines[:max_lines]:
+    for line in lines:
         try:
             data.append(line.encode("sloppy-windows-1252"))
         except UnicodeEncodeError:
@@ -168,7 +175,7 @@ def learn_lost_byte_preferences(lines: list[str], max_lines: int = 200) -> dict[
             score = hits({**chosen, lead: lost})
             if score > best:
                 best, chosen = score, {**chosen, lead: lost}
-    return chosen
+    return tuple(sorted(chosen.items()))
 
 
 _RARE_IN_PROSE = frozenset("†‡‰‹›¤¦¨¯´¸¹³²ˆ˜")
