@@ -4,7 +4,8 @@
 
 For every page of ``../shared/evaldata/aeb/html`` this writes two clean texts —
 ours (``tasks.extraction.extract_html``, metadata, rules and provenance
-included) and trafilatura alone (plain ``trafilatura.extract(html)``) — scores
+included) and trafilatura alone (``trafilatura.extract(html, include_comments=False)``:
+its default cascade, without the reader comments our extraction leaves out too) — scores
 both with ``../shared/eval/score_extraction.py`` and prints:
 
 * the scorer's line for each (``f1=… precision=… recall=… docs=N``);

@@ -22,7 +22,9 @@ flattened text can, so HTML takes that road:
    that are nearly all link text are a list of other stories (related links,
    tag clouds), wherever trafilatura left them.
 4. **The headline** (``title.headline``): an extracted line repeating the
-   page title is the headline, recorded as the title, not kept as text.
+   page title (or the title without the site's name after a separator) is
+   the headline, recorded as the title, not kept as text; so is an
+   unpunctuated first line right above the story's first paragraph.
 5. **Position**: the story runs from its first to its last paragraph of
    prose. Before it, a bare URL line is the page's address
    (``source-url.line``) and an unpunctuated line right under the headline
@@ -46,7 +48,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from tasks.lines import count_words
-from tasks.metadata import parse_date
+from tasks.metadata import parse_author, parse_copyright_holder, parse_date
 from tasks.records import Action, Document, Paragraph, Segment
 from tasks.repair import repair_lines
 from tasks.rules import LINE_RULES, RULES, Rule
@@ -55,10 +57,13 @@ if TYPE_CHECKING:
     from tasks.intake import RawText
 
 _TAG_RE = re.compile(r"<[^>]*>")
-_CODE_START_RE = re.compile(r"<(script|style|!--)", re.IGNORECASE)
-_CODE_CLOSERS = {"script": "</script", "style": "</style", "!--": "-->"}
+_CODE_OPENERS = {"<script": "</script", "<style": "</style", "<!--": "-->"}
+"""Where scripts, styles and comments open and how they close (lower case, as nearly every page writes them:
+an upper-case script is merely searched like text, which is what happened to every script before)."""
 _LINE_TAG_RE = re.compile(r"<[^>\n]*>")  # a tag within one line (what _TAG_RE removes line by line)
-_HSPACE_RE = re.compile(r"[^\S\n]+")
+_PROBE_CHARS = 40
+_SHORT_PROBE_CHARS = 20
+"""A paragraph is looked up by its first ``_PROBE_CHARS`` characters, then by its first ``_SHORT_PROBE_CHARS``."""
 _SPACE_RE = re.compile(r"\s+")
 _URLISH_RE = re.compile(r"^\S*(?:https?://|www\.|@)\S*$")
 _SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
@@ -70,6 +75,9 @@ COPYRIGHT_RULE = "legal.copyright"
 SOURCE_URL_RULE = "source-url.line"
 DEK_RULE = "dek.standfirst"
 FOOTER_RULE = "zone.footer"
+INLINE_TEASER_RULE = "related.inline"
+_TITLE_SEP_RE = re.compile(r"\s*[|–—:-]\s")  # between a headline and the site's name in a page title
+_ADDRESS_RE = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|co\.uk)\b", re.IGNORECASE)  # headlines carry no addresses
 _LIST_MARK = "- "  # how trafilatura's text renderer starts a list item
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 HTML_SKIPPED_RULES = frozenset({"related.glued-teaser", "source-url.line"})
@@ -89,6 +97,15 @@ HEADLINE_WITHIN = 3
 """The headline line counts for the standfirst rule only among the first lines extracted."""
 DEK_MIN_WORDS = 4
 """A standfirst is a summary, not a label: at least this many words."""
+AUTHOR_MAX_WORDS = 8
+"""An author or byline element longer than this is a bio or a card, not a name."""
+TITLE_MIN_CHARS = 16
+"""A line shorter than this that begins the page title is a word or two of it, not the headline."""
+HEADLINE_MAX_WORDS = 25
+"""An unpunctuated first line right above the story's first paragraph is its headline up to this many words."""
+SHOUT_SHARE = 0.8
+SHOUT_MIN_LETTERS = 10
+"""A line with at least ``SHOUT_MIN_LETTERS`` upper-case letters, ``SHOUT_SHARE`` of its cased letters, is in capitals."""
 FOOTER_CATEGORIES = frozenset({"legal", "comments", "promo", "related", "tags", "paywall", "cookie", "nav", "branding"})
 """Rule categories that, fired after the story's last paragraph, mark the start of the page footer."""
 FALLBACK_CHARS = 500
@@ -108,6 +125,16 @@ _RULES_BY_WORDS: tuple[tuple[Rule, ...], ...] = tuple(
     for count in range(_LONGEST_RULE_WORDS + 1)
 )
 """The line rules, in catalog order, that can catch a line of each word count."""
+
+
+def _author_xpath() -> Any:
+    from lxml.etree import XPath
+
+    return XPath('//*[@itemprop="author" or @rel="author" or @class="author" or @class="byline"'
+                 ' or contains(@class, "author-name") or contains(@class, "byline")]')
+
+
+_AUTHOR_XPATH = _author_xpath()
 
 
 class ExtractionError(RuntimeError):
@@ -215,7 +242,9 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         return Extraction(())
     meta = _page_metadata(tree, url)
     # no url: trafilatura would resolve every link's target against it, and only link text is read here
-    options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False}
+    # output "txt": bare_extraction then leaves its tree unrendered (the lines are rendered here, with link markers)
+    options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
+               "output_format": "txt"}
     result = trafilatura.bare_extraction(tree, fast=True, **options)
     lines = _lines_with_link_share(result.body) if result is not None and result.body is not None else []
     chars = sum(len(line.text) for line in lines)
@@ -234,9 +263,13 @@ def _page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
     """Title, author, date, URL and site name of a parsed page, from trafilatura's metadata functions.
 
     The same steps as ``trafilatura.extract_metadata`` (meta tags, JSON-LD,
-    title and author fallbacks, canonical URL, htmldate, site name) without
-    the categories, tags and licence it also collects, which cost a third of
-    its time and which nothing here reads. The tree is only read.
+    title fallback, canonical URL, htmldate, site name) without the
+    categories, tags and licence it also collects, which nothing here reads,
+    and without its author fallback (XPath searches over a pruned copy of the
+    whole page, as costly as everything else here together, with uneven
+    results: "Jdadmin", "REUTERS", "Phil Helsel is a reporter"): the author
+    comes from the meta tags and JSON-LD, else from a byline line among the
+    extracted lines (:func:`extract_html`). The tree is only read.
     """
     from htmldate import find_date
     from trafilatura import metadata as tm
@@ -250,7 +283,7 @@ def _page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
     except Exception:  # noqa: BLE001 - trafilatura's JSON-LD reader trips on malformed data
         pass
     title = meta.title or tm.extract_title(tree)
-    author = meta.author or tm.extract_author(tree)
+    author = meta.author or _marked_author(tree)
     page_url = meta.url or tm.extract_url(tree, url)
     date_params = set_date_params(True)
     date_params["url"] = page_url
@@ -268,6 +301,17 @@ def _page_metadata(tree: Any, url: str | None) -> dict[str, str | None]:
         sitename = found[1] if found else None
     return {key: _trim(value) for key, value in
             (("title", title), ("author", author), ("date", date), ("url", page_url), ("sitename", sitename))}
+
+
+def _marked_author(tree: Any) -> str | None:
+    """The author named by the first element the page marks as author or byline (see :func:`_page_metadata`)."""
+    from trafilatura.metadata import normalize_authors
+
+    for element in _AUTHOR_XPATH(tree):
+        text = " ".join(element.text_content().split())
+        if 2 <= len(text.split()) <= AUTHOR_MAX_WORDS and not any(ch.isdigit() for ch in text):
+            return normalize_authors(None, text) or None
+    return None
 
 
 def _trim(value: str | None) -> str | None:
@@ -308,6 +352,21 @@ def _is_story_prose(line: ExtractedLine, words: int) -> bool:
     return words >= 20 or (words >= 10 and bool(_SENTENCE_END_RE.search(line.text)))
 
 
+def _is_title(folded: str, folded_title: str) -> bool:
+    """The line repeats the page title, or the title with the site's name after a separator ("Headline - Site")."""
+    if folded == folded_title:
+        return True
+    shorter, longer = sorted((folded, folded_title), key=len)
+    return len(shorter) >= TITLE_MIN_CHARS and longer.startswith(shorter) and bool(_TITLE_SEP_RE.match(longer, len(shorter)))
+
+
+def _shouts(text: str) -> bool:
+    """Written in capitals: at least ``SHOUT_SHARE`` of its cased letters are upper case (and there are some)."""
+    upper = sum(1 for ch in text if ch.isupper())
+    lower = sum(1 for ch in text if ch.islower())
+    return upper >= SHOUT_MIN_LETTERS and upper >= SHOUT_SHARE * (upper + lower)
+
+
 def _line_rule(text: str, words: int) -> Rule | None:
     """The first HTML line rule that catches ``text`` (only the rules whose word limits admit it are tried)."""
     if words > _LONGEST_RULE_WORDS:
@@ -338,7 +397,7 @@ def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[LineDeci
                 rules[k] = rules[k] or link_list
         i = max(j, i + 1)
     folded_title = _fold(title) if title else ""
-    titles = [rule is None and bool(folded_title) and _fold(line.text) == folded_title for line, rule in zip(lines, rules)]
+    titles = [rule is None and bool(folded_title) and _is_title(_fold(line.text), folded_title) for line, rule in zip(lines, rules)]
     _apply_position(lines, words, rules, titles)
     decisions: list[LineDecision] = []
     for is_title, rule in zip(titles, rules):
@@ -359,11 +418,25 @@ def _apply_position(lines: list[ExtractedLine], words: list[int], rules: list[Ru
     for i in range(1, n):  # a copyright notice closing the story's text belongs to the story
         if rules[i] is not None and rules[i].id == COPYRIGHT_RULE and rules[i - 1] is None and prose[i - 1]:
             rules[i] = None
+    for i in range(1, n - 1):  # one item of a kept list caught by a line rule: the rule read its wording out of context
+        if (rules[i] is not None and rules[i].category in ("promo", "related", "nav", "media") and rules[i].id != LINK_LIST_RULE
+                and all(lines[j].text.startswith(_LIST_MARK) for j in (i - 1, i, i + 1))
+                and rules[i - 1] is None and rules[i + 1] is None):
+            rules[i] = None
     kept_prose = [i for i in range(n) if prose[i] and rules[i] is None and not titles[i]]
     if not kept_prose:
         return
     first, last = kept_prose[0], kept_prose[-1]
-    # before the story: the page's address, and the standfirst under the headline
+    # inside the story: a paragraph that is one link, in capitals, is a teaser for another story
+    for i in range(first + 1, last):
+        if (rules[i] is None and prose[i - 1] and prose[i + 1] and lines[i].link_share >= LINK_SHARE
+                and words[i] >= DEK_MIN_WORDS and not _SENTENCE_END_RE.search(lines[i].text) and _shouts(lines[i].text)):
+            rules[i] = RULES[INLINE_TEASER_RULE]
+    # before the story: the headline when it is not the page title's wording, the page's address, the standfirst
+    if (first == 1 and rules[0] is None and not titles[0] and DEK_MIN_WORDS <= words[0] <= HEADLINE_MAX_WORDS
+            and lines[0].link_share < PROSE_MAX_LINK_SHARE and not lines[0].text.startswith(_LIST_MARK)
+            and not _SENTENCE_END_RE.search(lines[0].text) and not _ADDRESS_RE.search(lines[0].text)):
+        titles[0] = True
     for i in range(first):
         if rules[i] is None and not titles[i] and _BARE_URL_RE.match(lines[i].text):
             rules[i] = RULES[SOURCE_URL_RULE]
@@ -420,55 +493,62 @@ def locate_lines(html: str, paragraphs: list[str]) -> list[int]:
 
     Scripts, styles and comments are never searched: text there (a JSON-LD
     copy of the article, a commented-out teaser) is not where the page shows
-    it. The search runs over the page's folded visible text (tags, entities,
-    case and spaces folded), first with line breaks left in place, which
-    takes a few whole-page operations and places every paragraph that
-    begins within one source line; only a page where some paragraph is not
-    found that way is flattened line by line, so that text which wraps
-    across source lines is still found. There a paragraph not found after
-    the previous one is searched from the top, then by its first few words,
-    and else inherits the previous paragraph's line.
+    it. The search runs over the page's visible text, first as the source
+    writes it (tags dropped, entities decoded, line breaks in place), which
+    takes a few whole-page operations and places nearly every paragraph
+    (:func:`_search_lines`); only a page where some paragraph is not found
+    that way is flattened line by line, so that text which wraps across
+    source lines is still found. There a paragraph not found after the
+    previous one is searched from the top, then by its first few words, and
+    else inherits the previous paragraph's line.
     """
     if not paragraphs:
         return []
     probes = [_probe_text(paragraph) for paragraph in paragraphs]
     html = _blank_code(html, _code_spans(html))
-    visible = _LINE_TAG_RE.sub(" ", html)
+    visible = _LINE_TAG_RE.sub("", html)  # a probe is a substring: tags need not leave a space behind
     if "&" in visible:
         visible = html_lib.unescape(visible)
-    if visible.count("\n") == html.count("\n"):  # an escaped line break would shift every line after it
-        found = _search_lines(_HSPACE_RE.sub(" ", visible.lower()), probes)
-        if found is not None:
-            return found
-    return _locate_flat(html, probes)
+    if visible.count("\n") != html.count("\n"):  # an escaped line break would shift every line after it
+        return _locate_flat(html, [probe.lower() for probe in probes])
+    found = _search_lines(visible, probes)
+    if None in found:  # text wrapped early, spaced oddly or split by a tag: the line-by-line flattening finds it
+        flat = _locate_flat(html, [probe.lower() for probe in probes])
+        return [line if line is not None else flat[i] for i, line in enumerate(found)]
+    return found  # type: ignore[return-value]
 
 
 def _probe_text(paragraph: str) -> str:
-    """A paragraph folded like the page's visible text, without the list and table markup trafilatura's renderer adds."""
+    """A paragraph as the page's visible text spells it: entities decoded, spaces single, without the
+    list and table markup trafilatura's renderer adds (case is kept; :func:`_locate_flat` folds it)."""
     if paragraph.startswith(_LIST_MARK):
         paragraph = paragraph[len(_LIST_MARK):]
     if paragraph.startswith("| "):
         paragraph = paragraph[2:]
-    return _fold(html_lib.unescape(paragraph.split(" | ", 1)[0]))
+    return " ".join(html_lib.unescape(paragraph.split(" | ", 1)[0]).split())
 
 
 def _code_spans(html: str) -> list[tuple[int, int]]:
-    """Offsets ``(start, end)`` of every script, style and comment in ``html``, in order."""
+    """Offsets ``(start, end)`` of every script, style and comment in ``html``, in order.
+
+    Plain substring searches (each opener's next occurrence kept until passed):
+    a regular expression scanning the whole page costs ten times as much.
+    """
     spans: list[tuple[int, int]] = []
-    for match in _CODE_START_RE.finditer(html):
-        start = match.start()
-        if spans and start < spans[-1][1]:
-            continue  # inside the previous script or comment
-        closer = _CODE_CLOSERS[match.group(1).lower()]
-        end = html.find(closer, match.end()) if closer == "-->" else _find_ci(html, closer, match.end())
-        spans.append((start, len(html) if end < 0 else end + len(closer)))
-    return spans
-
-
-def _find_ci(html: str, closer: str, start: int) -> int:
-    """``html.find(closer, start)`` for a closing tag written in lower or upper case."""
-    hits = [hit for hit in (html.find(closer, start), html.find(closer.upper(), start)) if hit >= 0]
-    return min(hits) if hits else -1
+    upcoming = {opener: html.find(opener) for opener in _CODE_OPENERS}
+    pos = 0
+    while True:
+        for opener, at in upcoming.items():
+            if 0 <= at < pos:
+                upcoming[opener] = html.find(opener, pos)
+        live = [(at, opener) for opener, at in upcoming.items() if at >= 0]
+        if not live:
+            return spans
+        start, opener = min(live)
+        closer = _CODE_OPENERS[opener]
+        end = html.find(closer, start + len(opener))
+        pos = len(html) if end < 0 else end + len(closer)
+        spans.append((start, pos))
 
 
 def _blank_code(html: str, spans: list[tuple[int, int]]) -> str:
@@ -485,21 +565,29 @@ def _blank_code(html: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _search_lines(visible: str, probes: list[str]) -> list[int] | None:
-    """Source lines of ``probes`` found within single lines of ``visible``; ``None`` when one is not found."""
-    found: list[int] = []
+def _search_lines(visible: str, probes: list[str]) -> list[int | None]:
+    """Source lines of ``probes`` within ``visible`` (the page's text, line breaks kept); ``None``: not found.
+
+    A probe is its paragraph's first 40 characters, then its first 20 (its
+    text may wrap to the next source line), each searched forward from the
+    previous paragraph, then from the top.
+    """
+    found: list[int | None] = []
     cursor = 0
     counted_to, line = 0, 1  # line breaks are counted incrementally: the search mostly moves forward
     for folded in probes:
-        probe = folded[:40]
-        if not probe:
-            found.append(found[-1] if found else line)
+        hit = -1
+        for probe in (folded[:_PROBE_CHARS], folded[:_SHORT_PROBE_CHARS]):
+            if len(probe) < min(len(folded), _SHORT_PROBE_CHARS) or not probe:
+                break
+            hit = visible.find(probe, cursor)
+            if hit < 0:
+                hit = visible.find(probe)
+            if hit >= 0:
+                break
+        if hit < 0:
+            found.append(None)
             continue
-        hit = visible.find(probe, cursor)
-        if hit < 0:
-            hit = visible.find(probe)
-        if hit < 0:
-            return None
         if hit < counted_to:
             counted_to, line = 0, 1
         line += visible.count("\n", counted_to, hit)
@@ -550,12 +638,19 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
             segment = Segment(source, (source_line, source_line), decision.action, decision.rule.category,
                               decision.rule.id, line.text, decision.rule.rationale, line_fixes)
         by_line.setdefault(source_line, []).append(segment)
+    author = extraction.author or next(
+        (name for line, decision in zip(lines, decisions)
+         if decision.rule is not None and decision.rule.category == "byline" and (name := parse_author(line.text))), None)
+    notice = RULES[COPYRIGHT_RULE]  # the page's copyright line, removed or kept as a wire story's closing notice
+    holder = next((holder for line in lines if notice.matches(line.text, count_words(line.text))
+                   and (holder := parse_copyright_holder(line.text))), None)
     return Document(
         id=doc_id,
         source=source,
         outlet=extraction.sitename or outlet,
         title=extraction.title,
-        author=extraction.author,
+        author=author,
+        copyright=holder,
         published=parse_date(extraction.date or "") if extraction.date else None,
         url=extraction.url or url,
         paragraphs=paragraphs,
@@ -568,27 +663,34 @@ def _cover_source(source: str, html: str, by_line: dict[int, list[Segment]]) -> 
     """One segment per run of source lines: extracted text where located, markup-left-out elsewhere.
 
     Several extracted lines that begin on one source line share one segment
-    (the first line's decision names it), so every non-blank source line is
-    covered exactly once.
+    (the first kept line's decision names it), so every non-blank source
+    line is covered exactly once. Only the gaps between located lines are
+    read, each from its ends (a page has thousands of lines, a story dozens).
     """
     segments: list[Segment] = []
-    run_start: int | None = None
     lines = html.split("\n")
-    for number, line in enumerate(lines, start=1):
-        if number in by_line:
-            if run_start is not None:
-                segments.append(Segment(source, (run_start, number - 1), "removed", "markup", OUTSIDE_RULE, "", OUTSIDE_REASON))
-                run_start = None
-            parts = by_line[number]
-            first = next((p for p in parts if p.action == "kept"), parts[0])
-            text = "\n".join(p.text for p in parts)
-            segments.append(Segment(source, (number, number), first.action, first.category, first.rule, text,
-                                    first.reason, tuple(f for p in parts for f in p.fixes)))
-        elif line.strip() and run_start is None:
-            run_start = number
-    if run_start is not None:
-        last = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=run_start)
-        segments.append(Segment(source, (run_start, max(run_start, last)), "removed", "markup", OUTSIDE_RULE, "", OUTSIDE_REASON))
+
+    def outside(after: int, before: int) -> None:
+        """The markup segment for the non-blank lines strictly between two located lines (1-based)."""
+        start = after + 1
+        while start < before and not lines[start - 1].strip():
+            start += 1
+        if start < before:
+            segments.append(Segment(source, (start, before - 1), "removed", "markup", OUTSIDE_RULE, "", OUTSIDE_REASON))
+
+    previous = 0
+    for number in sorted(by_line):
+        outside(previous, number)
+        parts = by_line[number]
+        first = next((p for p in parts if p.action == "kept"), parts[0])
+        text = "\n".join(p.text for p in parts)
+        segments.append(Segment(source, (number, number), first.action, first.category, first.rule, text,
+                                first.reason, tuple(f for p in parts for f in p.fixes)))
+        previous = number
+    last = len(lines)
+    while last > previous and not lines[last - 1].strip():
+        last -= 1
+    outside(previous, last + 1)
     return segments
 
 

@@ -162,9 +162,9 @@ CATALOG: tuple[Rule, ...] = (
                    "Sign up for our newsletter", "Follow us on Twitter", "Download the app"),
          negatives=("Get out of the way, the officer shouted at the crowd as the car approached.",)),
     Rule("promo.newsletter", "promo", "Newsletter and app blurbs.",
-         pattern=_re(r"(?:newsletter|sign up|subscribe now|subscribers only|our app|get the app|app store|google play|"
+         pattern=_re(r"\b(?:newsletter|sign up|subscribe now|subscribers only|our app|get the app|app store|google play|"
                      r"delivered (?:straight )?to your inbox|unlimited access|free trial|support (?:our|independent) journalism|"
-                     r"enter your email|email address)"),
+                     r"enter your email|email address)\b"),
          max_words=12,
          examples=("The Morning Briefing newsletter", "Enter your email address"),
          negatives=("The newsletter, which reaches two million readers, published the memo in full on Friday morning.",)),
