@@ -25,5 +25,11 @@ browser:
 	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# the scale benchmark (issue #8): builds a ~22,000-file corpus from ../shared under bench/work/, runs the
+# pipeline and the baselines, writes bench/results/bench.json and bench.md; 10-15 min on 2 cores. Never run by tests.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
+	$(BIN)/python -m bench.run
+
 clean-outputs:
 	rm -rf clean reports .wirewash

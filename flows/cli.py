@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -88,13 +89,19 @@ def run_command(args: argparse.Namespace) -> int:
     if params is None:
         return EXIT_BAD_ARGUMENT
     from flows import progress
-    from flows.pipeline import NothingProcessedError, wirewash_run
+    from flows.pipeline import NothingProcessedError, shared_local_api, wirewash_run
     from tasks.digest import summary_text
 
+    if params.dask and not os.environ.get("PREFECT_API_URL") and not _loopback(params.dask):
+        print(f"wirewash: --dask {params.dask}: the cluster's workers report to Prefect, so they need a server they "
+              "can reach: start one (`prefect server start --host 0.0.0.0`) and set PREFECT_API_URL="
+              "http://<this-host>:4200/api", file=sys.stderr)
+        return EXIT_BAD_ARGUMENT
     bar = progress.TerminalProgress(sys.stderr)
     progress.install(bar)
     try:
-        summary = wirewash_run(params=params)
+        with shared_local_api():  # one temporary Prefect API for the flow and its pool workers (issue #8)
+            summary = wirewash_run(params=params)
     except NothingProcessedError as err:
         bar.close()
         print(f"wirewash: {err}", file=sys.stderr)
@@ -108,6 +115,12 @@ def run_command(args: argparse.Namespace) -> int:
     bar.close()
     print(summary_text(summary, str(params.reports / summary["run_id"] / "report.html")), end="")
     return 0
+
+
+def _loopback(address: str) -> bool:
+    """Whether a Dask scheduler address is on this machine's loopback (then the temporary local API will do)."""
+    host = address.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+    return host in {"localhost", "::1"} or host.startswith("127.")
 
 
 def find_run(reports: Path, run: str) -> Path | None:

@@ -2,7 +2,10 @@
 
 Work is batched: one read task and one clean task per ``batch_size`` raw
 files, one reuse task for the whole corpus, one write task. A file that
-fails anywhere is quarantined with its reason and the run goes on.
+fails anywhere is quarantined with its reason and the run goes on. Read and
+clean tasks run on a local process pool, or on a Dask cluster with
+``--dask`` (see "task runner" below); on either, batches grow to a few per
+worker.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.utilities.annotations import quote
 
 from tasks.annotation import annotate_paragraphs, drop_duplicates
 from tasks.cleaner import clean_batch_task, find_outlet_templates, template_candidates
@@ -40,10 +44,6 @@ from tasks.summary import build_summary, make_run_id
 
 class NothingProcessedError(RuntimeError):
     """No raw file could be processed: the run wrote nothing."""
-
-
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @contextmanager
@@ -132,6 +132,24 @@ def _submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
         return [task.submit(**call) for call in calls]
     runner = pool.get()
     return [runner.submit(task, call) for call in calls]
+
+
+@contextmanager
+def shared_local_api() -> Iterator[None]:
+    """With no Prefect server configured, start Prefect's temporary local API once and point this process
+    *and its pool workers* at it (left alone, every worker process would start a temporary API of its own:
+    seconds of CPU each, and task runs reported to servers that vanish). A configured server is used as is."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()  # stopped at exit, as Prefect's own temporary API is
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
 # --- end task runner ------------------------------------------------------------------------------
 
 
@@ -235,7 +253,7 @@ def _run(params: RunParams) -> dict[str, Any]:
     with _timed(timings, "reuse"):
         # the whole current corpus; the persistent index (state folder or Redis) supplies what earlier runs
         # computed and tags their paragraphs with the run that indexed them; committed with the run below
-        result = find_reuse_task(paragraph_refs(documents), params, run_id)
+        result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id)  # quote(): no Prefect walk of each ref (#8)
     overlaps, clusters = list(result.overlaps), list(result.clusters)
     if params.drop_duplicates:
         drop_duplicates(documents, clusters)

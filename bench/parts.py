@@ -1,0 +1,187 @@
+"""The benchmark's measured parts, each run in its own process by ``bench/run.py`` (so peak memory is its own).
+
+``python -m bench.parts <part> <work-dir> <out.json>`` writes the part's own timings as JSON:
+
+* ``plain``: the wirewash pipeline with Prefect taken out (same code, same batching, a plain
+  ``ProcessPoolExecutor`` of the same size): the wall time Prefect's share is measured against;
+* ``reuse``: wirewash's reuse detection alone on the pipeline's kept paragraphs (one process);
+* ``datasketch``: the baseline on the same paragraphs (word 3-gram MinHash with ``MinHash.bulk``,
+  128 permutations, ``MinHashLSH`` at threshold 0.5, union-find);
+* ``trafilatura``: the baseline extraction of the corpus's HTML pages (one process);
+* ``extract``: wirewash's extraction (trafilatura + rules + provenance) of the same pages (one process);
+* ``clean_text``: wirewash's text cleaning of a sample of the text scrapes (one process).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _paragraph_refs(work: Path) -> list[Any]:
+    """The pipeline's kept paragraphs, rebuilt from clean/corpus.jsonl exactly as the flow hands them to reuse."""
+    from tasks.records import Document, Paragraph
+    from tasks.reuse import paragraph_refs
+
+    docs = []
+    with (work / "run" / "clean" / "corpus.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            d = json.loads(line)
+            docs.append(Document(id=d["id"], source=d["source"], outlet=d["outlet"], title=d.get("title"),
+                                 author=d.get("author"), published=d.get("published"), url=d.get("url"),
+                                 paragraphs=[Paragraph(p["id"], p["text"], (p["lines"][0], p["lines"][1]))
+                                             for p in d["paragraphs"]]))
+    return paragraph_refs(docs)
+
+
+def part_reuse(work: Path) -> dict[str, Any]:
+    from tasks.outputs import dump_jsonl
+    from tasks.params import RunParams
+    from tasks.reuse import find_reuse
+
+    refs = _paragraph_refs(work)
+    params = RunParams.build(raw=work / "corpus" / "raw", reuse_index="off")
+    start = time.perf_counter()
+    result = find_reuse(refs, params)
+    seconds = time.perf_counter() - start
+    dump_jsonl(work / "reuse-overlaps.jsonl", (o.to_json() for o in result.overlaps))
+    return {"paragraphs": len(refs), "seconds": seconds, "pairs": len(result.overlaps),
+            "clusters": len(result.clusters)}
+
+
+def part_datasketch(work: Path) -> dict[str, Any]:
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    texts = [ref.text for ref in _paragraph_refs(work)]
+    start = time.perf_counter()
+    shingles = []
+    for text in texts:
+        words = text.lower().split()
+        shingles.append([" ".join(words[i:i + 3]).encode() for i in range(max(1, len(words) - 2))])
+    hashes = MinHash.bulk(shingles, num_perm=128)
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    for i, m in enumerate(hashes):
+        lsh.insert(i, m, check_duplication=False)
+    parent = np.arange(len(texts))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return int(x)
+
+    pairs = 0
+    for i, m in enumerate(hashes):
+        for j in lsh.query(m):
+            if j != i:
+                pairs += 1
+                a, b = find(i), find(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    seconds = time.perf_counter() - start
+    groups = len({find(i) for i in range(len(texts))})
+    return {"paragraphs": len(texts), "seconds": seconds, "candidate_pairs": pairs // 2,
+            "groups_of_two_or_more": len(texts) - groups}
+
+
+def _html_pages(work: Path) -> list[Path]:
+    return sorted((work / "corpus" / "raw" / "html").rglob("*.html"))
+
+
+def part_trafilatura(work: Path) -> dict[str, Any]:
+    import trafilatura
+
+    pages = [p.read_text(encoding="utf-8") for p in _html_pages(work)]
+    start = time.perf_counter()
+    chars = 0
+    for html in pages:
+        chars += len(trafilatura.extract(html, include_comments=False) or "")
+    return {"pages": len(pages), "seconds": time.perf_counter() - start, "chars": chars}
+
+
+def part_extract(work: Path) -> dict[str, Any]:
+    from tasks.cleaner import clean_batch
+    from tasks.intake import read_source
+
+    raw = work / "corpus" / "raw"
+    items = [item for p in _html_pages(work) for item in read_source(raw, str(p.relative_to(raw)), 50_000_000)]
+    start = time.perf_counter()
+    out = clean_batch(items, {})  # type: ignore[arg-type]
+    return {"pages": len(items), "seconds": time.perf_counter() - start,
+            "paragraphs": sum(len(getattr(d, "paragraphs", [])) for d in out)}
+
+
+def part_clean_text(work: Path, every: int = 7) -> dict[str, Any]:
+    from tasks.cleaner import clean_batch, find_outlet_templates, template_candidates
+    from tasks.intake import RawText, read_source
+
+    raw = work / "corpus" / "raw"
+    sources = sorted(str(p.relative_to(raw)) for p in raw.rglob("*.txt"))[::every]
+    items = [i for s in sources for i in read_source(raw, s, 50_000_000) if isinstance(i, RawText)]
+    templates = find_outlet_templates(((i.outlet, template_candidates(i)) for i in items), 3)
+    start = time.perf_counter()
+    out = clean_batch(items, templates)
+    return {"files": len(items), "seconds": time.perf_counter() - start,
+            "paragraphs": sum(len(getattr(d, "paragraphs", [])) for d in out)}
+
+
+class _PlainPool:
+    """Stands in for the flow's pool in ``flows.pipeline._batches``: same worker count, same batching."""
+
+    def __init__(self, params: Any, workers: int) -> None:
+        self.params, self._workers = params, workers
+
+    def workers(self) -> int:
+        return self._workers
+
+
+class _Done:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def part_plain(work: Path) -> dict[str, Any]:
+    """The flow's body, ``flows.pipeline._run``, with Prefect's task runs, logger and artifacts replaced."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import flows.pipeline as pipeline
+    from tasks.lock import hold_run_lock
+    from tasks.params import RunParams
+    from tasks.reuse import find_reuse
+
+    out = work / "plain"
+    params = RunParams.build(raw=work / "corpus" / "raw", clean=out / "clean", reports=out / "reports",
+                             state=out / "state", full=True)
+    workers = os.cpu_count() or 1
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
+        if len(calls) < 2:
+            return [_Done(task.fn(**call)) for call in calls]
+        return [executor.submit(task.fn, **call) for call in calls]
+
+    pipeline._submit = submit
+    pipeline.find_reuse_task = find_reuse
+    pipeline.get_run_logger = lambda: logging.getLogger("wirewash")
+    pipeline.publish_artifacts = lambda *args, **kwargs: None
+    pipeline._POOL.set(_PlainPool(params, workers))  # type: ignore[arg-type]
+    start = time.perf_counter()
+    with hold_run_lock(params.state, 0.0):
+        summary = pipeline._run(params)
+    executor.shutdown()
+    return {"seconds": time.perf_counter() - start, "timings": summary["timings_seconds"]}
+
+
+if __name__ == "__main__":
+    part, work, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    result = globals()[f"part_{part}"](work)
+    target.write_text(json.dumps(result, indent=1))
