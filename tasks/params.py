@@ -27,7 +27,9 @@ class RunParams(BaseModel):
     reports: Path = Field(Path("reports"), description="Folder holding one sub-folder per run and a 'latest' link.")
     state: Path = Field(Path(".wirewash"), description="Folder for run state (Prefect home, locks); never inside raw.")
     batch_size: int = Field(
-        64, ge=1, le=100_000, description="Raw files per cleaning task; one task per batch, never per paragraph."
+        64, ge=1, le=100_000,
+        description="Smallest number of raw files per read or clean task (on a process pool batches grow to about "
+                    "eight per worker); never one task per paragraph.",
     )
     max_file_bytes: int = Field(
         50_000_000, ge=1, description="Raw files larger than this (after decompression) are quarantined, not read."

@@ -42,6 +42,10 @@ from tasks.shingle import normalise_token
 _WORD = re.compile(r"[^\W_]+(?:['’‘.][^\W_]+)*")
 
 
+MAX_PAIR_VIEWS = 20_000
+MAX_CLUSTER_VIEWS = 5_000
+
+
 def word_count(text: str) -> int:
     """Words as the report counts them: runs of letters and digits."""
     return sum(1 for _ in _WORD.finditer(text))
@@ -335,7 +339,13 @@ def build_report_data(
     """Everything the report page shows, as one JSON-ready value."""
     k = int(summary.get("parameters", {}).get("shingle_words", 3))
     index = ParagraphIndex(documents)
+    # A pair or cluster view carries both texts with their shared words marked: on a corpus with
+    # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
+    # says how many more the JSONL files hold; every count above stays exact.
+    shown_pairs, shown_clusters = overlaps[:MAX_PAIR_VIEWS], clusters[:MAX_CLUSTER_VIEWS]
     return {
+        "pairs_omitted": len(overlaps) - len(shown_pairs),
+        "clusters_omitted": len(clusters) - len(shown_clusters),
         "run": {
             "id": summary["run_id"],
             "counts": summary["counts"],
@@ -347,7 +357,7 @@ def build_report_data(
             "parameters": summary.get("parameters", {}),
         },
         "documents": document_views(documents, annotations),
-        "pairs": pair_views(overlaps, index, k),
-        "clusters": cluster_views(clusters, overlaps, index, k),
+        "pairs": pair_views(shown_pairs, index, k),
+        "clusters": cluster_views(shown_clusters, overlaps, index, k),
         "outlets": outlet_pairs(documents, overlaps, clusters, index),
     }

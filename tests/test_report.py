@@ -460,3 +460,20 @@ def test_a_report_of_5000_documents_stays_quick(browser: Any, tmp_path: Path) ->
     for hash_, rows in (("#clusters", 50), ("#pairs", 50), ("#outlets", 20)):
         assert _open(tab, hash_, "document.querySelectorAll('#ww-view tr.go').length") == rows
     assert tab.problems() == []
+
+
+def test_report_data_caps_marked_views_but_keeps_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasks.report_data as report_data
+
+    monkeypatch.setattr(report_data, "MAX_PAIR_VIEWS", 2)
+    monkeypatch.setattr(report_data, "MAX_CLUSTER_VIEWS", 1)
+    side = {"file": "a.txt", "lines": [1, 1], "paragraph": 0}
+    overlaps = [{"kind": "contained", "a": side, "b": {**side, "file": f"b{i}.txt"}, "jaccard": 0.5, "containment": 0.9}
+                for i in range(5)]
+    clusters = [{"id": f"nd-{i}", "canonical": side, "members": [side]} for i in range(3)]
+    summary = {"run_id": "r", "counts": {"overlaps": 5}, "lines_removed_by_category": {}, "quarantined": [],
+               "parameters": {"shingle_words": 3}}
+    data = report_data.build_report_data(summary, [], overlaps, clusters, {})
+    assert len(data["pairs"]) == 2 and data["pairs_omitted"] == 3
+    assert len(data["clusters"]) == 1 and data["clusters_omitted"] == 2
+    assert data["run"]["counts"]["overlaps"] == 5

@@ -182,7 +182,8 @@
     return listView("clusters", {
       title: "Reuse clusters", noun: "clusters", items: DATA.clusters,
       none: "No near-duplicate cluster in this run: no paragraph was copied, lightly edited, by two or more documents.",
-      note: "A cluster is one paragraph that several documents carry in near-identical form; the canonical copy is the one the others are scored against.",
+      note: "A cluster is one paragraph that several documents carry in near-identical form; the canonical copy is the one the others are scored against." +
+        (DATA.clusters_omitted ? " This page shows the first " + DATA.clusters.length + "; " + DATA.clusters_omitted + " more are in clusters.jsonl." : ""),
       filters: [{ key: "q", type: "search", label: "search text, file" }, { key: "outlet", type: "select", label: "any outlet", options: OUTLETS }],
       match: function (c, s, q) {
         return (!s.outlet || c.outlets.indexOf(s.outlet) >= 0) &&
@@ -215,7 +216,8 @@
   function pairsView() {
     return listView("pairs", {
       title: "Reuse pairs", noun: "pairs", items: DATA.pairs, none: "No reuse pair in this run.",
-      note: "near-duplicate: the same paragraph, edited · contained: most of one paragraph inside another · shared-text: a sentence or long clause in both.",
+      note: "near-duplicate: the same paragraph, edited · contained: most of one paragraph inside another · shared-text: a sentence or long clause in both." +
+        (DATA.pairs_omitted ? " This page shows the first " + DATA.pairs.length + "; " + DATA.pairs_omitted + " more are in overlaps.jsonl." : ""),
       filters: [{ key: "q", type: "search", label: "search text, file" }, { key: "kind", type: "select", label: "any kind", options: uniq(DATA.pairs.map(function (p) { return p.kind; })) },
         { key: "outlet", type: "select", label: "any outlet", options: OUTLETS }],
       match: function (p, s, q) {
