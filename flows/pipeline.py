@@ -22,8 +22,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
 from tasks.annotation import annotate_paragraphs, drop_duplicates
-from tasks.cleaner import clean_batch_task, find_outlet_templates, template_candidates
-from tasks.incremental import (ResultCache, cache_key, cleaning_fingerprint, load_manifest, read_files_task,
+from tasks.cleaner import clean_batch_task, find_outlet_templates
+from tasks.incremental import (FileRead, ResultCache, cache_key, cleaning_fingerprint, load_manifest, read_files_task,
                                save_manifest, stamp_files)
 from tasks.lock import hold_run_lock
 from tasks.intake import RawText, list_raw_files
@@ -153,12 +153,12 @@ def shared_local_api() -> Iterator[None]:
 # --- end task runner ------------------------------------------------------------------------------
 
 
-def _read_sources(params: RunParams, sources: list[str]) -> dict[str, list[RawText | Quarantine]]:
+def _read_sources(params: RunParams, sources: list[str]) -> dict[str, FileRead]:
     """Read ``sources`` in batches, one task per batch."""
     batches = _batches(params, sources)
     futures = _submit(read_files_task, [{"raw_dir": params.raw, "sources": batch, "max_bytes": params.max_file_bytes}
                                         for batch in batches])
-    read: dict[str, list[RawText | Quarantine]] = {}
+    read: dict[str, FileRead] = {}
     for future in progress.track(futures, [len(b) for b in batches], "read"):
         read.update(future.result())
     return read
@@ -210,9 +210,10 @@ def _run(params: RunParams) -> dict[str, Any]:
             source: None if params.full or source not in stamps else cache.get_lines(stamps[source].sha256)
             for source in sources
         }
-        read = _read_sources(params, [s for s in sources if candidates[s] is None])
-        for source, items in read.items():
-            candidates[source] = [(raw.outlet, template_candidates(raw)) for raw in items if isinstance(raw, RawText)]
+        first_read = _read_sources(params, [s for s in sources if candidates[s] is None])
+        read = {source: done.items for source, done in first_read.items()}
+        for source, done in first_read.items():
+            candidates[source] = done.candidates
             if source in stamps:
                 cache.put_lines(stamps[source].sha256, candidates[source] or [])
     crash_point("after-read")
@@ -234,7 +235,8 @@ def _run(params: RunParams) -> dict[str, Any]:
                 if cached is not None:
                     results[source] = cached
         to_clean = [s for s in sources if s not in results]
-        read.update(_read_sources(params, [s for s in to_clean if s not in read]))
+        read.update({source: done.items for source, done in
+                     _read_sources(params, [s for s in to_clean if s not in read]).items()})
         cleaned = _clean_sources(params, {s: read[s] for s in to_clean}, templates)
         for source, items in cleaned.items():
             results[source] = items

@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from tasks.cleaner import template_candidates
 from tasks.intake import RawText, read_source
 from tasks.records import Document, Quarantine, document_from_json
 
@@ -101,9 +102,24 @@ def stamp_files(raw_dir: Path, sources: Iterable[str], previous: dict[str, FileS
     return stamps
 
 
-def read_files(raw_dir: Path, sources: list[str], max_bytes: int) -> dict[str, list[RawText | Quarantine]]:
-    """Read a batch of raw files, keeping what each file yielded together (the cache's unit is the file)."""
-    return {source: read_source(raw_dir, source, max_bytes) for source in sources}
+class FileRead(NamedTuple):
+    """What one raw file yielded, and the template candidates of its text records as (outlet, lines)."""
+
+    items: list[RawText | Quarantine]
+    candidates: list[tuple[str, list[str]]]
+
+
+def read_files(raw_dir: Path, sources: list[str], max_bytes: int) -> dict[str, FileRead]:
+    """Read a batch of raw files, keeping what each file yielded together (the cache's unit is the file).
+
+    Template candidates are taken here, in the worker that read the file,
+    rather than by the flow afterwards: repairing every line is real work.
+    """
+    out: dict[str, FileRead] = {}
+    for source in sources:
+        items = read_source(raw_dir, source, max_bytes)
+        out[source] = FileRead(items, [(raw.outlet, template_candidates(raw)) for raw in items if isinstance(raw, RawText)])
+    return out
 
 
 def cleaning_fingerprint(params: dict[str, Any]) -> str:
