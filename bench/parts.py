@@ -170,7 +170,8 @@ def part_plain(work: Path) -> dict[str, Any]:
         return [executor.submit(task.fn, **call) for call in calls]
 
     pipeline._submit = submit
-    pipeline.find_reuse_task = find_reuse
+    # the flow wraps the paragraph list in Prefect's quote() (no per-item walk); a plain call unwraps it
+    pipeline.find_reuse_task = lambda refs, *args: find_reuse(refs.unquote() if hasattr(refs, "unquote") else refs, *args)
     pipeline.get_run_logger = lambda: logging.getLogger("wirewash")
     pipeline.publish_artifacts = lambda *args, **kwargs: None
     pipeline._POOL.set(_PlainPool(params, workers))  # type: ignore[arg-type]
