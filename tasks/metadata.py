@@ -64,7 +64,7 @@ def parse_date(text: str) -> str | None:
 
 
 def parse_copyright_holder(text: str) -> str | None:
-    """The holder named in a copyright line ("Copyright 2023 Nexstar Media Inc. All rights…" → "Nexstar Media Inc.")."""
+    """The holder named in a copyright line ("Copyright 2024 Example Media Inc. All rights…" → "Example Media Inc.")."""
     match = _COPYRIGHT_RE.search(text)
     if not match:
         return None

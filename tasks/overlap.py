@@ -147,13 +147,13 @@ def find_overlaps(
       ``contained`` (when not a near-duplicate).
     * ``shared_min_words`` (9): a run of this many equal normalised words
       makes a pair ``shared-text`` (a long clause; 8-word runs are often stock
-      phrases like "secretary of state to make the trip in").
+      phrases like "minister of state to make the trip in").
     * ``shared_sentence_min_words`` (3): a whole sentence of at least this
       many words appearing in both paragraphs also makes ``shared-text``.
     * ``weak_contained_min`` (0.7): containment that still makes a pair
       ``contained`` when edits left no shared run long enough for
       ``shared-text`` (lower, and a name phrase like "US Secretary of State
-      Antony Blinken" makes a short headline "contained" in any paragraph).
+      Jane Doe" makes a short headline "contained" in any paragraph).
     * ``min_shingles`` (3): a paragraph with fewer shingles is "very short"
       and only matches a paragraph that is the same word for word.
 
