@@ -66,10 +66,16 @@ def publish_version(staging: Path, link: Path, keep: int = 2) -> Path:
     if final.exists():
         shutil.rmtree(final)
     os.replace(staging, final)
+    link.parent.mkdir(parents=True, exist_ok=True)
     tmp_link = link.with_name(f".{link.name}.link-tmp")
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
-    tmp_link.symlink_to(final.resolve(), target_is_directory=True)
+    # relative, so the project folder can move; absolute only when they share no parent (different drives)
+    try:
+        target = Path(os.path.relpath(final.resolve(), link.parent.resolve()))
+    except ValueError:
+        target = final.resolve()
+    tmp_link.symlink_to(target, target_is_directory=True)
     if link.exists() and not link.is_symlink():
         # a real folder from an older layout: keep it as a version, then link
         os.replace(link, versions / "previous-folder")
