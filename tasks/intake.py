@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from tasks.archive import ArchiveKind, ArchiveRecord, host_of, iter_archive, sniff_archive_file
 from tasks.records import Quarantine
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HTML_SNIFF_RE = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.IGNORECASE)
@@ -216,18 +215,3 @@ def read_source(raw_dir: Path, source: str, max_bytes: int) -> list[RawText | Qu
     if kind is not None:
         return read_archive(raw_dir, source, kind, max_bytes)
     return [read_raw(raw_dir, source, max_bytes)]
-
-
-def read_batch(raw_dir: Path, sources: list[str], max_bytes: int) -> list[RawText | Quarantine]:
-    """Read a batch of raw files; a file's (or record's) failure is its own quarantine record, never the batch's.
-
-    Archives (WARC, JSONL; sniffed from their content) yield one item per
-    record, in archive order; ``max_bytes`` caps each record, not the archive.
-    """
-    return [item for source in sources for item in read_source(raw_dir, source, max_bytes)]
-
-
-# --- Prefect shell -----------------------------------------------------------------------------
-from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
-
-read_batch_task = task(read_batch, name="read-batch", retries=2, retry_delay_seconds=1)

@@ -31,8 +31,6 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from tasks.records import Document
-from tasks.report_data import build_report_data
 
 VIEWS = (("summary", "Summary"), ("documents", "Documents"), ("clusters", "Clusters"),
          ("pairs", "Reuse pairs"), ("outlets", "Outlets"))
@@ -143,15 +141,3 @@ def render_report_data(data: dict[str, Any], generated: str = "") -> str:
         f'<script type="application/json" id="wirewash-data">{json_for_script(data)}</script>\n',
         f"<script>{script}</script>\n</body></html>\n",
     ])
-
-
-def render_report(
-    summary: dict[str, Any],
-    documents: Sequence[Document],
-    overlaps: Sequence[dict[str, Any]],
-    clusters: Sequence[dict[str, Any]] = (),
-    annotations: dict[str, dict[str, Any]] | None = None,
-) -> str:
-    """The HTML of a run's report from the records the run wrote (overlaps and clusters as JSON records)."""
-    data = build_report_data(summary, documents, overlaps, clusters, annotations or {})
-    return render_report_data(data)

@@ -12,7 +12,7 @@ import pytest
 from conftest import shared_path
 from tasks.cleaner import clean_document
 from tasks.extraction import ExtractedLine, _run_on_share, decide_lines, extract_html, locate_lines, with_record_metadata
-from tasks.intake import RawText, read_batch
+from tasks.intake import RawText, read_source
 from tasks.records import Document
 from test_intake import warc_record
 
@@ -27,6 +27,11 @@ SENTENCES = [
     "The council's leader said the first contracts would be signed before the summer, once the designs were final.",
     "Residents living near the harbour will be consulted on the route that lorries take to reach the site each day.",
 ]
+
+
+def _read_all(raw_dir: Path, names: list[str], max_bytes: int) -> list:
+    """Every item the named raw files yield, in order (what a read task gets for a batch)."""
+    return [item for name in names for item in read_source(raw_dir, name, max_bytes)]
 
 
 def article_page(n: int) -> str:
@@ -98,7 +103,7 @@ def test_warc_and_jsonl_give_the_same_text_as_single_pages(tmp_path: Path) -> No
     pages = {n: article_page(n) for n in range(3)}
     for n, html in pages.items():
         (tmp_path / f"p{n}.html").write_text(html, encoding="utf-8")
-    single = _clean(read_batch(tmp_path, [f"p{n}.html" for n in pages], 1_000_000))
+    single = _clean(_read_all(tmp_path, [f"p{n}.html" for n in pages], 1_000_000))
     warc = b"".join(warc_record(f"https://example.com/p{n}", html.encode()) for n, html in pages.items())
     (tmp_path / "crawl.warc.gz").write_bytes(b"".join(gzip.compress(warc_record(f"https://example.com/p{n}", html.encode()))
                                                       for n, html in pages.items()))
@@ -107,7 +112,7 @@ def test_warc_and_jsonl_give_the_same_text_as_single_pages(tmp_path: Path) -> No
         "\n".join(json.dumps({"url": f"https://example.com/p{n}", "html": html}) for n, html in pages.items()) + "\n",
         encoding="utf-8")
     for archive in ("crawl.warc.gz", "plain.warc", "export.jsonl"):
-        raws = read_batch(tmp_path, [archive], 1_000_000)
+        raws = _read_all(tmp_path, [archive], 1_000_000)
         texts = list(_clean(raws).values())
         assert texts == [single[f"p{n}.html"] for n in pages], archive
         assert all(t for t in texts)
@@ -116,7 +121,7 @@ def test_warc_and_jsonl_give_the_same_text_as_single_pages(tmp_path: Path) -> No
 def test_record_provenance_names_archive_and_record(tmp_path: Path) -> None:
     html = article_page(7)
     (tmp_path / "c.warc").write_bytes(warc_record("https://example.com/p7", html.encode()))
-    (raw,) = read_batch(tmp_path, ["c.warc"], 1_000_000)
+    (raw,) = _read_all(tmp_path, ["c.warc"], 1_000_000)
     assert isinstance(raw, RawText)
     doc = with_record_metadata(clean_document(raw), raw)
     assert {seg.file for seg in doc.segments} == {"c.warc#https://example.com/p7"}
@@ -127,7 +132,7 @@ def test_record_provenance_names_archive_and_record(tmp_path: Path) -> None:
 def test_jsonl_text_records_go_through_the_text_cleaner(tmp_path: Path) -> None:
     text = "\n\n".join(SENTENCES + ["Advertisement"])
     (tmp_path / "e.jsonl").write_text(json.dumps({"text": text, "title": "Harbour", "published": "2019-11-19"}) + "\n")
-    (raw,) = read_batch(tmp_path, ["e.jsonl"], 1_000_000)
+    (raw,) = _read_all(tmp_path, ["e.jsonl"], 1_000_000)
     assert isinstance(raw, RawText) and raw.format == "text"
     doc = with_record_metadata(clean_document(raw), raw)
     assert "Advertisement" not in doc.text and SENTENCES[0] in doc.text
@@ -146,7 +151,7 @@ def test_aeb_html_f1_floor() -> None:
     gold = scorer.load_gold(gold_path)
     logging.disable(logging.WARNING)
     try:
-        raws = read_batch(html_dir, sorted(p.name for p in html_dir.glob("*.html.gz")), 50_000_000)
+        raws = _read_all(html_dir, sorted(p.name for p in html_dir.glob("*.html.gz")), 50_000_000)
         texts = {raw.name: clean_document(raw).text for raw in raws if isinstance(raw, RawText)}
     finally:
         logging.disable(logging.NOTSET)

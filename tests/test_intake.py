@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tasks.archive import dechunk, record_doc_id, sniff_archive
-from tasks.intake import RawText, read_batch
+from tasks.intake import RawText, read_source
 from tasks.records import Quarantine
 
 PAGE = (
@@ -68,7 +68,7 @@ def test_warc_yields_one_document_per_html_response(tmp_path: Path) -> None:
     ])
     # .warc.gz is one gzip member per record; a plain gzip of the whole file reads the same
     (tmp_path / "crawl.warc.gz").write_bytes(gzip.compress(data))
-    items = read_batch(tmp_path, ["crawl.warc.gz"], 1_000_000)
+    items = read_source(tmp_path, "crawl.warc.gz", 1_000_000)
     assert [type(i) for i in items] == [RawText, RawText]
     a, b = items
     assert isinstance(a, RawText) and isinstance(b, RawText)
@@ -85,7 +85,7 @@ def test_broken_warc_records_are_quarantined_and_the_rest_read(tmp_path: Path) -
     ])
     whole = gzip.compress(data) + gzip.compress(warc_record("https://example.com/cut", page(2)))[:-30]
     (tmp_path / "crawl.warc.gz").write_bytes(whole)
-    items = read_batch(tmp_path, ["crawl.warc.gz"], 1_000_000)
+    items = read_source(tmp_path, "crawl.warc.gz", 1_000_000)
     quarantined = {q.source: q.reason for q in items if isinstance(q, Quarantine)}
     assert "crawl.warc.gz#https://example.com/empty" in quarantined
     assert "no body" in quarantined["crawl.warc.gz#https://example.com/empty"]
@@ -96,7 +96,7 @@ def test_broken_warc_records_are_quarantined_and_the_rest_read(tmp_path: Path) -
 def test_warc_record_over_the_cap_is_skipped_not_read(tmp_path: Path) -> None:
     big = PAGE.format(title="Big", body="word " * 5000).encode()
     (tmp_path / "c.warc").write_bytes(warc_record("https://e.com/big", big) + warc_record("https://e.com/ok", page(1)))
-    items = read_batch(tmp_path, ["c.warc"], 10_000)
+    items = read_source(tmp_path, "c.warc", 10_000)
     assert isinstance(items[0], Quarantine) and "too large" in items[0].reason
     assert isinstance(items[1], RawText) and items[1].record == "https://e.com/ok"
 
@@ -112,7 +112,7 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
         json.dumps({"url": "https://news.example/b"}),
     ]
     (tmp_path / "export.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode()))
-    items = read_batch(tmp_path, ["export.jsonl.gz"], 1_000_000)
+    items = read_source(tmp_path, "export.jsonl.gz", 1_000_000)
     docs = [i for i in items if isinstance(i, RawText)]
     bad = {q.source: q.reason for q in items if isinstance(q, Quarantine)}
     assert [d.source for d in docs] == ["export.jsonl.gz#L1", "export.jsonl.gz#L4"]
@@ -127,7 +127,7 @@ def test_truncated_gzip_jsonl_keeps_the_records_before_the_cut(tmp_path: Path) -
     lines = [json.dumps({"text": f"Story {n} text. " * 50}) for n in range(20)]
     packed = gzip.compress("\n".join(lines).encode())
     (tmp_path / "cut.jsonl.gz").write_bytes(packed[: len(packed) * 2 // 3])
-    items = read_batch(tmp_path, ["cut.jsonl.gz"], 1_000_000)
+    items = read_source(tmp_path, "cut.jsonl.gz", 1_000_000)
     assert isinstance(items[-1], Quarantine) and "truncated" in items[-1].reason
     assert items[-1].source.startswith("cut.jsonl.gz#L")
     assert any(isinstance(i, RawText) for i in items)
@@ -137,13 +137,13 @@ def test_declared_http_charset_decodes_non_utf8(tmp_path: Path) -> None:
     body = PAGE.format(title="Café", body="Crème brûlée for everyone at the café.").encode("cp1252")
     (tmp_path / "c.warc").write_bytes(
         warc_record("https://e.com/fr", body, http_headers="Content-Type: text/html; charset=windows-1252\r\n"))
-    (item,) = read_batch(tmp_path, ["c.warc"], 1_000_000)
+    (item,) = read_source(tmp_path, "c.warc", 1_000_000)
     assert isinstance(item, RawText) and "Crème brûlée" in item.text and item.encoding == "windows-1252"
 
 
 def test_plain_files_still_read_as_before(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Hello world.\n")
     (tmp_path / "b.html").write_bytes(page(1))
-    a, b = read_batch(tmp_path, ["a.txt", "b.html"], 1_000_000)
+    (a,), (b,) = (read_source(tmp_path, name, 1_000_000) for name in ("a.txt", "b.html"))
     assert isinstance(a, RawText) and a.format == "text" and a.record is None
     assert isinstance(b, RawText) and b.format == "html" and b.name == "b"
