@@ -254,7 +254,7 @@ def _run(params: RunParams) -> dict[str, Any]:
 
     with _timed(timings, "reuse"):
         # the whole current corpus; the persistent index (state folder or Redis) supplies what earlier runs
-        # computed and tags their paragraphs with the run that indexed them; committed with the run below
+        # computed and tags each paragraph with the index batch that first indexed it; committed with the run below
         result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id)  # quote(): no Prefect walk of each ref (#8)
     overlaps, clusters = list(result.overlaps), list(result.clusters)
     if params.drop_duplicates:
