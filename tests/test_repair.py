@@ -61,3 +61,12 @@ def test_document_words_teach_which_lost_byte_completes_a_letter() -> None:
 
     assert all(len(got) == len(want) for got, want in zip(learned, text))
     assert wrong(learned) < wrong(alone)
+
+
+def test_a_broken_syllable_is_completed_into_the_common_one() -> None:
+    # each of these loses a byte (된 = EB 90 9C loses 0x90) and the bytes left can also be
+    # completed into rare syllables (띜다 with 0x9D): the common syllable wins
+    for text in ("교육", "관계자는", "된다", "되었다"):
+        broken = _mis_decode(text)
+        assert len(broken.encode("cp1252", errors="ignore")) < len(text.encode("utf-8"))
+        assert repair_line(broken)[0] == text
