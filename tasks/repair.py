@@ -9,7 +9,6 @@ line numbers of the raw file are the provenance of every decision.
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 from itertools import combinations, product
 
@@ -20,7 +19,8 @@ import ftfy.badness
 from chardet.euckrfreq import EUCKR_CHAR_TO_FREQ_ORDER
 from chardet.gb2312freq import GB2312_CHAR_TO_FREQ_ORDER
 
-from tasks.lines import MAX_LINE_CHARS, WORD_RE, all_stopwords
+from tasks.letter_model import choose_spelling
+from tasks.lines import MAX_LINE_CHARS
 
 _CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,
@@ -41,7 +41,6 @@ def _is_plain_ascii(line: str) -> bool:
 # completes both the closing quote and the most frequent Hangul syllables.
 _LOST_BYTES = (0x9D, 0x90, 0x81, 0x8D, 0x8F)
 RESTORE_STEP = "restore_lost_bytes:windows-1252/utf-8"
-_LEARNED_GROUPS = 24  # broken-character groups a document teaches preferences for (most frequent first)
 
 
 def _utf8_length(lead: int) -> int:
@@ -92,14 +91,15 @@ def _frequency_rank(char: str) -> int:
 
 
 @lru_cache(maxsize=65_536)
-def _restore_char(lead: int, present: bytes, size: int, preferred: int | None = None) -> str | None:
-    """The best character made of ``lead``, the ``present`` continuation bytes and lost bytes filling the gaps.
+def _restorations(lead: int, present: bytes, size: int) -> tuple[str, ...]:
+    """The characters ``lead``, the ``present`` continuation bytes and lost bytes filling the gaps can make, best first.
 
-    ``preferred`` is the lost byte this document's own words favour after
-    ``lead`` (see :func:`learn_lost_byte_preferences`); it wins ties.
+    Only the best class by :func:`_rank` is kept (letters and prose
+    punctuation over symbols); within it the more common Hangul syllable or
+    Han character comes first, then byte order (0x9D first).
     """
     missing = size - 1 - len(present)
-    best: tuple[int, int, int, int, str] | None = None
+    ranked: list[tuple[int, int, int, str]] = []
     order = 0
     for slots in combinations(range(size - 1), missing):
         for fill in product(_LOST_BYTES, repeat=missing):
@@ -111,47 +111,27 @@ def _restore_char(lead: int, present: bytes, size: int, preferred: int | None = 
             except UnicodeDecodeError:
                 continue
             order += 1
-            key = (_rank(char), 0 if preferred in fill else 1, _frequency_rank(char), order, char)
-            if best is None or key < best:
-                best = key
-    return best[-1] if best else None
+            ranked.append((_rank(char), _frequency_rank(char), order, char))
+    ranked.sort()
+    return tuple(dict.fromkeys(key[-1] for key in ranked if key[0] == ranked[0][0])) if ranked else ()
 
 
-def _broken_leads(data: bytes) -> Counter[tuple[int, int]]:
-    """(lead byte, first surviving continuation byte or -1) of characters that lost bytes, with how often."""
-    leads: Counter[tuple[int, int]] = Counter()
-    i = 0
-    while i < len(data):
-        size = _utf8_length(data[i])
-        if size:
-            present = 0
-            while i + 1 + present < len(data) and present < size - 1 and 0x80 <= data[i + 1 + present] <= 0xBF:
-                present += 1
-            if present < size - 1:
-                leads[(data[i], data[i + 1] if present else -1)] += 1
-            i += 1 + present
-        else:
-            i += 1
-    return leads
-
-
-def decode_with_lost_bytes(data: bytes, preferred: dict[tuple[int, int], int] | None = None) -> str | None:
+def decode_with_lost_bytes(data: bytes) -> str | None:
     """Decode UTF-8 whose bytes 0x81/0x8D/0x8F/0x90/0x9D were dropped, putting them back where a character broke.
 
-    Where several restorations are valid UTF-8, letters and punctuation win
-    over symbols, then the byte ``preferred`` names for the broken character's
-    (lead byte, first surviving continuation byte), then the more common
-    Hangul syllable or Han character (:func:`_frequency_rank`), then
-    0x9D over the rarer bytes. Returns ``None`` when the bytes are not UTF-8
+    Each broken character gets its candidates (:func:`_restorations`); where
+    a word holds broken letters, the letter model picks the likeliest
+    spelling of the whole word (:func:`tasks.letter_model.choose_spelling`),
+    so "с", "э" and "я" are told apart by the letters around them. Elsewhere
+    the first candidate stands. Returns ``None`` when the bytes are not UTF-8
     even with bytes restored.
     """
-    preferred = preferred or {}
-    out: list[str] = []
+    slots: list[str | tuple[str, ...]] = []
     i = 0
     while i < len(data):
         lead = data[i]
         if lead < 0x80:
-            out.append(chr(lead))
+            slots.append(chr(lead))
             i += 1
             continue
         size = _utf8_length(lead)
@@ -162,53 +142,44 @@ def decode_with_lost_bytes(data: bytes, preferred: dict[tuple[int, int], int] | 
         while j < len(data) and len(present) < size - 1 and 0x80 <= data[j] <= 0xBF:
             present.append(data[j])
             j += 1
-        char = _restore_char(lead, bytes(present), size, preferred.get((lead, present[0] if present else -1)))
-        if char is None:
-            return None
-        out.append(char)
+        if len(present) == size - 1:
+            try:
+                slots.append(data[i:j].decode("utf-8"))
+            except UnicodeDecodeError:
+                return None
+        else:
+            candidates = _restorations(lead, bytes(present), size)
+            if not candidates:
+                return None
+            slots.append(candidates if len(candidates) > 1 else candidates[0])
+        i = j
+    return _spell_words(slots)
+
+
+def _is_letter_slot(slot: str | tuple[str, ...]) -> bool:
+    return slot[0].isalnum() if isinstance(slot, tuple) else slot.isalnum()
+
+
+def _spell_words(slots: list[str | tuple[str, ...]]) -> str:
+    """Join the slots, settling each word that holds an ambiguous letter by the letter model."""
+    out: list[str] = []
+    i = 0
+    while i < len(slots):
+        if not _is_letter_slot(slots[i]):
+            slot = slots[i]
+            out.append(slot[0] if isinstance(slot, tuple) else slot)
+            i += 1
+            continue
+        j = i
+        while j < len(slots) and _is_letter_slot(slots[j]):
+            j += 1
+        word = slots[i:j]
+        if any(isinstance(slot, tuple) for slot in word):
+            out.append(choose_spelling(tuple(word)))
+        else:
+            out.append("".join(word))  # type: ignore[arg-type]
         i = j
     return "".join(out)
-
-
-def learn_lost_byte_preferences(lines: list[str], max_lines: int = 200) -> dict[tuple[int, int], int]:
-    """See :func:`_learn_preferences`; cached, since a document is repaired for templates and for cleaning."""
-    return dict(_learn_preferences(tuple(lines[:max_lines])))
-
-
-@lru_cache(maxsize=256)
-def _learn_preferences(lines: tuple[str, ...]) -> tuple[tuple[tuple[int, int], int], ...]:
-    """Which lost byte most often completes each lead byte in this document, judged by its own words.
-
-    A broken character such as lead byte 0xD1 (Cyrillic) can be completed
-    into several valid letters; the right one is the choice that turns the
-    most tokens into common words (jusText's stoplists for many languages).
-    Characters are grouped by their lead byte and first surviving byte; each
-    group is settled in turn, most frequent first, keeping a choice only when
-    it adds stopword hits.
-    """
-    data: list[bytes] = []
-    for line in lines:
-        try:
-            data.append(line.encode("sloppy-windows-1252"))
-        except UnicodeEncodeError:
-            continue
-    leads: Counter[int] = Counter()
-    for chunk in data:
-        leads.update(_broken_leads(chunk))
-    stopwords = all_stopwords()
-
-    def hits(preferred: dict[tuple[int, int], int]) -> int:
-        words = (w.lower() for chunk in data for w in WORD_RE.findall(decode_with_lost_bytes(chunk, preferred) or ""))
-        return sum(1 for w in words if w in stopwords)
-
-    chosen: dict[tuple[int, int], int] = {}
-    best = hits(chosen)
-    for lead, _ in leads.most_common(_LEARNED_GROUPS):
-        for lost in _LOST_BYTES:
-            score = hits({**chosen, lead: lost})
-            if score > best:
-                best, chosen = score, {**chosen, lead: lost}
-    return tuple(sorted(chosen.items()))
 
 
 _RARE_IN_PROSE = frozenset("†‡‰‹›¤¦¨¯´¸¹³²ˆ˜")
@@ -220,25 +191,24 @@ def _oddness(text: str) -> tuple[int, int]:
     return ftfy.badness.badness(text), rare
 
 
-def _restore_lost_bytes(line: str, preferred: dict[tuple[int, int], int] | None = None) -> str | None:
+def _restore_lost_bytes(line: str) -> str | None:
     """Undo UTF-8-read-as-1252 mojibake that lost bytes, when ftfy alone cannot."""
     try:
         data = line.encode("sloppy-windows-1252")
     except UnicodeEncodeError:
         return None  # real non-1252 characters: this line is not simple mojibake
-    decoded = decode_with_lost_bytes(data, preferred)
+    decoded = decode_with_lost_bytes(data)
     if decoded is None or decoded == line:
         return None
     return decoded
 
 
 @lru_cache(maxsize=65_536)
-def repair_line(line: str, preferred: tuple[tuple[tuple[int, int], int], ...] = ()) -> tuple[str, tuple[str, ...]]:
+def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     """Return the repaired line and the repair steps (empty when nothing changed).
 
     ftfy first; when its result still looks like mojibake, the lost-byte
     decoder above gets a try and wins only if it leaves less mojibake behind.
-    ``preferred`` carries the document's lost-byte preferences (lead, byte).
     Cached because template lines (nav, footers) recur across a batch.
     """
     if _is_plain_ascii(line):
@@ -246,7 +216,7 @@ def repair_line(line: str, preferred: tuple[tuple[tuple[int, int], int], ...] = 
     fixed, steps = ftfy.fix_and_explain(line, config=_CONFIG)
     explained = tuple(f"{kind}:{arg}" for kind, arg in (steps or ()))
     if _oddness(fixed) > (0, 0):
-        restored = _restore_lost_bytes(line, dict(preferred))
+        restored = _restore_lost_bytes(line)
         if restored is not None:
             refixed, more = ftfy.fix_and_explain(restored, config=_CONFIG)
             if _oddness(refixed) < _oddness(fixed):
@@ -258,14 +228,9 @@ def repair_line(line: str, preferred: tuple[tuple[tuple[int, int], int], ...] = 
 
 
 def repair_lines(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, ...]]]:
-    """Repair every line; return the new lines and, by 1-based line number, the fixes applied.
-
-    Lines whose lost bytes had to be restored are restored again with the
-    preferences this document's own words teach (:func:`learn_lost_byte_preferences`).
-    """
+    """Repair every line; return the new lines and, by 1-based line number, the fixes applied."""
     out: list[str] = []
     fixes: dict[int, tuple[str, ...]] = {}
-    restored: list[int] = []
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:  # removed whole by shape.oversize-line: not worth repairing
             out.append(line)
@@ -274,11 +239,4 @@ def repair_lines(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, ...]
         out.append(fixed)
         if steps:
             fixes[number] = steps
-            if steps[0] == RESTORE_STEP:
-                restored.append(number)
-    if restored:
-        preferred = tuple(sorted(learn_lost_byte_preferences([lines[n - 1] for n in restored]).items()))
-        if preferred:
-            for number in restored:
-                out[number - 1], fixes[number] = repair_line(lines[number - 1], preferred)
     return out, fixes

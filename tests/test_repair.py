@@ -46,21 +46,15 @@ def test_decoding_intact_utf8_with_lost_byte_decoder_is_identity(text: str) -> N
     assert decode_with_lost_bytes(text.encode("utf-8")) == text
 
 
-def test_document_words_teach_which_lost_byte_completes_a_letter() -> None:
-    text = [
-        "Москва заявила, что переговоры с Киевом продолжатся на этой неделе, и я не сомневаюсь в этом.",
-        "Это было сказано в субботу, сообщил источник, и все согласились с этим решением.",
-        "Он сказал, что они были там, когда это произошло, но никто из них не видел, как это было.",
-    ]
-    broken = [_mis_decode(line) for line in text]
-    learned, _ = repair_lines(broken)
-    alone = [repair_line(line)[0] for line in broken]
-
-    def wrong(lines: list[str]) -> int:
-        return sum(a != b for got, want in zip(lines, text) for a, b in zip(got, want))
-
-    assert all(len(got) == len(want) for got, want in zip(learned, text))
-    assert wrong(learned) < wrong(alone)
+def test_letters_around_a_broken_letter_decide_which_it_was() -> None:
+    # с, э and я (D1 81 / D1 8D / D1 8F) all lose their second byte, so one choice per byte
+    # value would spell every one of them the same; the letter model tells them apart
+    text = "Москва заявила, что переговоры продолжатся на этой неделе, и я не сомневаюсь в этом."
+    restored = repair_line(_mis_decode(text))[0]
+    assert len(restored) == len(text)
+    wrong = sum(a != b for a, b in zip(restored, text))
+    broken_letters = sum(1 for c in text if c in "сэяАН")
+    assert broken_letters >= 8 and wrong <= 1, restored
 
 
 def test_a_broken_syllable_is_completed_into_the_common_one() -> None:
