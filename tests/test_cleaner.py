@@ -166,3 +166,19 @@ def test_subheadings_inside_a_story_are_not_taken_for_cards() -> None:
     lines = ["Council expands bus network", BODY[0], "What changes", BODY[1], BODY[2], "Who pays", BODY[3], BODY[4]]
     doc = _doc(_spaced(lines))
     assert [p.text for p in doc.paragraphs] == lines[1:]
+
+
+def test_reader_comments_after_a_comments_heading_are_not_the_story() -> None:
+    # a story of just over 100 words, then a comments section whose comments together outweigh it
+    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."
+    comment = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
+               "help anyone who lives past the river, because the schedule is the real problem, not the map.")
+    lines = ["Council expands bus network to three districts", story, "Comments",
+             "Pat Reader on March 4, 2024 at 9:12 am said:", comment, "Sam Rider on March 4, 2024 at 10:40 am said:",
+             comment.replace("twenty", "ten"), comment.replace("twenty", "five")]
+    doc = _doc(_spaced(lines))
+    assert _action_of(doc, 3)[0] == "kept"
+    assert "Comments" not in doc.text and "I have been riding" not in doc.text
+    # a "Comments (12)" link above the story's first paragraph is a toolbar, no wall
+    doc = _doc(_spaced(["Council expands bus network to three districts", "Comments (12)"] + BODY))
+    assert all(body in doc.text for body in BODY)
