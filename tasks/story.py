@@ -135,10 +135,36 @@ def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> N
             decided[view.number] = removed_by("related.teaser-list")
 
 
+_HEADING_RUN = 3  # subheading lines in a row (a heading, a kicker, a date) before a paragraph
+
+
+def _paragraph_like(view: LineView) -> bool:
+    return view.is_prose or (view.sentence_end and view.words >= 3)
+
+
+def _in_heading_run(story: list[LineView], i: int, undecided: frozenset[int], decided: dict[int, Decision]) -> bool:
+    """True when line ``i`` is one of a few short lines between a kept line and a paragraph: subheadings."""
+    def open_short(j: int) -> bool:
+        return story[j].number in undecided and not _paragraph_like(story[j]) and 1 <= story[j].words <= 15
+    lo = i
+    while lo > 0 and open_short(lo - 1):
+        lo -= 1
+    hi = i
+    while hi + 1 < len(story) and open_short(hi + 1):
+        hi += 1
+    if hi - lo + 1 > _HEADING_RUN or lo == 0 or hi + 1 >= len(story):
+        return False
+    before, after = story[lo - 1], story[hi + 1]
+    before_kept = (before.number in undecided and _paragraph_like(before)) or (
+        before.number in decided and decided[before.number].action == "kept")
+    return before_kept and after.number in undecided and _paragraph_like(after)
+
+
 def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
     """Inside the story window: prose stays; a short line stays as a heading between kept lines, or
     when it carries on from a kept line with a few words of its own (a list item, an answer, an
     embedded post's attribution); lone fragments go."""
+    undecided = frozenset(view.number for view in story if view.number not in decided)
     for i, view in enumerate(story):
         if view.number in decided:
             continue
@@ -151,5 +177,7 @@ def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
             decided[view.number] = kept_by("body.heading")
         elif prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
             decided[view.number] = kept_by("body.continuation")
+        elif _in_heading_run(story, i, undecided, decided):
+            decided[view.number] = kept_by("body.heading")
         else:
             decided[view.number] = removed_by("zone.boilerplate")

@@ -182,3 +182,11 @@ def test_reader_comments_after_a_comments_heading_are_not_the_story() -> None:
     # a "Comments (12)" link above the story's first paragraph is a toolbar, no wall
     doc = _doc(_spaced(["Council expands bus network to three districts", "Comments (12)"] + BODY))
     assert all(body in doc.text for body in BODY)
+
+
+def test_a_few_short_lines_before_a_paragraph_are_subheadings_and_a_longer_run_is_not() -> None:
+    lines = ["Council expands bus network to three districts"] + BODY[:2] + ["Phase one", "Starts in the spring"] + BODY[2:4] + [
+        "Share", "Tweet", "Email", "Print"] + BODY[4:] + [BODY[0].replace("Tuesday", "Monday")]
+    doc = _doc(_spaced(lines))
+    assert "Phase one" in doc.text and "Starts in the spring" in doc.text
+    assert all(word not in doc.text.split("\n") for word in ("Share", "Tweet", "Email", "Print"))
