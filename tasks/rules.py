@@ -265,14 +265,23 @@ CATALOG: tuple[Rule, ...] = (
                    "Also: See our holiday coverage", "READ MORE - Rail strike called off"),
          negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.")),
     Rule("related.glued-teaser", "related", "A Title-Case headline glued to its teaser ('…Student-AthleteA 24-year-old…') is a link card.",
-         pattern=re.compile(r"^(?:[^\w\s]*[A-Z0-9][\w'’.,:&$-]*\s+){3,}(?!(?:Mc|Mac|De|Di|Du|La|Le|Van|Von|O['’])[A-Z])"
-                            r"[A-Z0-9]?[\w'’-]*[a-z?!.'’\d]\)?[A-Z](?:[a-z]|\s[a-z\d])"),
+         # three or more capitalised headline words (each may be followed by one of the short lowercase
+         # words title case keeps), then a capitalised word glued to the teaser's first word, which
+         # goes on for a few words: a brand like "AirPower" or "iPad" ending a sentence is no card
+         pattern=re.compile(r"^(?:[^\w\s]*(?:[A-Z0-9][\w'’.,:;&$?!-]*|&)\s+"
+                            r"(?:(?:a|an|and|at|by|for|from|in|of|on|or|the|to|with)\s+)?){3,}"
+                            r"(?!(?:Mc|Mac|De|Di|Du|La|Le|Van|Von|O['’])[A-Z])"
+                            r"[A-Z0-9][\w'’-]*[a-z?!.'’\d]\)?[A-Z](?:[a-z]|\s[a-z\d])\S*(?:\s+\S+){3}"),
          max_words=120,
          examples=("Police: 2 In Custody After Death Of Student-AthleteA 24-year-old woman and a man were arrested.",
-                   "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was foiled."),
+                   "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was foiled.",
+                   "Where To Eat? The 3 Best Noodle Bars in TownLooking for noodles? We ranked the top spots."),
          negatives=("The Old McDonald's farm reopened on Sunday after repairs.",
                     "Wichita East's Hugh McPherson won first place in the 100 yard freestyle.",
-                    "Officials In Detroit said the iPhone app would launch next week.")),
+                    "Officials In Detroit said the iPhone app would launch next week.",
+                    "Even with the Company's AirPower charger canceled, wireless charging moved on.",
+                    "Deals: Folding Keyboard Case for iPad Pro and more",
+                    "Sponsors: Acme Report, Metro Eats, and ParkMobile")),
     Rule("about.heading", "branding", "An 'About us' / 'About the author' heading introduces a site or author blurb.",
          pattern=_re(r"^(?:about|sobre|über|à propos(?: de)?|acerca de|chi siamo|об авторе|о нас)(?:\s+(?:us|the authors?|the writers?|this (?:site|blog|website|author)|[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}))?\s*:?$"),
          max_words=6,
