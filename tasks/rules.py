@@ -234,6 +234,15 @@ CATALOG: tuple[Rule, ...] = (
          max_words=6,
          examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3"),
          negatives=("Home prices rose 4% last year.",)),
+    Rule("nav.share-bar", "nav", "A row of share buttons ('Facebook  Twitter  WhatsApp  Email') printed as one line.",
+         pattern=_re(r"^(?:(?:share (?:on|via|to) )?(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|pin|pint|"
+                     r"telegram|email|e-mail|mail|print|copy link|messenger|flipboard|tumblr|sms|viber|line|vk|"
+                     r"share|tweet|download|baixar|compartilhar|compartir|teilen|partager|condividi|поделиться)"
+                     r"\s*[|·•,/]?\s*){2,}(?:\S{1,2})?$"),
+         max_words=16,
+         examples=("Facebook Twitter Email", "Whatsapp \xa0 Facebook \xa0 Pint \xa0 Baixar", "Facebook | Twitter | LinkedIn | Email",
+                   "Tweet Share Email Print"),
+         negatives=("Share prices fell on Twitter's news.", "Facebook and Twitter said on Monday they would comply.")),
     Rule("related.heading", "related", "Headings that introduce lists of other stories.",
          pattern=_re(r"^(?:most (?:popular|read|viewed|shared|commented|emailed)(?: \w+)?|trending(?: now| stories| news| topics)?|"
                      r"recent(?:ly)? (?:posts|articles|stories|news)|latest(?: news| stories| headlines| videos)?|top stories|"
