@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from tasks.extraction import with_record_metadata
 from tasks.intake import RawText
-from tasks.lines import MAX_LINE_CHARS, LineView, pick_stoplist, view_lines
+from tasks.lines import MAX_LINE_CHARS, LineView, is_invisible, pick_stoplist, view_lines
 from tasks.metadata import (
     looks_like_name,
     parse_author,
@@ -249,7 +249,10 @@ def clean_text(
     lines, fixes = repair_lines(raw_lines)
     stoplist = pick_stoplist(lines)
     views = view_lines(lines, stoplist, raw_lines)
-    decided, meta = classify_lines(views, template)
+    visible = [view for view in views if not is_invisible(view.text)]
+    decided, meta = classify_lines(visible, template)
+    for view in views:  # kept out of the rules (a blank line to a reader) but not out of provenance
+        decided.setdefault(view.number, removed_by("shape.invisible"))
     segments = build_segments(source, views, decided, fixes)
     paragraphs = [
         Paragraph(f"{doc_id}#L{seg.lines[0]}", seg.text, seg.lines) for seg in segments if seg.action == "kept"

@@ -9,6 +9,7 @@ English prose does.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,6 +88,13 @@ class LineView:
         return 3 <= self.words <= 30 and not self.text.endswith(".") and not self.inner_sentence
 
 
+def is_invisible(text: str) -> bool:
+    """True for a line of only whitespace and format characters (zero-width spaces, joiners, BOMs, soft
+    hyphens): blank to a reader, though ``str.strip`` keeps it. Page builders leave such lines between
+    paragraphs; read as text they would split the story."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] | None = None) -> list[LineView]:
     """Features for every non-blank line (``lines`` is the whole file, already repaired).
 
@@ -113,8 +121,8 @@ def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] 
                 stop_density=stops / len(tokens) if tokens else 0.0,
                 sentence_end=bool(_SENTENCE_END_RE.search(text)),
                 inner_sentence=bool(_INNER_SENTENCE_RE.search(text)),
-                glued_prev=index > 0 and bool(originals[index - 1].strip()),
-                glued_next=index + 1 < last and bool(originals[index + 1].strip()),
+                glued_prev=index > 0 and not is_invisible(originals[index - 1]),
+                glued_next=index + 1 < last and not is_invisible(originals[index + 1]),
             )
         )
     return views

@@ -119,18 +119,23 @@ def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> N
     stories, each a headline-shaped line and a single paragraph of teaser.
     Three or more such pairs in a row, up to the window's end, are removed.
     Subheadings inside a story are left alone: they are followed by more
-    than one paragraph, or they are not at the end.
+    than one paragraph, or they are not at the end; so is a caption printed
+    before every paragraph (the same "headline" each time), and an
+    exclamation ("Now, for the main event!") is the story talking, not a card.
     """
     open_lines = [view for view in story if decided.get(view.number) is None]
     pairs: list[LineView] = []
     i = len(open_lines) - 1
     while i >= 1:
         teaser, headline = open_lines[i], open_lines[i - 1]
-        if not (teaser.is_prose and headline.is_headline_shaped and headline.words <= _CARD_HEADLINE_WORDS):
+        if not (teaser.is_prose and headline.is_headline_shaped and headline.words <= _CARD_HEADLINE_WORDS
+                and not headline.text.endswith("!")):
             break
         pairs += [headline, teaser]
         i -= 2
-    if len(pairs) >= 2 * _CARD_MIN_PAIRS:
+    headlines = [view.text for view in pairs[0::2]]
+    # cards of other stories have headlines of their own; one line over and over is a caption
+    if len(pairs) >= 2 * _CARD_MIN_PAIRS and len(set(headlines)) == len(headlines):
         for view in pairs:
             decided[view.number] = removed_by("related.teaser-list")
 

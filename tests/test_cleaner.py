@@ -190,3 +190,22 @@ def test_a_few_short_lines_before_a_paragraph_are_subheadings_and_a_longer_run_i
     doc = _doc(_spaced(lines))
     assert "Phase one" in doc.text and "Starts in the spring" in doc.text
     assert all(word not in doc.text.split("\n") for word in ("Share", "Tweet", "Email", "Print"))
+
+
+def test_lines_of_zero_width_spaces_are_blank_and_still_in_provenance() -> None:
+    lines = ["Council expands bus network to three districts", ""]
+    for body in BODY:
+        lines += [body, "", "\u200b", ""]
+    doc = _doc(lines)
+    assert all(body in doc.text for body in BODY)
+    invisible = [seg for seg in doc.segments if seg.rule == "shape.invisible"]
+    assert invisible and all(seg.action == "removed" for seg in invisible)
+
+
+def test_a_caption_repeated_before_every_paragraph_is_not_a_list_of_cards() -> None:
+    caption = "Festival Opening Night At The Park Stage"
+    lines = ["Council expands bus network to three districts"] + BODY[:2]
+    for body in BODY[2:] + [BODY[0].replace("Tuesday", "Friday"), BODY[1].replace("east", "west")]:
+        lines += [caption, body]
+    doc = _doc(_spaced(lines))
+    assert all(body in doc.text for body in BODY)
