@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from tasks.extraction import with_record_metadata
 from tasks.intake import RawText
-from tasks.lines import MAX_LINE_CHARS, LineView, is_invisible, pick_stoplist, view_lines
+from tasks.lines import MAX_LINE_CHARS, LineView, is_invisible, join_wrapped_lines, pick_stoplist, view_lines
 from tasks.metadata import (
     looks_like_name,
     parse_author,
@@ -222,10 +222,10 @@ def build_segments(source: str, views: list[LineView], decided: dict[int, Decisi
         if not run:
             return
         rule = decided[run[0].number]
-        line_fixes = tuple(f"L{v.number}:{step}" for v in run for step in fixes.get(v.number, ()))
+        line_fixes = tuple(f"L{n}:{step}" for v in run for n in range(v.number, v.end + 1) for step in fixes.get(n, ()))
         text = "\n".join(v.text if len(v.text) <= MAX_LINE_CHARS else v.text[:200] + "…" for v in run)
         segments.append(
-            Segment(source, (run[0].number, run[-1].number), rule.action, rule.category, rule.rule,
+            Segment(source, (run[0].number, run[-1].end), rule.action, rule.category, rule.rule,
                     text, rule.reason, line_fixes)
         )
         run.clear()
@@ -249,7 +249,10 @@ def clean_text(
     lines, fixes = repair_lines(raw_lines)
     stoplist = pick_stoplist(lines)
     views = view_lines(lines, stoplist, raw_lines)
-    visible = [view for view in views if not is_invisible(view.text)]
+    visible = join_wrapped_lines([view for view in views if not is_invisible(view.text)], stoplist)
+    joined = {view.number: view for view in visible}
+    covered = {n for view in visible for n in range(view.number + 1, view.end + 1)}
+    views = [joined.get(view.number, view) for view in views if view.number not in covered]
     decided, meta = classify_lines(visible, template)
     for view in views:  # kept out of the rules (a blank line to a reader) but not out of provenance
         decided.setdefault(view.number, removed_by("shape.invisible"))

@@ -72,6 +72,12 @@ class LineView:
     inner_sentence: bool
     glued_prev: bool
     glued_next: bool
+    last: int = 0  # the last raw line of a hard-wrapped paragraph joined into this view; 0: just ``number``
+
+    @property
+    def end(self) -> int:
+        """The last raw line this view covers."""
+        return self.last or self.number
 
     @property
     def is_prose(self) -> bool:
@@ -111,18 +117,72 @@ def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] 
         if len(text) > MAX_LINE_CHARS:  # a blob: removed whole, so only its size matters
             views.append(LineView(index + 1, text, text.count(" ") + 1, 0.0, False, False, False, False))
             continue
-        tokens = [w.lower() for w in WORD_RE.findall(text)]
-        stops = sum(1 for w in tokens if w in stoplist)
-        views.append(
-            LineView(
-                number=index + 1,
-                text=text,
-                words=count_words(text),
-                stop_density=stops / len(tokens) if tokens else 0.0,
-                sentence_end=bool(_SENTENCE_END_RE.search(text)),
-                inner_sentence=bool(_INNER_SENTENCE_RE.search(text)),
-                glued_prev=index > 0 and not is_invisible(originals[index - 1]),
-                glued_next=index + 1 < last and not is_invisible(originals[index + 1]),
-            )
-        )
+        views.append(_view(index + 1, text, stoplist, index > 0 and not is_invisible(originals[index - 1]),
+                           index + 1 < last and not is_invisible(originals[index + 1])))
     return views
+
+
+def _view(number: int, text: str, stoplist: frozenset[str], glued_prev: bool, glued_next: bool, last: int = 0) -> LineView:
+    tokens = [w.lower() for w in WORD_RE.findall(text)]
+    stops = sum(1 for w in tokens if w in stoplist)
+    return LineView(
+        number=number,
+        text=text,
+        words=count_words(text),
+        stop_density=stops / len(tokens) if tokens else 0.0,
+        sentence_end=bool(_SENTENCE_END_RE.search(text)),
+        inner_sentence=bool(_INNER_SENTENCE_RE.search(text)),
+        glued_prev=glued_prev,
+        glued_next=glued_next,
+        last=last,
+    )
+
+
+_WRAP_MIN_CHARS = 40  # a wrapped line (all but a paragraph's last) is at least this long
+_WRAP_WIDTH_SPREAD = 1.6  # and the wrapped lines of one block are of about one width
+_OPEN_END_RE = re.compile(r"[\w,;–—-]$")  # a line that stops mid-sentence
+_LOWER_START_RE = re.compile(r"^[^\W\d_]", re.UNICODE)
+
+
+def _is_hard_wrapped(block: list[LineView]) -> bool:
+    """A block of glued lines that is one paragraph broken at a fixed width, not a list or a menu.
+
+    All lines but the last are long and of about one width, and at least one
+    of them stops mid-sentence with the next going on in lowercase ("…, won
+    the" / "to her Instagram page…"). Lists of headlines, menus and tables
+    fail the width or the lowercase test.
+    """
+    if len(block) < 2:
+        return False
+    wrapped = [len(view.text) for view in block[:-1]]
+    if min(wrapped) < _WRAP_MIN_CHARS or max(wrapped) > _WRAP_WIDTH_SPREAD * min(wrapped):
+        return False
+    return any(_OPEN_END_RE.search(a.text) and _LOWER_START_RE.match(b.text) and b.text[0].islower()
+               for a, b in zip(block, block[1:]))
+
+
+def join_wrapped_lines(views: list[LineView], stoplist: frozenset[str]) -> list[LineView]:
+    """Join each hard-wrapped paragraph (see :func:`_is_hard_wrapped`) into one view over its lines.
+
+    Some scrapes keep a page's fixed-width line breaks, so one paragraph
+    spans several lines and no single line reads as a sentence. The joined
+    view covers lines ``number``..``last``; every one of them shares its
+    decision in provenance.
+    """
+    out: list[LineView] = []
+    block: list[LineView] = []
+
+    def flush() -> None:
+        if _is_hard_wrapped(block):
+            text = " ".join(view.text for view in block)
+            out.append(_view(block[0].number, text, stoplist, block[0].glued_prev, block[-1].glued_next, block[-1].number))
+        else:
+            out.extend(block)
+        block.clear()
+
+    for view in views:
+        if block and not (block[-1].glued_next and view.number == block[-1].number + 1 and len(view.text) <= MAX_LINE_CHARS):
+            flush()
+        block.append(view)
+    flush()
+    return out

@@ -209,3 +209,18 @@ def test_a_caption_repeated_before_every_paragraph_is_not_a_list_of_cards() -> N
         lines += [caption, body]
     doc = _doc(_spaced(lines))
     assert all(body in doc.text for body in BODY)
+
+
+def test_a_hard_wrapped_story_is_joined_into_paragraphs_and_every_line_keeps_its_provenance() -> None:
+    import textwrap
+
+    lines = ["Council expands bus network to three districts", ""]
+    for body in BODY:
+        lines += textwrap.wrap(body + " " + body.lower(), width=60) + [""]
+    lines += ["Home", "News", "Sports", "Weather and traffic for the whole region every day"]
+    doc = _doc(lines)
+    assert len(doc.paragraphs) == len(BODY)
+    assert doc.paragraphs[0].text.startswith(BODY[0]) and "\n" not in doc.paragraphs[0].text
+    covered = sorted(n for seg in doc.segments for n in range(seg.lines[0], seg.lines[1] + 1) if lines[n - 1].strip())
+    assert covered == [n for n, line in enumerate(lines, 1) if line.strip()]
+    assert "Home" not in doc.text and "Weather and traffic" not in doc.text
