@@ -101,14 +101,26 @@ CATALOG: tuple[Rule, ...] = (
     # --- captions and credits
     Rule("caption.agency-credit", "caption", "A sentence ending in an agency credit (… 2023. REUTERS/Jane Doe) is a photo caption.",
          pattern=re.compile(
-             rf"(?:[.!?]\s*|\()(?:\(?(?i:photo|image|picture|credit|foto)s?(?: by)?:?\s*)?"
+             rf"(?:[.!?]\s*|\()(?:©\s*)?(?:\(?(?i:photo|image|picture|credit|foto)s?(?: by)?:?\s*)?"
              rf"(?:[A-Z][\w.'’-]*\s?){{0,4}}/?\s*{_AGENCY}(?:\s?/\s?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,3}})*\)?"
              rf"(?:\s*\d{{1,2}}:\d{{2}})?\s*$"),
          max_words=70, min_words=6,
          examples=("The mayor greets the delegation in Lyon, France, May 2, 2024. REUTERS/Jane Roe/Pool",
-                   "Rescuers search the rubble. (Photo by John Smith/Getty Images)"),
+                   "Rescuers search the rubble. (Photo by John Smith/Getty Images)",
+                   "A cyclist rides past the closed plant outside the city, May 2, 2024. ©  Reuters / Jane Roe"),
          negatives=("The talks ended without agreement, according to Reuters.",
                     "Officials spoke to the AP.")),
+    Rule("caption.wire-photo", "caption", "Wire-service caption forms: 'In this May 2, 2024, file photo, …' and '… (AP Photo/Jane Roe)'.",
+         pattern=re.compile(r"^(?:FILE\s*[-–—:]\s*)?In (?:this|these|an?) (?:[\w.]+ \d{1,2}, \d{4},? |\d{4},? |undated )?"
+                            r"(?:(?:file|handout|undated|aerial|frame grab|combination|provided|released)\s+)*"
+                            r"(?:photos?|images?|pictures?|videos?|frame grabs?|screenshots?|combination)(?![\w-])|"
+                            r"\((?:AP|AFP|EPA|Reuters|Xinhua|Yonhap|Kyodo|PA) Photos?(?:/[^()]{1,80})?\)$"),
+         max_words=90, min_words=4,
+         examples=("In this May 2, 2024, file photo, made available by the agency, two engineers inspect the panel.",
+                   "FILE - In this 2019 photo, a man walks past a store.",
+                   "Crowds gather outside the stadium on Sunday. (AP Photo/Jane Roe, File)"),
+         negatives=("In this photo-heavy age, the museum still bans cameras, its director said.",
+                    "In this case, the court said, the contract was void.")),
     Rule("caption.paren-credit", "caption", "A sentence ending in a parenthesised image credit '(NASA/JPL-Caltech)'.",
          pattern=re.compile(r"[.!?]\s*\((?:(?i:photo|image|credit|foto|picture|source)s?:?\s*)?[\w.&' -]{2,40}(?:/[\w.&' -]{2,40})+\)$|"
                             r"[.!?]\s*\((?i:photo|image|credit|foto|picture)s?(?: by)?:?\s*[^)]{2,60}\)$"),
@@ -248,7 +260,7 @@ CATALOG: tuple[Rule, ...] = (
                      r"recent(?:ly)? (?:posts|articles|stories|news)|latest(?: news| stories| headlines| videos)?|top stories|"
                      r"more (?:from |on |at )?[^.!?]{1,40}|you may (?:also )?(?:like|be interested in|have missed)|you might (?:also )?like|"
                      r"recommended(?: for you| stories| reading)?|related(?: posts| articles| stories| content| coverage| news| reading| links| videos)?|"
-                     r"read (?:more|next|also|this next)|see also|also read|more on this(?: story)?|more in [^.]{1,40}|"
+                     r"read (?:more|next|also|this next)|see also|also read|also on \S{2,40}|more on this(?: story)?|more in [^.]{1,40}|"
                      r"popular(?: now| stories)?|editor'?s? picks|don'?t miss|in other news|elsewhere on [^.]{1,40}|"
                      r"further reading|more (?:news|stories|videos|headlines)|what to read next|explore more|around the web|"
                      r"promoted stories|sponsored stories|from our partners|"
@@ -261,7 +273,7 @@ CATALOG: tuple[Rule, ...] = (
                      r"читайте также|вам может понравиться|похожие (?:статьи|новости)|популярное|"
                      r"관련 ?기사|많이 본 뉴스|인기 ?기사)\s*(?:[:›»]|\.\.\.|…)?$"),
          max_words=8,
-         examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos",
+         examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos", "Also on example.com",
                    "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch"),
          negatives=("Read the full statement below.",)),
     Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
