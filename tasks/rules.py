@@ -170,9 +170,10 @@ CATALOG: tuple[Rule, ...] = (
     Rule("promo.newsletter", "promo", "Newsletter and app blurbs.",
          pattern=_re(r"\b(?:newsletter|sign up|subscribe now|subscribers only|our app|get the app|app store|google play|"
                      r"delivered (?:straight )?to your inbox|unlimited access|free trial|support (?:our|independent) journalism|"
-                     r"enter your email|email address)\b"),
+                     r"enter your email|email address)\b|^subscribe to \S+ (?:and|for|to)\b"),
          max_words=12,
-         examples=("The Morning Briefing newsletter", "Enter your email address"),
+         examples=("The Morning Briefing newsletter", "Enter your email address",
+                   "Subscribe to EXAMPLE and stay smart with our writers."),
          negatives=("The newsletter, which reaches two million readers, published the memo in full on Friday morning.",)),
     Rule("promo.second-person", "promo", "Short lines that address the reader about subscribing, inboxes or sharing.",
          pattern=_re(r"(?:\b(?:you|your)\b.{0,80}\b(?:subscri\w+ (?:to (?:our|the [\w ]{1,30} newsletter)|now|today)|"
@@ -185,6 +186,29 @@ CATALOG: tuple[Rule, ...] = (
                    "Thanks for signing up!", "Like this story? Share it with a friend!", "Follow RT on",
                    "Keep an eye on your inbox for the latest sports news."),
          negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",)),
+    Rule("promo.consent", "promo", "Sign-up form consent and legal checkboxes ('I agree that … can send me …').",
+         pattern=_re(r"^(?:i (?:agree|consent|accept|would like)|by (?:signing up|subscribing|clicking|submitting|registering)\b)"
+                     r".{0,160}\b(?:send me|email|e-mail|newsletters?|terms(?: of (?:use|service))?|privacy (?:policy|notice|statement)|"
+                     r"offers|marketing|updates|data)\b"),
+         max_words=60,
+         examples=('I agree that the Network can send me its offers by email.',
+                   "By clicking submit, you accept the Terms of Service."),
+         negatives=("I agree with the ruling, the senator told reporters, but the appeal will go on.",)),
+    Rule("promo.affiliate", "promo", "Affiliate disclosures: the outlet earns a commission on what readers buy.",
+         pattern=_re(r"(?:\b(?:if|when) you (?:buy|purchase|shop|click)\b.{0,120}\b(?:commission|share of (?:the )?(?:sale|revenue)|"
+                     r"compensat\w+|affiliate|earn)\b|\b(?:we|[A-Z][\w.]+) (?:may|might|can) (?:earn|receive|get|collect) "
+                     r"(?:a |an )?(?:small )?(?:affiliate )?(?:commission|share of (?:the )?(?:sale|revenue))\b)"),
+         max_words=50,
+         examples=("If you buy something through this post, the Outlet may get a share of the sale.",
+                   "We may earn a commission when you buy through links on our site."),
+         negatives=("Retailers earn a commission on every sale, the lawsuit claims, which the company denies.",)),
+    Rule("comments.policy", "comments", "Comment-section rules addressed to readers who post.",
+         pattern=_re(r"(?:\bplease (?:abide by|follow|read|respect|review) (?:our|the) (?:\w+ ){0,2}(?:guidelines|policy|rules|terms)\b|"
+                     r"^(?:comments? (?:are|is) (?:moderated|closed)|we reserve the right to (?:remove|delete|edit) comments?))"),
+         max_words=60,
+         examples=("When submitting content, please abide by our submission guidelines, and avoid posting profanity.",
+                   "Comments are moderated and will appear after approval."),
+         negatives=("Officials urged residents to follow the evacuation orders issued on Monday night.",)),
     Rule("promo.contact", "promo", "Tip lines and contact addresses for the newsroom or the author.",
          pattern=_re(r"(?:[\w.+-]+@[\w-]+\.[\w.]+|^have a (?:news )?tip\b|^got a (?:news )?tip\b|^(?:contact|email|reach) (?:us|the (?:author|reporter|writer|newsroom))\b)"),
          max_words=45,
@@ -277,11 +301,12 @@ CATALOG: tuple[Rule, ...] = (
                    "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch"),
          negatives=("Read the full statement below.",)),
     Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
-         pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content)?|see (?:also|more)|also(?: read| see)?|"
+         pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content| posts?| reading)?|see (?:also|more)|also(?: read| see)?|"
                      r"more(?: on| about)? this|recommended|watch(?: more)?|listen|leia (?:mais|também)|lesen sie auch|mehr zum thema|"
-                     r"lire aussi|à lire aussi|leer más|lee también|читайте (?:также|тоже))\s*[:|»›>–—-]\s*[^.!?]*[?!]?[\])]?$"),
+                     r"lire aussi|à lire aussi|leer más|lee también|читайте (?:также|тоже))\s*[:|»›>–—-]\s*(?:[^.!?]|\.(?=\w)|(?<=\b[A-Z])\.)*[?!]?[\])]?$"),
          max_words=30,
          examples=("Read more: Markets slide as rate fears return", "[Related: Ten things we learned this week]",
+                   "Read more: Retailer poised for record $13.4bn listing in the U.S.", "Related post: Slow-cooker chili recipe",
                    "SEE MORE: Students under siege at the university",
                    "Also: See our holiday coverage", "READ MORE - Rail strike called off"),
          negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.")),
