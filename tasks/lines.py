@@ -20,7 +20,17 @@ MAX_LINE_CHARS = 20_000
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # a closing quote ends a sentence only after sentence punctuation: 'Allegations are "not credible"' is a headline
 _SENTENCE_END_RE = re.compile(r"(?:[.!?…。！？]|[.!?…,][\"'”’»)\]]+|:)$")
-_INNER_SENTENCE_RE = re.compile(r"[^\W\d_]{2}[.!?]\s+[^\W\d_]")
+_INNER_SENTENCE_RE = re.compile(r"([^\W\d_]{2,})[.!?]\s+[^\W\d_]")
+# a period after these ends an abbreviation, not a sentence ("St. Paul police chief …")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr vs no gov sen rep gen col lt sgt capt prof inc corp co ltd mt ft ave blvd rev hon "
+    "jan feb mar apr jun jul aug sep sept oct nov dec est approx dept univ".split()
+)
+
+
+def _has_inner_sentence(text: str) -> bool:
+    """A sentence ends inside the text and another begins (abbreviations such as "St." do not count)."""
+    return any(match.group(1).lower() not in _ABBREVIATIONS for match in _INNER_SENTENCE_RE.finditer(text))
 _LANGUAGES = (
     "English", "German", "French", "Spanish", "Portuguese", "Italian", "Dutch", "Russian", "Ukrainian",
     "Polish", "Czech", "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Turkish", "Indonesian",
@@ -131,7 +141,7 @@ def _view(number: int, text: str, stoplist: frozenset[str], glued_prev: bool, gl
         words=count_words(text),
         stop_density=stops / len(tokens) if tokens else 0.0,
         sentence_end=bool(_SENTENCE_END_RE.search(text)),
-        inner_sentence=bool(_INNER_SENTENCE_RE.search(text)),
+        inner_sentence=_has_inner_sentence(text),
         glued_prev=glued_prev,
         glued_next=glued_next,
         last=last,
