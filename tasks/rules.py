@@ -279,6 +279,13 @@ CATALOG: tuple[Rule, ...] = (
          examples=("Facebook Twitter Email", "Whatsapp \xa0 Facebook \xa0 Pint \xa0 Baixar", "Facebook | Twitter | LinkedIn | Email",
                    "Tweet Share Email Print"),
          negatives=("Share prices fell on Twitter's news.", "Facebook and Twitter said on Monday they would comply.")),
+    Rule("nav.count-link", "nav", "A label with a count in brackets ('March (113)', 'Politics (24)') is an archive or category link.",
+         # one word, or capitalised words; the count is no year
+         pattern=re.compile(r"^(?:[►▶•·»›*–-]\s*)?(?:[^\W\d_]+(?:[、・,/][^\W\d_]+)*|[A-ZÀ-ÞА-Я][^\W\d_]*(?:[ &'’.-]+[A-ZÀ-ÞА-Я&][^\W\d_]*){1,4})\s*"
+                            r"\((?!(?:19|20)\d\d\))\d{1,6}\)$"),
+         max_words=6,
+         examples=("Novembro (113)", "Politics (24)", "Local News (7)", "►Software(207)", "日記、雑記(8)"),
+         negatives=("Population (2020)", "He scored twice (2)")),
     Rule("related.heading", "related", "Headings that introduce lists of other stories.",
          pattern=_re(r"^(?:most (?:popular|read|viewed|shared|commented|emailed)(?: \w+)?|trending(?: now| stories| news| topics)?|"
                      r"recent(?:ly)? (?:posts|articles|stories|news)|latest(?: news| stories| headlines| videos)?|top stories|"
@@ -409,6 +416,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("body.clean-input", "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),
     Rule("body.continuation", "body", "A line of six or more words right after kept story text, inside the story: kept.", "context"),
     Rule("body.heading", "body", "A short heading between story paragraphs: kept as part of the story.", "context"),
+    Rule("body.table", "body", "A table or results list flattened to a line per cell, inside the story: kept.", "context"),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOG}

@@ -224,3 +224,16 @@ def test_a_hard_wrapped_story_is_joined_into_paragraphs_and_every_line_keeps_its
     covered = sorted(n for seg in doc.segments for n in range(seg.lines[0], seg.lines[1] + 1) if lines[n - 1].strip())
     assert covered == [n for n, line in enumerate(lines, 1) if line.strip()]
     assert "Home" not in doc.text and "Weather and traffic" not in doc.text
+
+
+def test_a_flattened_table_after_its_lead_in_is_kept_and_a_pager_is_not() -> None:
+    header = ["Pos.", "Team", "Played", "Pts"]
+    rows = [[str(i), name, "12", str(30 - 3 * i)] for i, name in enumerate(["Rovers", "United", "Athletic", "City"], 1)]
+    lines = ["Council expands bus network to three districts"] + BODY[:3] + ["The final standings after twelve rounds:"]
+    lines += header + [cell for row in rows for cell in row] + BODY[3:]
+    lines += ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Next"]
+    doc = _doc(_spaced(lines))
+    kept = doc.text.split("\n")
+    assert "Athletic" in kept and "Pts" in kept and "21" in kept
+    pager_start = lines.index("Next") - 9
+    assert all(_action_of(doc, 2 * n + 1)[0] == "removed" for n in range(pager_start, pager_start + 10))
