@@ -286,11 +286,16 @@ CATALOG: tuple[Rule, ...] = (
          max_words=6,
          examples=("Novembro (113)", "Politics (24)", "Local News (7)", "►Software(207)", "日記、雑記(8)"),
          negatives=("Population (2020)", "He scored twice (2)")),
+    Rule("source-url.citation", "source-url", "A 'Citation:' / 'Cite this article' label opens the reference block under a story.",
+         pattern=_re(r"^(?:citation|cite this (?:article|page|story)|how to cite(?: this (?:article|page))?|zitiervorschlag|citação)\s*:?$"),
+         max_words=5,
+         examples=("Citation:", "Cite this article"),
+         negatives=("Citation needed, the editor wrote in the margin of the draft.",)),
     Rule("related.heading", "related", "Headings that introduce lists of other stories.",
          pattern=_re(r"^(?:most (?:popular|read|viewed|shared|commented|emailed)(?: \w+)?|trending(?: now| stories| news| topics)?|"
                      r"recent(?:ly)? (?:posts|articles|stories|news)|latest(?: news| stories| headlines| videos)?|top stories|"
                      r"more (?:from |on |at )?[^.!?]{1,40}|you may (?:also )?(?:like|be interested in|have missed)|you might (?:also )?like|"
-                     r"recommended(?: for you| stories| reading)?|related(?: posts| articles| stories| content| coverage| news| reading| links| videos)?|"
+                     r"recommended(?: for you| stories| reading)?|related(?: posts| articles| stories| content| coverage| news| reading| links| videos)?(?: (?:from|on|in|at) [^.!?]{1,60})?|more|"
                      r"read (?:more|next|also|this next)|see also|also read|also on \S{2,40}|more on this(?: story)?|more in [^.]{1,40}|"
                      r"popular(?: now| stories)?|editor'?s? picks|don'?t miss|in other news|elsewhere on [^.]{1,40}|"
                      r"further reading|more (?:news|stories|videos|headlines)|what to read next|explore more|around the web|"
@@ -305,7 +310,8 @@ CATALOG: tuple[Rule, ...] = (
                      r"관련 ?기사|많이 본 뉴스|인기 ?기사)\s*(?:[:›»]|\.\.\.|…)?$"),
          max_words=8,
          examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos", "Also on example.com",
-                   "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch"),
+                   "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch",
+                   "Related coverage from The Money Desk:", "More:"),
          negatives=("Read the full statement below.",)),
     Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
          pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content| posts?| reading)?|see (?:also|more)|also(?: read| see)?|"
@@ -416,6 +422,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("body.clean-input", "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),
     Rule("body.continuation", "body", "A line of six or more words right after kept story text, inside the story: kept.", "context"),
     Rule("body.heading", "body", "A short heading between story paragraphs: kept as part of the story.", "context"),
+    Rule("body.list-item", "body", "Short lines after a lead-in ending in ':' inside the story are its list: kept.", "context"),
     Rule("body.table", "body", "A table or results list flattened to a line per cell, inside the story: kept.", "context"),
 )
 
@@ -423,8 +430,13 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOG}
 LINE_RULES: tuple[Rule, ...] = tuple(rule for rule in CATALOG if rule.scope == "line")
 
 
+# no-break, thin, figure and ideographic spaces read as plain spaces to the patterns
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+
+
 def match_line(line: str, words: int) -> Rule | None:
     """The first line rule that catches ``line``, or ``None`` when no line rule applies."""
+    line = line.translate(_SPACES)
     for rule in LINE_RULES:
         if rule.matches(line, words):
             return rule

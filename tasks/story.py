@@ -93,6 +93,34 @@ def find_table_lines(views: list[LineView], decided: dict[int, Decision]) -> fro
     return frozenset(table)
 
 
+_LIST_MIN_ITEMS = 3
+_LIST_MAX_WORDS = 25
+_LEAD_IN_MIN_WORDS = 3  # "Ingredients:" or "Source:" is a field label; a lead-in says what follows
+
+
+def find_list_lines(views: list[LineView], decided: dict[int, Decision]) -> frozenset[int]:
+    """Line numbers of lists a lead-in announces: short lines after a line ending in ':'.
+
+    "The game offers:" followed by feature lines, "Ingredients:" followed by
+    quantities: each item alone looks like a menu fragment, but the lead-in
+    says they belong to the text before it. Three or more items in a row,
+    none of them prose or long, make the list. A one- or two-word label
+    ("Source:", "More:") is no lead-in.
+    """
+    listed: set[int] = set()
+    for i, view in enumerate(views):
+        lead = decided.get(view.number)
+        if not view.text.endswith(":") or view.words < _LEAD_IN_MIN_WORDS or (lead is not None and lead.action != "kept"):
+            continue
+        j = i + 1
+        while (j < len(views) and views[j].number not in decided and not views[j].is_prose
+               and views[j].words <= _LIST_MAX_WORDS):
+            j += 1
+        if j - i - 1 >= _LIST_MIN_ITEMS:
+            listed.update(view.number for view in views[i + 1 : j])
+    return frozenset(listed)
+
+
 def _introduced_tables(views: list[LineView], table: frozenset[int]) -> frozenset[int]:
     """The table lines whose table follows a lead-in: a line ending in ':' or a paragraph of prose."""
     introduced: set[int] = set()
@@ -137,7 +165,8 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
     best_sum, best = float("-inf"), (0, -1)
     run_sum, run_start = 0.0, 0
     table = find_table_lines(views, decided)
-    introduced = _introduced_tables(views, table)
+    introduced = _introduced_tables(views, table) | find_list_lines(views, decided)
+    table = table | introduced
     after_comments = False
     prose_words = 0
     for index, view in enumerate(views):
@@ -229,11 +258,15 @@ def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
     embedded post's attribution); lone fragments go."""
     undecided = frozenset(view.number for view in story if view.number not in decided)
     table = find_table_lines(story, decided)
+    listed = find_list_lines(story, decided) - table
     for i, view in enumerate(story):
         if view.number in decided:
             continue
         if view.number in table:
             decided[view.number] = kept_by("body.table")
+            continue
+        if view.number in listed:
+            decided[view.number] = kept_by("body.list-item")
             continue
         if view.is_prose or (view.sentence_end and view.words >= 3):
             decided[view.number] = kept_by("body.paragraph")

@@ -237,3 +237,14 @@ def test_a_flattened_table_after_its_lead_in_is_kept_and_a_pager_is_not() -> Non
     assert "Athletic" in kept and "Pts" in kept and "21" in kept
     pager_start = lines.index("Next") - 9
     assert all(_action_of(doc, 2 * n + 1)[0] == "removed" for n in range(pager_start, pager_start + 10))
+
+
+def test_short_lines_after_a_lead_in_are_the_story_s_list_but_not_after_a_label() -> None:
+    items = ["Three new bus routes in the east", "A night line to the airport", "Free rides for pupils under twelve",
+             "New shelters at forty stops"]
+    lines = ["Council expands bus network to three districts"] + BODY + ["The plan approved on Tuesday includes:"] + items
+    doc = _doc(_spaced(lines))
+    assert all(item in doc.text.split("\n") for item in items)
+    lines = ["Council expands bus network to three districts"] + BODY + ["Source:"] + items
+    doc = _doc(_spaced(lines))
+    assert not any(item in doc.text for item in items)
