@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.blocks import TABLE_CELL_SCORE, find_list_lines, find_table_lines, introduced_tables
 from tasks.lines import LineView
 from tasks.records import Action
 from tasks.rules import RULES
@@ -51,90 +52,6 @@ def kept_by(rule_id: str) -> Decision:
     return Decision("kept", rule.category, rule.id, rule.rationale)
 
 
-_TABLE_MIN_LINES = 8  # cells in a run before it is read as a table (two rows of four)
-_TABLE_NUMERIC_SHARE = 0.4  # of them mostly digits
-_TABLE_CELL_SCORE = 0.3  # a table after its lead-in pulls the window a little, so a closing table stays in
-_TABLE_MAX_WORDS = 40
-_DIGIT_TOKEN_RE = re.compile(r"\d")
-
-
-def _is_numeric(view: LineView) -> bool:
-    tokens = view.text.split()
-    return bool(tokens) and 2 * sum(1 for t in tokens if _DIGIT_TOKEN_RE.search(t)) >= len(tokens)
-
-
-def find_table_lines(views: list[LineView], decided: dict[int, Decision]) -> frozenset[int]:
-    """Line numbers of flattened tables and result lists: long runs of short lines, many of them numbers.
-
-    A table flattened to text prints a cell per line ("Pos." / "Driver" /
-    "Points" / "1" / "Kyle Busch" / "5040" …), and results print a line per
-    game; line by line they look like menu fragments. A run of at least
-    ``_TABLE_MIN_LINES`` open, non-prose lines of which a good share are
-    mostly digits is read as one table. A run of bare counting numbers
-    (1, 2, 3 …) is a pager, not a table.
-    """
-    table: set[int] = set()
-    run: list[LineView] = []
-
-    def flush() -> None:
-        numeric = [view for view in run if _is_numeric(view)]
-        bare = [view.text for view in numeric if view.text.isdigit()]
-        pager = len(bare) == len(numeric) and bare == [str(n) for n in range(int(bare[0]), int(bare[0]) + len(bare))] if bare else False
-        if len(run) >= _TABLE_MIN_LINES and len(numeric) >= _TABLE_NUMERIC_SHARE * len(run) and not pager:
-            table.update(view.number for view in run)
-        run.clear()
-
-    for view in views:
-        if view.number in decided or view.is_prose or view.words > _TABLE_MAX_WORDS:
-            flush()
-        else:
-            run.append(view)
-    flush()
-    return frozenset(table)
-
-
-_LIST_MIN_ITEMS = 3
-_LIST_MAX_WORDS = 25
-_LEAD_IN_MIN_WORDS = 3  # "Ingredients:" or "Source:" is a field label; a lead-in says what follows
-
-
-def find_list_lines(views: list[LineView], decided: dict[int, Decision]) -> frozenset[int]:
-    """Line numbers of lists a lead-in announces: short lines after a line ending in ':'.
-
-    "The game offers:" followed by feature lines, "Ingredients:" followed by
-    quantities: each item alone looks like a menu fragment, but the lead-in
-    says they belong to the text before it. Three or more items in a row,
-    none of them prose or long, make the list. A one- or two-word label
-    ("Source:", "More:") is no lead-in.
-    """
-    listed: set[int] = set()
-    for i, view in enumerate(views):
-        lead = decided.get(view.number)
-        if not view.text.endswith(":") or view.words < _LEAD_IN_MIN_WORDS or (lead is not None and lead.action != "kept"):
-            continue
-        j = i + 1
-        while (j < len(views) and views[j].number not in decided and not views[j].is_prose
-               and views[j].words <= _LIST_MAX_WORDS):
-            j += 1
-        if j - i - 1 >= _LIST_MIN_ITEMS:
-            listed.update(view.number for view in views[i + 1 : j])
-    return frozenset(listed)
-
-
-def _introduced_tables(views: list[LineView], table: frozenset[int]) -> frozenset[int]:
-    """The table lines whose table follows a lead-in: a line ending in ':' or a paragraph of prose."""
-    introduced: set[int] = set()
-    for i, view in enumerate(views):
-        if view.number in table and (i == 0 or views[i - 1].number not in table):
-            lead = views[i - 1] if i > 0 else None
-            if lead is not None and (lead.is_prose or lead.text.endswith(":")):
-                j = i
-                while j < len(views) and views[j].number in table:
-                    introduced.add(views[j].number)
-                    j += 1
-    return frozenset(introduced)
-
-
 def _score(view: LineView, decided: Decision | None) -> float:
     """How much a line pulls the story window towards itself (+) or away (−).
 
@@ -165,13 +82,13 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
     best_sum, best = float("-inf"), (0, -1)
     run_sum, run_start = 0.0, 0
     table = find_table_lines(views, decided)
-    introduced = _introduced_tables(views, table) | find_list_lines(views, decided)
+    introduced = introduced_tables(views, table) | find_list_lines(views, decided)
     table = table | introduced
     after_comments = False
     prose_words = 0
     for index, view in enumerate(views):
         rule = decided.get(view.number)
-        score = _score(view, rule) if view.number not in table else (_TABLE_CELL_SCORE if view.number in introduced else 0.0)
+        score = _score(view, rule) if view.number not in table else (TABLE_CELL_SCORE if view.number in introduced else 0.0)
         if score > 0 and view.number not in table:
             prose_words += view.words
         elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:

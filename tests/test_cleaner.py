@@ -248,3 +248,15 @@ def test_short_lines_after_a_lead_in_are_the_story_s_list_but_not_after_a_label(
     lines = ["Council expands bus network to three districts"] + BODY + ["Source:"] + items
     doc = _doc(_spaced(lines))
     assert not any(item in doc.text for item in items)
+
+
+def test_a_templated_list_after_the_story_s_last_paragraph_and_its_heading_is_kept() -> None:
+    dates = ["June 9 – Tampa, FL @ Harbor Arena", "June 10 – Miami, FL @ Bayfront Hall",
+             "June 12 – Atlanta, GA @ Peach Pavilion (rescheduled)", "June 14 – Raleigh, NC @ Oak Park",
+             "June 15 – Richmond, VA @ River Stage"]
+    lines = ["Council expands bus network to three districts"] + BODY + ["The Bus Tour Dates"] + dates + [
+        "Home", "News", "Privacy Policy"]
+    doc = _doc(_spaced(lines))
+    kept = doc.text.split("\n")
+    assert all(date in kept for date in dates)
+    assert "Privacy Policy" not in kept

@@ -1,0 +1,145 @@
+"""Structured blocks in a flattened page: tables, templated lists and announced lists.
+
+Flattening puts each table cell and each list item on a line of its own, so
+line by line a standings table or a tour-date list looks like the menus and
+link lists the story window pushes away. These detectors find such blocks so
+the window can take them in (``tasks/story.py``) and the story keeps them:
+
+* a **table**: a long run of short lines, many of them numbers;
+* a **templated list**: four or more lines in a row printed from one
+  template (the same punctuation: "June 9 – Tampa, FL @ Arena");
+* an **announced list**: short lines after a lead-in sentence ending in ':'.
+
+A block pulls the window only when something introduces it (prose, a
+lead-in, or a heading right after prose); elsewhere it is neutral.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from tasks.lines import LineView
+
+if TYPE_CHECKING:
+    from tasks.story import Decision
+
+_TABLE_MIN_LINES = 8  # cells in a run before it is read as a table (two rows of four)
+_TABLE_NUMERIC_SHARE = 0.4  # of them mostly digits
+TABLE_CELL_SCORE = 2.0  # an introduced block's line pulls like a short sentence, so a closing list stays in
+_TABLE_MAX_WORDS = 40
+_DIGIT_TOKEN_RE = re.compile(r"\d")
+
+
+def _is_numeric(view: LineView) -> bool:
+    tokens = view.text.split()
+    return bool(tokens) and 2 * sum(1 for t in tokens if _DIGIT_TOKEN_RE.search(t)) >= len(tokens)
+
+
+def _is_pager(numeric: list[LineView]) -> bool:
+    """True when the numbers are bare counting numbers in order (1, 2, 3 …): page links."""
+    bare = [view.text for view in numeric if view.text.isascii() and view.text.isdigit()]
+    return bool(bare) and len(bare) == len(numeric) and bare == [str(n) for n in range(int(bare[0]), int(bare[0]) + len(bare))]
+
+
+def find_table_lines(views: list[LineView], decided: Mapping[int, Decision]) -> frozenset[int]:
+    """Line numbers of flattened tables and result lists: long runs of short lines, many of them numbers.
+
+    A table flattened to text prints a cell per line ("Pos." / "Driver" /
+    "Points" / "1" / "Kyle Busch" / "5040" …), and results print a line per
+    game; line by line they look like menu fragments. A run of at least
+    ``_TABLE_MIN_LINES`` open, non-prose lines of which a good share are
+    mostly digits is read as one table. A run of bare counting numbers
+    (1, 2, 3 …) is a pager, not a table.
+    """
+    table: set[int] = set()
+    run: list[LineView] = []
+
+    def flush() -> None:
+        numeric = [view for view in run if _is_numeric(view)]
+        if len(run) >= _TABLE_MIN_LINES and len(numeric) >= _TABLE_NUMERIC_SHARE * len(run) and not _is_pager(numeric):
+            table.update(view.number for view in run)
+        else:
+            table.update(_templated_items(run))
+        run.clear()
+
+    for view in views:
+        if view.number in decided or view.is_prose or view.words > _TABLE_MAX_WORDS:
+            flush()
+        else:
+            run.append(view)
+    flush()
+    return frozenset(table)
+
+
+_TEMPLATE_MIN_ITEMS = 4
+_PUNCTUATION_RE = re.compile(r"[\w\s]+")
+
+
+def _templated_items(run: list[LineView]) -> list[int]:
+    """Lines of ``run`` printed from one template: four or more in a row with the same punctuation.
+
+    "June 9 – Tampa, FL @ Arena" and "June 10 – Miami, FL @ Hall" share the
+    skeleton "–,@"; so do the rows of a list of teams "England (Group A): 10th
+    appearance". Menus and link lists have no punctuation to share.
+    """
+    found: list[int] = []
+    i = 0
+    while i < len(run):
+        skeleton = _PUNCTUATION_RE.sub("", run[i].text)
+        if len(skeleton) < 2:  # a lone hyphen or initial's period is no template
+            i += 1
+            continue
+        j = i + 1
+        # an item may add a bracket or a note at its end: its skeleton then starts like the others'
+        while j < len(run) and _PUNCTUATION_RE.sub("", run[j].text).startswith(skeleton):
+            j += 1
+        if j - i >= _TEMPLATE_MIN_ITEMS:
+            found += list(range(i, j))
+        i = j
+    # the odd item between two templated stretches (a note, a changed venue) belongs to the list too
+    return [view.number for view in run[found[0] : found[-1] + 1]] if found else []
+
+
+_LIST_MIN_ITEMS = 3
+_LIST_MAX_WORDS = 25
+_LEAD_IN_MIN_WORDS = 3  # "Ingredients:" or "Source:" is a field label; a lead-in says what follows
+
+
+def find_list_lines(views: list[LineView], decided: Mapping[int, Decision]) -> frozenset[int]:
+    """Line numbers of lists a lead-in announces: short lines after a line ending in ':'.
+
+    "The game offers:" followed by feature lines, "Ingredients:" followed by
+    quantities: each item alone looks like a menu fragment, but the lead-in
+    says they belong to the text before it. Three or more items in a row,
+    none of them prose or long, make the list. A one- or two-word label
+    ("Source:", "More:") is no lead-in.
+    """
+    listed: set[int] = set()
+    for i, view in enumerate(views):
+        lead = decided.get(view.number)
+        if not view.text.endswith(":") or view.words < _LEAD_IN_MIN_WORDS or (lead is not None and lead.action != "kept"):
+            continue
+        j = i + 1
+        while (j < len(views) and views[j].number not in decided and not views[j].is_prose
+               and views[j].words <= _LIST_MAX_WORDS):
+            j += 1
+        if j - i - 1 >= _LIST_MIN_ITEMS:
+            listed.update(view.number for view in views[i + 1 : j])
+    return frozenset(listed)
+
+
+def introduced_tables(views: list[LineView], table: frozenset[int]) -> frozenset[int]:
+    """The table lines whose table follows a lead-in: a line ending in ':' or a paragraph of prose."""
+    introduced: set[int] = set()
+    for i, view in enumerate(views):
+        if view.number in table and (i == 0 or views[i - 1].number not in table):
+            lead = views[i - 1] if i > 0 else None
+            before = views[i - 2] if i > 1 else None
+            if lead is not None and (lead.is_prose or lead.text.endswith(":") or (
+                    lead.is_headline_shaped and before is not None and before.is_prose)):
+                j = i
+                while j < len(views) and views[j].number in table:
+                    introduced.add(views[j].number)
+                    j += 1
+    return frozenset(introduced)
