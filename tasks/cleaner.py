@@ -321,5 +321,7 @@ def clean_batch(raws: list[RawText], templates: dict[str, frozenset[str]]) -> li
 
 # --- Prefect shell -----------------------------------------------------------------------------
 from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-clean_batch_task = task(clean_batch, name="clean-batch", retries=1, retry_delay_seconds=1)
+# NO_CACHE: Prefect's default cache policy hashes every input (all the batch's raw text) to no use here
+clean_batch_task = task(clean_batch, name="clean-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)

@@ -201,5 +201,7 @@ class ResultCache:
 
 # --- Prefect shell -----------------------------------------------------------------------------
 from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-read_files_task = task(read_files, name="read-files", retries=2, retry_delay_seconds=1)
+# NO_CACHE: results are never persisted, and Prefect's default policy would hash every input of every run
+read_files_task = task(read_files, name="read-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)

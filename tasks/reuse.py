@@ -74,5 +74,7 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
 
 # --- Prefect shell -----------------------------------------------------------------------------
 from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-find_reuse_task = task(find_reuse, name="find-reuse")
+# NO_CACHE: the default policy would hash all the corpus's paragraphs (~2.5 CPU-s per 300,000)
+find_reuse_task = task(find_reuse, name="find-reuse", cache_policy=NO_CACHE)
