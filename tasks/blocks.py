@@ -28,6 +28,7 @@ _TABLE_MIN_LINES = 8  # cells in a run before it is read as a table (two rows of
 _TABLE_NUMERIC_SHARE = 0.4  # of them mostly digits
 TABLE_CELL_SCORE = 2.0  # an introduced block's line pulls like a short sentence, so a closing list stays in
 _TABLE_MAX_WORDS = 40
+_TABLE_LABEL_WORDS = 5  # a table's text cells are names and labels; headlines between counts are a card list
 _DIGIT_TOKEN_RE = re.compile(r"\d")
 
 
@@ -50,15 +51,20 @@ def find_table_lines(views: list[LineView], decided: Mapping[int, Decision]) -> 
     game; line by line they look like menu fragments. A run of at least
     ``_TABLE_MIN_LINES`` open, non-prose lines of which a good share are
     mostly digits is read as one table. A run of bare counting numbers
-    (1, 2, 3 …) is a pager, not a table.
+    (1, 2, 3 …) is a pager, and headlines each followed by an age and a
+    count ("…Returning" / "13h267") are a card list, not a table.
     """
     table: set[int] = set()
     run: list[LineView] = []
 
     def flush() -> None:
         numeric = [view for view in run if _is_numeric(view)]
-        if len(run) >= _TABLE_MIN_LINES and len(numeric) >= _TABLE_NUMERIC_SHARE * len(run) and not _is_pager(numeric):
-            table.update(view.number for view in run)
+        labels = [view.words for view in run if not _is_numeric(view)]
+        if (len(run) >= _TABLE_MIN_LINES and len(numeric) >= _TABLE_NUMERIC_SHARE * len(run) and not _is_pager(numeric)
+                and sum(labels) <= _TABLE_LABEL_WORDS * max(len(labels), 1)):
+            # a table ends with its last row of numbers; the headings and links after it are not cells
+            last = max(i for i, view in enumerate(run) if _is_numeric(view))
+            table.update(view.number for view in run[: last + 1])
         else:
             table.update(_templated_items(run))
         run.clear()

@@ -240,10 +240,12 @@ CATALOG: tuple[Rule, ...] = (
          negatives=("The singer sued over copyright in the song, which she wrote in 1984.",)),
     # --- tags and comments
     Rule("tags.list", "tags", "A 'Tags'/'Topics' label followed by keywords is a tag cloud.",
-         pattern=_re(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics|more (?:about|on))\b\s*:?"
+         pattern=_re(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics|more (?:about|on)|"
+                     r"теги|метки|рубрики|temas|etiquetas|palavras-chave|schlagwörter|themen|argomenti|mots-clés|태그)\b\s*:?"
                      r"(?:\s*[^.!?\s][^.!?]*)?$"),
          max_words=40,
-         examples=("Tags Budget City Council Transport Elections", "Related Topics", "Topics: Politics, China"),
+         examples=("Tags Budget City Council Transport Elections", "Related Topics", "Topics: Politics, China", "Теги",
+                   "Etiquetas: política, economía"),
          negatives=("Topics discussed included trade, climate and the war in Ukraine.",)),
     Rule("comments.prompt", "comments", "Comment prompts and counters.",
          pattern=_re(r"^\[?\s*(?:leave a (?:reply|comment)|comments?(?:\s*\(\d+\))?|\d+\s+comments?|add (?:a|your) comment|"
@@ -306,7 +308,7 @@ CATALOG: tuple[Rule, ...] = (
                      r"vous aimerez aussi|à lire aussi|lire aussi|articles similaires|les plus lus|"
                      r"das könnte sie auch interessieren|mehr zum thema|lesen sie auch|meistgelesen|"
                      r"potrebbe interessarti|leggi anche|articoli correlati|i più letti|"
-                     r"читайте также|вам может понравиться|похожие (?:статьи|новости)|популярное|"
+                     r"читайте также|вам может понравиться|похожие (?:статьи|новости)|популярное|материалы по теме|"
                      r"관련 ?기사|많이 본 뉴스|인기 ?기사)\s*(?:[:›»]|\.\.\.|…)?$"),
          max_words=8,
          examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos", "Also on example.com",
