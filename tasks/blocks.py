@@ -28,6 +28,7 @@ _TABLE_MIN_LINES = 8  # cells in a run before it is read as a table (two rows of
 _TABLE_NUMERIC_SHARE = 0.4  # of them mostly digits
 TABLE_CELL_SCORE = 2.0  # an introduced block's line pulls like a short sentence, so a closing list stays in
 _TABLE_MAX_WORDS = 40
+_ROW_MAX_PROSE_WORDS = 15  # a row or list item is short, even when its commas make it read as an enumeration
 _TABLE_LABEL_WORDS = 5  # a table's text cells are names and labels; headlines between counts are a card list
 _DIGIT_TOKEN_RE = re.compile(r"\d")
 
@@ -70,7 +71,8 @@ def find_table_lines(views: list[LineView], decided: Mapping[int, Decision]) -> 
         run.clear()
 
     for view in views:
-        if view.number in decided or view.is_prose or view.words > _TABLE_MAX_WORDS:
+        # a short enumeration ("June 20 -- Music Park, Raleigh, NC") reads as prose but can be a row
+        if view.number in decided or (view.is_prose and view.words > _ROW_MAX_PROSE_WORDS) or view.words > _TABLE_MAX_WORDS:
             flush()
         else:
             run.append(view)
@@ -82,23 +84,32 @@ _TEMPLATE_MIN_ITEMS = 4
 _PUNCTUATION_RE = re.compile(r"[\w\s]+")
 
 
-def _templated_items(run: list[LineView]) -> list[int]:
-    """Lines of ``run`` printed from one template: four or more in a row with the same punctuation.
+# punctuation inside a name ("B&T", "Ak-Chin") or after an abbreviation ("Aug.", "St.") is not the template's
+_INNER_PUNCTUATION_RE = re.compile(r"(?<=\w)[^\w\s](?=\w)|(?<=[^\W\d_])\.")
 
-    "June 9 – Tampa, FL @ Arena" and "June 10 – Miami, FL @ Hall" share the
-    skeleton "–,@"; so do the rows of a list of teams "England (Group A): 10th
-    appearance". Menus and link lists have no punctuation to share.
+
+def _template_key(text: str) -> str:
+    """The first two marks of a line's punctuation skeleton: what lines printed from one template share."""
+    return _PUNCTUATION_RE.sub("", _INNER_PUNCTUATION_RE.sub("", text))[:2]
+
+
+def _templated_items(run: list[LineView]) -> list[int]:
+    """Lines of ``run`` printed from one template: four or more in a row that open with the same punctuation.
+
+    "June 9 – Tampa, FL @ Arena" and "Aug. 10 – Miami, FL @ Hall" both open
+    with "–,"; so do the rows of a list of teams "England (Group A): 10th
+    appearance" with "():". Menus and link lists have no punctuation to
+    share; a lone mark (a hyphen, an initial's period) is no template.
     """
     found: list[int] = []
     i = 0
     while i < len(run):
-        skeleton = _PUNCTUATION_RE.sub("", run[i].text)
-        if len(skeleton) < 2:  # a lone hyphen or initial's period is no template
+        key = _template_key(run[i].text)
+        if len(key) < 2:
             i += 1
             continue
         j = i + 1
-        # an item may add a bracket or a note at its end: its skeleton then starts like the others'
-        while j < len(run) and _PUNCTUATION_RE.sub("", run[j].text).startswith(skeleton):
+        while j < len(run) and _template_key(run[j].text) == key:
             j += 1
         if j - i >= _TEMPLATE_MIN_ITEMS:
             found += list(range(i, j))
