@@ -146,8 +146,48 @@ def find_list_lines(views: list[LineView], decided: Mapping[int, Decision]) -> f
     return frozenset(listed)
 
 
-def introduced_tables(views: list[LineView], table: frozenset[int]) -> frozenset[int]:
-    """The table lines whose table follows a lead-in: a line ending in ':' or a paragraph of prose."""
+_NUMBERED_RE = re.compile(r"^\(?(\d{1,3})[.):]\s+\S")
+_NUMBERED_MIN_ITEMS = 3
+_NUMBERED_MAX_GAP = 3  # other lines between two items: a link, a price, a paragraph about the item
+
+
+def find_numbered_items(views: list[LineView], decided: Mapping[int, Decision]) -> tuple[frozenset[int], frozenset[int]]:
+    """(items, lines between them) of counted lists: "1) …", "2) …", "3) …" in order from 1.
+
+    A deals post or a ranking prints its items numbered, often each followed
+    by a link or a price line that a rule removes; counting up from one is
+    what says these lines are the article's own list. The lines between
+    items keep their own decisions; the window just does not count them
+    against the list.
+    """
+    items: set[int] = set()
+    inner: set[int] = set()
+    i = 0
+    while i < len(views):
+        match = _NUMBERED_RE.match(views[i].text)
+        if match is None or int(match.group(1)) > 1 or views[i].number in decided:
+            i += 1
+            continue
+        sequence, expect, j, gap = [i], int(match.group(1)) + 1, i + 1, 0
+        while j < len(views) and gap <= _NUMBERED_MAX_GAP:
+            following = _NUMBERED_RE.match(views[j].text)
+            if following is not None and int(following.group(1)) == expect and views[j].number not in decided:
+                sequence, expect, gap = sequence + [j], expect + 1, 0
+            else:
+                gap += 1
+            j += 1
+        if len(sequence) >= _NUMBERED_MIN_ITEMS:
+            items.update(views[k].number for k in sequence)
+            inner.update(views[k].number for k in range(sequence[0], sequence[-1] + 1) if k not in sequence)
+            i = sequence[-1] + 1
+        else:
+            i += 1
+    return frozenset(items), frozenset(inner)
+
+
+def introduced_tables(views: list[LineView], table: frozenset[int], between: frozenset[int] = frozenset()) -> frozenset[int]:
+    """The table lines whose table follows a lead-in: a line ending in ':', a paragraph of prose, or a
+    heading right after prose. Lines in ``between`` (a counted list's links) do not end a block."""
     introduced: set[int] = set()
     for i, view in enumerate(views):
         if view.number in table and (i == 0 or views[i - 1].number not in table):
@@ -156,7 +196,8 @@ def introduced_tables(views: list[LineView], table: frozenset[int]) -> frozenset
             if lead is not None and (lead.is_prose or lead.text.endswith(":") or (
                     lead.is_headline_shaped and before is not None and before.is_prose)):
                 j = i
-                while j < len(views) and views[j].number in table:
-                    introduced.add(views[j].number)
+                while j < len(views) and (views[j].number in table or views[j].number in between):
+                    if views[j].number in table:
+                        introduced.add(views[j].number)
                     j += 1
     return frozenset(introduced)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tasks.blocks import TABLE_CELL_SCORE, find_list_lines, find_table_lines, introduced_tables
+from tasks.blocks import TABLE_CELL_SCORE, find_list_lines, find_numbered_items, find_table_lines, introduced_tables
 from tasks.lines import LineView
 from tasks.records import Action
 from tasks.rules import RULES
@@ -81,14 +81,17 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
     """
     best_sum, best = float("-inf"), (0, -1)
     run_sum, run_start = 0.0, 0
-    table = find_table_lines(views, decided)
-    introduced = introduced_tables(views, table) | find_list_lines(views, decided)
+    numbered, between = find_numbered_items(views, decided)
+    table = find_table_lines(views, decided) | numbered
+    introduced = introduced_tables(views, table, between) | find_list_lines(views, decided)
     table = table | introduced
     after_comments = False
     prose_words = 0
     for index, view in enumerate(views):
         rule = decided.get(view.number)
         score = _score(view, rule) if view.number not in table else (TABLE_CELL_SCORE if view.number in introduced else 0.0)
+        if view.number in between and score < 0:
+            score = 0.0  # a link or price line between a counted list's items does not split the list
         if score > 0 and view.number not in table:
             prose_words += view.words
         elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:
@@ -175,7 +178,7 @@ def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
     embedded post's attribution); lone fragments go."""
     undecided = frozenset(view.number for view in story if view.number not in decided)
     table = find_table_lines(story, decided)
-    listed = find_list_lines(story, decided) - table
+    listed = (find_list_lines(story, decided) | find_numbered_items(story, decided)[0]) - table
     for i, view in enumerate(story):
         if view.number in decided:
             continue

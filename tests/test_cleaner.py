@@ -260,3 +260,17 @@ def test_a_templated_list_after_the_story_s_last_paragraph_and_its_heading_is_ke
     kept = doc.text.split("\n")
     assert all(date in kept for date in dates)
     assert "Privacy Policy" not in kept
+
+
+def test_a_counted_list_with_links_between_its_items_is_kept_after_its_lead_in() -> None:
+    items = [f"{n}) {name}" for n, name in enumerate(["Folding bike with spare tyre", "City map of the new routes",
+                                                       "Rain cover for the bus stop bench", "Annual pass for two"], 1)]
+    lines = ["Council expands bus network to three districts"] + BODY
+    for n, item in enumerate(items):
+        lines += [item, f"https://example.com/deal/{n}"]
+    lines += ["Most Popular", "1. Mayor opens new library", "2. Storm closes schools", "3. Rail strike called off"]
+    doc = _doc(_spaced(lines))
+    kept = doc.text.split("\n")
+    assert all(item in kept for item in items)
+    assert not any(line.startswith("https://") for line in kept)
+    assert "2. Storm closes schools" not in kept
