@@ -146,6 +146,7 @@ def find_list_lines(views: list[LineView], decided: Mapping[int, Decision]) -> f
     return frozenset(listed)
 
 
+_HEADING_MAX_WORDS = 20  # a block's own heading ("Qualified teams", "Tour dates") is short and ends no sentence
 _NUMBERED_RE = re.compile(r"^\(?(\d{1,3})[.):]\s+\S")
 _NUMBERED_MIN_ITEMS = 3
 _NUMBERED_MAX_GAP = 3  # other lines between two items: a link, a price, a paragraph about the item
@@ -194,7 +195,7 @@ def introduced_tables(views: list[LineView], table: frozenset[int], between: fro
             lead = views[i - 1] if i > 0 else None
             before = views[i - 2] if i > 1 else None
             if lead is not None and (lead.is_prose or lead.text.endswith(":") or (
-                    lead.is_headline_shaped and before is not None and before.is_prose)):
+                    not lead.sentence_end and lead.words <= _HEADING_MAX_WORDS and before is not None and before.is_prose)):
                 j = i
                 while j < len(views) and (views[j].number in table or views[j].number in between):
                     if views[j].number in table:
