@@ -204,10 +204,13 @@ CATALOG: tuple[Rule, ...] = (
          negatives=("Retailers earn a commission on every sale, the lawsuit claims, which the company denies.",)),
     Rule("comments.policy", "comments", "Comment-section rules addressed to readers who post.",
          pattern=_re(r"(?:\bplease (?:abide by|follow|read|respect|review) (?:our|the) (?:\w+ ){0,2}(?:guidelines|policy|rules|terms)\b|"
+                     r"\b(?:must|need to) be (?:logged in|signed in|connected|registered) to (?:post|leave|add|write) (?:a )?comments?\b|"
+                     r"\b(?:devi essere connesso per|você precisa (?:estar logado|fazer login) para|debes (?:iniciar sesión|estar registrado) para)\b|"
                      r"^(?:comments? (?:are|is) (?:moderated|closed)|we reserve the right to (?:remove|delete|edit) comments?))"),
          max_words=60,
          examples=("When submitting content, please abide by our submission guidelines, and avoid posting profanity.",
-                   "Comments are moderated and will appear after approval."),
+                   "Comments are moderated and will appear after approval.",
+                   "You must be logged in to post a comment.", "Devi essere connesso per inviare un commento."),
          negatives=("Officials urged residents to follow the evacuation orders issued on Monday night.",)),
     Rule("promo.contact", "promo", "Tip lines and contact addresses for the newsroom or the author.",
          pattern=_re(r"(?:[\w.+-]+@[\w-]+\.[\w.]+|^have a (?:news )?tip\b|^got a (?:news )?tip\b|^(?:contact|email|reach) (?:us|the (?:author|reporter|writer|newsroom))\b)"),
@@ -225,9 +228,12 @@ CATALOG: tuple[Rule, ...] = (
     Rule("cookie.notice", "cookie", "Cookie and consent banners.",
          pattern=_re(r"(?:we use cookies|uses cookies|(?:use|accept|consent to|set) (?:of )?(?:our |all |these )?cookies|"
                      r"tracking technologies|cookie (?:policy|settings|preferences|consent|notice)|accept (?:all )?cookies|"
-                     r"privacy (?:policy|settings|preferences)|terms (?:of (?:use|service)|and conditions)|manage (?:consent|preferences))"),
+                     r"privacy (?:policy|settings|preferences)|terms (?:of (?:use|service)|and conditions)|manage (?:consent|preferences)|"
+                     r"utilizziamo (?:i )?cookie|usamos cookies|utilizamos cookies|nous utilisons des cookies|wir verwenden cookies|"
+                     r"(?:используем|использует) (?:файлы )?cookie)"),
          max_words=80,
          examples=("We use cookies to improve your experience.", "Privacy Policy", "Terms of Use",
+                   "Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.",
                    "By choosing I Accept, you consent to our use of cookies and other tracking technologies."),
          negatives=("The bakery's cookies sold out by noon on Saturday, the owner said with a laugh.",)),
     # --- legal
@@ -238,6 +244,16 @@ CATALOG: tuple[Rule, ...] = (
          examples=("Copyright 2024 Example Media Group Inc. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed.",
                    "© 2024 Example Media", "All Rights Reserved."),
          negatives=("The singer sued over copyright in the song, which she wrote in 1984.",)),
+    Rule("legal.disclaimer", "legal", "Site-wide disclaimers: trademark notices, health and advice disclaimers.",
+         pattern=_re(r"(?:\b(?:is a|are) (?:registered )?trademarks? of\b|have not been evaluated by the food and drug administration|"
+                     r"^the information (?:provided|contained) (?:on|in) this (?:website|site|article|page)|"
+                     r"\bnot intended to (?:diagnose|treat|cure|prevent|replace|be a substitute for)\b|"
+                     r"^consult (?:your|a) (?:physician|doctor|healthcare provider) before\b|^results (?:may )?vary\b)"),
+         max_words=90,
+         examples=("Apple logo and iPhone are registered trademarks of Apple Inc.",
+                   "*These statements have not been evaluated by the Food and Drug Administration.",
+                   "Consult your physician before beginning any exercise program."),
+         negatives=("The company said the logo is a trademark it has used since 1971, and sued the maker.",)),
     # --- tags and comments
     Rule("tags.list", "tags", "A 'Tags'/'Topics' label followed by keywords is a tag cloud.",
          pattern=_re(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics|more (?:about|on)|"
@@ -253,10 +269,14 @@ CATALOG: tuple[Rule, ...] = (
                      r"join the (?:conversation|discussion)|post a comment|(?:show|view|load|hide) comments|"
                      r"be the first to comment|what do you think\??|have your say|cancel reply|comment policy|"
                      r"\d+ (?:responses|replies|comments|thoughts) (?:to|on) .{1,200}|[^!?]{1,80} (?:says|said|wrote|writes):|"
-                     r"reply|report (?:comment|abuse)|(?:\d+ )?(?:likes?|upvotes?|points?|votes?)|rating: .{1,20})\s*:?\s*\]?$"),
+                     r"reply|report (?:comment|abuse)|(?:\d+ )?(?:likes?|upvotes?|points?|votes?)|rating: .{1,20}|"
+                     # the same prompts in the benchmark's other languages
+                     r"lascia un commento|commenti|deixe (?:um|seu) comentário|comentários|deja (?:un|tu) comentario|comentarios|"
+                     r"laisser un commentaire|commentaires|kommentar (?:schreiben|verfassen)|kommentare|"
+                     r"оставить комментарий|комментарии|댓글(?: ?쓰기)?)\s*:?\s*\]?$"),
          max_words=40,
          examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments",
-                   "34 responses to “A headline here”", "C. M. says:"),
+                   "34 responses to “A headline here”", "C. M. says:", "Lascia un commento", "Комментарии"),
          negatives=("Comments from the minister drew criticism on Monday.",)),
     # --- navigation and branding
     Rule("nav.control", "nav", "Navigation controls and section links.",
@@ -318,7 +338,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
          pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content| posts?| reading)?|see (?:also|more)|also(?: read| see)?|"
                      r"more(?: on| about)? this|recommended|watch(?: more)?|listen|leia (?:mais|também)|lesen sie auch|mehr zum thema|"
-                     r"lire aussi|à lire aussi|leer más|lee también|читайте (?:также|тоже))\s*[:|»›>–—-]\s*(?:[^.!?]|\.(?=\w)|(?<=\b[A-Z])\.)*[?!]?[\])]?$"),
+                     r"lire aussi|à lire aussi|leer más|lee también|leggi anche(?: su)?|vedi anche|читайте (?:также|тоже))\s*[:|»›>–—-]\s*(?:[^.!?]|\.(?=\w)|(?<=\b[A-Z])\.)*[?!]?[\])]?$"),
          max_words=30,
          examples=("Read more: Markets slide as rate fears return", "[Related: Ten things we learned this week]",
                    "Read more: Retailer poised for record $13.4bn listing in the U.S.", "Related post: Slow-cooker chili recipe",
