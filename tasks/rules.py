@@ -186,6 +186,13 @@ CATALOG: tuple[Rule, ...] = (
                    "Thanks for signing up!", "Like this story? Share it with a friend!", "Follow RT on",
                    "Keep an eye on your inbox for the latest sports news."),
          negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",)),
+    Rule("promo.subscription", "promo", "Subscription offers: issues for a price, delivered to your door, access from a price.",
+         pattern=_re(r"(?:\b\d+ issues for (?:[$£€₹]|rs\.? ?)?\d|\bdelivered (?:straight )?(?:through|to) your (?:letterbox|door|doorstep|mailbox)\b|"
+                     r"(?=.*\bsubscri).*\bfor (?:as little as|just|only) (?:[$£€₹]|rs\.? ?|usd ?)?\d)"),
+         max_words=60,
+         examples=("Get the Monthly delivered through your letterbox every month. 12 issues for £11.99.",
+                   "Get access to our subscription service for as little as Rs 599."),
+         negatives=("The magazine printed 12 issues for the year before it closed, its editor said.",)),
     Rule("promo.consent", "promo", "Sign-up form consent and legal checkboxes ('I agree that … can send me …').",
          pattern=_re(r"^(?:i (?:agree|consent|accept|would like)|by (?:signing up|subscribing|clicking|submitting|registering)\b)"
                      r".{0,160}\b(?:send me|email|e-mail|newsletters?|terms(?: of (?:use|service))?|privacy (?:policy|notice|statement)|"
