@@ -438,7 +438,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("related.list", "related", "Short headline-like lines under a 'Read more'/'Most popular' heading are a link list.", "context"),
     Rule("about.blurb", "branding", "The paragraphs under an 'About us' / 'About the author' heading describe the site or author.", "context"),
     Rule("zone.comments", "comments", "Everything after a comments heading is reader comments, not the story.", "context"),
-    Rule("shape.invisible", "oversize", "A line of only zero-width or format characters is blank to a reader.", "context"),
+    Rule("shape.invisible", "blank", "A line of only zero-width or format characters is blank to a reader.", "context"),
     Rule("shape.oversize-line", "oversize", "A line of more than 20,000 characters is a data blob, not a paragraph.", "context"),
     Rule("related.teaser-list", "related", "Three or more headline + one-paragraph pairs closing the page are cards of other stories.", "context"),
     Rule("zone.header", "nav", "Short lines before the story's first paragraph are page header: menus, sections, logos.", "context"),
