@@ -51,14 +51,19 @@ class Rule:
     min_words: int = 0
     examples: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
+    # lowercase words one of which every match contains: a cheap test that spares the regex on most
+    # lines (long unanchored patterns cost more than all the others together)
+    keywords: tuple[str, ...] = ()
 
-    def matches(self, line: str, words: int) -> bool:
-        """True when this line rule catches ``line`` (``words`` is its word count)."""
-        return (
-            self.pattern is not None
-            and self.min_words <= words <= self.max_words
-            and bool(self.pattern.search(line))
-        )
+    def matches(self, line: str, words: int, lowered: str | None = None) -> bool:
+        """True when this line rule catches ``line`` (``words`` is its word count, ``lowered`` its lowercase)."""
+        if self.pattern is None or not self.min_words <= words <= self.max_words:
+            return False
+        if self.keywords:
+            lowered = line.lower() if lowered is None else lowered
+            if not any(keyword in lowered for keyword in self.keywords):
+                return False
+        return bool(self.pattern.search(line))
 
 
 def _re(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -188,7 +193,8 @@ CATALOG: tuple[Rule, ...] = (
          negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",)),
     Rule("promo.subscription", "promo", "Subscription offers: issues for a price, delivered to your door, access from a price.",
          pattern=_re(r"(?:\b\d+ issues for (?:[$£€₹]|rs\.? ?)?\d|\bdelivered (?:straight )?(?:through|to) your (?:letterbox|door|doorstep|mailbox)\b|"
-                     r"(?=.*\bsubscri).*\bfor (?:as little as|just|only) (?:[$£€₹]|rs\.? ?|usd ?)?\d)"),
+                     r"^(?=.*\bsubscri).*\bfor (?:as little as|just|only) (?:[$£€₹]|rs\.? ?|usd ?)?\d)"),
+         keywords=("issues for", "delivered", "subscri"),
          max_words=60,
          examples=("Get the Monthly delivered through your letterbox every month. 12 issues for £11.99.",
                    "Get access to our subscription service for as little as Rs 599."),
@@ -197,6 +203,7 @@ CATALOG: tuple[Rule, ...] = (
          pattern=_re(r"^(?:i (?:agree|consent|accept|would like)|by (?:signing up|subscribing|clicking|submitting|registering)\b)"
                      r".{0,160}\b(?:send me|email|e-mail|newsletters?|terms(?: of (?:use|service))?|privacy (?:policy|notice|statement)|"
                      r"offers|marketing|updates|data)\b"),
+         keywords=("agree", "consent", "accept", "would like", "by signing", "by subscribing", "by clicking", "by submitting", "by registering"),
          max_words=60,
          examples=('I agree that the Network can send me its offers by email.',
                    "By clicking submit, you accept the Terms of Service."),
@@ -205,6 +212,7 @@ CATALOG: tuple[Rule, ...] = (
          pattern=_re(r"(?:\b(?:if|when) you (?:buy|purchase|shop|click)\b.{0,120}\b(?:commission|share of (?:the )?(?:sale|revenue)|"
                      r"compensat\w+|affiliate|earn)\b|\b(?:we|[A-Z][\w.]+) (?:may|might|can) (?:earn|receive|get|collect) "
                      r"(?:a |an )?(?:small )?(?:affiliate )?(?:commission|share of (?:the )?(?:sale|revenue))\b)"),
+         keywords=("commission", "share of", "compensat", "affiliate", "earn"),
          max_words=50,
          examples=("If you buy something through this post, the Outlet may get a share of the sale.",
                    "We may earn a commission when you buy through links on our site."),
@@ -214,6 +222,7 @@ CATALOG: tuple[Rule, ...] = (
                      r"\b(?:must|need to) be (?:logged in|signed in|connected|registered) to (?:post|leave|add|write) (?:a )?comments?\b|"
                      r"\b(?:devi essere connesso per|você precisa (?:estar logado|fazer login) para|debes (?:iniciar sesión|estar registrado) para)\b|"
                      r"^(?:comments? (?:are|is) (?:moderated|closed)|we reserve the right to (?:remove|delete|edit) comments?))"),
+         keywords=("please", "comment", "devi essere", "você precisa", "debes", "reserve"),
          max_words=60,
          examples=("When submitting content, please abide by our submission guidelines, and avoid posting profanity.",
                    "Comments are moderated and will appear after approval.",
@@ -238,6 +247,7 @@ CATALOG: tuple[Rule, ...] = (
                      r"privacy (?:policy|settings|preferences)|terms (?:of (?:use|service)|and conditions)|manage (?:consent|preferences)|"
                      r"utilizziamo (?:i )?cookie|usamos cookies|utilizamos cookies|nous utilisons des cookies|wir verwenden cookies|"
                      r"(?:используем|использует) (?:файлы )?cookie)"),
+         keywords=("cookie", "tracking", "privacy", "terms", "consent", "preferences"),
          max_words=80,
          examples=("We use cookies to improve your experience.", "Privacy Policy", "Terms of Use",
                    "Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.",
@@ -256,6 +266,7 @@ CATALOG: tuple[Rule, ...] = (
                      r"^the information (?:provided|contained) (?:on|in) this (?:website|site|article|page)|"
                      r"\bnot intended to (?:diagnose|treat|cure|prevent|replace|be a substitute for)\b|"
                      r"^consult (?:your|a) (?:physician|doctor|healthcare provider) before\b|^results (?:may )?vary\b)"),
+         keywords=("trademark", "food and drug", "information", "not intended", "consult", "result"),
          max_words=90,
          examples=("Apple logo and iPhone are registered trademarks of Apple Inc.",
                    "*These statements have not been evaluated by the Food and Drug Administration.",
@@ -466,7 +477,8 @@ _SPACES = str.maketrans({c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u
 def match_line(line: str, words: int) -> Rule | None:
     """The first line rule that catches ``line``, or ``None`` when no line rule applies."""
     line = line.translate(_SPACES)
+    lowered = line.lower()
     for rule in LINE_RULES:
-        if rule.matches(line, words):
+        if rule.matches(line, words, lowered):
             return rule
     return None
