@@ -45,13 +45,14 @@ import bisect
 import html as html_lib
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tasks.lines import count_words
 from tasks.metadata import parse_author, parse_copyright_holder, parse_date
 from tasks.records import Action, Document, Paragraph, Segment
 from tasks.repair import repair_lines
-from tasks.rules import LINE_RULES, RULES, Rule
+from tasks.rules import LINE_RULES, RULES, Rule, rule_view
 
 if TYPE_CHECKING:
     from tasks.intake import RawText
@@ -60,6 +61,8 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _CODE_OPENERS = {"<script": "</script", "<style": "</style", "<!--": "-->"}
 """Where scripts, styles and comments open and how they close (lower case, as nearly every page writes them:
 an upper-case script is merely searched like text, which is what happened to every script before)."""
+_CODE_OPENER_RE = re.compile("|".join(re.escape(opener) for opener in _CODE_OPENERS))
+"""The next opener of any kind: one scan that starts with a literal ``<``, which ``re`` skips to at C speed."""
 _LINE_TAG_RE = re.compile(r"<[^>\n]*>")  # a tag within one line (what _TAG_RE removes line by line)
 _PROBE_CHARS = 40
 _SHORT_PROBE_CHARS = 20
@@ -125,13 +128,18 @@ _RULES_BY_WORDS: tuple[tuple[Rule, ...], ...] = tuple(
     for count in range(_LONGEST_RULE_WORDS + 1)
 )
 """The line rules, in catalog order, that can catch a line of each word count."""
+_RULE_AT = {rule.id: at for at, rule in enumerate(_HTML_LINE_RULES)}
+_NOTICE_AT = _RULE_AT.get(COPYRIGHT_RULE)
+"""Where the copyright rule stands in the order HTML line rules are tried (``None``: it is not tried)."""
 
 
 def _author_xpath() -> Any:
     from lxml.etree import XPath
 
-    return XPath('//*[@itemprop="author" or @rel="author" or @class="author" or @class="byline"'
-                 ' or contains(@class, "author-name") or contains(@class, "byline")]')
+    # the same elements as //*[@itemprop="author" or ...], in document order, found from the attributes:
+    # libxml2 then tests only elements that carry the attribute, not every element against every clause
+    return XPath('//@itemprop[.="author"]/.. | //@rel[.="author"]/..'
+                 ' | //@class[.="author" or .="byline" or contains(., "author-name") or contains(., "byline")]/..')
 
 
 _AUTHOR_XPATH = _author_xpath()
@@ -371,16 +379,56 @@ def _line_rule(text: str, words: int) -> Rule | None:
     """The first HTML line rule that catches ``text`` (only the rules whose word limits admit it are tried)."""
     if words > _LONGEST_RULE_WORDS:
         return None  # longer than any line rule reads: prose
+    text, lowered = rule_view(text)
     for rule in _RULES_BY_WORDS[words]:
-        if rule.pattern.search(text):  # type: ignore[union-attr]
+        if rule.matches(text, words, lowered):
             return rule
     return None
 
 
+@lru_cache(maxsize=65_536)
+def _read_line(text: str) -> tuple[int, Rule | None]:
+    """A line's word count and first catching line rule: what the rules read of a line out of context.
+
+    Cached, like :func:`tasks.repair.repair_line`: the lines trafilatura
+    leaks from a site's templates (share bars, newsletter boxes, credits,
+    footers) recur on every page of the site, and trying the whole catalog
+    on a line is the costliest step of deciding.
+    """
+    words = count_words(text)
+    return words, _line_rule(text, words)
+
+
+def _is_notice(text: str, words: int, first: Rule | None) -> bool:
+    """Whether the copyright rule catches a line, knowing ``first``, the first line rule that caught it.
+
+    ``first`` was found by trying the rules in catalog order, so unless it
+    comes before the copyright rule in that order, it already answers: the
+    copyright rule itself, or a miss. Only otherwise is the pattern tried.
+    """
+    notice = RULES[COPYRIGHT_RULE]
+    if _NOTICE_AT is None:
+        return notice.matches(text, words)  # not among the rules tried on HTML lines: ``first`` says nothing
+    if first is None or _RULE_AT[first.id] > _NOTICE_AT:
+        return False  # the copyright rule was tried on this line, and missed
+    return first.id == COPYRIGHT_RULE or notice.matches(text, words)
+
+
 def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[LineDecision]:
     """Keep or remove each extracted line (steps 2–5 of the module docstring), in order."""
-    words = [count_words(line.text) for line in lines]
-    rules: list[Rule | None] = [_line_rule(line.text, count) for line, count in zip(lines, words)]
+    return _decide(lines, title)[0]
+
+
+def _decide(lines: list[ExtractedLine], title: str | None) -> tuple[list[LineDecision], list[int], list[Rule | None]]:
+    """:func:`decide_lines`, also returning each line's word count and its first catching line rule.
+
+    :func:`extract_html` reads the page's copyright notice from these
+    instead of trying the copyright rule on every line a second time.
+    """
+    read = [_read_line(line.text) for line in lines]
+    words = [count for count, _ in read]
+    first_rules = [rule for _, rule in read]
+    rules: list[Rule | None] = list(first_rules)
     # link lists: runs of link lines, possibly interleaved with lines a related/promo rule caught
     link_list = RULES[LINK_LIST_RULE]
     i = 0
@@ -408,7 +456,7 @@ def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[LineDeci
         else:
             action: Action = "metadata" if rule.category in ("byline", "dateline", "source-url") else "removed"
             decisions.append(LineDecision(action, rule))
-    return decisions
+    return decisions, words, first_rules
 
 
 def _apply_position(lines: list[ExtractedLine], words: list[int], rules: list[Rule | None], titles: list[bool]) -> None:
@@ -531,24 +579,22 @@ def _probe_text(paragraph: str) -> str:
 def _code_spans(html: str) -> list[tuple[int, int]]:
     """Offsets ``(start, end)`` of every script, style and comment in ``html``, in order.
 
-    Plain substring searches (each opener's next occurrence kept until passed):
-    a regular expression scanning the whole page costs ten times as much.
+    The next opener is found by one regular expression of literal openers
+    (searching from the end of the previous span, so an opener inside a
+    script or comment is never taken for one), its closer by a plain
+    substring search. A pattern matching whole spans (``<script.*?</script``)
+    would cost ten times as much: it walks every character of every script.
     """
     spans: list[tuple[int, int]] = []
-    upcoming = {opener: html.find(opener) for opener in _CODE_OPENERS}
+    search = _CODE_OPENER_RE.search
     pos = 0
-    while True:
-        for opener, at in upcoming.items():
-            if 0 <= at < pos:
-                upcoming[opener] = html.find(opener, pos)
-        live = [(at, opener) for opener, at in upcoming.items() if at >= 0]
-        if not live:
-            return spans
-        start, opener = min(live)
+    while (found := search(html, pos)) is not None:
+        start, opener = found.start(), found.group()
         closer = _CODE_OPENERS[opener]
         end = html.find(closer, start + len(opener))
         pos = len(html) if end < 0 else end + len(closer)
         spans.append((start, pos))
+    return spans
 
 
 def _blank_code(html: str, spans: list[tuple[int, int]]) -> str:
@@ -623,8 +669,10 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     extraction = run_trafilatura(html, url)
     texts = [line.text for line in extraction.lines]
     repaired, fixes = repair_lines(texts)
-    lines = [replace(line, text=text.strip() or line.text) for line, text in zip(extraction.lines, repaired)]
-    decisions = decide_lines(lines, extraction.title)
+    # most lines come back from repair as they were: checking that costs less than copying every line
+    lines = [line if (fixed := text.strip() or line.text) == line.text else replace(line, text=fixed)
+             for line, text in zip(extraction.lines, repaired)]
+    decisions, words, first_rules = _decide(lines, extraction.title)
     where = locate_lines(html, [line.text for line in lines])
     by_line: dict[int, list[Segment]] = {}
     paragraphs: list[Paragraph] = []
@@ -641,8 +689,8 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     author = extraction.author or next(
         (name for line, decision in zip(lines, decisions)
          if decision.rule is not None and decision.rule.category == "byline" and (name := parse_author(line.text))), None)
-    notice = RULES[COPYRIGHT_RULE]  # the page's copyright line, removed or kept as a wire story's closing notice
-    holder = next((holder for line in lines if notice.matches(line.text, count_words(line.text))
+    # the page's copyright line, removed or kept as a wire story's closing notice
+    holder = next((holder for line, count, first in zip(lines, words, first_rules) if _is_notice(line.text, count, first)
                    and (holder := parse_copyright_holder(line.text))), None)
     return Document(
         id=doc_id,

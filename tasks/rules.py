@@ -474,10 +474,15 @@ LINE_RULES: tuple[Rule, ...] = tuple(rule for rule in CATALOG if rule.scope == "
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
 
 
+def rule_view(line: str) -> tuple[str, str]:
+    """``line`` as the line rules read it (odd spaces made plain) and its lowercase (for rule keywords)."""
+    line = line.translate(_SPACES)
+    return line, line.lower()
+
+
 def match_line(line: str, words: int) -> Rule | None:
     """The first line rule that catches ``line``, or ``None`` when no line rule applies."""
-    line = line.translate(_SPACES)
-    lowered = line.lower()
+    line, lowered = rule_view(line)
     for rule in LINE_RULES:
         if rule.matches(line, words, lowered):
             return rule

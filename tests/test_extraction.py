@@ -301,3 +301,40 @@ def test_author_from_a_marked_byline_element() -> None:
     assert extract_html("p5", "p5.html", "example", html).author == "Jane Doe; John Roe"
     dated = article_page(6).replace("<article>\n", '<article>\n<span class="byline">Updated 20 Nov 2019 08:00</span>\n')
     assert extract_html("p6", "p6.html", "example", dated).author is None
+
+
+def test_the_copyright_notice_is_read_from_the_line_rules_as_the_rule_reads_it() -> None:
+    """extract_html finds the page's notice from each line's first catching rule instead of re-running the rule."""
+    from tasks.extraction import _is_notice, _read_line
+    from tasks.rules import RULES
+
+    notice = RULES["legal.copyright"]
+    lines = {
+        "Copyright 2019 Example Media. All rights reserved.": "legal.copyright",  # the rule itself caught it
+        "We use cookies. Copyright 2019 Example Media. All rights reserved.": "cookie.notice",  # an earlier rule did
+        "We use cookies to improve your experience on our site.": "cookie.notice",  # an earlier rule, no notice
+        "By Jane Doe": "byline.by",  # a later rule: the copyright rule was tried first and missed
+        SENTENCES[0]: None,  # no rule
+    }
+    for text, first_id in lines.items():
+        words, first = _read_line(text)
+        assert (first.id if first else None) == first_id, text
+        assert _is_notice(text, words, first) == notice.matches(text, words), text
+    assert sum(notice.matches(text, _read_line(text)[0]) for text in lines) == 2
+
+
+def test_the_author_xpath_finds_what_an_element_by_element_test_finds() -> None:
+    from lxml.etree import XPath
+    from lxml.html import fromstring
+
+    from tasks.extraction import _AUTHOR_XPATH
+
+    page = fromstring(
+        '<html><body><div class="authors"><span itemprop="author">A</span></div><a rel="author">B</a>'
+        '<p class="byline">C</p><p class="post-byline big">D</p><div class="author"><i class="author-name x">E</i></div>'
+        '<p rel="nofollow" class="writer">F</p><p itemprop="author" class="byline">G</p></body></html>')
+    element_by_element = XPath('//*[@itemprop="author" or @rel="author" or @class="author" or @class="byline"'
+                               ' or contains(@class, "author-name") or contains(@class, "byline")]')
+    found = _AUTHOR_XPATH(page)
+    assert [e.text_content() for e in found] == ["A", "B", "C", "D", "E", "E", "G"]
+    assert found == element_by_element(page)
