@@ -9,7 +9,9 @@
   128 permutations, ``MinHashLSH`` at threshold 0.5, union-find);
 * ``trafilatura``: the baseline extraction of the corpus's HTML pages (one process);
 * ``extract``: wirewash's extraction (trafilatura + rules + provenance) of the same pages (one process);
-* ``clean_text``: wirewash's text cleaning of a sample of the text scrapes (one process).
+* ``clean_text``: wirewash's text cleaning of a sample of the text scrapes (one process);
+* ``index_build``, ``index_query``: the 1,000,000-paragraph reuse index and an incremental batch of
+  1,000 files queried against it (``bench/index1m.py``).
 """
 from __future__ import annotations
 
@@ -180,6 +182,18 @@ def part_plain(work: Path) -> dict[str, Any]:
         summary = pipeline._run(params)
     executor.shutdown()
     return {"seconds": time.perf_counter() - start, "timings": summary["timings_seconds"]}
+
+
+def part_index_build(work: Path) -> dict[str, Any]:
+    from bench.index1m import part_index_build as build
+
+    return build(work)
+
+
+def part_index_query(work: Path) -> dict[str, Any]:
+    from bench.index1m import part_index_query as query
+
+    return query(work)
 
 
 if __name__ == "__main__":

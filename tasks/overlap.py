@@ -23,6 +23,13 @@ canonical copy. Paragraphs with identical normalised text (verbatim wire
 copies) are processed once and their verdicts shared
 (:func:`tasks.shingle.collapse_identical`).
 
+Speed: per-paragraph and per-pair work is array work wherever the answer
+allows it (expanding text pairs to paragraph pairs, ordering pairs by key
+through ranks, connected components); the Python loops left are the ones
+whose rules read like prose (redundancy, canonical choice), and they run
+per group, not per pair. Every fast path gives exactly what the plain
+computation gives (tests/test_overlap.py checks each against it).
+
 What it leaves alone on purpose: pairs inside one document (a paragraph
 repeating its own document's text is not reuse across outlets), and two
 paragraphs that tell the same facts in different words (no shared set of
@@ -43,11 +50,12 @@ from tasks.paragraph_index import (
     find_anchor_pairs,
     find_lsh_pairs,
     longest_shared_runs,
+    pairs_within_groups,
     sign_minhash,
     unique_pairs,
 )
 from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef
-from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, cut_tokens, encode_paragraphs, hash_ngrams, hash_segments,
+from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, cut_many, encode_paragraphs, hash_ngrams, hash_segments,
                            shingle_paragraphs)
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
@@ -220,14 +228,12 @@ def find_overlaps(
     short_n = max(shingle_size, shared_min_words // 2 + 1)
     small, small_owner = hash_ngrams(enc.hashes, enc.offsets, short_n)
     tiny = np.flatnonzero((sizes > 0) & (sizes < min_shingles))
-    short_pairs = find_anchor_pairs(
-        np.concatenate([small, shingles[bounds[tiny]]]),
-        np.concatenate([small_owner, tiny]),
-        texts.docs,
-        max_fanout=max_anchor_fanout,
-        eligible=lengths <= 2 * shared_min_words,
-    )
-    del small, small_owner
+    short_anchors = np.concatenate([small, shingles[bounds[tiny]]])
+    short_owners = np.concatenate([small_owner, tiny])
+    del small, small_owner  # before the call: this is the detector's peak memory
+    short_pairs = find_anchor_pairs(short_anchors, short_owners, texts.docs, max_fanout=max_anchor_fanout,
+                                    eligible=lengths <= 2 * shared_min_words)
+    del short_anchors, short_owners
     anchor_pairs = unique_pairs(np.concatenate([run_pairs, sentence_pairs, short_pairs]))
     stats["candidates_anchor"] = int(len(anchor_pairs))
     candidates = unique_pairs(np.concatenate([lsh_pairs, anchor_pairs]))
@@ -257,14 +263,18 @@ def find_overlaps(
     near = {pair: jac for pair, (kind, jac, _) in kinds.items() if kind == _NEAR}
     clusters: list[Cluster] = []
     implied: set[tuple[int, int]] = set()
-    for canonical, members, rule in cluster_near_duplicates(refs, near):
+    key_rank, place_rank = key_ranks(refs)
+    for canonical, members, rule in cluster_near_duplicates(refs, near, key_rank=key_rank):
         clusters.append(make_cluster(refs, canonical, members, rule))
         implied.update((x, y) for x in members for y in members if x < y)
         implied.difference_update((min(m, canonical), max(m, canonical)) for m in members)
 
     emitted = [(pair, value) for pair, value in kinds.items() if pair not in implied]  # cluster member pairs: the cluster states them
-    overlaps = make_overlaps(refs, texts, emitted, shingles, bounds, paragraph_offsets, match_index, shingle_size=shingle_size)
-    overlaps.sort(key=lambda o: (o.a.file, o.a.lines, o.b.file, o.b.lines))
+    overlaps, sides = make_overlaps(refs, texts, emitted, shingles, bounds, paragraph_offsets, match_index,
+                                    shingle_size=shingle_size, key_rank=key_rank)
+    # sorted by (a.file, a.lines, b.file, b.lines) through ranks: one stable numpy sort instead of a
+    # tuple key per pair (ties keep their order either way)
+    overlaps = [overlaps[i] for i in np.lexsort((place_rank[sides[:, 1]], place_rank[sides[:, 0]])).tolist()]
     clusters.sort(key=lambda c: (c.canonical.file, c.canonical.lines))
     for kind_name in ("near-duplicate", "contained", "shared-text"):
         stats[kind_name] = sum(1 for o in overlaps if o.kind == kind_name)
@@ -289,32 +299,49 @@ def expand_to_paragraphs(
     carried by more than ``max_fanout`` paragraphs is boilerplate ("Read
     more.") and pairs nothing, like an over-used anchor.
     """
-    out: dict[tuple[int, int], tuple[int, float, float]] = {}
     members, starts = texts.members, texts.starts
     counts = np.diff(starts)
-    for u in np.flatnonzero(counts >= 2).tolist():
-        if sizes[u] == 0 or (sizes[u] < min_shingles and counts[u] > max_fanout):
-            continue
-        group = members[starts[u] : starts[u + 1]].tolist()
-        for x in range(len(group)):
-            for y in range(x + 1, len(group)):
-                i, j = group[x], group[y]
-                if docs[i] != docs[j]:
-                    out[(min(i, j), max(i, j))] = (_NEAR, 1.0, 1.0)
-    single = (counts[verified.pairs[:, 0]] == 1) & (counts[verified.pairs[:, 1]] == 1) if len(verified.pairs) else np.zeros(0, bool)
-    for (u, v), kind, jac, con, one in zip(
-        verified.pairs.tolist(), verified.kind.tolist(), verified.jaccard.tolist(), verified.containment.tolist(), single.tolist()
-    ):
-        if one:
-            i, j = int(members[starts[u]]), int(members[starts[v]])
-            if docs[i] != docs[j]:
-                out[(min(i, j), max(i, j))] = (kind, jac, con)
-            continue
-        for i in members[starts[u] : starts[u + 1]].tolist():
-            for j in members[starts[v] : starts[v + 1]].tolist():
-                if docs[i] != docs[j]:
-                    out[(min(i, j), max(i, j))] = (kind, jac, con)
+    # the pairs are built with array work, in the order the dict is filled (a
+    # text's own copies, text by text, then each verified pair's copies), since
+    # equal sort keys downstream keep that order
+    groups = np.flatnonzero((counts >= 2) & (sizes > 0) & ~((sizes < min_shingles) & (counts > max_fanout)))
+    own = pairs_within_groups(members, starts[groups], counts[groups])  # (i, j), i < j: members ascend
+    # pairs_within_groups goes size by size: put them back in text, then member order
+    own = own[np.lexsort((own[:, 1], own[:, 0], texts.unit_of[own[:, 0]]))]
+    own = own[docs[own[:, 0]] != docs[own[:, 1]]]
+    pairs = verified.pairs
+    cu, cv = counts[pairs[:, 0]], counts[pairs[:, 1]]
+    per = cu * cv
+    pair_of = np.repeat(np.arange(len(pairs)), per)
+    t = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+    left = members[starts[pairs[pair_of, 0]] + t // cv[pair_of]]
+    right = members[starts[pairs[pair_of, 1]] + t % cv[pair_of]]
+    keep = docs[left] != docs[right]
+    left, right, pair_of = left[keep], right[keep], pair_of[keep]
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    out: dict[tuple[int, int], tuple[int, float, float]] = dict.fromkeys(zip(own[:, 0].tolist(), own[:, 1].tolist()), (_NEAR, 1.0, 1.0))
+    out.update(zip(zip(low.tolist(), high.tolist()),
+                   zip(verified.kind[pair_of].tolist(), verified.jaccard[pair_of].tolist(), verified.containment[pair_of].tolist())))
     return out
+
+
+def key_ranks(refs: Sequence[ParagraphRef]) -> tuple[np.ndarray, np.ndarray]:
+    """Dense ranks of each paragraph's ``key`` (file, first line) and of its place (file, lines).
+
+    Equal keys get equal ranks, so ``key_rank[i] <= key_rank[j]`` exactly when
+    ``refs[i].key <= refs[j].key``: comparisons and sorts on whole pair lists
+    become array work.
+    """
+    def dense(values: list[tuple[object, ...]]) -> np.ndarray:
+        rank = [0] * len(values)
+        current, previous = -1, None
+        for i in sorted(range(len(values)), key=values.__getitem__):
+            if values[i] != previous:
+                current, previous = current + 1, values[i]
+            rank[i] = current
+        return np.array(rank, dtype=np.int64)
+
+    return dense([r.key for r in refs]), dense([(r.file, r.lines) for r in refs])
 
 
 def make_overlaps(
@@ -327,14 +354,19 @@ def make_overlaps(
     match_index: np.ndarray,
     *,
     shingle_size: int,
-) -> list[Overlap]:
+    key_rank: np.ndarray,
+) -> tuple[list[Overlap], np.ndarray]:
     """:class:`Overlap` records with ``a.key < b.key`` and the shared run cut from a's own text.
 
     ``offsets``/``match_index`` locate each paragraph's tokens among its
     regex matches (:class:`tasks.shingle.Encoded`), so the run found on
-    normalised tokens is cut verbatim from the original text.
+    normalised tokens is cut verbatim from the original text. ``key_rank``
+    is :func:`key_ranks`' first answer. Returns the records and their
+    ``(a, b)`` paragraph numbers.
     """
-    ordered = np.array([(i, j) if refs[i].key <= refs[j].key else (j, i) for (i, j), _ in emitted], dtype=np.int64).reshape(-1, 2)
+    pairs = np.array([pair for pair, _ in emitted], dtype=np.int64).reshape(-1, 2)
+    swap = key_rank[pairs[:, 0]] > key_rank[pairs[:, 1]]
+    ordered = np.where(swap[:, None], pairs[:, ::-1], pairs)
     enc = texts.encoded
     grams, gram_owner = hash_ngrams(enc.hashes, enc.offsets, shingle_size)
     positional = np.searchsorted(gram_owner, np.arange(texts.count + 1))
@@ -347,19 +379,19 @@ def make_overlaps(
     top = np.maximum(offsets[ordered[:, 0] + 1] - 1, base) if len(ordered) else base
     first_match = match_index[np.minimum(base + first, top)] if match_index.size else np.zeros(len(ordered), np.int64)
     last_match = match_index[np.minimum(base + last, top)] if match_index.size else np.zeros(len(ordered), np.int64)
-    overlaps: list[Overlap] = []
-    for (_, (kind, jac, con)), (a, b), words, is_same, m1, m2 in zip(
-        emitted, ordered.tolist(), count.tolist(), same.tolist(), first_match.tolist(), last_match.tolist()
-    ):
-        text = refs[a].text
-        if is_same:
-            shared = text.strip()  # word for word the same paragraph
-        elif words:
-            shared = cut_tokens(text, m1, m2)
-        else:
-            shared = ""
-        overlaps.append(Overlap(_KINDS[kind], refs[a], refs[b], jac, con, shared))  # type: ignore[arg-type]
-    return overlaps
+    cut = np.flatnonzero(~same & (count > 0))
+    runs = cut_many([(refs[a].text, m1, m2) for a, m1, m2 in zip(ordered[cut, 0].tolist(), first_match[cut].tolist(),
+                                                                      last_match[cut].tolist())])
+    shared: list[str] = [""] * len(ordered)
+    for at, run in zip(cut.tolist(), runs):
+        shared[at] = run
+    for at in np.flatnonzero(same).tolist():
+        shared[at] = refs[int(ordered[at, 0])].text.strip()  # word for word the same paragraph
+    overlaps = [
+        Overlap(_KINDS[kind], refs[a], refs[b], jac, con, text)  # type: ignore[arg-type]
+        for (_, (kind, jac, con)), a, b, text in zip(emitted, ordered[:, 0].tolist(), ordered[:, 1].tolist(), shared)
+    ]
+    return overlaps, ordered
 
 
 def pair_scores(pairs: np.ndarray, inter: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -458,13 +490,14 @@ def find_redundant_pairs(
     sizes = np.diff(bounds)
     for (a, _doc), others in matches.items():
         ua = int(unit_of[a])
-        own = shingles[bounds[ua] : bounds[ua + 1]]
-        cache: dict[int, np.ndarray] = {}
+        own = set(shingles[bounds[ua] : bounds[ua + 1]].tolist())
+        cache: dict[int, frozenset[int]] = {}
 
-        def shared_with(b: int) -> np.ndarray:
+        def shared_with(b: int) -> frozenset[int]:
+            # Python sets: these are a few dozen shingles each, where numpy's per-call cost dominates
             if b not in cache:
                 ub = int(unit_of[b])
-                cache[b] = np.intersect1d(own, shingles[bounds[ub] : bounds[ub + 1]], assume_unique=True)
+                cache[b] = frozenset(own.intersection(shingles[bounds[ub] : bounds[ub + 1]].tolist()))
             return cache[b]
 
         ranks = {}
@@ -476,7 +509,7 @@ def find_redundant_pairs(
             if kinds[(min(a, b), max(a, b))][0] == _NEAR:
                 continue  # whole-paragraph copies are each real reuse
             for better in others:
-                if ranks[better] < ranks[b] and np.isin(shared_with(b), shared_with(better), assume_unique=True).all():
+                if ranks[better] < ranks[b] and shared_with(b) <= shared_with(better):
                     redundant.add((min(a, b), max(a, b)))
                     break
     return redundant
@@ -485,6 +518,8 @@ def find_redundant_pairs(
 def cluster_near_duplicates(
     refs: Sequence[ParagraphRef],
     near: dict[tuple[int, int], float],
+    *,
+    key_rank: np.ndarray | None = None,
 ) -> list[tuple[int, list[int], str]]:
     """Group near-duplicate pairs into clusters that never chain unrelated paragraphs.
 
@@ -495,28 +530,17 @@ def cluster_near_duplicates(
     near-duplicates *of the canonical*; the rest form new components and
     repeat. A cluster holds at most one paragraph per document, since every
     member pair is read as cross-document reuse. Returns ``(canonical,
-    members sorted by key incl. canonical, rule)``.
+    members sorted by key incl. canonical, rule)``. ``key_rank`` (from
+    :func:`key_ranks`, computed when absent) orders by key without building
+    a tuple per comparison.
     """
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    rank: list[int] = (key_rank if key_rank is not None else key_ranks(refs)[0]).tolist()
     neighbours: dict[int, dict[int, float]] = {}
     for (i, j), jac in sorted(near.items()):
         neighbours.setdefault(i, {})[j] = jac
         neighbours.setdefault(j, {})[i] = jac
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-    components: dict[int, list[int]] = {}
-    for x in sorted(parent):
-        components.setdefault(find(x), []).append(x)
     out: list[tuple[int, list[int], str]] = []
-    pending = [sorted(c) for c in components.values()]
+    pending = connected_components(np.array(list(near), dtype=np.int64).reshape(-1, 2))
     while pending:
         comp = pending.pop()
         if len(comp) < 2:
@@ -527,17 +551,48 @@ def cluster_near_duplicates(
         taken = {refs[canonical].doc_id}
         # closest copies first, so that when one document holds two copies
         # the better one joins and the other waits for its own cluster
-        for m in sorted((m for m in comp if m in links), key=lambda m: (-links[m], refs[m].key)):
+        for m in sorted((m for m in comp if m in links), key=lambda m: (-links[m], rank[m])):
             if refs[m].doc_id not in taken:
                 members.append(m)
                 taken.add(refs[m].doc_id)
         chosen = set(members)
         rest = [m for m in comp if m not in chosen]
         if len(members) >= 2:
-            out.append((canonical, sorted(members, key=lambda x: refs[x].key), rule))
+            out.append((canonical, sorted(members, key=rank.__getitem__), rule))
         if len(rest) >= 2:
             pending.append(rest)
     return out
+
+
+def connected_components(edges: np.ndarray) -> list[list[int]]:
+    """The connected components of a graph given as ``(m, 2)`` edges, each an ascending list of nodes.
+
+    Min-label propagation with pointer jumping, in numpy: every node takes
+    the smallest label among its neighbours, then labels follow labels until
+    they stop moving; a few rounds settle even long chains. Components come
+    in no particular order (the caller's results do not depend on it).
+    """
+    if len(edges) == 0:
+        return []
+    nodes, compact = np.unique(edges, return_inverse=True)
+    a, b = compact.reshape(-1, 2).T
+    labels = np.arange(nodes.size)
+    while True:
+        new = labels.copy()
+        np.minimum.at(new, a, labels[b])
+        np.minimum.at(new, b, labels[a])
+        while True:  # pointer jumping: a label's own label is smaller or equal
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    order = np.argsort(labels, kind="stable")  # stable: nodes ascend inside a component
+    bounds = [0, *(np.flatnonzero(np.diff(labels[order])) + 1).tolist(), int(nodes.size)]
+    flat = nodes[order].tolist()
+    return [flat[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 def choose_canonical(
@@ -563,12 +618,22 @@ def choose_canonical(
             return earliest[0], "earliest-published"
         pool = earliest
     members = set(comp)
-    centrality = {m: round(sum(j for o, j in neighbours.get(m, {}).items() if o in members), 9) for m in pool}
+    centrality = {m: round(_summed_jaccard(neighbours.get(m, {}), members), 9) for m in pool}
     best = max(centrality.values())
     central = [m for m in pool if centrality[m] == best]
     if len(central) == 1:
         return central[0], "most-central"
     return min(central, key=lambda m: refs[m].key), "first-seen"
+
+
+def _summed_jaccard(links: dict[int, float], members: set[int]) -> float:
+    """The Jaccards of ``links`` to ``members``, summed in the links' order (so the float sum is always the same).
+
+    Usually every link is a member (a whole component), and the sum runs in C.
+    """
+    if members.issuperset(links):
+        return sum(links.values())
+    return sum(j for o, j in links.items() if o in members)
 
 
 def make_cluster(refs: Sequence[ParagraphRef], canonical: int, members: Sequence[int], rule: str) -> Cluster:

@@ -201,6 +201,17 @@ def encode_paragraphs(texts: Sequence[str]) -> Encoded:
     paragraph yields words and sentence ends together; everything after that
     is array work.
     """
+    # verbatim copies (a third of a syndicated corpus) are tokenised once: the
+    # regex pass is the costly part, and its result depends on the text alone
+    first_of: dict[str, int] = {}
+    distinct = [first_of.setdefault(text, len(first_of)) for text in texts]
+    if len(first_of) < len(texts):
+        return take_paragraphs(_encode_distinct(list(first_of)), np.array(distinct, dtype=np.int64))
+    return _encode_distinct(texts)
+
+
+def _encode_distinct(texts: Sequence[str]) -> Encoded:
+    """:func:`encode_paragraphs` without the folding of verbatim copies."""
     table = _RAW_HASHES
     flat: list[int] = []
     counts: list[int] = []
@@ -247,6 +258,38 @@ def cut_tokens(text: str, first_match: int, last_match: int) -> str:
         return ""
     last = first if last_match <= first_match else next(islice(matches, last_match - first_match - 1, None), first)
     return text[first.start() : last.end()]
+
+
+def cut_many(cuts: Sequence[tuple[str, int, int]]) -> list[str]:
+    """:func:`cut_tokens` for many ``(text, first_match, last_match)`` at once, same answers.
+
+    A text is often cut many times (a wire paragraph paired with each of its
+    copies), so each distinct text is scanned once, up to the last match any
+    of its cuts needs, keeping only the spans of the matches its cuts name
+    (one text at a time: memory does not grow with the batch).
+    """
+    by_text: dict[str, list[int]] = {}
+    for at, (text, _, _) in enumerate(cuts):
+        by_text.setdefault(text, []).append(at)
+    out = [""] * len(cuts)
+    for text, ats in by_text.items():
+        needed = sorted({m for at in ats for m in cuts[at][1:]})
+        matches = _TOKEN_OR_END.finditer(text)
+        spans: dict[int, tuple[int, int]] = {}
+        done = 0
+        for number in needed:  # ascending: islice skips the matches in between in C
+            match = next(islice(matches, number - done, None), None)
+            if match is None:
+                break
+            spans[number] = match.span()
+            done = number + 1
+        for at in ats:
+            _, first, last = cuts[at]
+            if first in spans:
+                # as cut_tokens: a last match before the first, or past the text's end, means the first alone
+                end = spans[last][1] if first < last and last in spans else spans[first][1]
+                out[at] = text[spans[first][0] : end]
+    return out
 
 
 def tokenize_text(text: str) -> list[str]:
@@ -344,7 +387,7 @@ def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) ->
         hashes = np.concatenate([hashes, extra])
         owner = np.concatenate([owner, short])
     # sort by (owner, hash), then drop repeats inside a paragraph
-    order = np.lexsort((hashes, owner))
+    order = sort_by_owner_then_hash(owner, hashes)
     hashes, owner = hashes[order], owner[order]
     if hashes.size:
         first = np.ones(hashes.size, dtype=bool)
@@ -352,6 +395,31 @@ def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) ->
         hashes, owner = hashes[first], owner[first]
     bounds = np.searchsorted(owner, np.arange(n_par + 1), side="left")
     return hashes, bounds
+
+
+def sort_by_owner_then_hash(owner: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """The permutation that sorts by ``owner`` (non-negative ints), then ``hashes`` (uint64): ``np.lexsort((hashes, owner))``.
+
+    ``lexsort`` over two 64-bit keys is several times slower than one
+    ``argsort`` of a packed key. Owners need few bits, so the key is the
+    owner in the high bits and the hash's top bits below it. Two different
+    hashes of one owner that agree on those top bits could come out of
+    order; that is checked (one vectorised comparison) and, should it ever
+    happen, the exact ``lexsort`` is used instead. Equal (owner, hash) rows
+    may come out in any order among themselves, which callers that only
+    de-duplicate or group do not see.
+    """
+    if hashes.size == 0:
+        return np.empty(0, dtype=np.int64)
+    owner_bits = max(1, int(owner.max()).bit_length())
+    if owner_bits > 40:
+        return np.lexsort((hashes, owner))
+    key = (owner.astype(np.uint64) << np.uint64(64 - owner_bits)) | (hashes >> np.uint64(owner_bits))
+    order = np.argsort(key)
+    o, h = owner[order], hashes[order]
+    if bool(np.any((o[1:] == o[:-1]) & (h[1:] < h[:-1]))):
+        return np.lexsort((hashes, owner))
+    return order
 
 
 @dataclass(frozen=True)

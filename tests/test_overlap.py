@@ -227,3 +227,121 @@ def test_quality_gate_seeds() -> None:
         assert found.get(frozenset((pair["a"], pair["b"]))) == pair["kind"], pair
     for pair in gold["unrelated"]:
         assert frozenset((pair["a"], pair["b"])) not in found, pair
+
+
+# --- the fast paths of #8 give exactly what the plain computations give ---------------------------------
+
+
+def _exact_groups(anchors: np.ndarray, owners: np.ndarray) -> list[list[int]]:
+    """Distinct owners per distinct anchor, the slow and obvious way (as a sorted list of groups)."""
+    out: dict[int, set[int]] = {}
+    for a, o in zip(anchors.tolist(), owners.tolist()):
+        out.setdefault(a, set()).add(o)
+    return sorted(sorted(o) for o in out.values())
+
+
+def _groups_of(anchors: np.ndarray, owners: np.ndarray) -> list[list[int]]:
+    from tasks.paragraph_index import group_owners
+
+    grouped, starts, sizes = group_owners(anchors, owners)
+    groups = [grouped[start : start + size].tolist() for start, size in zip(starts.tolist(), sizes.tolist())]
+    assert all(g == sorted(set(g)) for g in groups)  # ascending, no repeats
+    return sorted(groups)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 9)), min_size=1, max_size=60), st.integers(0, 2**40))
+def test_group_owners_is_the_exact_grouping_even_when_anchors_share_their_high_bits(rows: list[tuple[int, int]], base: int) -> None:
+    # anchors 0..5 apart agree on every high bit the packed key keeps: the tangled path must sort them out
+    anchors = np.array([(base << 20) + a for a, _ in rows], dtype=np.uint64) * np.uint64(1)
+    owners = np.array([o for _, o in rows], dtype=np.int64)
+    assert _groups_of(anchors, owners) == _exact_groups(anchors, owners)
+    spread = (anchors * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)  # and with ordinary, well-spread hashes
+    assert _groups_of(spread, owners) == _exact_groups(spread, owners)
+
+
+def test_sort_by_owner_then_hash_equals_lexsort_also_when_high_bits_tie() -> None:
+    from tasks.shingle import sort_by_owner_then_hash
+
+    rng = np.random.default_rng(5)
+    owners = rng.integers(0, 300, 5_000)
+    hashes = rng.integers(0, 2**63, 5_000, dtype=np.uint64)
+    hashes[:50] = (hashes[:50] >> np.uint64(20)) << np.uint64(20)  # equal high bits, different low bits
+    hashes[50:100] = hashes[:50] + np.uint64(7)
+    owners[50:100] = owners[:50]
+    for h in (hashes, hashes[:4_000]):
+        o = owners[: h.size]
+        got = sort_by_owner_then_hash(o, h)
+        want = np.lexsort((h, o))
+        assert np.array_equal(o[got], o[want]) and np.array_equal(h[got], h[want])
+
+
+def test_unique_rows_groups_equal_rows_and_survives_a_hash_that_collides(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasks.paragraph_index as pi
+
+    rng = np.random.default_rng(1)
+    matrix = rng.integers(0, 4, (300, 3), dtype=np.uint32)  # many repeated rows
+    want_rows = {tuple(r) for r in matrix.tolist()}
+    for collide in (False, True):
+        if collide:  # every row hashes alike: the check must catch it and group exactly
+            monkeypatch.setattr(pi, "mix64", lambda values: np.zeros_like(values, dtype=np.uint64))
+        first, inverse = pi.unique_rows(matrix)
+        assert np.array_equal(matrix[first[inverse]], matrix)
+        assert {tuple(r) for r in matrix[first].tolist()} == want_rows and len(first) == len(want_rows)
+        assert all(first[inverse[i]] <= i for i in range(len(matrix)))  # the first row of its kind
+
+
+def test_signatures_do_not_depend_on_the_chunking() -> None:
+    rng = random.Random(2)
+    texts = [" ".join(rng.choice("a b c d e f g h i j k l".split()) for _ in range(rng.randrange(3, 80))) for _ in range(50)]
+    enc = encode_paragraphs(texts)
+    shingles, bounds = shingle_paragraphs(enc.hashes, enc.offsets, 3)
+    rows = np.flatnonzero(np.diff(bounds) > 0)
+    one_by_one = np.stack([sign_minhash(shingles, bounds, rows[i : i + 1])[0] for i in range(rows.size)])
+    for chunk in (1, 64, 1 << 10, 1 << 16):
+        assert np.array_equal(sign_minhash(shingles, bounds, rows, chunk_shingles=chunk), one_by_one)
+
+
+def test_encoding_folds_verbatim_copies_without_changing_a_thing() -> None:
+    texts = [WIRE, QUOTE, WIRE, "", OTHER_A, QUOTE, WIRE]
+    together = encode_paragraphs(texts)
+    alone = [encode_paragraphs([t]) for t in texts]
+    for i, single in enumerate(alone):
+        lo, hi = together.offsets[i], together.offsets[i + 1]
+        assert together.hashes[lo:hi].tolist() == single.hashes.tolist()
+        assert together.match_index is not None and single.match_index is not None
+        assert together.match_index[lo:hi].tolist() == single.match_index.tolist()
+        mine = together.sentence_owner == i
+        assert (together.sentence_starts[mine] - lo).tolist() == single.sentence_starts.tolist()
+        assert together.sentence_lengths[mine].tolist() == single.sentence_lengths.tolist()
+
+
+def test_cut_many_cuts_what_cut_tokens_cuts() -> None:
+    from tasks.shingle import cut_many, cut_tokens
+
+    texts = [WIRE, HOUSE_STYLE, QUOTE, "", "one", "U.S. officials said. “Yes,” he said."]
+    cuts = [(t, i, j) for t in texts for i in range(0, 45, 3) for j in range(0, 45, 4)]
+    random.Random(4).shuffle(cuts)
+    assert cut_many(cuts) == [cut_tokens(*c) for c in cuts]
+
+
+def test_connected_components_match_union_find() -> None:
+    from tasks.overlap import connected_components
+
+    rng = random.Random(6)
+    edges = [(rng.randrange(200), rng.randrange(200)) for _ in range(150)] + [(i, i + 1) for i in range(300, 340)]  # and a long chain
+    parent = {x: x for e in edges for x in e}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    want: dict[int, list[int]] = {}
+    for x in sorted(parent):
+        want.setdefault(find(x), []).append(x)
+    got = connected_components(np.array(edges, dtype=np.int64))
+    assert sorted(got) == sorted(want.values())
+    assert connected_components(np.empty((0, 2), dtype=np.int64)) == []
