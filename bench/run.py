@@ -115,8 +115,11 @@ def main() -> int:
     # 3. the baselines and the single-process stage measurements
     reuse = part("reuse", work)
     datasketch = part("datasketch", work)
-    trafilatura = part("trafilatura", work)
-    extract = part("extract", work)
+    # HTML: three fresh processes each, alternating, and the least CPU time of each (on 2 shared cores one
+    # wall-clock run of ~20 s varies by seconds; a fresh process keeps the line caches cold, as on new pages)
+    html_runs = [(part("trafilatura", work), part("extract", work)) for _ in range(3)]
+    trafilatura = min((t for t, _ in html_runs), key=lambda r: r["cpu_seconds"])
+    extract = min((e for _, e in html_runs), key=lambda r: r["cpu_seconds"])
     clean_text = part("clean_text", work)
     # 4. the 1,000,000-paragraph index (bench/index1m.py): built once, then an incremental batch queried on it
     index_build = part("index_build", work)
@@ -137,7 +140,8 @@ def main() -> int:
         ("reuse detection ≥ 2× datasketch paragraphs/s", reuse_rate / ds_rate, ">=", 2.0),
         ("reuse peak memory ≤ 60% of datasketch's", reuse["peak_bytes"] / datasketch["peak_bytes"], "<=", 0.6),
         ("reuse results identical (pipeline on 2 pool workers = same without Prefect = reuse alone in 1 process)", float(same_plain and same_reuse), ">=", 1.0),
-        ("HTML extraction ≤ 1.2× trafilatura alone", extract["seconds"] / trafilatura["seconds"], "<=", 1.2),
+        ("HTML extraction ≤ 1.2× trafilatura alone (CPU time, best of 3 fresh processes each)",
+         extract["cpu_seconds"] / trafilatura["cpu_seconds"], "<=", 1.2),
         ("text cleaning faster than extraction (files/s ratio)", text_rate / html_rate, ">", 1.0),
         ("Prefect's share of the pipeline's wall time ≤ 10%", prefect_share, "<=", 0.10),
         ("1,000,000-paragraph index held and queried in ≤ 2 GB (peak RSS, GB)", index_query["peak_bytes"] / 1e9, "<=", 2.0),
@@ -214,9 +218,11 @@ def _table(r: dict[str, Any]) -> str:
         ("datasketch baseline, 1 process", f"{r['datasketch']['seconds']:.1f} s, "
                                            f"{r['datasketch']['paragraphs'] / r['datasketch']['seconds']:.0f} paragraphs/s, "
                                            f"peak {_gb(r['datasketch']['peak_bytes'])}"),
-        ("wirewash HTML extraction, 1 process", f"{r['extract']['seconds']:.1f} s for {r['extract']['pages']:,} pages "
+        ("wirewash HTML extraction, 1 process", f"{r['extract']['seconds']:.1f} s ({r['extract']['cpu_seconds']:.1f} CPU-s, "
+                                                f"best of 3) for {r['extract']['pages']:,} pages "
                                                 f"({r['extract']['pages'] / r['extract']['seconds']:.1f} pages/s)"),
-        ("trafilatura alone, 1 process", f"{r['trafilatura']['seconds']:.1f} s for {r['trafilatura']['pages']:,} pages"),
+        ("trafilatura alone, 1 process", f"{r['trafilatura']['seconds']:.1f} s ({r['trafilatura']['cpu_seconds']:.1f} CPU-s, "
+                                         f"best of 3) for {r['trafilatura']['pages']:,} pages"),
         ("wirewash text cleaning, 1 process", f"{r['clean_text']['seconds']:.1f} s for {r['clean_text']['files']:,} files "
                                               f"({r['clean_text']['files'] / r['clean_text']['seconds']:.1f} files/s)"),
         ("reuse index of the pipeline run", f"{_gb(r['index']['bytes_on_disk'])} on disk"),
