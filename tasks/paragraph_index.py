@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from tasks.shingle import mix64
+from tasks.shingle import csr_gather, mix64
 
 _U32 = np.uint32
 
@@ -80,15 +80,6 @@ def sign_minhash(
         starts = np.cumsum(sizes[lo:hi]) - sizes[lo:hi]
         out[lo:hi] = np.minimum.reduceat(permuted, starts, axis=0)
     return out
-
-
-def csr_gather(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Indices ``firsts[i] .. firsts[i] + counts[i] - 1`` for every i, back to back."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    shift = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
-    return np.arange(total, dtype=np.int64) + shift
 
 
 @lru_cache(maxsize=32)

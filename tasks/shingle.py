@@ -492,13 +492,13 @@ def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
     lengths = (enc.offsets[rows + 1] - enc.offsets[rows]).astype(np.int64)
     offsets = np.zeros(rows.size + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    source = _csr_gather(np.asarray(enc.offsets[rows], dtype=np.int64), lengths)
+    source = csr_gather(np.asarray(enc.offsets[rows], dtype=np.int64), lengths)
     hashes = np.asarray(enc.hashes[source], dtype=np.uint64)
     match_index = None if enc.match_index is None else np.asarray(enc.match_index[source], dtype=np.int32)
     sentence_bounds = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")
     s_first = sentence_bounds[rows]
     s_count = (sentence_bounds[rows + 1] - s_first).astype(np.int64)
-    picked = _csr_gather(s_first.astype(np.int64), s_count)
+    picked = csr_gather(s_first.astype(np.int64), s_count)
     owner = np.repeat(np.arange(rows.size, dtype=np.int64), s_count)
     starts = offsets[owner] + (np.asarray(enc.sentence_starts[picked], dtype=np.int64) - enc.offsets[rows][owner])
     return Encoded(hashes, offsets, starts, np.asarray(enc.sentence_lengths[picked], dtype=np.int64), owner, match_index)
@@ -533,7 +533,7 @@ def concat_encoded(parts: Sequence[Encoded]) -> Encoded:
     )
 
 
-def _csr_gather(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def csr_gather(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Indices ``firsts[i] .. firsts[i] + counts[i] - 1`` for every i, back to back."""
     total = int(counts.sum())
     if total == 0:
