@@ -213,8 +213,22 @@ def _collect_metadata(views: list[LineView], decided: dict[int, Decision], meta:
             meta["published"] = parse_date(lead.group(0))
 
 
-def build_segments(source: str, views: list[LineView], decided: dict[int, Decision], fixes: dict[int, tuple[str, ...]]) -> list[Segment]:
-    """Provenance: one segment per run of lines with the same decision (each kept line its own)."""
+def build_segments(source: str, views: list[LineView], decided: dict[int, Decision], fixes: dict[int, tuple[str, ...]],
+                   lines: list[str] | None = None) -> list[Segment]:
+    """Provenance: one segment per run of lines with the same decision (each kept line its own).
+
+    A kept hard-wrapped paragraph is one line of text; a removed one keeps its
+    raw lines (from ``lines``, the repaired file), so the segment shows and
+    counts what the page printed.
+    """
+
+    def shown(view: LineView) -> str:
+        if len(view.text) > MAX_LINE_CHARS:
+            return view.text[:200] + "…"
+        if lines is None or view.end == view.number or decided[view.number].action == "kept":
+            return view.text
+        return "\n".join(line.strip() for line in lines[view.number - 1 : view.end] if line.strip())
+
     segments: list[Segment] = []
     run: list[LineView] = []
 
@@ -223,7 +237,7 @@ def build_segments(source: str, views: list[LineView], decided: dict[int, Decisi
             return
         rule = decided[run[0].number]
         line_fixes = tuple(f"L{n}:{step}" for v in run for n in range(v.number, v.end + 1) for step in fixes.get(n, ()))
-        text = "\n".join(v.text if len(v.text) <= MAX_LINE_CHARS else v.text[:200] + "…" for v in run)
+        text = "\n".join(shown(v) for v in run)
         segments.append(
             Segment(source, (run[0].number, run[-1].end), rule.action, rule.category, rule.rule,
                     text, rule.reason, line_fixes)
@@ -256,7 +270,7 @@ def clean_text(
     decided, meta = classify_lines(visible, template)
     for view in views:  # kept out of the rules (a blank line to a reader) but not out of provenance
         decided.setdefault(view.number, removed_by("shape.invisible"))
-    segments = build_segments(source, views, decided, fixes)
+    segments = build_segments(source, views, decided, fixes, lines)
     paragraphs = [
         Paragraph(f"{doc_id}#L{seg.lines[0]}", seg.text, seg.lines) for seg in segments if seg.action == "kept"
     ]

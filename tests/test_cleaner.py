@@ -274,3 +274,14 @@ def test_a_counted_list_with_links_between_its_items_is_kept_after_its_lead_in()
     assert all(item in kept for item in items)
     assert not any(line.startswith("https://") for line in kept)
     assert "2. Storm closes schools" not in kept
+
+
+def test_a_removed_hard_wrapped_block_keeps_its_raw_lines_in_provenance() -> None:
+    import textwrap
+
+    footer = textwrap.wrap("About the council: the council is the elected body that runs the city's buses, "
+                           "roads and parks, and it meets in public every second week of the month at the hall.", 60)
+    lines = ["Council expands bus network to three districts", ""] + _spaced(BODY) + ["About us", ""] + footer
+    doc = _doc(lines)
+    removed = [seg for seg in doc.segments if seg.action == "removed" and "elected body" in seg.text]
+    assert removed and removed[0].text.count("\n") + 1 == len(footer)
