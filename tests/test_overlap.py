@@ -326,7 +326,7 @@ def test_cut_many_cuts_what_cut_tokens_cuts() -> None:
 
 
 def test_connected_components_match_union_find() -> None:
-    from tasks.overlap import connected_components
+    from tasks.clusters import connected_components
 
     rng = random.Random(6)
     edges = [(rng.randrange(200), rng.randrange(200)) for _ in range(150)] + [(i, i + 1) for i in range(300, 340)]  # and a long chain
