@@ -191,6 +191,17 @@ CATALOG: tuple[Rule, ...] = (
                    "Thanks for signing up!", "Like this story? Share it with a friend!", "Follow RT on",
                    "Keep an eye on your inbox for the latest sports news."),
          negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",)),
+    Rule("promo.click-prompt", "promo", "Instructions to click or tap a picture or link ('Click on the image above and see …').",
+         pattern=_re(r"^(?:(?:click|tap) (?:here|on|the|this|to|below|above)\b|clique (?:aqui|na|no|nos|nas|e|para|abaixo|acima)\b|"
+                     r"haga clic\b|pulse (?:aquí|en)\b|clicca (?:qui|sul|sulla|per)\b|cliquez (?:ici|sur)\b|klicken sie\b)"
+                     r"(?!.*:$)"),  # "Click the link above so you can:" leads into the story's own list
+         keywords=("click", "tap", "clique", "clic", "clicca", "cliquez", "klicken", "pulse"),
+         max_words=40,
+         examples=("Click on the image above and see the full ranking of the season.", "Clique na imagem acima e veja o ranking.",
+                   "Tap here to read more"),
+         negatives=("Click, went the shutter, and the crowd cheered the winner.",
+                    "Clicking through the archive, researchers found the lost letters.",
+                    "Click the link above so you can:")),
     Rule("promo.subscription", "promo", "Subscription offers: issues for a price, delivered to your door, access from a price.",
          pattern=_re(r"(?:\b\d+ issues for (?:[$£€₹]|rs\.? ?)?\d|\bdelivered (?:straight )?(?:through|to) your (?:letterbox|door|doorstep|mailbox)\b|"
                      r"^(?=.*\bsubscri).*\bfor (?:as little as|just|only) (?:[$£€₹]|rs\.? ?|usd ?)?\d)"),
@@ -221,12 +232,15 @@ CATALOG: tuple[Rule, ...] = (
          pattern=_re(r"(?:\bplease (?:abide by|follow|read|respect|review) (?:our|the) (?:\w+ ){0,2}(?:guidelines|policy|rules|terms)\b|"
                      r"\b(?:must|need to) be (?:logged in|signed in|connected|registered) to (?:post|leave|add|write) (?:a )?comments?\b|"
                      r"\b(?:devi essere connesso per|você precisa (?:estar logado|fazer login) para|debes (?:iniciar sesión|estar registrado) para)\b|"
+                     r"\bcoment\w* .{0,160}\b(?:não serão (?:aprovados|publicados)|no serán (?:aprobados|publicados)|non (?:saranno|verranno) (?:approvati|pubblicati))\b|"
+                     r"\bcomments? .{0,160}\bwill not be (?:approved|published)\b|"
                      r"^(?:comments? (?:are|is) (?:moderated|closed)|we reserve the right to (?:remove|delete|edit) comments?))"),
-         keywords=("please", "comment", "devi essere", "você precisa", "debes", "reserve"),
+         keywords=("please", "comment", "coment", "devi essere", "você precisa", "debes", "reserve"),
          max_words=60,
          examples=("When submitting content, please abide by our submission guidelines, and avoid posting profanity.",
                    "Comments are moderated and will appear after approval.",
-                   "You must be logged in to post a comment.", "Devi essere connesso per inviare un commento."),
+                   "You must be logged in to post a comment.", "Devi essere connesso per inviare un commento.",
+                   "Comments with offensive language will not be published."),
          negatives=("Officials urged residents to follow the evacuation orders issued on Monday night.",)),
     Rule("promo.contact", "promo", "Tip lines and contact addresses for the newsroom or the author.",
          pattern=_re(r"(?:[\w.+-]+@[\w-]+\.[\w.]+|^have a (?:news )?tip\b|^got a (?:news )?tip\b|^(?:contact|email|reach) (?:us|the (?:author|reporter|writer|newsroom))\b)"),
