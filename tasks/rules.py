@@ -454,6 +454,14 @@ CATALOG: tuple[Rule, ...] = (
          max_words=24,
          examples=("PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",),
          negatives=("Published in 1999, the book sold millions of copies around the world.",)),
+    Rule("dateline.inline", "dateline", "A short line with a full date and a time or 'Updated' ('Jane Roe - Nov 19, 2019, 10:31 pm') dates the page.",
+         pattern=re.compile(
+             rf"^(?=.*\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}))"
+             rf"(?=.*(?:\b\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?|\b(?:updated|published|posted)\b))"
+             rf"(?!.*(?<![ap]\.m)[.!?][\"”’]?$)", re.IGNORECASE),
+         max_words=16, min_words=4,
+         examples=("Jane Roe - Nov 19, 2019, 10:31 pm CST", "Springfield, City Desk | Updated : 19 November 2019, 09:01 AM"),
+         negatives=("The police arrived on Nov 19, 2019 at 10:31 pm, officials said.",)),
     # --- context rules (implemented in tasks/cleaner.py; golden cases in tests/test_cleaner.py)
     Rule("title.headline", "title", "The headline: the first headline-shaped line before the story starts.", "context"),
     Rule("dek.standfirst", "dek", "A one-sentence summary right under the headline, before the byline.", "context"),
