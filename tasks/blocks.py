@@ -59,12 +59,13 @@ def find_table_lines(views: list[LineView], decided: Mapping[int, Decision]) -> 
     run: list[LineView] = []
 
     def flush() -> None:
-        numeric = [view for view in run if _is_numeric(view)]
-        labels = [view.words for view in run if not _is_numeric(view)]
+        is_number = [_is_numeric(view) for view in run]
+        numeric = [view for view, number in zip(run, is_number) if number]
+        labels = [view.words for view, number in zip(run, is_number) if not number]
         if (len(run) >= _TABLE_MIN_LINES and len(numeric) >= _TABLE_NUMERIC_SHARE * len(run) and not _is_pager(numeric)
                 and sum(labels) <= _TABLE_LABEL_WORDS * max(len(labels), 1)):
             # a table ends with its last row of numbers; the headings and links after it are not cells
-            last = max(i for i, view in enumerate(run) if _is_numeric(view))
+            last = max(i for i, number in enumerate(is_number) if number)
             table.update(view.number for view in run[: last + 1])
         else:
             table.update(_templated_items(run))
@@ -173,13 +174,15 @@ def find_numbered_items(views: list[LineView], decided: Mapping[int, Decision]) 
         while j < len(views) and gap <= _NUMBERED_MAX_GAP:
             following = _NUMBERED_RE.match(views[j].text)
             if following is not None and int(following.group(1)) == expect and views[j].number not in decided:
-                sequence, expect, gap = sequence + [j], expect + 1, 0
+                sequence.append(j)
+                expect, gap = expect + 1, 0
             else:
                 gap += 1
             j += 1
         if len(sequence) >= _NUMBERED_MIN_ITEMS:
-            items.update(views[k].number for k in sequence)
-            inner.update(views[k].number for k in range(sequence[0], sequence[-1] + 1) if k not in sequence)
+            members = {views[k].number for k in sequence}
+            items |= members
+            inner.update(view.number for view in views[sequence[0] : sequence[-1] + 1] if view.number not in members)
             i = sequence[-1] + 1
         else:
             i += 1

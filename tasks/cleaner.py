@@ -263,13 +263,15 @@ def clean_text(
     lines, fixes = repair_lines(raw_lines)
     stoplist = pick_stoplist(lines)
     views = view_lines(lines, stoplist, raw_lines)
-    visible = join_wrapped_lines([view for view in views if not is_invisible(view.text)], stoplist)
-    joined = {view.number: view for view in visible}
-    covered = {n for view in visible for n in range(view.number + 1, view.end + 1)}
-    views = [joined.get(view.number, view) for view in views if view.number not in covered]
+    invisible: list[LineView] = []
+    readable: list[LineView] = []
+    for view in views:
+        (invisible if is_invisible(view.text) else readable).append(view)
+    visible = join_wrapped_lines(readable, stoplist)
     decided, meta = classify_lines(visible, template)
-    for view in views:  # kept out of the rules (a blank line to a reader) but not out of provenance
-        decided.setdefault(view.number, removed_by("shape.invisible"))
+    for view in invisible:  # kept out of the rules (a blank line to a reader) but not out of provenance
+        decided[view.number] = removed_by("shape.invisible")
+    views = sorted(visible + invisible, key=lambda view: view.number)
     segments = build_segments(source, views, decided, fixes, lines)
     paragraphs = [
         Paragraph(f"{doc_id}#L{seg.lines[0]}", seg.text, seg.lines) for seg in segments if seg.action == "kept"

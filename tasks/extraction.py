@@ -414,10 +414,16 @@ def _is_notice(text: str, words: int, first: Rule | None) -> bool:
     """
     notice = RULES[COPYRIGHT_RULE]
     if _NOTICE_AT is None:
-        return notice.matches(text, words)  # not among the rules tried on HTML lines: ``first`` says nothing
+        return notice.matches(*_ruled(text, words))  # not among the rules tried on HTML lines: ``first`` says nothing
     if first is None or _RULE_AT[first.id] > _NOTICE_AT:
         return False  # the copyright rule was tried on this line, and missed
-    return first.id == COPYRIGHT_RULE or notice.matches(text, words)
+    return first.id == COPYRIGHT_RULE or notice.matches(*_ruled(text, words))
+
+
+def _ruled(text: str, words: int) -> tuple[str, int, str]:
+    """``(text, words, lowercase)`` as :meth:`Rule.matches` reads a line: through :func:`rule_view`, like the rule pass."""
+    line, lowered = rule_view(text)
+    return line, words, lowered
 
 
 def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[LineDecision]:

@@ -26,11 +26,6 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr vs no gov sen rep gen col lt sgt capt prof inc corp co ltd mt ft ave blvd rev hon "
     "jan feb mar apr jun jul aug sep sept oct nov dec est approx dept univ".split()
 )
-
-
-def _has_inner_sentence(text: str) -> bool:
-    """A sentence ends inside the text and another begins (abbreviations such as "St." do not count)."""
-    return any(match.group(1).lower() not in _ABBREVIATIONS for match in _INNER_SENTENCE_RE.finditer(text))
 _LANGUAGES = (
     "English", "German", "French", "Spanish", "Portuguese", "Italian", "Dutch", "Russian", "Ukrainian",
     "Polish", "Czech", "Swedish", "Danish", "Norwegian_Bokmal", "Finnish", "Turkish", "Indonesian",
@@ -130,6 +125,11 @@ def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] 
         views.append(_view(index + 1, text, stoplist, index > 0 and not is_invisible(originals[index - 1]),
                            index + 1 < last and not is_invisible(originals[index + 1])))
     return views
+
+
+def _has_inner_sentence(text: str) -> bool:
+    """A sentence ends inside the text and another begins (abbreviations such as "St." do not count)."""
+    return any(match.group(1).lower() not in _ABBREVIATIONS for match in _INNER_SENTENCE_RE.finditer(text))
 
 
 def _view(number: int, text: str, stoplist: frozenset[str], glued_prev: bool, glued_next: bool, last: int = 0) -> LineView:

@@ -49,9 +49,7 @@ def _is_quiet_char(char: str) -> bool:
     code = ord(char)
     if code < 0x80:
         return char == "\t" or (" " <= char < "\x7f" and char != "&")
-    if code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in CONTROL_CHARS or char in _RARE_IN_PROSE:
-        return False
-    return unicodedata.category(char) not in ("So", "Co", "Cn")
+    return not (code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in CONTROL_CHARS or _is_rare_in_prose(char))
 
 
 def _nothing_to_repair(line: str) -> bool:
@@ -217,10 +215,15 @@ def _spell_words(slots: list[str | tuple[str, ...]]) -> str:
 _RARE_IN_PROSE = frozenset("†‡‰‹›¤¦¨¯´¸¹³²ˆ˜")
 
 
+def _is_rare_in_prose(char: str) -> bool:
+    """A character mojibake leaves behind far more often than authors type it: the marks above, symbols
+    (So), private-use (Co) and unassigned (Cn) code points."""
+    return char in _RARE_IN_PROSE or unicodedata.category(char) in ("So", "Co", "Cn")
+
+
 def _oddness(text: str) -> tuple[int, int]:
     """(ftfy's mojibake badness, count of characters rare in prose): lower is more likely right."""
-    rare = sum(1 for c in text if c in _RARE_IN_PROSE or unicodedata.category(c) in ("So", "Co", "Cn"))
-    return ftfy.badness.badness(text), rare
+    return ftfy.badness.badness(text), sum(1 for c in text if _is_rare_in_prose(c))
 
 
 def _restore_lost_bytes(line: str) -> str | None:

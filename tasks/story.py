@@ -148,6 +148,7 @@ def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> N
 
 
 _HEADING_RUN = 3  # subheading lines in a row (a heading, a kicker, a date) before a paragraph
+_HEADING_MAX_WORDS = 15
 
 
 def _paragraph_like(view: LineView) -> bool:
@@ -157,7 +158,7 @@ def _paragraph_like(view: LineView) -> bool:
 def _in_heading_run(story: list[LineView], i: int, undecided: frozenset[int], decided: dict[int, Decision]) -> bool:
     """True when line ``i`` is one of a few short lines between a kept line and a paragraph: subheadings."""
     def open_short(j: int) -> bool:
-        return story[j].number in undecided and not _paragraph_like(story[j]) and 1 <= story[j].words <= 15
+        return story[j].number in undecided and not _paragraph_like(story[j]) and 1 <= story[j].words <= _HEADING_MAX_WORDS
     lo = i
     while lo > 0 and open_short(lo - 1):
         lo -= 1
@@ -188,12 +189,12 @@ def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
         if view.number in listed:
             decided[view.number] = kept_by("body.list-item")
             continue
-        if view.is_prose or (view.sentence_end and view.words >= 3):
+        if _paragraph_like(view):
             decided[view.number] = kept_by("body.paragraph")
             continue
         prev_ok = i > 0 and (story[i - 1].number not in decided or decided[story[i - 1].number].action == "kept")
         next_ok = i + 1 < len(story) and story[i + 1].is_prose and story[i + 1].number not in decided
-        if prev_ok and next_ok and 1 <= view.words <= 15:
+        if prev_ok and next_ok and 1 <= view.words <= _HEADING_MAX_WORDS:
             decided[view.number] = kept_by("body.heading")
         elif prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
             decided[view.number] = kept_by("body.continuation")
