@@ -196,8 +196,8 @@ def _index_build_row(b: dict[str, Any]) -> str:
 def _index_query_row(q: dict[str, Any]) -> str:
     work = q["work"]
     return (f"{q['new_files']:,} new files ({q['new_paragraphs']:,} paragraphs) on {q['indexed_paragraphs']:,} indexed: reuse "
-            f"{q['seconds']:.1f} s, peak {_gb(q['peak_bytes'])}; {work['paragraphs_from_index']:,} paragraphs from the index, "
-            f"{work['contents_encoded']:,} texts tokenised, {work['texts_signed']:,} signed")
+            f"{q['seconds']:.1f} s, peak {_gb(q['peak_bytes'])}; {q['pairs']:,} pairs; {work['archive_paragraphs_read']:,} "
+            f"archived paragraphs read, {work['archive_anchors_over_fanout']:,} anchors over the fan-out limit")
 
 
 def _table(r: dict[str, Any]) -> str:

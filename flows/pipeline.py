@@ -280,10 +280,16 @@ def _run(params: RunParams) -> dict[str, Any]:
     summary["counts"]["files_from_cache"] = len(sources) - len(to_clean)
     for name in ("paragraphs_indexed", "paragraphs_from_index", "contents_encoded", "texts_signed"):
         summary["counts"][name] = int(result.stats.get(name, summary["counts"]["paragraphs"] if name == "paragraphs_indexed" else 0))
+    for name in ("archive_paragraphs_read", "archive_texts_proposed"):  # --reuse-index archive: what the batch touched
+        if name in result.stats:
+            summary["counts"][name] = int(result.stats[name])
     summary["index_batch"] = result.batch
     dump_json(staging / "summary.json", summary)
     # --- report hand-off (issue #6) ---
-    report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations)
+    current = {doc.source for doc in documents}
+    archived = [ref for o in overlaps for ref in (o.a, o.b) if ref.file not in current]  # --reuse-index archive
+    archived += [ref for c in clusters for ref in (c.canonical, *c.members) if ref.file not in current]
+    report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations, archived)
     (staging / "report.html").write_text(render_report_data(report_data), encoding="utf-8")
     # Commit: everything is staged; two renames publish it (clean/ first, then reports/latest).
     crash_point("before-commit")

@@ -116,6 +116,84 @@ class Verified:
     kind: np.ndarray  # codes into _KINDS
 
 
+AnchorKind = Literal["run", "sentence", "short"]
+
+
+class AnchorFilter(Protocol):
+    """Which anchors a larger corpus holds too often: they propose nothing here either.
+
+    An anchor held by more than ``max_anchor_fanout`` texts is boilerplate.
+    When the paragraphs at hand are a slice of a larger corpus (a batch and
+    the archived paragraphs it may reuse, :mod:`tasks.reuse_archive`), that
+    count is the larger corpus's: ``drop`` returns True for each anchor of
+    ``kind`` that is over the limit there.
+    """
+
+    def drop(self, kind: AnchorKind, anchors: np.ndarray) -> np.ndarray:
+        ...
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """Every verified pair of a corpus before redundancy and clustering, with what reporting them needs.
+
+    ``kinds`` maps paragraph pairs ``(i, j)``, ``i < j``, to (kind code,
+    Jaccard, containment); ``doc_size`` is each paragraph's document length
+    in paragraphs (where the paragraph sits in its document ranks copies).
+    """
+
+    refs: list[ParagraphRef]
+    docs: np.ndarray
+    doc_size: np.ndarray
+    texts: DistinctTexts | None  # None for fewer than two paragraphs
+    kinds: dict[tuple[int, int], tuple[int, float, float]]
+    shingles: np.ndarray
+    bounds: np.ndarray
+    offsets: np.ndarray
+    match_index: np.ndarray
+    stats: dict[str, int]
+
+
+def short_anchor_words(shingle_size: int, shared_min_words: int) -> int:
+    """Length of the shorter anchors short paragraphs get (more than half a long run, at least a shingle)."""
+    return max(shingle_size, shared_min_words // 2 + 1)
+
+
+def sentence_anchors(encoded: Encoded, unit_of: np.ndarray, min_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every sentence of at least ``min_words`` words, owned by the text of its paragraph.
+
+    Sentences come from every paragraph, not one per text: two copies with
+    the same words can still split differently ("U.S. Ambassador" ends a
+    naive sentence, "US Ambassador" does not).
+    """
+    long_sentence = encoded.sentence_lengths >= min_words
+    hashes = hash_segments(encoded.hashes, encoded.sentence_starts[long_sentence], encoded.sentence_lengths[long_sentence])
+    return hashes, unit_of[encoded.sentence_owner[long_sentence]]
+
+
+def short_anchors(enc: Encoded, shingles: np.ndarray, bounds: np.ndarray, *, words: int,
+                  min_shingles: int) -> tuple[np.ndarray, np.ndarray]:
+    """The anchors of short paragraphs: every ``words``-gram of every text, and each tiny text's one shingle.
+
+    A short paragraph can sit inside another while sharing no run of
+    ``shared_min_words``; these shorter anchors pair it (only with pairs one
+    side of which is short, see :func:`find_overlaps`), and a tiny text's
+    whole text makes exact short copies meet.
+    """
+    sizes = np.diff(bounds)
+    small, small_owner = hash_ngrams(enc.hashes, enc.offsets, words)
+    tiny = np.flatnonzero((sizes > 0) & (sizes < min_shingles))
+    return np.concatenate([small, shingles[bounds[tiny]]]), np.concatenate([small_owner, tiny])
+
+
+def _kept(kind: AnchorKind, anchors: np.ndarray, owners: np.ndarray,
+          anchor_filter: AnchorFilter | None) -> tuple[np.ndarray, np.ndarray]:
+    if anchor_filter is None or anchors.size == 0:
+        return anchors, owners
+    keep = ~anchor_filter.drop(kind, anchors)
+    return anchors[keep], owners[keep]
+
+
 def find_overlaps(
     paragraphs: Sequence[ParagraphRef],
     *,
@@ -174,6 +252,47 @@ def find_overlaps(
     Raises ``ValueError`` for n-gram lengths outside 1..12 words or an LSH
     threshold outside (0, 1).
     """
+    verdicts = verify_corpus(
+        paragraphs, shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold, lsh_backend=lsh_backend,
+        seed=seed, max_anchor_fanout=max_anchor_fanout, near_duplicate_jaccard=near_duplicate_jaccard,
+        contained_min=contained_min, weak_contained_min=weak_contained_min, shared_min_words=shared_min_words,
+        shared_sentence_min_words=shared_sentence_min_words, min_shingles=min_shingles, encoded=encoded,
+        lsh_source=lsh_source)
+    return report_overlaps(verdicts, shingle_size=shingle_size)
+
+
+def verify_corpus(
+    paragraphs: Sequence[ParagraphRef],
+    *,
+    shingle_size: int = 3,
+    num_perm: int = 128,
+    lsh_threshold: float = 0.4,
+    lsh_backend: Literal["numpy", "datasketch"] = "numpy",
+    seed: int = 1,
+    max_anchor_fanout: int = 64,
+    near_duplicate_jaccard: float = 0.5,
+    contained_min: float = 0.8,
+    weak_contained_min: float = 0.7,
+    shared_min_words: int = 9,
+    shared_sentence_min_words: int = 3,
+    min_shingles: int = 3,
+    encoded: Encoded | None = None,
+    lsh_source: LshSource | None = None,
+    anchor_filter: AnchorFilter | None = None,
+    doc_size: np.ndarray | None = None,
+    focus: np.ndarray | None = None,
+) -> Verdicts:
+    """Propose and verify every candidate pair (the first half of :func:`find_overlaps`; same parameters).
+
+    Two more hooks serve a batch queried against an archive
+    (:mod:`tasks.reuse_archive`), where ``paragraphs`` are the batch plus the
+    archived paragraphs it may reuse: ``anchor_filter`` drops the anchors the
+    whole archive holds too often, and ``doc_size`` gives each paragraph's
+    real document length (default: counted over ``paragraphs``), and
+    ``focus`` (a bool per paragraph) keeps only pairs with a focused side,
+    the ones :func:`report_overlaps` reports for that focus: the archived
+    paragraphs' pairs among themselves are never verified.
+    """
     if not 1 <= shingle_size <= 12 or not 1 <= shared_min_words <= 12:
         raise ValueError("shingle_size and shared_min_words must be between 1 and 12 words")
     if not 0.0 < lsh_threshold < 1.0:
@@ -181,10 +300,13 @@ def find_overlaps(
     refs = list(paragraphs)
     n = len(refs)
     stats: dict[str, int] = {"paragraphs": n}
-    if n < 2:
-        return OverlapResult((), (), stats)
     doc_index: dict[str, int] = {}
     docs = np.array([doc_index.setdefault(p.doc_id, len(doc_index)) for p in refs], dtype=np.int64)
+    if doc_size is None:
+        doc_size = np.bincount(docs)[docs] if n else np.zeros(0, np.int64)
+    if n < 2:
+        return Verdicts(refs, docs, doc_size, None, {}, np.zeros(0, np.uint64), np.zeros(1, np.int64),
+                        np.zeros(n + 1, np.int64), np.zeros(0, np.int32), stats)
     if encoded is None:
         encoded = encode_paragraphs([p.text for p in refs])
     elif encoded.offsets.size != n + 1 or encoded.match_index is None:
@@ -207,36 +329,33 @@ def find_overlaps(
         lsh_pairs = unique_pairs(lsh_pairs[texts.docs[lsh_pairs[:, 0]] != texts.docs[lsh_pairs[:, 1]]])
     stats["candidates_lsh"] = int(len(lsh_pairs))
 
+    touched = None  # with a focus: texts some focused paragraph carries, the only ones worth pairing
+    if focus is not None:
+        touched = np.zeros(texts.count, dtype=bool)
+        touched[texts.unit_of[focus]] = True
+
     # candidates 2: exact anchors. A shared run of shared_min_words words is
     # exactly a shared n-gram of that length, so these pairs carry the
     # "long run" evidence with them.
-    grams, gram_owner = hash_ngrams(enc.hashes, enc.offsets, shared_min_words)
-    run_pairs = find_anchor_pairs(grams, gram_owner, texts.docs, max_fanout=max_anchor_fanout)
+    grams, gram_owner = _kept("run", *hash_ngrams(enc.hashes, enc.offsets, shared_min_words), anchor_filter)
+    run_pairs = find_anchor_pairs(grams, gram_owner, texts.docs, max_fanout=max_anchor_fanout, focus=touched)
     del grams, gram_owner
-    # sentences come from every paragraph, not one per text: two copies with
-    # the same words can still split differently ("U.S. Ambassador" ends a
-    # naive sentence, "US Ambassador" does not)
-    long_sentence = encoded.sentence_lengths >= shared_sentence_min_words
-    sentences = hash_segments(encoded.hashes, encoded.sentence_starts[long_sentence], encoded.sentence_lengths[long_sentence])
-    sentence_owner = texts.unit_of[encoded.sentence_owner[long_sentence]]
-    sentence_pairs = find_anchor_pairs(sentences, sentence_owner, texts.docs, max_fanout=max_anchor_fanout)
+    sentences, sentence_owner = _kept("sentence", *sentence_anchors(encoded, texts.unit_of, shared_sentence_min_words),
+                                      anchor_filter)
+    sentence_pairs = find_anchor_pairs(sentences, sentence_owner, texts.docs, max_fanout=max_anchor_fanout, focus=touched)
     paragraph_offsets, match_index = encoded.offsets, encoded.match_index
     del encoded, sentences, sentence_owner
-    # a short paragraph can sit inside another while sharing no run that
-    # long; give short ones shorter anchors, paired only with them, and their
-    # whole text as an anchor so exact short copies still meet
-    short_n = max(shingle_size, shared_min_words // 2 + 1)
-    small, small_owner = hash_ngrams(enc.hashes, enc.offsets, short_n)
-    tiny = np.flatnonzero((sizes > 0) & (sizes < min_shingles))
-    short_anchors = np.concatenate([small, shingles[bounds[tiny]]])
-    short_owners = np.concatenate([small_owner, tiny])
-    del small, small_owner  # before the call: this is the detector's peak memory
-    short_pairs = find_anchor_pairs(short_anchors, short_owners, texts.docs, max_fanout=max_anchor_fanout,
-                                    eligible=lengths <= 2 * shared_min_words)
-    del short_anchors, short_owners
+    # short paragraphs get shorter anchors, paired only with them (eligible)
+    short, short_owners = _kept("short", *short_anchors(enc, shingles, bounds, words=short_anchor_words(
+        shingle_size, shared_min_words), min_shingles=min_shingles), anchor_filter)
+    short_pairs = find_anchor_pairs(short, short_owners, texts.docs, max_fanout=max_anchor_fanout,
+                                    eligible=lengths <= 2 * shared_min_words, focus=touched)
+    del short, short_owners
     anchor_pairs = unique_pairs(np.concatenate([run_pairs, sentence_pairs, short_pairs]))
     stats["candidates_anchor"] = int(len(anchor_pairs))
     candidates = unique_pairs(np.concatenate([lsh_pairs, anchor_pairs]))
+    if touched is not None:
+        candidates = candidates[touched[candidates[:, 0]] | touched[candidates[:, 1]]]
     stats["candidates"] = int(len(candidates))
 
     # verify every candidate on the exact shingle sets, then spread the
@@ -254,8 +373,29 @@ def find_overlaps(
         min_shingles=min_shingles,
     )
     stats["verified"] = int(len(verified.pairs))
-    kinds = expand_to_paragraphs(texts, verified, docs, sizes, min_shingles=min_shingles, max_fanout=max_anchor_fanout)
-    redundant = find_redundant_pairs(refs, docs, kinds, shingles, bounds, texts.unit_of)
+    kinds = expand_to_paragraphs(texts, verified, docs, sizes, min_shingles=min_shingles, max_fanout=max_anchor_fanout,
+                                 focus=focus)
+    assert match_index is not None
+    return Verdicts(refs, docs, doc_size, texts, kinds, shingles, bounds, paragraph_offsets, match_index, stats)
+
+
+def report_overlaps(verdicts: Verdicts, *, shingle_size: int = 3, focus: np.ndarray | None = None) -> OverlapResult:
+    """Drop redundant matches, cluster near-duplicates and make the records (the second half of :func:`find_overlaps`).
+
+    With ``focus`` (a bool per paragraph) only pairs with a focused side are
+    reported and clustered: a batch queried against an archive reports the
+    batch's reuse, not the archive's among itself. Redundancy needs nothing
+    else: every match that could make a focused pair redundant has a focused
+    side too (the same paragraph, or one of the same document).
+    """
+    refs, docs, texts, stats = verdicts.refs, verdicts.docs, verdicts.texts, dict(verdicts.stats)
+    if texts is None:
+        return OverlapResult((), (), stats)
+    kinds = verdicts.kinds
+    if focus is not None:
+        kinds = {pair: value for pair, value in kinds.items() if focus[pair[0]] or focus[pair[1]]}
+    redundant = find_redundant_pairs(refs, docs, kinds, verdicts.shingles, verdicts.bounds, texts.unit_of,
+                                     doc_size=verdicts.doc_size)
     for pair in redundant:
         del kinds[pair]
     stats["redundant"] = len(redundant)
@@ -270,8 +410,8 @@ def find_overlaps(
         implied.difference_update((min(m, canonical), max(m, canonical)) for m in members)
 
     emitted = [(pair, value) for pair, value in kinds.items() if pair not in implied]  # cluster member pairs: the cluster states them
-    overlaps, sides = make_overlaps(refs, texts, emitted, shingles, bounds, paragraph_offsets, match_index,
-                                    shingle_size=shingle_size, key_rank=key_rank)
+    overlaps, sides = make_overlaps(refs, texts, emitted, verdicts.shingles, verdicts.bounds, verdicts.offsets,
+                                    verdicts.match_index, shingle_size=shingle_size, key_rank=key_rank)
     # sorted by (a.file, a.lines, b.file, b.lines) through ranks: one stable numpy sort instead of a
     # tuple key per pair (ties keep their order either way)
     overlaps = [overlaps[i] for i in np.lexsort((place_rank[sides[:, 1]], place_rank[sides[:, 0]])).tolist()]
@@ -290,6 +430,7 @@ def expand_to_paragraphs(
     *,
     min_shingles: int,
     max_fanout: int,
+    focus: np.ndarray | None = None,
 ) -> dict[tuple[int, int], tuple[int, float, float]]:
     """Paragraph pairs ``(i, j)``, ``i < j``, of different documents -> (kind, Jaccard, containment).
 
@@ -297,7 +438,8 @@ def expand_to_paragraphs(
     text v for each verified text pair (u, v); paragraphs carrying the same
     text are word-for-word near-duplicates of each other. A very short text
     carried by more than ``max_fanout`` paragraphs is boilerplate ("Read
-    more.") and pairs nothing, like an over-used anchor.
+    more.") and pairs nothing, like an over-used anchor. With ``focus``
+    only pairs with a focused paragraph are made.
     """
     members, starts = texts.members, texts.starts
     counts = np.diff(starts)
@@ -305,10 +447,16 @@ def expand_to_paragraphs(
     # text's own copies, text by text, then each verified pair's copies), since
     # equal sort keys downstream keep that order
     groups = np.flatnonzero((counts >= 2) & (sizes > 0) & ~((sizes < min_shingles) & (counts > max_fanout)))
+    if focus is not None:  # only texts some focused paragraph carries can pair their own copies with it
+        touched = np.zeros(counts.size, dtype=bool)
+        touched[texts.unit_of[focus]] = True
+        groups = groups[touched[groups]]
     own = pairs_within_groups(members, starts[groups], counts[groups])  # (i, j), i < j: members ascend
     # pairs_within_groups goes size by size: put them back in text, then member order
     own = own[np.lexsort((own[:, 1], own[:, 0], texts.unit_of[own[:, 0]]))]
     own = own[docs[own[:, 0]] != docs[own[:, 1]]]
+    if focus is not None:
+        own = own[focus[own[:, 0]] | focus[own[:, 1]]]
     pairs = verified.pairs
     cu, cv = counts[pairs[:, 0]], counts[pairs[:, 1]]
     per = cu * cv
@@ -317,6 +465,8 @@ def expand_to_paragraphs(
     left = members[starts[pairs[pair_of, 0]] + t // cv[pair_of]]
     right = members[starts[pairs[pair_of, 1]] + t % cv[pair_of]]
     keep = docs[left] != docs[right]
+    if focus is not None:
+        keep &= focus[left] | focus[right]
     left, right, pair_of = left[keep], right[keep], pair_of[keep]
     low, high = np.minimum(left, right), np.maximum(left, right)
     out: dict[tuple[int, int], tuple[int, float, float]] = dict.fromkeys(zip(own[:, 0].tolist(), own[:, 1].tolist()), (_NEAR, 1.0, 1.0))
@@ -431,6 +581,8 @@ def find_redundant_pairs(
     shingles: np.ndarray,
     bounds: np.ndarray,
     unit_of: np.ndarray,
+    *,
+    doc_size: np.ndarray | None = None,
 ) -> set[tuple[int, int]]:
     """Contained/shared-text pairs explained better by another copy in the same document.
 
@@ -446,10 +598,10 @@ def find_redundant_pairs(
     own right. Disjoint matches (a paragraph split in two, two paragraphs
     merged into one) are never redundant: each explains a different part.
     """
-    doc_sizes = np.bincount(docs)
+    sizes_of = np.bincount(docs)[docs] if doc_size is None else doc_size  # paragraphs in each one's document
 
     def place(x: int) -> float:
-        return refs[x].index / max(1, int(doc_sizes[docs[x]]) - 1)
+        return refs[x].index / max(1, int(sizes_of[x]) - 1)
 
     redundant: set[tuple[int, int]] = set()
     if not kinds:

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from tasks.shingle import csr_gather, mix64
+from tasks.shingle import csr_gather, mix64, sorted_unique
 
 _U32 = np.uint32
 
@@ -189,12 +189,22 @@ def band_signatures(signatures: np.ndarray, bands: int, rows_per_band: int) -> n
     pieces: list[np.ndarray] = [np.empty((0, 2), dtype=np.int64)]
     index = np.arange(n, dtype=np.int64)
     for band in range(bands):
-        key = np.full(n, band, dtype=np.uint64)
-        for col in range(band * rows_per_band, (band + 1) * rows_per_band):
-            key = mix64(key ^ signatures[:, col].astype(np.uint64))
-        members, starts, sizes = group_owners(key, index)
+        members, starts, sizes = group_owners(band_key(signatures, band, rows_per_band), index)
         pieces.append(pairs_within_groups(members, starts, sizes))
     return unique_pairs(np.concatenate(pieces))
+
+
+def band_key(signatures: np.ndarray, band: int, rows_per_band: int) -> np.ndarray:
+    """Each signature's 64-bit key for one LSH band: equal keys are (but for a 2**-64 chance) equal band values.
+
+    The band number seeds the fold, so two bands never share keys; an
+    archive stores these keys to find a new text's band mates without the
+    old signatures (:mod:`tasks.reuse_archive`).
+    """
+    key = np.full(signatures.shape[0], band, dtype=np.uint64)
+    for col in range(band * rows_per_band, (band + 1) * rows_per_band):
+        key = mix64(key ^ signatures[:, col].astype(np.uint64))
+    return key
 
 
 def pairs_within_groups(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -211,6 +221,24 @@ def pairs_within_groups(values: np.ndarray, starts: np.ndarray, sizes: np.ndarra
     return np.concatenate(pieces).astype(np.int64, copy=False)
 
 
+def pairs_with_focus(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray, focus: np.ndarray) -> np.ndarray:
+    """Every pair of members of a group ``values[s:s+size]`` with at least one side in ``focus`` (unordered rows).
+
+    Each focused member is paired with every other member of its group: a
+    group of n members with f focused costs about f * n rows, not n * n / 2.
+    A pair of two focused members comes twice; :func:`unique_pairs` folds it.
+    """
+    group_of = np.repeat(np.arange(starts.size, dtype=np.int64), sizes)
+    members = values[csr_gather(starts.astype(np.int64), sizes.astype(np.int64))]
+    hit = focus[members]
+    groups, mine = group_of[hit], members[hit]
+    count = sizes[groups].astype(np.int64)
+    left = np.repeat(mine, count)
+    right = values[csr_gather(starts[groups].astype(np.int64), count)]
+    keep = left != right
+    return np.stack([left[keep], right[keep]], axis=1).astype(np.int64, copy=False)
+
+
 def find_anchor_pairs(
     anchors: np.ndarray,
     owners: np.ndarray,
@@ -218,6 +246,7 @@ def find_anchor_pairs(
     *,
     max_fanout: int,
     eligible: np.ndarray | None = None,
+    focus: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, of paragraphs of different documents sharing an anchor hash.
 
@@ -225,7 +254,10 @@ def find_anchor_pairs(
     paragraph to its document number. An anchor held by more than
     ``max_fanout`` paragraphs is treated as boilerplate and skipped (its pairs
     would be quadratic and say little about reuse). With ``eligible`` (a
-    bool per paragraph) a pair is kept only when one side is eligible.
+    bool per paragraph) a pair is kept only when one side is eligible; with
+    ``focus`` (likewise) only pairs with a focused side are made at all,
+    focused member by member, so a group of archived paragraphs costs
+    nothing (:func:`tasks.overlap.verify_corpus`).
     Returns unique pairs as an ``(m, 2)`` int64 array, sorted.
     """
     empty = np.empty((0, 2), dtype=np.int64)
@@ -236,7 +268,10 @@ def find_anchor_pairs(
     if eligible is not None:
         # a group with no eligible owner can only make pairs that would be dropped: skip it whole
         wanted &= np.add.reduceat(eligible[owners].astype(np.int64), starts) > 0 if starts.size else wanted
-    pairs = pairs_within_groups(owners, starts[wanted], sizes[wanted])
+    if focus is None:
+        pairs = pairs_within_groups(owners, starts[wanted], sizes[wanted])
+    else:
+        pairs = pairs_with_focus(owners, starts[wanted], sizes[wanted], focus)
     pairs = pairs[docs[pairs[:, 0]] != docs[pairs[:, 1]]]
     if eligible is not None:
         pairs = pairs[eligible[pairs[:, 0]] | eligible[pairs[:, 1]]]
@@ -271,7 +306,7 @@ def group_owners(anchors: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, n
     high = np.sort(anchors)
     high = high[_run_starts(high)]  # the distinct anchors...
     high >>= shift  # ...cut to the bits the key keeps
-    ambiguous = np.unique(high[1:][high[1:] == high[:-1]])
+    ambiguous = sorted_unique(high[1:][high[1:] == high[:-1]])
     del high
     tangled = np.isin(anchors >> shift, ambiguous) if ambiguous.size else None
     plain_anchors, plain_owners = (anchors, owners) if tangled is None else (anchors[~tangled], owners[~tangled])
@@ -317,7 +352,7 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     low = np.minimum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
     high = np.maximum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
     n = int(high.max()) + 1
-    keys = np.unique(low * n + high)
+    keys = sorted_unique(low * n + high)
     return np.stack([keys // n, keys % n], axis=1)
 
 

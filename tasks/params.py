@@ -66,10 +66,13 @@ class RunParams(BaseModel):
                     "(needs 'wirewash[dask]'; paths must be on storage every worker sees); default: a local process pool.",
         json_schema_extra={"metavar": "ADDRESS"},
     )
-    reuse_index: Literal["embedded", "redis", "off"] = Field(
+    reuse_index: Literal["embedded", "redis", "archive", "off"] = Field(
         "embedded",
         description="Where paragraphs are indexed for reuse across runs: files under --state (embedded), a Redis "
-                    "server several workers share (redis), or nowhere (off: every run re-tokenises and re-signs all).",
+                    "server several workers share (redis), an append-only archive under --state that each run's raw "
+                    "folder (only the new batch) is queried against (archive: reuse of the batch's paragraphs is "
+                    "reported, cost grows with the batch, not the archive), or nowhere (off: every run re-tokenises "
+                    "and re-signs all).",
     )
     redis_host: str = Field("127.0.0.1", description="Host of the Redis server holding the reuse index (--reuse-index redis).")
     redis_port: int = Field(6379, ge=1, le=65_535, description="Port of the Redis server holding the reuse index.")

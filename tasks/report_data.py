@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from tasks.records import Document
+from tasks.records import Document, ParagraphRef
 from tasks.shingle import normalise_token
 
 _WORD = re.compile(r"[^\W_]+(?:['’‘.][^\W_]+)*")
@@ -124,8 +124,10 @@ class ParagraphIndex:
     but stay in the provenance, where they are found too.
     """
 
-    def __init__(self, documents: Sequence[Document]) -> None:
+    def __init__(self, documents: Sequence[Document], archived: Sequence[ParagraphRef] = ()) -> None:
         self._by_key: dict[tuple[str, int], Located] = {}
+        for ref in archived:  # paragraphs of earlier batches that this batch reuses (reuse archive)
+            self._by_key[ref.key] = Located(ref.doc_id, ref.outlet, ref.published, ref.text)
         for doc in documents:
             for seg in doc.segments:
                 if seg.action == "removed" and seg.category == "duplicate":
@@ -136,7 +138,7 @@ class ParagraphIndex:
                 )
 
     def locate(self, side: dict[str, Any]) -> Located:
-        # ``run`` names the index batch that first indexed the paragraph; every side names a current file
+        # ``run`` names the index batch that first indexed the paragraph; a side names a current file or an archived one
         return self._by_key.get((side["file"], side["lines"][0]), Located(None, None, None, ""))
 
 
@@ -335,10 +337,11 @@ def build_report_data(
     overlaps: Sequence[dict[str, Any]],
     clusters: Sequence[dict[str, Any]],
     annotations: dict[str, dict[str, Any]],
+    archived: Sequence[ParagraphRef] = (),
 ) -> dict[str, Any]:
-    """Everything the report page shows, as one JSON-ready value."""
+    """Everything the report page shows, as one JSON-ready value (``archived``: earlier batches' paragraphs the pairs name)."""
     k = int(summary.get("parameters", {}).get("shingle_words", 3))
-    index = ParagraphIndex(documents)
+    index = ParagraphIndex(documents, archived)
     # A pair or cluster view carries both texts with their shared words marked: on a corpus with
     # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
     # says how many more the JSONL files hold; every count above stays exact.

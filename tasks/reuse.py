@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tasks.overlap import OverlapResult, find_overlaps
 from tasks.params import RunParams
 from tasks.records import Document, ParagraphRef
+from tasks.reuse_archive import query_archive
 from tasks.reuse_index import IndexCommit, IndexSession, index_fingerprint, open_store
 
 
@@ -50,6 +51,10 @@ def detector_options(params: RunParams) -> dict[str, object]:
 def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None = None) -> ReuseResult:
     """Run the overlap detector with the run's parameters, over the whole current corpus.
 
+    With ``reuse_index="archive"``, ``refs`` is a batch queried against the
+    archive of earlier batches (:mod:`tasks.reuse_archive`): the pairs with a
+    batch paragraph on one side, exactly as one run over both would find them.
+
     With a ``run_id`` and an index (``params.reuse_index`` not ``off``), the
     index supplies what earlier runs computed, paragraphs of unchanged files
     come back tagged with the run that indexed them, and the new entries are
@@ -60,6 +65,9 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     if run_id is None or params.reuse_index == "off":
         result = find_overlaps(refs, **options)  # type: ignore[arg-type]
         return ReuseResult(result.overlaps, result.clusters, result.stats)
+    if params.reuse_index == "archive":
+        result, commit, tag = query_archive(params.state, refs, options, run_id)
+        return ReuseResult(result.overlaps, result.clusters, result.stats, commit, tag)
     fingerprint = index_fingerprint(shingle_size=params.shingle_words, num_perm=params.num_perm, seed=1,
                                     lsh_threshold=params.lsh_threshold)
     store = open_store(params.reuse_index, params.state, fingerprint, redis_host=params.redis_host,

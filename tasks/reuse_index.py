@@ -61,14 +61,14 @@ import numpy as np
 
 from tasks.paragraph_index import find_lsh_pairs, sign_minhash, unique_pairs
 from tasks.records import ParagraphRef
-from tasks.shingle import Encoded, concat_encoded, encode_paragraphs, take_paragraphs
+from tasks.shingle import Encoded, concat_encoded, encode_paragraphs, sorted_unique, take_paragraphs
 
 INDEX_FORMAT = 1
 INDEX_DIR = "reuse-index"
 HEAD_NAME = "index.json"
 _CODE = ("shingle.py", "paragraph_index.py", "reuse_index.py")
 _ENCODING_ARRAYS = ("hashes", "offsets", "sentence_starts", "sentence_lengths", "sentence_owner", "match_index")
-Backend = Literal["embedded", "redis"]
+Backend = Literal["embedded", "redis", "archive"]
 
 
 class ReuseIndexError(RuntimeError):
@@ -564,7 +564,7 @@ class IndexSession:
         if missing.size:
             sigs[missing] = sign_minhash(shingles, bounds, rows[missing], num_perm=self.num_perm, seed=self.seed)
         self._new_sigs = (keys[missing], sigs[missing])
-        self._live_texts = np.unique(keys)
+        self._live_texts = sorted_unique(keys)
         self.stats.update({"texts_signed": int(missing.size), "texts_from_index": int(found.sum())})
         return self.store.lsh_pairs(self._head, keys, sigs, rows, threshold=self.threshold, seed=self.seed)
 
@@ -574,7 +574,7 @@ class IndexSession:
         contents = self._new_contents if self._new_contents is not None else (np.empty(0, np.uint64), encode_paragraphs([]))
         head = self._head if self._head is not None else Head(self.fingerprint)
         sigs = self._new_sigs if self._new_sigs is not None else (np.empty(0, np.uint64), np.empty((0, self.num_perm), np.uint32))
-        commit = self.store.stage(generation, head, contents, sigs, np.unique(self._keys), self._live_texts, files)
+        commit = self.store.stage(generation, head, contents, sigs, sorted_unique(self._keys), self._live_texts, files)
         data = dict(commit.head)
         data["fingerprint"] = self.fingerprint
         return replace(commit, head=data)
@@ -597,7 +597,7 @@ def commit_index(commit: IndexCommit | None) -> None:
     """
     if commit is None:
         return
-    if commit.backend == "embedded":
+    if commit.backend in ("embedded", "archive"):  # the archive keeps its segments the same way
         from tasks.incremental import write_atomic
 
         root = Path(commit.location)

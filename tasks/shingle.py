@@ -329,6 +329,16 @@ _MIX = np.array(
 )
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` (sorted distinct values) by one sort: numpy 2.4's hashed ``unique`` is ~50x slower on int64."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    keep = np.ones(ordered.size, dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 def mix64(values: np.ndarray) -> np.ndarray:
     """A 64-bit avalanche finaliser (splitmix64), applied element-wise."""
     v = values.astype(np.uint64, copy=True)

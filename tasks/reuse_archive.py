@@ -1,0 +1,556 @@
+"""The reuse archive: every batch ever run, kept on disk, and each new batch queried against it.
+
+The persistent index (:mod:`tasks.reuse_index`) serves a growing ``raw/``
+that holds the whole corpus: every run reports reuse across all of it, so a
+run's time and memory grow with the corpus. The archive serves the nightly
+case where ``raw/`` holds only the new batch (``--reuse-index archive``): a
+run reports the reuse of the batch's paragraphs, among themselves and against
+every paragraph archived by earlier runs, and its cost grows with the batch
+and with what the batch reuses, not with the archive.
+
+What the archive keeps, per segment (one folder per committed run, arrays
+read memory-mapped, ``.npy``):
+
+* **postings** of every anchor a text has, as sorted ``(key, text)`` pairs:
+  word runs (``run``), sentences (``sentence``), short-paragraph anchors
+  (``short``) and LSH band keys (``band``) - exactly the keys
+  :func:`tasks.overlap.verify_corpus` groups texts by;
+* **texts** (normalised-text identity hash -> a global text number, and
+  each text's length) and **paragraphs** (their text, their file, and a
+  JSON record: where they live, what they say, the run that archived them,
+  their document's length).
+
+A query proposes candidates from the postings: every archived text sharing an
+anchor or a band key with a batch text. An anchor the archive and the batch
+hold together more than ``max_anchor_fanout`` times is boilerplate, as in a
+single run; the counts come from the postings, so the verdict is the whole
+corpus's. The batch, the candidates and every archived paragraph carrying a
+candidate text then go through the very code a single run uses
+(:func:`tasks.overlap.verify_corpus`, :func:`tasks.overlap.report_overlaps`
+with the batch as focus). So the pairs reported are exactly the pairs one run
+over the archive plus the batch would report with a batch paragraph on one
+side (tests/test_reuse_archive.py checks this); clusters group the batch's
+near-duplicates with the archived copies they match (an archived cluster is
+not rebuilt).
+
+A file of the batch that the archive already holds replaces its archived
+version: the old paragraphs are out of the query, and out of the archive once
+the run commits (the roster names the segment holding each file's live
+version). Nothing is ever deleted otherwise: the archive is append-only.
+
+Commit is the persistent index's: a new segment is written aside and renamed
+into place, then one atomic rename of ``index.json`` (the head: roster, live
+segments, fingerprint) makes it live (:func:`tasks.reuse_index.commit_index`).
+A head written by other code or parameters (another fingerprint) is rebuilt
+from the archived records, so nothing archived is lost to an upgrade.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tasks.overlap import (AnchorKind, OverlapResult, report_overlaps, sentence_anchors, short_anchor_words, short_anchors,
+                           verify_corpus)
+from tasks.paragraph_index import band_key, lsh_params, sign_minhash
+from tasks.records import ParagraphRef
+from tasks.reuse_index import HEAD_NAME, IndexCommit, ReuseIndexError, batch_tag, content_keys, file_digests
+from tasks.shingle import (DistinctTexts, collapse_identical, csr_gather, encode_paragraphs, hash_ngrams, shingle_paragraphs,
+                           sorted_unique)
+
+ARCHIVE_DIR = "reuse-archive"
+ARCHIVE_FORMAT = 1
+KINDS: tuple[str, ...] = ("run", "sentence", "short", "band")
+_CODE = ("shingle.py",)  # tokenising and hashing
+_PROBE = (  # texts whose anchors witness how :func:`read_texts` forms anchors (see archive_fingerprint)
+    "The U.S. State Department said on Monday that Blinken would travel to Beijing, officials said.",
+    "“We are not going to accept it,” she said — and 3.5% of 1,200 voters agreed. Read more.",
+    "Президент заявил в понедельник, что переговоры продолжатся на следующей неделе в Пекине.",
+    "国务卿布林肯周一抵达北京，与中国官员举行会谈。",
+    "Short one.",
+)
+
+
+def archive_fingerprint(options: dict[str, Any]) -> str:
+    """What archived postings depend on: the format, the detector's parameters, the hashing code, the anchors.
+
+    The tokeniser's module is hashed as source; how anchors, signatures
+    and band keys are formed from its tokens (:func:`read_texts`) is
+    witnessed by the anchors of a few probe texts in several scripts, so an
+    edit elsewhere in the detector does not force a rebuild of a large
+    archive, and a change of what is stored does.
+    """
+    digest = hashlib.sha256(f"{ARCHIVE_FORMAT}|{json.dumps(options, sort_keys=True)}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    probe = [ParagraphRef(f"p{i}", f"p{i}", "", (1, 1), 0, text) for i, text in enumerate(_PROBE)]
+    for kind, (keys, owners) in sorted(read_texts(probe, options).anchors.items()):
+        digest.update(kind.encode() + keys.tobytes() + owners.tobytes())
+    return digest.hexdigest()[:16]
+
+
+# --- anchors -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchTexts:
+    """A batch's paragraphs as distinct texts, with every anchor each text has (``kind -> (keys, text numbers)``)."""
+
+    texts: DistinctTexts
+    words: np.ndarray  # tokens per text
+    anchors: dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def read_texts(refs: Sequence[ParagraphRef], options: dict[str, Any]) -> BatchTexts:
+    """Encode paragraphs, fold identical texts and list each text's anchors, as :func:`verify_corpus` forms them."""
+    encoded = encode_paragraphs([r.text for r in refs])
+    doc_index: dict[str, int] = {}
+    docs = np.array([doc_index.setdefault(r.doc_id, len(doc_index)) for r in refs], dtype=np.int64)
+    texts = collapse_identical(encoded, docs)
+    enc = texts.encoded
+    k, min_shingles = options["shingle_size"], options["min_shingles"]
+    shingles, bounds = shingle_paragraphs(enc.hashes, enc.offsets, k)
+    anchors: dict[str, tuple[np.ndarray, np.ndarray]] = {
+        "run": hash_ngrams(enc.hashes, enc.offsets, options["shared_min_words"]),
+        "sentence": sentence_anchors(encoded, texts.unit_of, options["shared_sentence_min_words"]),
+        "short": short_anchors(enc, shingles, bounds, words=short_anchor_words(k, options["shared_min_words"]),
+                               min_shingles=min_shingles),
+    }
+    signed = np.flatnonzero(np.diff(bounds) >= min_shingles)
+    sigs = sign_minhash(shingles, bounds, signed, num_perm=options["num_perm"], seed=options["seed"])
+    bands, rows = lsh_params(options["lsh_threshold"], options["num_perm"])
+    anchors["band"] = (np.concatenate([band_key(sigs, b, rows) for b in range(bands)] or [np.zeros(0, np.uint64)]),
+                       np.tile(signed, bands))
+    for kind, (keys, owners) in anchors.items():
+        anchors[kind] = _unique_postings(keys, owners.astype(np.int64))
+    return BatchTexts(texts, np.diff(enc.offsets), anchors)
+
+
+def _unique_postings(keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(key, owner)`` pairs sorted by key then owner, repeats removed."""
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
+    keep = np.ones(keys.size, bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    return keys[keep], owners[keep]
+
+
+# --- segments ------------------------------------------------------------------------------------
+
+
+POSTING_CHUNK = 1 << 21  # postings read per step: 2M keys and texts, 32 MB, whatever the archive's size
+
+
+@dataclass(frozen=True)
+class NpyFile:
+    """A one-dimensional ``.npy`` file read by row ranges into ordinary memory, never mapped.
+
+    A query's keys hit every page of a large sorted array (a million
+    lookups into fifty million keys), so a memory map would end up holding
+    the whole array in the process's resident set. Reading it a chunk at a
+    time keeps only one chunk resident, at the cost of one pass over the
+    file (from the page cache, a fraction of a second per gigabyte).
+    """
+
+    path: Path
+    dtype: np.dtype
+    size: int
+    offset: int
+
+    @classmethod
+    def open(cls, path: Path) -> "NpyFile":
+        with path.open("rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            fmt = np.lib.format
+            shape, _, dtype = (fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0)(handle)
+            return cls(path, dtype, int(shape[0]), handle.tell())
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        return np.fromfile(self.path, dtype=self.dtype, count=max(0, stop - start), offset=self.offset + start * self.dtype.itemsize)
+
+
+@dataclass
+class Segment:
+    """One committed run's share of the archive, read from its folder.
+
+    Small per-paragraph and per-text arrays (numbers, files, lengths) are
+    loaded whole; postings are streamed (:class:`NpyFile`); records are read
+    one by one with ``pread``.
+    """
+
+    folder: Path
+    files: list[str]
+    text_base: int
+    text_count: int
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, folder: Path) -> "Segment":
+        try:
+            meta = json.loads((folder / "meta.json").read_text())
+        except (OSError, ValueError) as err:
+            raise ReuseIndexError(f"archive segment {folder} is unreadable ({err}); restore it or remove the archive") from err
+        return cls(folder, meta["files"], meta["text_base"], meta["text_count"])
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def array(self, name: str) -> np.ndarray:
+        if name not in self._arrays:
+            self._arrays[name] = np.load(self.folder / f"{name}.npy")
+        return self._arrays[name]
+
+    def lookup(self, kind: str, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(query number, text)`` for every posting of the sorted, distinct ``queries`` in this segment."""
+        keys, texts = NpyFile.open(self.folder / f"{kind}_keys.npy"), NpyFile.open(self.folder / f"{kind}_texts.npy")
+        found_query, found_text = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        for start in range(0, keys.size, POSTING_CHUNK):
+            chunk = keys.rows(start, start + POSTING_CHUNK)
+            first = int(np.searchsorted(queries, chunk[0], side="left"))
+            last = int(np.searchsorted(queries, chunk[-1], side="right"))
+            if first == last:
+                continue
+            query, position = _sorted_postings(chunk, np.arange(chunk.size, dtype=np.int64), queries[first:last])
+            if position.size:
+                found_query.append(query + first)
+                found_text.append(texts.rows(start, start + chunk.size)[position].astype(np.int64))
+        return np.concatenate(found_query), np.concatenate(found_text)
+
+    def paragraphs_of(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(paragraph number, text)`` for every paragraph here carrying one of the sorted ``texts``."""
+        query, paragraphs = _sorted_postings(self.array("para_text_sorted"), self.array("para_by_text"), texts)
+        return paragraphs, texts[query]
+
+    def records(self, paragraphs: np.ndarray) -> list[tuple[ParagraphRef, int]]:
+        """The archived paragraphs (ascending numbers) and their documents' lengths in paragraphs."""
+        offsets, store = self.array("record_offsets"), NpyFile.open(self.folder / "records.npy")
+        out = []
+        fd = os.open(store.path, os.O_RDONLY)
+        try:
+            for p in paragraphs.tolist():
+                begin, end = int(offsets[p]), int(offsets[p + 1])
+                raw = os.pread(fd, end - begin, store.offset + begin)
+                doc_id, file, outlet, lines, index, text, published, run, doc_size = json.loads(raw)
+                out.append((ParagraphRef(doc_id, file, outlet, (lines[0], lines[1]), index, text, published, run), doc_size))
+        finally:
+            os.close(fd)
+        return out
+
+
+def _sorted_postings(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted ``queries``, each match in the sorted ``keys``: ``(query number, values[match])``."""
+    if keys.size == 0 or queries.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    low = np.searchsorted(keys, queries, side="left")
+    high = np.searchsorted(keys, queries, side="right")
+    counts = (high - low).astype(np.int64)
+    return np.repeat(np.arange(queries.size, dtype=np.int64), counts), np.asarray(values[csr_gather(low, counts)], np.int64)
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each value is in ``sorted_set`` (sorted, distinct): ``np.isin`` by binary search."""
+    if sorted_set.size == 0:
+        return np.zeros(values.size, bool)
+    return sorted_set[np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)] == values
+
+
+def write_segment(folder: Path, arrays: dict[str, np.ndarray], records: list[bytes], meta: dict[str, Any]) -> None:
+    """Write a segment aside (``.name.staging``) and rename it into place; nothing names it until a head does."""
+    staging = folder.parent / f".{folder.name}.staging"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    offsets = np.zeros(len(records) + 1, np.int64)
+    np.cumsum([len(r) for r in records], out=offsets[1:])
+    arrays = {**arrays, "records": np.frombuffer(b"".join(records), np.uint8), "record_offsets": offsets}
+    for name, value in arrays.items():
+        with (staging / f"{name}.npy").open("wb") as handle:
+            np.save(handle, np.ascontiguousarray(value))
+            handle.flush()
+            os.fsync(handle.fileno())
+    (staging / "meta.json").write_text(json.dumps(meta, sort_keys=True))
+    if folder.exists():
+        shutil.rmtree(folder)  # left by a run that crashed before its commit: no head names it
+    os.replace(staging, folder)
+
+
+# --- the archive ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverusedAnchors:
+    """The :class:`tasks.overlap.AnchorFilter` of a query: anchors held too often by archive and batch together."""
+
+    over: dict[str, np.ndarray]  # kind -> sorted keys
+
+    def drop(self, kind: AnchorKind, anchors: np.ndarray) -> np.ndarray:
+        return _member(anchors, self.over.get(kind, np.zeros(0, np.uint64)))
+
+
+class Archive:
+    """An archive folder: its head, its segments, and what a batch's query and commit need from them."""
+
+    def __init__(self, state: Path, options: dict[str, Any], *, head: dict[str, Any] | None = None) -> None:
+        """Open the committed head (or ``head``, as given); a head of another fingerprint is left in ``stale``."""
+        self.root = Path(state) / ARCHIVE_DIR
+        self.options = options
+        self.fingerprint = archive_fingerprint(options)
+        found = head if head is not None else self._read_head()
+        fits = found is not None and (head is not None or found.get("fingerprint") == self.fingerprint)
+        self.head: dict[str, Any] = found if fits and found is not None else self._empty_head()
+        self.stale = None if fits else found
+        self.segments = [Segment.open(self.root / name) for name in self.head["segments"]]
+
+    def _read_head(self) -> dict[str, Any] | None:
+        try:
+            head = json.loads((self.root / HEAD_NAME).read_text())
+        except (OSError, ValueError):
+            return None
+        return head if head.get("format") == ARCHIVE_FORMAT else None
+
+    def _empty_head(self) -> dict[str, Any]:
+        return {"format": ARCHIVE_FORMAT, "fingerprint": self.fingerprint, "generation": "", "segments": [], "files": {},
+                "texts": 0}
+
+    def archived_refs(self) -> Iterator[ParagraphRef]:
+        """Every live archived paragraph (with the run that archived it), segment by segment."""
+        for seg in self.segments:
+            alive = self._file_alive(seg, frozenset())
+            for ref, _ in seg.records(np.flatnonzero(alive[seg.array("para_file")])):
+                yield ref
+
+    def _file_alive(self, seg: Segment, replaced: frozenset[str]) -> np.ndarray:
+        files = self.head["files"]
+        return np.array([f not in replaced and files.get(f, ["", "", ""])[2] == seg.name for f in seg.files] or [False])
+
+    def text_numbers(self, keys: np.ndarray) -> np.ndarray:
+        """The archive's number of each text identity hash, -1 where the archive has not seen the text."""
+        out = np.full(keys.size, -1, np.int64)
+        order = np.argsort(keys, kind="stable")
+        for seg in self.segments:
+            number, position = _sorted_postings(seg.array("text_keys_sorted"), seg.array("text_by_key"), keys[order])
+            out[order[number]] = position + seg.text_base
+        return out
+
+    def text_words(self, texts: np.ndarray) -> np.ndarray:
+        """Tokens per archived text."""
+        out = np.zeros(texts.size, np.int64)
+        for seg in self.segments:
+            mine = (texts >= seg.text_base) & (texts < seg.text_base + seg.text_count)
+            out[mine] = seg.array("text_words")[texts[mine] - seg.text_base]
+        return out
+
+    def dead_texts(self, replaced: frozenset[str]) -> np.ndarray:
+        """Archived texts no live paragraph carries (sorted): every copy is of a replaced or superseded file.
+
+        Found from the few dead paragraphs rather than by checking every
+        text a query meets: only a dead paragraph's text can be dead.
+        """
+        suspects = [seg.array("para_text")[~self._file_alive(seg, replaced)[seg.array("para_file")]] for seg in self.segments]
+        suspects_sorted = sorted_unique(np.concatenate(suspects + [np.zeros(0, np.int64)]))
+        alive = [owner for _, _, owner in self.live_paragraphs(suspects_sorted, replaced)]
+        return suspects_sorted[~_member(suspects_sorted, sorted_unique(np.concatenate(alive + [np.zeros(0, np.int64)])))]
+
+    def live_paragraphs(self, texts: np.ndarray, replaced: frozenset[str]) -> list[tuple[Segment, np.ndarray, np.ndarray]]:
+        """Per segment, the live paragraphs carrying the sorted ``texts`` (not of a ``replaced`` file): ``(numbers, text)``."""
+        found = []
+        for seg in self.segments:
+            paragraphs, owner = seg.paragraphs_of(texts)
+            alive = self._file_alive(seg, replaced)[seg.array("para_file")[paragraphs]] if paragraphs.size else paragraphs > 0
+            found.append((seg, paragraphs[alive], owner[alive]))
+        return found
+
+
+def full_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The detector's keyword parameters, ``options`` over :func:`verify_corpus`'s defaults (one source of truth)."""
+    import inspect
+
+    hooks = {"encoded", "lsh_source", "anchor_filter", "doc_size", "focus", "lsh_backend"}
+    defaults = {name: p.default for name, p in inspect.signature(verify_corpus).parameters.items()
+                if p.kind is p.KEYWORD_ONLY and name not in hooks}
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise ValueError(f"unknown detector options {sorted(unknown)}")
+    return {**defaults, **options}
+
+
+@dataclass
+class ArchiveSession:
+    """One batch's query of an archive, and the segment its commit adds (see the module docstring)."""
+
+    archive: Archive
+    refs: list[ParagraphRef]
+    batch: BatchTexts
+    numbers: np.ndarray  # the archive's number of each batch text, -1 for texts it has not seen
+    digests: dict[str, str]
+    unchanged: frozenset[str]
+    tag: str
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, archive: Archive, refs: Sequence[ParagraphRef]) -> "ArchiveSession":
+        """Read the batch: tag files the archive already holds unchanged with their run; encode and anchor every text."""
+        digests = file_digests(refs, content_keys([r.text for r in refs]))
+        roster = archive.head["files"]
+        unchanged = frozenset(f for f, d in digests.items() if f in roster and roster[f][1] == d)
+        tag = batch_tag({f: d for f, d in digests.items() if f not in unchanged})
+        tagged = [replace(r, run=roster[r.file][0]) if r.file in unchanged else r for r in refs]
+        batch = read_texts(tagged, archive.options)
+        assert batch.texts.keys is not None
+        from_archive = sum(1 for r in tagged if r.file in unchanged)
+        stats = {"paragraphs_from_index": from_archive, "paragraphs_indexed": len(tagged) - from_archive,
+                 "contents_encoded": len(tagged), "texts_signed": int(sorted_unique(batch.anchors["band"][1]).size)}
+        return cls(archive, tagged, batch, archive.text_numbers(batch.texts.keys), digests, unchanged, tag, stats)
+
+    def query(self) -> OverlapResult:
+        """The batch's reuse: pairs with a batch paragraph on one side, as one run over archive and batch finds them."""
+        options, replaced = self.archive.options, frozenset(self.digests)
+        dead_texts = self.archive.dead_texts(replaced)
+        chosen, over = self._propose(dead_texts)
+        archived: list[ParagraphRef] = []
+        sizes: list[int] = []
+        for seg, paragraphs, owner in self.archive.live_paragraphs(chosen, replaced):
+            for ref, size in seg.records(np.sort(paragraphs)):
+                archived.append(ref)
+                sizes.append(size)
+        doc_index: dict[str, int] = {}
+        docs = np.array([doc_index.setdefault(r.doc_id, len(doc_index)) for r in self.refs], dtype=np.int64)
+        doc_size = np.concatenate([np.bincount(docs)[docs] if docs.size else docs, np.array(sizes, np.int64)])
+        focus = np.arange(len(self.refs) + len(archived)) < len(self.refs)
+        verdicts = verify_corpus(self.refs + archived, anchor_filter=OverusedAnchors(over), doc_size=doc_size, focus=focus,
+                                 **options)
+        result = report_overlaps(verdicts, shingle_size=options["shingle_size"], focus=focus)
+        self.stats.update({"archive_paragraphs_read": len(archived), "archive_texts_proposed": int(chosen.size),
+                           "archive_texts_known": int((self.numbers >= 0).sum()),
+                           "archive_anchors_over_fanout": int(sum(keys.size for keys in over.values()))})
+        return OverlapResult(result.overlaps, result.clusters, {**result.stats, **self.stats})
+
+    def _propose(self, dead_texts: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Archived texts that may pair with a batch text, and per kind the anchors over the fan-out limit.
+
+        A text is proposed when it shares a band key with a batch text, or an
+        anchor that the archive's live texts and the batch's texts hold no
+        more than ``max_anchor_fanout`` times together; for short anchors,
+        only when a short text is on one side (the pairs a run would make).
+        The texts a batch paragraph repeats word for word come too: their
+        archived copies pair with it.
+        """
+        archive, options = self.archive, self.archive.options
+        limit, short_words = options["max_anchor_fanout"], 2 * options["shared_min_words"]
+        number = np.where(self.numbers >= 0, self.numbers, archive.head["texts"] + np.arange(self.numbers.size))
+        short_text = self.batch.words <= short_words
+        wanted: list[np.ndarray] = [self.numbers[self.numbers >= 0]]
+        over: dict[str, np.ndarray] = {}
+        for kind in KINDS:
+            keys, owners = self.batch.anchors[kind]
+            queries = sorted_unique(keys)
+            inverse = np.searchsorted(queries, keys)  # keys are sorted: read_texts sorts each kind's postings
+            found = [seg.lookup(kind, queries) for seg in archive.segments]
+            query = np.concatenate([f[0] for f in found] + [np.zeros(0, np.int64)])
+            text = np.concatenate([f[1] for f in found] + [np.zeros(0, np.int64)])
+            live = ~_member(text, dead_texts)
+            query, text = query[live], text[live]
+            if kind == "band":  # LSH proposes every band mate: no fan-out limit
+                wanted.append(text)
+                continue
+            # the whole corpus's holders of each anchor: live archived texts and batch texts, each once
+            holders = sorted_unique((np.concatenate([query, inverse]) << 32) | np.concatenate([text, number[owners]]))
+            counts = np.bincount((holders >> 32).astype(np.int64), minlength=queries.size)
+            over[kind] = queries[counts > limit]
+            keep = counts[query] <= limit
+            if kind == "short":
+                held_by_short = np.zeros(queries.size, bool)
+                held_by_short[inverse[short_text[owners]]] = True
+                keep &= held_by_short[query] | (archive.text_words(text) <= short_words)
+            wanted.append(text[keep])
+        return sorted_unique(np.concatenate(wanted)), over
+
+    def stage(self, generation: str) -> IndexCommit:
+        """Write the batch's new and changed files as a segment aside; the commit makes it live with the run."""
+        archive, head = self.archive, self.archive.head
+        written = sorted(f for f in self.digests if f not in self.unchanged)
+        files = {f: list(v) for f, v in head["files"].items()}
+        segments = list(head["segments"])
+        texts_total = int(head["texts"])
+        name = f"seg-{generation}"
+        if written:
+            rows = np.array([i for i, r in enumerate(self.refs) if r.file not in self.unchanged], np.int64)
+            unit_of = self.batch.texts.unit_of
+            fresh = sorted_unique(unit_of[rows])
+            fresh = fresh[self.numbers[fresh] < 0]  # texts the archive has not seen: they get numbers and postings
+            number = self.numbers.copy()
+            number[fresh] = texts_total + np.arange(fresh.size)
+            assert self.batch.texts.keys is not None
+            keys = self.batch.texts.keys[fresh]
+            arrays: dict[str, np.ndarray] = {"text_keys_sorted": np.sort(keys), "text_by_key": np.argsort(keys, kind="stable"),
+                                             "text_words": self.batch.words[fresh]}
+            is_fresh = np.zeros(number.size, bool)
+            is_fresh[fresh] = True
+            for kind in KINDS:
+                akeys, owners = self.batch.anchors[kind]
+                mine = is_fresh[owners]  # numbers ascend with batch text numbers: the (key, text) order holds
+                arrays[f"{kind}_keys"], arrays[f"{kind}_texts"] = akeys[mine], number[owners[mine]]
+            para_text = number[unit_of[rows]]
+            file_number = {f: i for i, f in enumerate(written)}
+            arrays.update({"para_text": para_text, "para_text_sorted": np.sort(para_text),
+                           "para_by_text": np.argsort(para_text, kind="stable"),
+                           "para_file": np.array([file_number[self.refs[i].file] for i in rows.tolist()], np.int32)})
+            doc_count: dict[str, int] = {}
+            for r in self.refs:
+                doc_count[r.doc_id] = doc_count.get(r.doc_id, 0) + 1
+            # a rebuild passes archived paragraphs with their runs; a batch's new paragraphs take its tag
+            records = [json.dumps([r.doc_id, r.file, r.outlet, list(r.lines), r.index, r.text, r.published, r.run or self.tag,
+                                   doc_count[r.doc_id]], ensure_ascii=False).encode("utf-8", "surrogatepass")
+                       for r in (self.refs[i] for i in rows.tolist())]
+            run_of = {r.file: r.run or self.tag for r in self.refs}
+            write_segment(archive.root / name, arrays, records,
+                          {"files": written, "text_base": texts_total, "text_count": int(fresh.size), "paragraphs": int(rows.size)})
+            segments.append(name)
+            texts_total += int(fresh.size)
+            for f in written:
+                files[f] = [run_of[f], self.digests[f], name]
+        new_head = {**head, "generation": generation, "segments": segments, "files": dict(sorted(files.items())),
+                    "texts": texts_total}
+        return IndexCommit("archive", str(archive.root), new_head)
+
+
+def query_archive(state: Path, refs: Sequence[ParagraphRef], options: dict[str, Any],
+                  generation: str) -> tuple[OverlapResult, IndexCommit, str]:
+    """Query a batch against the archive under ``state`` and stage its commit: ``(result, commit, batch tag)``."""
+    session = ArchiveSession.open(open_archive(state, options), refs)
+    result = session.query()
+    return result, session.stage(generation), session.tag
+
+
+def add_to_archive(state: Path, refs: Sequence[ParagraphRef], options: dict[str, Any], generation: str) -> IndexCommit:
+    """Archive paragraphs without querying them (a backlog, a rebuild): stage the segment a query's commit would add."""
+    return ArchiveSession.open(open_archive(state, options), refs).stage(generation)
+
+
+def open_archive(state: Path, options: dict[str, Any]) -> Archive:
+    """The archive under ``state`` for these detector options; one written by other code or options is rebuilt first.
+
+    The postings depend on the tokeniser, the hashing and the anchor
+    parameters (:func:`archive_fingerprint`); the archived records do not,
+    so a stale archive is re-read from its records (runs and files kept) and
+    written afresh, then committed, before this run queries it.
+    """
+    archive = Archive(state, full_options(options))
+    stale = archive.stale
+    if stale is None:
+        return archive
+    refs = list(Archive(state, archive.options, head=stale).archived_refs())
+    if refs:
+        from tasks.reuse_index import commit_index
+
+        commit_index(ArchiveSession.open(archive, refs).stage(f"rebuild-{stale.get('generation', '')}"))
+    return Archive(state, full_options(options))
