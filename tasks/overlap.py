@@ -53,9 +53,10 @@ from tasks.paragraph_index import (
     sign_minhash,
     unique_pairs,
 )
+from tasks.anchors import AnchorFilter, kept_anchors, sentence_anchors, short_anchor_words, short_anchors
 from tasks.clusters import cluster_near_duplicates, key_ranks, make_cluster
 from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef
-from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, cut_many, encode_paragraphs, hash_ngrams, hash_segments,
+from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, cut_many, encode_paragraphs, hash_ngrams,
                            shingle_paragraphs)
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
@@ -116,23 +117,6 @@ class Verified:
     kind: np.ndarray  # codes into _KINDS
 
 
-AnchorKind = Literal["run", "sentence", "short"]
-
-
-class AnchorFilter(Protocol):
-    """Which anchors a larger corpus holds too often: they propose nothing here either.
-
-    An anchor held by more than ``max_anchor_fanout`` texts is boilerplate.
-    When the paragraphs at hand are a slice of a larger corpus (a batch and
-    the archived paragraphs it may reuse, :mod:`tasks.reuse_archive`), that
-    count is the larger corpus's: ``drop`` returns True for each anchor of
-    ``kind`` that is over the limit there.
-    """
-
-    def drop(self, kind: AnchorKind, anchors: np.ndarray) -> np.ndarray:
-        ...
-
-
 @dataclass(frozen=True)
 class Verdicts:
     """Every verified pair of a corpus before redundancy and clustering, with what reporting them needs.
@@ -152,46 +136,6 @@ class Verdicts:
     offsets: np.ndarray
     match_index: np.ndarray
     stats: dict[str, int]
-
-
-def short_anchor_words(shingle_size: int, shared_min_words: int) -> int:
-    """Length of the shorter anchors short paragraphs get (more than half a long run, at least a shingle)."""
-    return max(shingle_size, shared_min_words // 2 + 1)
-
-
-def sentence_anchors(encoded: Encoded, unit_of: np.ndarray, min_words: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of every sentence of at least ``min_words`` words, owned by the text of its paragraph.
-
-    Sentences come from every paragraph, not one per text: two copies with
-    the same words can still split differently ("U.S. Ambassador" ends a
-    naive sentence, "US Ambassador" does not).
-    """
-    long_sentence = encoded.sentence_lengths >= min_words
-    hashes = hash_segments(encoded.hashes, encoded.sentence_starts[long_sentence], encoded.sentence_lengths[long_sentence])
-    return hashes, unit_of[encoded.sentence_owner[long_sentence]]
-
-
-def short_anchors(enc: Encoded, shingles: np.ndarray, bounds: np.ndarray, *, words: int,
-                  min_shingles: int) -> tuple[np.ndarray, np.ndarray]:
-    """The anchors of short paragraphs: every ``words``-gram of every text, and each tiny text's one shingle.
-
-    A short paragraph can sit inside another while sharing no run of
-    ``shared_min_words``; these shorter anchors pair it (only with pairs one
-    side of which is short, see :func:`find_overlaps`), and a tiny text's
-    whole text makes exact short copies meet.
-    """
-    sizes = np.diff(bounds)
-    small, small_owner = hash_ngrams(enc.hashes, enc.offsets, words)
-    tiny = np.flatnonzero((sizes > 0) & (sizes < min_shingles))
-    return np.concatenate([small, shingles[bounds[tiny]]]), np.concatenate([small_owner, tiny])
-
-
-def _kept(kind: AnchorKind, anchors: np.ndarray, owners: np.ndarray,
-          anchor_filter: AnchorFilter | None) -> tuple[np.ndarray, np.ndarray]:
-    if anchor_filter is None or anchors.size == 0:
-        return anchors, owners
-    keep = ~anchor_filter.drop(kind, anchors)
-    return anchors[keep], owners[keep]
 
 
 def find_overlaps(
@@ -337,16 +281,16 @@ def verify_corpus(
     # candidates 2: exact anchors. A shared run of shared_min_words words is
     # exactly a shared n-gram of that length, so these pairs carry the
     # "long run" evidence with them.
-    grams, gram_owner = _kept("run", *hash_ngrams(enc.hashes, enc.offsets, shared_min_words), anchor_filter)
+    grams, gram_owner = kept_anchors("run", *hash_ngrams(enc.hashes, enc.offsets, shared_min_words), anchor_filter)
     run_pairs = find_anchor_pairs(grams, gram_owner, texts.docs, max_fanout=max_anchor_fanout, focus=touched)
     del grams, gram_owner
-    sentences, sentence_owner = _kept("sentence", *sentence_anchors(encoded, texts.unit_of, shared_sentence_min_words),
+    sentences, sentence_owner = kept_anchors("sentence", *sentence_anchors(encoded, texts.unit_of, shared_sentence_min_words),
                                       anchor_filter)
     sentence_pairs = find_anchor_pairs(sentences, sentence_owner, texts.docs, max_fanout=max_anchor_fanout, focus=touched)
     paragraph_offsets, match_index = encoded.offsets, encoded.match_index
     del encoded, sentences, sentence_owner
     # short paragraphs get shorter anchors, paired only with them (eligible)
-    short, short_owners = _kept("short", *short_anchors(enc, shingles, bounds, words=short_anchor_words(
+    short, short_owners = kept_anchors("short", *short_anchors(enc, shingles, bounds, words=short_anchor_words(
         shingle_size, shared_min_words), min_shingles=min_shingles), anchor_filter)
     short_pairs = find_anchor_pairs(short, short_owners, texts.docs, max_fanout=max_anchor_fanout,
                                     eligible=lengths <= 2 * shared_min_words, focus=touched)

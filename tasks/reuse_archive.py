@@ -48,8 +48,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,12 +55,13 @@ from typing import Any
 
 import numpy as np
 
-from tasks.overlap import (AnchorKind, OverlapResult, report_overlaps, sentence_anchors, short_anchor_words, short_anchors,
-                           verify_corpus)
+from tasks.anchors import AnchorKind, sentence_anchors, short_anchor_words, short_anchors
+from tasks.overlap import OverlapResult, report_overlaps, verify_corpus
 from tasks.paragraph_index import band_key, lsh_params, sign_minhash
 from tasks.records import ParagraphRef
-from tasks.reuse_index import HEAD_NAME, IndexCommit, ReuseIndexError, batch_tag, content_keys, file_digests
-from tasks.shingle import (DistinctTexts, collapse_identical, csr_gather, encode_paragraphs, hash_ngrams, shingle_paragraphs,
+from tasks.reuse_index import HEAD_NAME, IndexCommit, batch_tag, content_keys, file_digests
+from tasks.segment import Segment, is_member, sorted_postings, write_segment
+from tasks.shingle import (DistinctTexts, collapse_identical, encode_paragraphs, hash_ngrams, shingle_paragraphs,
                            sorted_unique)
 
 ARCHIVE_DIR = "reuse-archive"
@@ -143,146 +142,6 @@ def _unique_postings(keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, 
     return keys[keep], owners[keep]
 
 
-# --- segments ------------------------------------------------------------------------------------
-
-
-POSTING_CHUNK = 1 << 21  # postings read per step: 2M keys and texts, 32 MB, whatever the archive's size
-
-
-@dataclass(frozen=True)
-class NpyFile:
-    """A one-dimensional ``.npy`` file read by row ranges into ordinary memory, never mapped.
-
-    A query's keys hit every page of a large sorted array (a million
-    lookups into fifty million keys), so a memory map would end up holding
-    the whole array in the process's resident set. Reading it a chunk at a
-    time keeps only one chunk resident, at the cost of one pass over the
-    file (from the page cache, a fraction of a second per gigabyte).
-    """
-
-    path: Path
-    dtype: np.dtype
-    size: int
-    offset: int
-
-    @classmethod
-    def open(cls, path: Path) -> "NpyFile":
-        with path.open("rb") as handle:
-            version = np.lib.format.read_magic(handle)
-            fmt = np.lib.format
-            shape, _, dtype = (fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0)(handle)
-            return cls(path, dtype, int(shape[0]), handle.tell())
-
-    def rows(self, start: int, stop: int) -> np.ndarray:
-        return np.fromfile(self.path, dtype=self.dtype, count=max(0, stop - start), offset=self.offset + start * self.dtype.itemsize)
-
-
-@dataclass
-class Segment:
-    """One committed run's share of the archive, read from its folder.
-
-    Small per-paragraph and per-text arrays (numbers, files, lengths) are
-    loaded whole; postings are streamed (:class:`NpyFile`); records are read
-    one by one with ``pread``.
-    """
-
-    folder: Path
-    files: list[str]
-    text_base: int
-    text_count: int
-    _arrays: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @classmethod
-    def open(cls, folder: Path) -> "Segment":
-        try:
-            meta = json.loads((folder / "meta.json").read_text())
-        except (OSError, ValueError) as err:
-            raise ReuseIndexError(f"archive segment {folder} is unreadable ({err}); restore it or remove the archive") from err
-        return cls(folder, meta["files"], meta["text_base"], meta["text_count"])
-
-    @property
-    def name(self) -> str:
-        return self.folder.name
-
-    def array(self, name: str) -> np.ndarray:
-        if name not in self._arrays:
-            self._arrays[name] = np.load(self.folder / f"{name}.npy")
-        return self._arrays[name]
-
-    def lookup(self, kind: str, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(query number, text)`` for every posting of the sorted, distinct ``queries`` in this segment."""
-        keys, texts = NpyFile.open(self.folder / f"{kind}_keys.npy"), NpyFile.open(self.folder / f"{kind}_texts.npy")
-        found_query, found_text = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-        for start in range(0, keys.size, POSTING_CHUNK):
-            chunk = keys.rows(start, start + POSTING_CHUNK)
-            first = int(np.searchsorted(queries, chunk[0], side="left"))
-            last = int(np.searchsorted(queries, chunk[-1], side="right"))
-            if first == last:
-                continue
-            query, position = _sorted_postings(chunk, np.arange(chunk.size, dtype=np.int64), queries[first:last])
-            if position.size:
-                found_query.append(query + first)
-                found_text.append(texts.rows(start, start + chunk.size)[position].astype(np.int64))
-        return np.concatenate(found_query), np.concatenate(found_text)
-
-    def paragraphs_of(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(paragraph number, text)`` for every paragraph here carrying one of the sorted ``texts``."""
-        query, paragraphs = _sorted_postings(self.array("para_text_sorted"), self.array("para_by_text"), texts)
-        return paragraphs, texts[query]
-
-    def records(self, paragraphs: np.ndarray) -> list[tuple[ParagraphRef, int]]:
-        """The archived paragraphs (ascending numbers) and their documents' lengths in paragraphs."""
-        offsets, store = self.array("record_offsets"), NpyFile.open(self.folder / "records.npy")
-        out = []
-        fd = os.open(store.path, os.O_RDONLY)
-        try:
-            for p in paragraphs.tolist():
-                begin, end = int(offsets[p]), int(offsets[p + 1])
-                raw = os.pread(fd, end - begin, store.offset + begin)
-                doc_id, file, outlet, lines, index, text, published, run, doc_size = json.loads(raw)
-                out.append((ParagraphRef(doc_id, file, outlet, (lines[0], lines[1]), index, text, published, run), doc_size))
-        finally:
-            os.close(fd)
-        return out
-
-
-def _sorted_postings(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For sorted ``queries``, each match in the sorted ``keys``: ``(query number, values[match])``."""
-    if keys.size == 0 or queries.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    low = np.searchsorted(keys, queries, side="left")
-    high = np.searchsorted(keys, queries, side="right")
-    counts = (high - low).astype(np.int64)
-    return np.repeat(np.arange(queries.size, dtype=np.int64), counts), np.asarray(values[csr_gather(low, counts)], np.int64)
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Whether each value is in ``sorted_set`` (sorted, distinct): ``np.isin`` by binary search."""
-    if sorted_set.size == 0:
-        return np.zeros(values.size, bool)
-    return sorted_set[np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)] == values
-
-
-def write_segment(folder: Path, arrays: dict[str, np.ndarray], records: list[bytes], meta: dict[str, Any]) -> None:
-    """Write a segment aside (``.name.staging``) and rename it into place; nothing names it until a head does."""
-    staging = folder.parent / f".{folder.name}.staging"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    offsets = np.zeros(len(records) + 1, np.int64)
-    np.cumsum([len(r) for r in records], out=offsets[1:])
-    arrays = {**arrays, "records": np.frombuffer(b"".join(records), np.uint8), "record_offsets": offsets}
-    for name, value in arrays.items():
-        with (staging / f"{name}.npy").open("wb") as handle:
-            np.save(handle, np.ascontiguousarray(value))
-            handle.flush()
-            os.fsync(handle.fileno())
-    (staging / "meta.json").write_text(json.dumps(meta, sort_keys=True))
-    if folder.exists():
-        shutil.rmtree(folder)  # left by a run that crashed before its commit: no head names it
-    os.replace(staging, folder)
-
-
 # --- the archive ---------------------------------------------------------------------------------
 
 
@@ -293,7 +152,7 @@ class OverusedAnchors:
     over: dict[str, np.ndarray]  # kind -> sorted keys
 
     def drop(self, kind: AnchorKind, anchors: np.ndarray) -> np.ndarray:
-        return _member(anchors, self.over.get(kind, np.zeros(0, np.uint64)))
+        return is_member(anchors, self.over.get(kind, np.zeros(0, np.uint64)))
 
 
 class Archive:
@@ -337,7 +196,7 @@ class Archive:
         out = np.full(keys.size, -1, np.int64)
         order = np.argsort(keys, kind="stable")
         for seg in self.segments:
-            number, position = _sorted_postings(seg.array("text_keys_sorted"), seg.array("text_by_key"), keys[order])
+            number, position = sorted_postings(seg.array("text_keys_sorted"), seg.array("text_by_key"), keys[order])
             out[order[number]] = position + seg.text_base
         return out
 
@@ -358,7 +217,7 @@ class Archive:
         suspects = [seg.array("para_text")[~self._file_alive(seg, replaced)[seg.array("para_file")]] for seg in self.segments]
         suspects_sorted = sorted_unique(np.concatenate(suspects + [np.zeros(0, np.int64)]))
         alive = [owner for _, _, owner in self.live_paragraphs(suspects_sorted, replaced)]
-        return suspects_sorted[~_member(suspects_sorted, sorted_unique(np.concatenate(alive + [np.zeros(0, np.int64)])))]
+        return suspects_sorted[~is_member(suspects_sorted, sorted_unique(np.concatenate(alive + [np.zeros(0, np.int64)])))]
 
     def live_paragraphs(self, texts: np.ndarray, replaced: frozenset[str]) -> list[tuple[Segment, np.ndarray, np.ndarray]]:
         """Per segment, the live paragraphs carrying the sorted ``texts`` (not of a ``replaced`` file): ``(numbers, text)``."""
@@ -457,7 +316,7 @@ class ArchiveSession:
             found = [seg.lookup(kind, queries) for seg in archive.segments]
             query = np.concatenate([f[0] for f in found] + [np.zeros(0, np.int64)])
             text = np.concatenate([f[1] for f in found] + [np.zeros(0, np.int64)])
-            live = ~_member(text, dead_texts)
+            live = ~is_member(text, dead_texts)
             query, text = query[live], text[live]
             if kind == "band":  # LSH proposes every band mate: no fan-out limit
                 wanted.append(text)

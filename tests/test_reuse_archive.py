@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLES
-from test_reuse_index import SYNDICATED, TEXTS, needs_syndicated, syndicated_refs
+from test_reuse_index import TEXTS, needs_syndicated, syndicated_refs
 from tasks.overlap import OverlapResult, report_overlaps, verify_corpus
 from tasks.params import RunParams
 from tasks.records import ParagraphRef

@@ -1,0 +1,158 @@
+"""Segments of the reuse archive on disk: one folder per committed run, read without memory maps.
+
+A segment holds sorted ``(key, text)`` postings per anchor kind, text and
+paragraph numbers, and one JSON record per paragraph (see
+:mod:`tasks.reuse_archive` for what they mean). Postings are streamed a
+chunk at a time and records read with ``pread``, so a query's resident
+memory does not grow with the archive's size.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tasks.records import ParagraphRef
+from tasks.reuse_index import ReuseIndexError
+from tasks.shingle import csr_gather
+
+POSTING_CHUNK = 1 << 21  # postings read per step: 2M keys and texts, 32 MB, whatever the archive's size
+
+
+@dataclass(frozen=True)
+class NpyFile:
+    """A one-dimensional ``.npy`` file read by row ranges into ordinary memory, never mapped.
+
+    A query's keys hit every page of a large sorted array (a million
+    lookups into fifty million keys), so a memory map would end up holding
+    the whole array in the process's resident set. Reading it a chunk at a
+    time keeps only one chunk resident, at the cost of one pass over the
+    file (from the page cache, a fraction of a second per gigabyte).
+    """
+
+    path: Path
+    dtype: np.dtype
+    size: int
+    offset: int
+
+    @classmethod
+    def open(cls, path: Path) -> "NpyFile":
+        with path.open("rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            fmt = np.lib.format
+            shape, _, dtype = (fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0)(handle)
+            return cls(path, dtype, int(shape[0]), handle.tell())
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        return np.fromfile(self.path, dtype=self.dtype, count=max(0, stop - start), offset=self.offset + start * self.dtype.itemsize)
+
+
+@dataclass
+class Segment:
+    """One committed run's share of the archive, read from its folder.
+
+    Small per-paragraph and per-text arrays (numbers, files, lengths) are
+    loaded whole; postings are streamed (:class:`NpyFile`); records are read
+    one by one with ``pread``.
+    """
+
+    folder: Path
+    files: list[str]
+    text_base: int
+    text_count: int
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, folder: Path) -> "Segment":
+        try:
+            meta = json.loads((folder / "meta.json").read_text())
+        except (OSError, ValueError) as err:
+            raise ReuseIndexError(f"archive segment {folder} is unreadable ({err}); restore it or remove the archive") from err
+        return cls(folder, meta["files"], meta["text_base"], meta["text_count"])
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def array(self, name: str) -> np.ndarray:
+        if name not in self._arrays:
+            self._arrays[name] = np.load(self.folder / f"{name}.npy")
+        return self._arrays[name]
+
+    def lookup(self, kind: str, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(query number, text)`` for every posting of the sorted, distinct ``queries`` in this segment."""
+        keys, texts = NpyFile.open(self.folder / f"{kind}_keys.npy"), NpyFile.open(self.folder / f"{kind}_texts.npy")
+        found_query, found_text = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        for start in range(0, keys.size, POSTING_CHUNK):
+            chunk = keys.rows(start, start + POSTING_CHUNK)
+            first = int(np.searchsorted(queries, chunk[0], side="left"))
+            last = int(np.searchsorted(queries, chunk[-1], side="right"))
+            if first == last:
+                continue
+            query, position = sorted_postings(chunk, np.arange(chunk.size, dtype=np.int64), queries[first:last])
+            if position.size:
+                found_query.append(query + first)
+                found_text.append(texts.rows(start, start + chunk.size)[position].astype(np.int64))
+        return np.concatenate(found_query), np.concatenate(found_text)
+
+    def paragraphs_of(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(paragraph number, text)`` for every paragraph here carrying one of the sorted ``texts``."""
+        query, paragraphs = sorted_postings(self.array("para_text_sorted"), self.array("para_by_text"), texts)
+        return paragraphs, texts[query]
+
+    def records(self, paragraphs: np.ndarray) -> list[tuple[ParagraphRef, int]]:
+        """The archived paragraphs (ascending numbers) and their documents' lengths in paragraphs."""
+        offsets, store = self.array("record_offsets"), NpyFile.open(self.folder / "records.npy")
+        out = []
+        fd = os.open(store.path, os.O_RDONLY)
+        try:
+            for p in paragraphs.tolist():
+                begin, end = int(offsets[p]), int(offsets[p + 1])
+                raw = os.pread(fd, end - begin, store.offset + begin)
+                doc_id, file, outlet, lines, index, text, published, run, doc_size = json.loads(raw)
+                out.append((ParagraphRef(doc_id, file, outlet, (lines[0], lines[1]), index, text, published, run), doc_size))
+        finally:
+            os.close(fd)
+        return out
+
+
+def sorted_postings(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted ``queries``, each match in the sorted ``keys``: ``(query number, values[match])``."""
+    if keys.size == 0 or queries.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    low = np.searchsorted(keys, queries, side="left")
+    high = np.searchsorted(keys, queries, side="right")
+    counts = (high - low).astype(np.int64)
+    return np.repeat(np.arange(queries.size, dtype=np.int64), counts), np.asarray(values[csr_gather(low, counts)], np.int64)
+
+
+def isis_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each value is in ``sorted_set`` (sorted, distinct): ``np.isin`` by binary search, no hashing."""
+    if sorted_set.size == 0:
+        return np.zeros(values.size, bool)
+    return sorted_set[np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)] == values
+
+
+def write_segment(folder: Path, arrays: dict[str, np.ndarray], records: list[bytes], meta: dict[str, Any]) -> None:
+    """Write a segment aside (``.name.staging``) and rename it into place; nothing names it until a head does."""
+    staging = folder.parent / f".{folder.name}.staging"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    offsets = np.zeros(len(records) + 1, np.int64)
+    np.cumsum([len(r) for r in records], out=offsets[1:])
+    arrays = {**arrays, "records": np.frombuffer(b"".join(records), np.uint8), "record_offsets": offsets}
+    for name, value in arrays.items():
+        with (staging / f"{name}.npy").open("wb") as handle:
+            np.save(handle, np.ascontiguousarray(value))
+            handle.flush()
+            os.fsync(handle.fileno())
+    (staging / "meta.json").write_text(json.dumps(meta, sort_keys=True))
+    if folder.exists():
+        shutil.rmtree(folder)  # left by a run that crashed before its commit: no head names it
+    os.replace(staging, folder)
