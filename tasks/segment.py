@@ -131,7 +131,7 @@ def sorted_postings(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -
     return np.repeat(np.arange(queries.size, dtype=np.int64), counts), np.asarray(values[csr_gather(low, counts)], np.int64)
 
 
-def isis_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+def is_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Whether each value is in ``sorted_set`` (sorted, distinct): ``np.isin`` by binary search, no hashing."""
     if sorted_set.size == 0:
         return np.zeros(values.size, bool)
