@@ -27,9 +27,10 @@ single run; the counts come from the postings, so the verdict is the whole
 corpus's. The batch, the candidates and every archived paragraph carrying a
 candidate text then go through the very code a single run uses
 (:func:`tasks.overlap.verify_corpus`, :func:`tasks.overlap.report_overlaps`
-with the batch as focus). So the pairs reported are exactly the pairs one run
-over the archive plus the batch would report with a batch paragraph on one
-side (tests/test_reuse_archive.py checks this); clusters group the batch's
+with the batch as focus). So the verified pairs are exactly those one run over
+the archive plus the batch finds with a batch paragraph on one side, and the
+report is what that run's verdicts give with the batch as focus
+(tests/test_reuse_archive.py checks both); clusters group the batch's
 near-duplicates with the archived copies they match (an archived cluster is
 not rebuilt).
 
