@@ -174,3 +174,27 @@ def test_flow_archive_runs_report_the_batch_against_earlier_batches(tmp_path: Pa
     data = json.loads(page.split('<script type="application/json" id="wirewash-data">')[1].split("</script>")[0])
     shown = [side for view in data["pairs"] for side in (view["a"], view["b"]) if side["file"] in samples[:3]]
     assert shown and all(side["outlet"] and "".join(side["pieces"]).strip() for side in shown)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=60), st.lists(st.integers(0, 14), max_size=20), st.integers(1, 7))
+def test_streamed_postings_find_every_posting_across_chunk_borders(keys: list[int], queries: list[int], chunk: int) -> None:
+    """Postings read a chunk at a time give what one search over the whole array gives, runs split by borders too."""
+    import tempfile
+
+    import tasks.segment as segment
+
+    stored = np.sort(np.array(keys, dtype=np.uint64))
+    texts = np.arange(stored.size, dtype=np.int64) * 10
+    asked = np.unique(np.array(queries, dtype=np.uint64))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "seg-x"
+        segment.write_segment(folder, {"run_keys": stored, "run_texts": texts}, [],
+                              {"files": [], "text_base": 0, "text_count": 0})
+        old, segment.POSTING_CHUNK = segment.POSTING_CHUNK, chunk
+        try:
+            query, found = segment.Segment.open(folder).lookup("run", asked)
+        finally:
+            segment.POSTING_CHUNK = old
+    want = sorted((q, int(t)) for q, key in enumerate(asked.tolist()) for t in texts[stored == key].tolist())
+    assert sorted(zip(query.tolist(), found.tolist())) == want
