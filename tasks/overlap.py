@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -138,7 +138,17 @@ class Verdicts:
     stats: dict[str, int]
 
 
-def find_overlaps(
+def find_overlaps(paragraphs: Sequence[ParagraphRef], **options: Any) -> OverlapResult:
+    """Report verified reuse between paragraphs of different documents.
+
+    ``options`` are :func:`verify_corpus`'s keyword parameters (documented
+    there); this is :func:`verify_corpus` then :func:`report_overlaps`.
+    """
+    verdicts = verify_corpus(paragraphs, **options)
+    return report_overlaps(verdicts, shingle_size=options.get("shingle_size", 3))
+
+
+def verify_corpus(
     paragraphs: Sequence[ParagraphRef],
     *,
     shingle_size: int = 3,
@@ -155,8 +165,13 @@ def find_overlaps(
     min_shingles: int = 3,
     encoded: Encoded | None = None,
     lsh_source: LshSource | None = None,
-) -> OverlapResult:
-    """Report verified reuse between paragraphs of different documents.
+    anchor_filter: AnchorFilter | None = None,
+    doc_size: np.ndarray | None = None,
+    focus: np.ndarray | None = None,
+) -> Verdicts:
+    """Propose and verify every candidate pair between paragraphs of different documents.
+
+    The first half of :func:`find_overlaps`; :func:`report_overlaps` is the second.
 
     Parameters (all keyword-only; defaults are general, not corpus-tuned):
 
@@ -195,47 +210,15 @@ def find_overlaps(
 
     Raises ``ValueError`` for n-gram lengths outside 1..12 words or an LSH
     threshold outside (0, 1).
-    """
-    verdicts = verify_corpus(
-        paragraphs, shingle_size=shingle_size, num_perm=num_perm, lsh_threshold=lsh_threshold, lsh_backend=lsh_backend,
-        seed=seed, max_anchor_fanout=max_anchor_fanout, near_duplicate_jaccard=near_duplicate_jaccard,
-        contained_min=contained_min, weak_contained_min=weak_contained_min, shared_min_words=shared_min_words,
-        shared_sentence_min_words=shared_sentence_min_words, min_shingles=min_shingles, encoded=encoded,
-        lsh_source=lsh_source)
-    return report_overlaps(verdicts, shingle_size=shingle_size)
 
-
-def verify_corpus(
-    paragraphs: Sequence[ParagraphRef],
-    *,
-    shingle_size: int = 3,
-    num_perm: int = 128,
-    lsh_threshold: float = 0.4,
-    lsh_backend: Literal["numpy", "datasketch"] = "numpy",
-    seed: int = 1,
-    max_anchor_fanout: int = 64,
-    near_duplicate_jaccard: float = 0.5,
-    contained_min: float = 0.8,
-    weak_contained_min: float = 0.7,
-    shared_min_words: int = 9,
-    shared_sentence_min_words: int = 3,
-    min_shingles: int = 3,
-    encoded: Encoded | None = None,
-    lsh_source: LshSource | None = None,
-    anchor_filter: AnchorFilter | None = None,
-    doc_size: np.ndarray | None = None,
-    focus: np.ndarray | None = None,
-) -> Verdicts:
-    """Propose and verify every candidate pair (the first half of :func:`find_overlaps`; same parameters).
-
-    Two more hooks serve a batch queried against an archive
+    Three more serve a batch queried against an archive
     (:mod:`tasks.reuse_archive`), where ``paragraphs`` are the batch plus the
     archived paragraphs it may reuse: ``anchor_filter`` drops the anchors the
-    whole archive holds too often, and ``doc_size`` gives each paragraph's
-    real document length (default: counted over ``paragraphs``), and
-    ``focus`` (a bool per paragraph) keeps only pairs with a focused side,
-    the ones :func:`report_overlaps` reports for that focus: the archived
-    paragraphs' pairs among themselves are never verified.
+    whole archive holds too often; ``doc_size`` gives each paragraph's real
+    document length (default: counted over ``paragraphs``); ``focus`` (a
+    bool per paragraph) keeps only pairs with a focused side, the ones
+    :func:`report_overlaps` reports for that focus, so the archived
+    paragraphs' pairs among themselves are never even proposed.
     """
     if not 1 <= shingle_size <= 12 or not 1 <= shared_min_words <= 12:
         raise ValueError("shingle_size and shared_min_words must be between 1 and 12 words")
