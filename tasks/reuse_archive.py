@@ -338,7 +338,7 @@ class ArchiveSession:
         """Write the batch's new and changed files as a segment aside; the commit makes it live with the run."""
         archive, head = self.archive, self.archive.head
         written = sorted(f for f in self.digests if f not in self.unchanged)
-        files = {f: list(v) for f, v in head["files"].items()}
+        files = dict(head["files"])  # entries are replaced below, never changed in place
         segments = list(head["segments"])
         texts_total = int(head["texts"])
         name = f"seg-{generation}"
