@@ -198,3 +198,11 @@ def test_streamed_postings_find_every_posting_across_chunk_borders(keys: list[in
             segment.POSTING_CHUNK = old
     want = sorted((q, int(t)) for q, key in enumerate(asked.tolist()) for t in texts[stored == key].tolist())
     assert sorted(zip(query.tolist(), found.tolist())) == want
+
+
+def test_archived_records_keep_any_text_and_the_run_that_archived_them(tmp_path: Path) -> None:
+    odd = "A lone surrogate \ud800 and “quotes”, Ελληνικά and 中文, all in one archived paragraph of text."
+    refs = [ParagraphRef("d", "d.txt", "o", (3, 4), 0, odd, "2026-11-25")]
+    result, commit, tag = query_archive(tmp_path, refs, OPTIONS, "g1")
+    commit_index(commit)
+    assert _live(tmp_path) == [replace(refs[0], run=tag)]
