@@ -61,13 +61,13 @@ from tasks.overlap import OverlapResult, report_overlaps, verify_corpus
 from tasks.paragraph_index import band_key, lsh_params, sign_minhash
 from tasks.records import ParagraphRef
 from tasks.reuse_index import HEAD_NAME, IndexCommit, batch_tag, content_keys, file_digests
-from tasks.segment import Segment, is_member, sorted_postings, write_segment
+from tasks.segment import POSTING_KINDS as KINDS
+from tasks.segment import Segment, is_member, merge_segments, sorted_postings, write_segment
 from tasks.shingle import (DistinctTexts, collapse_identical, encode_paragraphs, hash_ngrams, shingle_paragraphs,
                            sorted_unique)
 
 ARCHIVE_DIR = "reuse-archive"
 ARCHIVE_FORMAT = 1
-KINDS: tuple[str, ...] = ("run", "sentence", "short", "band")
 _CODE = ("shingle.py",)  # tokenising and hashing
 _PROBE = (  # texts whose anchors witness how :func:`read_texts` forms anchors (see archive_fingerprint)
     "The U.S. State Department said on Monday that Blinken would travel to Beijing, officials said.",
@@ -146,6 +146,11 @@ def _unique_postings(keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, 
 # --- the archive ---------------------------------------------------------------------------------
 
 
+def live_files(roster: dict[str, list[str]], seg: Segment, replaced: frozenset[str] = frozenset()) -> np.ndarray:
+    """Which of a segment's files are live (a bool each): the roster names this segment, and no batch replaces them."""
+    return np.array([f not in replaced and roster.get(f, ["", "", ""])[2] == seg.name for f in seg.files] or [False])
+
+
 @dataclass(frozen=True)
 class OverusedAnchors:
     """The :class:`tasks.overlap.AnchorFilter` of a query: anchors held too often by archive and batch together."""
@@ -189,8 +194,7 @@ class Archive:
                 yield ref
 
     def _file_alive(self, seg: Segment, replaced: frozenset[str]) -> np.ndarray:
-        files = self.head["files"]
-        return np.array([f not in replaced and files.get(f, ["", "", ""])[2] == seg.name for f in seg.files] or [False])
+        return live_files(self.head["files"], seg, replaced)
 
     def text_numbers(self, keys: np.ndarray) -> np.ndarray:
         """The archive's number of each text identity hash, -1 where the archive has not seen the text."""
@@ -213,12 +217,18 @@ class Archive:
         """Archived texts no live paragraph carries (sorted): every copy is of a replaced or superseded file.
 
         Found from the few dead paragraphs rather than by checking every
-        text a query meets: only a dead paragraph's text can be dead.
+        text a query meets: only a dead paragraph's text can be dead, or a
+        text no paragraph carries any more (a merge leaves dead paragraphs
+        behind, while the text's postings stay).
         """
+        empty = np.zeros(0, np.int64)
+        carried = sorted_unique(np.concatenate([seg.array("para_text") for seg in self.segments] + [empty]))
+        everything = np.arange(int(self.head["texts"]), dtype=np.int64)
+        orphans = everything[~is_member(everything, carried)]
         suspects = [seg.array("para_text")[~self._file_alive(seg, replaced)[seg.array("para_file")]] for seg in self.segments]
-        suspects_sorted = sorted_unique(np.concatenate(suspects + [np.zeros(0, np.int64)]))
-        alive = [owner for _, _, owner in self.live_paragraphs(suspects_sorted, replaced)]
-        return suspects_sorted[~is_member(suspects_sorted, sorted_unique(np.concatenate(alive + [np.zeros(0, np.int64)])))]
+        suspects_sorted = sorted_unique(np.concatenate(suspects + [empty]))
+        alive = sorted_unique(np.concatenate([owner for _, _, owner in self.live_paragraphs(suspects_sorted, replaced)] + [empty]))
+        return sorted_unique(np.concatenate([orphans, suspects_sorted[~is_member(suspects_sorted, alive)]]))
 
     def live_paragraphs(self, texts: np.ndarray, replaced: frozenset[str]) -> list[tuple[Segment, np.ndarray, np.ndarray]]:
         """Per segment, the live paragraphs carrying the sorted ``texts`` (not of a ``replaced`` file): ``(numbers, text)``."""
@@ -378,9 +388,41 @@ class ArchiveSession:
             texts_total += int(fresh.size)
             for f in written:
                 files[f] = [run_of[f], self.digests[f], name]
-        new_head = {**head, "generation": generation, "segments": segments, "files": dict(sorted(files.items())),
-                    "texts": texts_total}
+        new_head = {**head, "generation": generation, "segments": segments, "files": files, "texts": texts_total}
+        merge_newest(archive.root, new_head)
+        new_head["files"] = dict(sorted(new_head["files"].items()))
         return IndexCommit("archive", str(archive.root), new_head)
+
+
+MERGE_FANIN = 8
+"""Segments of one size tier merged into one: a year of nightly runs is a handful of segments, not 365."""
+
+
+def _tier(paragraphs: int) -> int:
+    return max(0, int(paragraphs).bit_length() - 1) // 3  # one tier per factor of 8 (MERGE_FANIN)
+
+
+def merge_newest(root: Path, head: dict[str, Any]) -> None:
+    """Size-tiered merging: while the newest ``MERGE_FANIN`` segments share a size tier, write them as one.
+
+    Each paragraph is rewritten about log8(archive / batch) times over the
+    archive's life, and a merge costs the size of what it merges, so a
+    nightly run stays proportional to its batch on average. ``head`` (its
+    segment list and roster) is updated in place; the merged segments stay
+    on disk until the commit that no longer names them.
+    """
+    while len(head["segments"]) >= MERGE_FANIN:
+        newest = [Segment.open(root / name) for name in head["segments"][-MERGE_FANIN:]]
+        sizes = [json.loads((seg.folder / "meta.json").read_text()).get("paragraphs", 0) for seg in newest]
+        if len({_tier(size) for size in sizes}) != 1:
+            return
+        files = head["files"]
+        alive = [live_files(files, seg) for seg in newest]
+        name = f"{newest[-1].name}-m{len(head['segments'])}"
+        meta = merge_segments(newest, alive, root / name)
+        for f in meta["files"]:
+            files[f] = [files[f][0], files[f][1], name]
+        head["segments"] = head["segments"][:-MERGE_FANIN] + [name]
 
 
 def query_archive(state: Path, refs: Sequence[ParagraphRef], options: dict[str, Any],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from tasks.records import ParagraphRef
 from tasks.reuse_index import ReuseIndexError
 from tasks.shingle import csr_gather
 
+POSTING_KINDS = ("run", "sentence", "short", "band")  # the anchor kinds a segment keeps postings of
 POSTING_CHUNK = 1 << 21  # postings read per step: 2M keys and texts, 32 MB, whatever the archive's size
 
 
@@ -157,3 +159,52 @@ def write_segment(folder: Path, arrays: dict[str, np.ndarray], records: list[byt
     if folder.exists():
         shutil.rmtree(folder)  # left by a run that crashed before its commit: no head names it
     os.replace(staging, folder)
+
+
+def merge_segments(segments: Sequence[Segment], alive: Sequence[np.ndarray], folder: Path) -> dict[str, Any]:
+    """Write consecutive ``segments`` as one (aside, then renamed into ``folder``); return its ``meta``.
+
+    ``alive[i]`` says which of segment ``i``'s files are live: the others'
+    paragraphs are left behind (their postings stay, since a text's other
+    copies may live on; a query checks liveness anyway). Text numbers are
+    global and consecutive segments hold consecutive ranges, so the merged
+    segment's range is their union and no posting is renumbered. Postings
+    are merged with one stable sort per kind, so the cost is the merged
+    segments' size, not the archive's.
+    """
+    base = segments[0].text_base
+    files: list[str] = []
+    arrays: dict[str, list[np.ndarray]] = {name: [] for name in ("para_text", "para_file", "text_keys", "text_ids", "text_words")}
+    records: list[bytes] = []
+    for seg, live in zip(segments, alive):
+        keep_file = np.flatnonzero(live[: len(seg.files)])
+        renumber = np.full(max(1, len(seg.files)), -1, np.int64)
+        renumber[keep_file] = len(files) + np.arange(keep_file.size)
+        files.extend(seg.files[i] for i in keep_file.tolist())
+        para_file = seg.array("para_file")
+        rows = np.flatnonzero(renumber[para_file] >= 0) if para_file.size else np.zeros(0, np.int64)
+        arrays["para_text"].append(seg.array("para_text")[rows])
+        arrays["para_file"].append(renumber[para_file[rows]].astype(np.int32))
+        arrays["text_keys"].append(seg.array("text_keys_sorted"))
+        arrays["text_ids"].append(seg.array("text_by_key") + (seg.text_base - base))
+        arrays["text_words"].append(seg.array("text_words"))
+        offsets, blob = seg.array("record_offsets"), seg.array("records")
+        records.extend(bytes(blob[offsets[p] : offsets[p + 1]]) for p in rows.tolist())
+    para_text = np.concatenate(arrays["para_text"])
+    keys = np.concatenate(arrays["text_keys"])
+    order = np.argsort(keys, kind="stable")
+    out: dict[str, np.ndarray] = {
+        "para_text": para_text, "para_text_sorted": np.sort(para_text), "para_by_text": np.argsort(para_text, kind="stable"),
+        "para_file": np.concatenate(arrays["para_file"]), "text_keys_sorted": keys[order],
+        "text_by_key": np.concatenate(arrays["text_ids"])[order], "text_words": np.concatenate(arrays["text_words"]),
+    }
+    for kind in POSTING_KINDS:
+        kind_keys = np.concatenate([np.load(seg.folder / f"{kind}_keys.npy") for seg in segments])
+        kind_texts = np.concatenate([np.load(seg.folder / f"{kind}_texts.npy") for seg in segments])
+        # each segment is sorted by (key, text) and text ranges ascend segment by segment: a stable
+        # sort by key alone keeps every key's texts ascending
+        by_key = np.argsort(kind_keys, kind="stable")
+        out[f"{kind}_keys"], out[f"{kind}_texts"] = kind_keys[by_key], kind_texts[by_key]
+    meta = {"files": files, "text_base": base, "text_count": int(out["text_words"].size), "paragraphs": int(para_text.size)}
+    write_segment(folder, out, records, meta)
+    return meta

@@ -70,6 +70,8 @@ def test_any_batches_report_what_one_run_over_them_reports(layout: list[tuple[in
                                                            fanout: int) -> None:
     import tempfile
 
+    import tasks.reuse_archive as reuse_archive
+
     # three batches of documents; the third re-sends every document of the first with an edit
     refs = [ParagraphRef(f"d{doc}", f"d{doc}.txt", f"o{doc}", (2 * i + 1, 2 * i + 1), i,
                          TEXTS[t] + ("", " Extra words here.", " And more words follow in this one.", "")[edit])
@@ -78,9 +80,10 @@ def test_any_batches_report_what_one_run_over_them_reports(layout: list[tuple[in
     first = [r for r in refs if batch_of[int(r.doc_id[1:])] == 0]
     second = [r for r in refs if batch_of[int(r.doc_id[1:])] == 1]
     third = [r for r in refs if batch_of[int(r.doc_id[1:])] == 2] + [replace(r, text=r.text + " Updated.") for r in first[::2]]
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reuse_archive, "MERGE_FANIN", 2)  # every second commit merges segments
         state = Path(tmp)
-        for n, batch in enumerate((first, second, third)):
+        for n, batch in enumerate((first, second, third, first[1::2], second[::3])):
             archived = _live(state, options)
             result, commit, _ = query_archive(state, batch, options, f"g{n}")
             assert _strip(result) == _strip(expected(archived, batch, options))
@@ -206,3 +209,22 @@ def test_archived_records_keep_any_text_and_the_run_that_archived_them(tmp_path:
     result, commit, tag = query_archive(tmp_path, refs, OPTIONS, "g1")
     commit_index(commit)
     assert _live(tmp_path) == [replace(refs[0], run=tag)]
+
+
+@needs_syndicated
+def test_size_tiered_merges_keep_every_live_paragraph_and_every_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasks.reuse_archive as reuse_archive
+
+    monkeypatch.setattr(reuse_archive, "MERGE_FANIN", 3)
+    refs = syndicated_refs()
+    files = sorted({r.file for r in refs})
+    batches = [[r for r in refs if r.file in set(files[i::9])] for i in range(9)]
+    for n, batch in enumerate(batches[:-1]):
+        commit_batch(tmp_path, batch, f"g{n}")
+    head = json.loads((tmp_path / ARCHIVE_DIR / HEAD_NAME).read_text())
+    assert len(head["segments"]) < 8  # eight commits of one size tier: merged, then merged again
+    assert {p.name for p in (tmp_path / ARCHIVE_DIR).iterdir() if p.is_dir()} == set(head["segments"])
+    live = _live(tmp_path)
+    assert sorted((r.file, r.index) for r in live) == sorted((r.file, r.index) for b in batches[:-1] for r in b)
+    result = commit_batch(tmp_path, batches[-1], "last")
+    assert _strip(result) == _strip(expected(live, batches[-1], OPTIONS))
