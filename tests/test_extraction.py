@@ -338,3 +338,31 @@ def test_the_author_xpath_finds_what_an_element_by_element_test_finds() -> None:
     found = _AUTHOR_XPATH(page)
     assert [e.text_content() for e in found] == ["A", "B", "C", "D", "E", "E", "G"]
     assert found == element_by_element(page)
+
+
+def test_the_fast_pass_on_the_tree_itself_is_bare_extraction_on_a_copy() -> None:
+    """:func:`_fast_body` repeats ``bare_extraction`` without its copy of the page: the same body, tag for tag.
+
+    It calls trafilatura's internal cascade, so a trafilatura upgrade that changes what
+    ``bare_extraction`` does around it shows here first.
+    """
+    import trafilatura
+    from lxml.etree import tostring
+
+    from tasks.extraction import _fast_body, _trafilatura_sequence
+
+    assert _trafilatura_sequence() is not None, "the installed trafilatura's cascade no longer fits _fast_body"
+    html_dir = shared_path("evaldata", "aeb", "html")
+    pages = [article_page(7)] + [raw.text for raw in _read_all(html_dir, sorted(p.name for p in html_dir.glob("*.html.gz"))[:12],
+                                                              50_000_000) if isinstance(raw, RawText)]
+    options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
+               "output_format": "txt"}
+    logging.disable(logging.WARNING)
+    try:
+        for html in pages:
+            expected = trafilatura.bare_extraction(trafilatura.load_html(html), fast=True, **options)
+            body = _fast_body(trafilatura.load_html(html), options)
+            assert (tostring(body) if body is not None else None) == (
+                tostring(expected.body) if expected is not None and expected.body is not None else None)
+    finally:
+        logging.disable(logging.NOTSET)
