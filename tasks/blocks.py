@@ -8,7 +8,8 @@ the window can take them in (``tasks/story.py``) and the story keeps them:
 * a **table**: a long run of short lines, many of them numbers;
 * a **templated list**: four or more lines in a row printed from one
   template (the same punctuation: "June 9 – Tampa, FL @ Arena");
-* an **announced list**: short lines after a lead-in sentence ending in ':'.
+* an **announced list**: short lines after a lead-in sentence ending in ':';
+* a **measured list**: short lines that open with quantities (a recipe's ingredients).
 
 A block pulls the window only when something introduces it (prose, a
 lead-in, or a heading right after prose); elsewhere it is neutral.
@@ -145,6 +146,39 @@ def find_list_lines(views: list[LineView], decided: Mapping[int, Decision]) -> f
         if j - i - 1 >= _LIST_MIN_ITEMS:
             listed.update(view.number for view in views[i + 1 : j])
     return frozenset(listed)
+
+
+_QUANTITY_RE = re.compile(r"^(?:\d+(?:[./–-]\d+)?(?:\s\d/\d)?|[½¼¾⅓⅔])\s?[^\W\d_]")
+_QUANTITY_MIN_ITEMS = 4
+_QUANTITY_SHARE = 0.75
+_QUANTITY_MAX_WORDS = 12
+
+
+def find_quantity_lines(views: list[LineView], decided: Mapping[int, Decision]) -> frozenset[int]:
+    """Line numbers of measured lists: four or more short lines in a row, most opening with a quantity.
+
+    A recipe's ingredients ("8-9 ripe pears", "1 tsp cinnamon", "½ cup feta")
+    print a line each under a bare "Ingredients" label, so no lead-in
+    announces them; the quantities opening the lines do. A menu or a link
+    list does not count things; a pager is bare numbers with no word after.
+    """
+    found: set[int] = set()
+    run: list[LineView] = []
+
+    def flush() -> None:
+        measured = [i for i, view in enumerate(run) if _QUANTITY_RE.match(view.text)]
+        # the list runs from its first quantity to its last; labels around it ("Ingredients") are not items
+        if len(measured) >= _QUANTITY_MIN_ITEMS and len(measured) >= _QUANTITY_SHARE * (measured[-1] - measured[0] + 1):
+            found.update(view.number for view in run[measured[0] : measured[-1] + 1])
+        run.clear()
+
+    for view in views:
+        if view.number in decided or view.is_prose or view.words > _QUANTITY_MAX_WORDS:
+            flush()
+        else:
+            run.append(view)
+    flush()
+    return frozenset(found)
 
 
 _HEADING_MAX_WORDS = 20  # a block's own heading ("Qualified teams", "Tour dates") is short and ends no sentence

@@ -34,7 +34,7 @@ from tasks.metadata import (
 )
 from tasks.records import Action, Document, Paragraph, Quarantine, Segment
 from tasks.repair import repair_lines
-from tasks.rules import RULES, match_line
+from tasks.rules import RULES, match_line, rule_view
 from tasks.story import (
     Decision,
     decide_story,
@@ -46,6 +46,11 @@ from tasks.story import (
 )
 
 _TEMPLATE_MAX_WORDS = 30
+_LINKED_HEADLINE_WORDS = 12
+_PHOTO_COPYRIGHT_RE = re.compile(r"^©\s?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,3}$")  # a person's name, no year
+_LABEL_WORDS = 2  # a bare "Image caption" label
+_CAPTION_MAX_WORDS = 60
+_CREDITED_CAPTION_WORDS = 30  # under a "© Jane Roe" credit: a caption, not the story's first paragraph
 _LEADING_DATELINE_RE = re.compile(r"^[^\n]{0,60}?(?:\d{4}|\))\s*(?:[:—–-]|\(\w+\)\s*[—–-])\s")
 _URL_RE = re.compile(r"https?://\S+")
 _PLAYER_RULE = "media.player"
@@ -64,12 +69,33 @@ def find_template_lines(line_sets: Iterable[Iterable[str]], min_docs: int) -> fr
     return frozenset(line for line, count in seen.items() if count >= min_docs)
 
 
+_GLUED_RULE = "related.glued-teaser"
+_TOKEN_EDGE = "\"'“”‘’()[],.;:!?"
+
+
+def _glued_word(text: str) -> str | None:
+    """The word a glued-teaser match found glued ("Student-AthleteA"), as the page's word counts see it."""
+    match = RULES[_GLUED_RULE].pattern.search(rule_view(text)[0])  # type: ignore[union-attr]
+    if match is None:
+        return None
+    return match.string[match.start("glued"):].split(maxsplit=1)[0].strip(_TOKEN_EDGE)
+
+
 def _apply_line_rules(views: list[LineView], template: frozenset[str], decided: dict[int, Decision]) -> None:
+    words: Counter[str] | None = None
     for view in views:
         if len(view.text) > MAX_LINE_CHARS:
             decided[view.number] = removed_by("shape.oversize-line", f"{len(view.text)} characters on one line")
             continue
         rule = match_line(view.text, view.words)
+        if rule is not None and rule.id == _GLUED_RULE:
+            # a camel-case word the page prints again elsewhere ("AirPods", "PlayStation") is a brand, not
+            # a headline glued to its teaser: a card's glued word is one of a kind
+            if words is None:
+                words = Counter(word.strip(_TOKEN_EDGE) for other in views for word in other.text.split())
+            glued = _glued_word(view.text)
+            if glued is not None and words[glued] >= 2:
+                rule = None
         if rule is not None:
             action: Action = "metadata" if rule.category in ("byline", "dateline", "source-url") else "removed"
             decided[view.number] = Decision(action, rule.category, rule.id, rule.rationale)
@@ -87,6 +113,15 @@ def _apply_neighbour_rules(views: list[LineView], decided: dict[int, Decision]) 
             before = views[i - 1]
             if before.number not in decided and view.number - before.number <= 2 and before.words <= 60:
                 decided[before.number] = removed_by("caption.beside-credit")
+        if rule.rule == "legal.copyright" and _PHOTO_COPYRIGHT_RE.match(view.text) and i + 1 < len(views):
+            # "© Jane Roe" alone is a photo's credit, printed above its caption
+            after = views[i + 1]
+            if after.number not in decided and after.number - view.number <= 2 and after.words <= _CREDITED_CAPTION_WORDS:
+                decided[after.number] = removed_by("caption.beside-credit")
+        if rule.rule == "caption.label" and view.words <= _LABEL_WORDS and i + 1 < len(views):
+            after = views[i + 1]
+            if after.number not in decided and after.words <= _CAPTION_MAX_WORDS:
+                decided[after.number] = removed_by("caption.labelled")
         if rule.category == "media":
             if rule.rule == _PLAYER_RULE and view.glued_prev and i > 0 and views[i - 1].number not in decided:
                 decided[views[i - 1].number] = removed_by("media.widget-block")
@@ -98,22 +133,53 @@ def _apply_neighbour_rules(views: list[LineView], decided: dict[int, Decision]) 
             if rule.rule == _PLAYER_RULE and j < len(views) and views[j - 1].glued_next and views[j].number not in decided:
                 if views[j].words <= 25 and not views[j].sentence_end:
                     decided[views[j].number] = removed_by("media.widget-block")
-        if rule.rule == "about.heading" and i + 1 < len(views) and views[i + 1].number not in decided:
+        if (rule.rule == "about.heading" and i + 1 < len(views) and views[i + 1].number not in decided
+                and not _is_release_boilerplate(view, views[i + 1])):
             decided[views[i + 1].number] = removed_by("about.blurb")
         if rule.rule == "related.heading":
+            before = views[i - 1] if i > 0 else None
+            if (before is not None and view.glued_prev and before.number not in decided and before.number == view.number - 1
+                    and before.words <= _LINKED_HEADLINE_WORDS + 8 and not before.sentence_end):
+                decided[before.number] = removed_by("related.list")  # a card's headline glued above its "Read more"
             for follower in views[i + 1 : i + 30]:
-                if follower.number in decided or follower.is_prose or follower.words > 25:
+                # a linked headline may read like a sentence ('… rescue of girl: "We got her!"', a teaser cut
+                # short '…'), but ends in no full stop; a story's sentence does, or is longer
+                if (follower.number in decided or follower.words > 25 or (follower.is_prose and (
+                        follower.words > _LINKED_HEADLINE_WORDS
+                        or (follower.text.endswith(".") and not follower.text.endswith("..."))))):
                     break
                 decided[follower.number] = removed_by("related.list")
 
 
+_ABOUT_ONE_NAME_RE = re.compile(r"^(?:about|sobre|über|à propos de|acerca de)\s+([^\s:]+)\s*:?$", re.IGNORECASE)
+
+
+def _is_release_boilerplate(heading: LineView, blurb: LineView) -> bool:
+    """'About Acme' over 'Acme is a leading …': the company paragraph that closes a press release, part of
+    the release. A one-word name only: an author's bio sits under a person's full name ('About Jane Roe')."""
+    match = _ABOUT_ONE_NAME_RE.match(heading.text)
+    if match is None or not blurb.is_prose:
+        return False
+    first = blurb.text.split(maxsplit=1)[0].strip("’'\".,:;")
+    return first.lower() == match.group(1).lower() and match.group(1).lower() not in ("us", "me", "this", "the")
+
+
 def _apply_repeats(views: list[LineView], decided: dict[int, Decision]) -> None:
-    """A later copy of a removed line (a caption printed twice, the headline in a footer list) goes too."""
+    """A later copy of a removed line (a caption printed twice, the headline in a footer list) goes too,
+    and so does an earlier copy of a caption: a gallery prints its caption above the photo and again below it."""
     first: dict[str, Decision] = {}
-    for view in views:
+    # captions a line rule caught by their wording: a caption placed by position alone (beside a credit)
+    # may be the story's own lead, which the page reuses as the photo's caption
+    captions = {view.text for view in views if (rule := decided.get(view.number)) is not None
+                and rule.category == "caption" and rule.action != "kept" and RULES[rule.rule].scope == "line"}
+    for i, view in enumerate(views):
         rule = decided.get(view.number)
+        after = decided.get(views[i + 1].number) if i + 1 < len(views) else None
         if view.text in first and rule is None:
             decided[view.number] = removed_by("caption.repeat", f"repeats an earlier {first[view.text].category} line")
+        elif rule is None and (view.text in captions or (  # or the caption printed twice in a row
+                after is not None and after.category == "caption" and after.action != "kept" and views[i + 1].text == view.text)):
+            decided[view.number] = removed_by("caption.repeat", "repeats a caption printed elsewhere on the page")
         elif rule is not None and rule.action != "kept":
             first.setdefault(view.text, rule)
 
@@ -148,6 +214,9 @@ def classify_lines(
     _apply_line_rules(views, template, decided)
     _apply_neighbour_rules(views, decided)
     start, end = find_story_window(views, decided)
+    start = _skip_lead_in(views, decided, start, end)
+    if start <= end and views[start].number not in decided and _PLACE_LINE_RE.match(views[start].text):
+        decided[views[start].number] = kept_by("body.heading")  # the place line that opens a release's text
     clean_input = end >= start and looks_clean(views, decided, start, end)
     if clean_input:
         end = len(views) - 1  # an article body already: its closing lines are story, not footer
@@ -168,6 +237,10 @@ def classify_lines(
                 and view.sentence_end and view.words >= 6):
             dek_taken = True
             decided[view.number] = Decision("removed", "dek", "dek.standfirst", RULES["dek.standfirst"].rationale)
+            # the standfirst printed again as the story's first line (a copy further down is the story quoting it)
+            lead = next((line for line in views[start : end + 1] if line.number not in decided), None)
+            if lead is not None and lead.text == view.text:
+                decided[lead.number] = removed_by("caption.repeat", "repeats the standfirst under the headline")
         elif view.text == "By" or (looks_like_name(view.text) and _near_byline(header, i, decided)):
             decided[view.number] = Decision("metadata", "byline", "byline.by", "the author's name on its own line")
         else:
@@ -181,6 +254,33 @@ def classify_lines(
     decide_story(views[start : end + 1], decided)
     _collect_metadata(views, decided, meta)
     return decided, meta
+
+
+_LEAD_IN_VIEWS = 2  # a standfirst of a line or two printed above the byline
+_LEAD_IN_MAX_WORDS = 60
+
+
+_PLACE_LINE_RE = re.compile(r"^[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,30},\s?[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,30}$")
+
+
+def _skip_lead_in(views: list[LineView], decided: dict[int, Decision], start: int, end: int) -> int:
+    """Move the story's start past a byline or dateline in its first lines: the sentence above a byline is the
+    standfirst under the headline ("CHINA has sent troops …" / "By Jane Roe" / "PUBLISHED: …"), page header.
+    A press release's place line ("BAAR, SWITZERLAND") opens its text: the summary above it is header too."""
+    if end < start:
+        return start
+    for k in range(start, min(start + _LEAD_IN_VIEWS + 1, end + 1)):
+        if k > start and views[k].number not in decided and _PLACE_LINE_RE.match(views[k].text):
+            return k if sum(view.words for view in views[start:k]) <= _LEAD_IN_MAX_WORDS else start
+        rule = decided.get(views[k].number)
+        if rule is not None and rule.category in ("byline", "dateline"):
+            if k == start or sum(view.words for view in views[start:k]) > _LEAD_IN_MAX_WORDS:
+                return start
+            stop = k
+            while stop + 1 <= end and (nxt := decided.get(views[stop + 1].number)) is not None and nxt.category in ("byline", "dateline"):
+                stop += 1
+            return stop + 1 if stop < end else start
+    return start
 
 
 def _near_byline(header: list[LineView], i: int, decided: dict[int, Decision]) -> bool:

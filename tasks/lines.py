@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 # No paragraph of prose runs this long on one line: such a line is a data blob or a
@@ -171,8 +172,35 @@ def _is_hard_wrapped(block: list[LineView]) -> bool:
                for a, b in zip(block, block[1:]))
 
 
+_LINK_SPLIT_MIN_WORDS = 10
+_CLOSED_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def _is_link_split(block: list[LineView], stoplist: frozenset[str]) -> bool:
+    """A sentence the page broke at its links, one line per piece ("…outpacing the" / "Dow Jones
+    Industrial Average" / "and" / "S&P 500" / "over the same span.").
+
+    Only the last piece ends the sentence, and every break falls mid-sentence: the line before it
+    ends in a stopword ("the", "and") or the line after it goes on in lowercase. A menu or a list of
+    items has breaks after whole names, each next item capitalised, and no sentence end.
+    """
+    if len(block) < 2 or not _CLOSED_END_RE.search(block[-1].text):
+        return False
+    if sum(view.words for view in block) < _LINK_SPLIT_MIN_WORDS:
+        return False  # "Follow me on" / "Twitter" / "or" / "LinkedIn." closes a bio, no story sentence
+    for a, b in pairwise(block):
+        if _CLOSED_END_RE.search(a.text) or a.text.endswith(":"):
+            return False
+        last = WORD_RE.findall(a.text)
+        # a lowercase stopword: "… of May" ends a heading, "… outpacing the" a piece of a sentence
+        if not ((last and last[-1].islower() and last[-1] in stoplist) or b.text[0].islower()):
+            return False
+    return True
+
+
 def join_wrapped_lines(views: list[LineView], stoplist: frozenset[str]) -> list[LineView]:
-    """Join each hard-wrapped paragraph (see :func:`_is_hard_wrapped`) into one view over its lines.
+    """Join each hard-wrapped paragraph (see :func:`_is_hard_wrapped`) or link-split sentence
+    (:func:`_is_link_split`) into one view over its lines.
 
     Some scrapes keep a page's fixed-width line breaks, so one paragraph
     spans several lines and no single line reads as a sentence. The joined
@@ -182,10 +210,16 @@ def join_wrapped_lines(views: list[LineView], stoplist: frozenset[str]) -> list[
     out: list[LineView] = []
     block: list[LineView] = []
 
+    def join(run: list[LineView]) -> LineView:
+        text = " ".join(view.text for view in run)
+        return _view(run[0].number, text, stoplist, run[0].glued_prev, run[-1].glued_next, run[-1].number)
+
     def flush() -> None:
-        if _is_hard_wrapped(block):
-            text = " ".join(view.text for view in block)
-            out.append(_view(block[0].number, text, stoplist, block[0].glued_prev, block[-1].glued_next, block[-1].number))
+        if _is_hard_wrapped(block) or _is_link_split(block, stoplist):
+            out.append(join(block))
+        elif len(block) >= 3 and _is_hard_wrapped(block[1:]):
+            # a short label or link glued above a wrapped paragraph ("Photos" / "which were released …")
+            out.extend([block[0], join(block[1:])])
         else:
             out.extend(block)
         block.clear()

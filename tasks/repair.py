@@ -8,6 +8,7 @@ line numbers of the raw file are the provenance of every decision.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from itertools import combinations, product
@@ -58,7 +59,7 @@ def _nothing_to_repair(line: str) -> bool:
     With only quiet characters (:func:`_is_quiet_char`), text already in
     NFC and no mojibake sequence (``ftfy.badness.is_bad``, which is also
     ftfy's own first test before re-decoding anything), every ftfy step
-    leaves the line alone and :func:`_oddness` is (0, 0). Most lines of
+    leaves the line alone and :func:`_oddness` is (0, 0, 0). Most lines of
     real news (curly quotes, dashes, accented names) pass, at about a third
     of the cost of ``fix_and_explain`` plus ``_oddness``.
     """
@@ -221,9 +222,20 @@ def _is_rare_in_prose(char: str) -> bool:
     return char in _RARE_IN_PROSE or unicodedata.category(char) in ("So", "Co", "Cn")
 
 
-def _oddness(text: str) -> tuple[int, int]:
-    """(ftfy's mojibake badness, count of characters rare in prose): lower is more likely right."""
-    return ftfy.badness.badness(text), sum(1 for c in text if _is_rare_in_prose(c))
+_WORD_RE = re.compile(r"\w+")
+
+
+def _is_mixed_script_word(word: str) -> bool:
+    """A word with a Latin-1 letter ('Ñ', 'Ð', 'ì') and a letter of a non-Latin script: what ftfy leaves when
+    it re-decodes a line whose lost bytes broke some characters ("Ñйца" for "яйца"). No language spells so."""
+    return any("\u00c0" <= c <= "\u00ff" for c in word) and any(c.isalpha() and ord(c) >= 0x370 for c in word)
+
+
+def _oddness(text: str) -> tuple[int, int, int]:
+    """(ftfy's mojibake badness, count of characters rare in prose, count of mixed-script words):
+    lower is more likely right."""
+    return (ftfy.badness.badness(text), sum(1 for c in text if _is_rare_in_prose(c)),
+            sum(1 for word in _WORD_RE.findall(text) if _is_mixed_script_word(word)))
 
 
 def _restore_lost_bytes(line: str) -> str | None:
@@ -238,19 +250,37 @@ def _restore_lost_bytes(line: str) -> str | None:
     return decoded
 
 
+ORPHAN_NBSP_STEP = "strip_orphan_nbsp_lead:Â"
+
+
+def _strip_orphan_nbsp_lead(line: str) -> str:
+    """Drop the 'Â' a no-break space leaves at a line's end: UTF-8 C2 A0 read as Windows-1252 is 'Â' and a
+    no-break space, and when the page's trailing whitespace was trimmed only the 'Â' stayed ("… on meth.Â").
+    Only after a non-letter: a word never ends in a capital Â glued to punctuation."""
+    while line.endswith("Â") and (len(line) == 1 or not line[-2].isalnum()):
+        line = line[:-1].rstrip()
+    return line
+
+
 @lru_cache(maxsize=65_536)
 def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     """Return the repaired line and the repair steps (empty when nothing changed).
 
-    ftfy first; when its result still looks like mojibake, the lost-byte
-    decoder above gets a try and wins only if it leaves less mojibake behind.
-    Cached because template lines (nav, footers) recur across a batch.
+    An orphaned no-break-space lead at the line's end goes first
+    (:func:`_strip_orphan_nbsp_lead`). Then ftfy; when its result still looks
+    like mojibake (mixed-script words included), the lost-byte decoder above
+    gets a try and wins only if it leaves less mojibake behind. Cached because
+    template lines (nav, footers) recur across a batch.
     """
+    stripped = _strip_orphan_nbsp_lead(line)
+    if stripped != line:
+        fixed, steps = repair_line(stripped)
+        return fixed, steps + (ORPHAN_NBSP_STEP,)
     if _is_plain_ascii(line) or _nothing_to_repair(line):
         return line, ()
     fixed, steps = ftfy.fix_and_explain(line, config=_CONFIG)
     explained = tuple(f"{kind}:{arg}" for kind, arg in (steps or ()))
-    if _oddness(fixed) > (0, 0):
+    if _oddness(fixed) > (0, 0, 0):
         restored = _restore_lost_bytes(line)
         if restored is not None:
             refixed, more = ftfy.fix_and_explain(restored, config=_CONFIG)

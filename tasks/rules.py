@@ -91,12 +91,13 @@ CATALOG: tuple[Rule, ...] = (
          pattern=_re(r"^(?:(?:play|watch|listen|replay)(?:\s+(?:video|audio|now|live|again))?\s*[:–—-]|"
                      r"(?:play|watch) (?:video|audio|now)\b|listen to (?:this|the) (?:article|story|podcast)|"
                      r"(?:audio|narration|voice) (?:created|generated|produced) (?:using|by|with)\b|"
-                     r"now playing|up next|video duration|watch live|watch full video|click to play|"
+                     r"now playing|up next|video duration|watch live|watch full video|click to play|thanks for watching\b|"
                      r"press play|tap to (?:play|unmute)|autoplay|this (?:slideshow|video|player|content) requires javascript|"
-                     r"your browser does not support|enable javascript)"),
+                     r"your browser does not support|enable javascript|media playback is (?:unsupported|not supported))"),
          max_words=16,
          examples=("Play Video – Ministers agree to ‘stabilise’ prices", "Listen to this article",
-                   "Audio created using AI assistance", "Watch: the moment the bridge fell", "Up next"),
+                   "Audio created using AI assistance", "Watch: the moment the bridge fell", "Up next", "Thanks for watching!",
+                   "Media playback is unsupported on your device"),
          negatives=("Watch the skies, officials told residents, as the storm moved in.",
                     "Listen to the people who live here, she said.")),
     Rule("media.clip-duration", "media", "A clip title with its duration glued on (…Beijing1:09) is a video teaser.",
@@ -108,22 +109,24 @@ CATALOG: tuple[Rule, ...] = (
          pattern=re.compile(
              rf"(?:[.!?]\s*|\()(?:©\s*)?(?:\(?(?i:photo|image|picture|credit|foto)s?(?: by)?:?\s*)?"
              rf"(?:[A-Z][\w.'’-]*\s?){{0,4}}/?\s*{_AGENCY}(?:\s?/\s?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{0,3}})*\)?"
-             rf"(?:\s*\d{{1,2}}:\d{{2}})?\s*$"),
+             rf"(?:\s+(?i:file|handout|pool))?(?:\s*\d{{1,2}}:\d{{2}})?\s*$"),
          max_words=70, min_words=6,
          examples=("The mayor greets the delegation in Lyon, France, May 2, 2024. REUTERS/Jane Roe/Pool",
                    "Rescuers search the rubble. (Photo by John Smith/Getty Images)",
-                   "A cyclist rides past the closed plant outside the city, May 2, 2024. ©  Reuters / Jane Roe"),
+                   "A cyclist rides past the closed plant outside the city, May 2, 2024. ©  Reuters / Jane Roe",
+                   "The senator speaks at the Capitol on July 25, 2019.J. Scott Roe / AP file"),
          negatives=("The talks ended without agreement, according to Reuters.",
                     "Officials spoke to the AP.")),
     Rule("caption.wire-photo", "caption", "Wire-service caption forms: 'In this May 2, 2024, file photo, …' and '… (AP Photo/Jane Roe)'.",
          pattern=re.compile(r"^(?:FILE\s*[-–—:]\s*)?In (?:this|these|an?) (?:[\w.]+ \d{1,2}, \d{4},? |\d{4},? |undated )?"
                             r"(?:(?:file|handout|undated|aerial|frame grab|combination|provided|released)\s+)*"
                             r"(?:photos?|images?|pictures?|videos?|frame grabs?|screenshots?|combination)(?![\w-])|"
-                            r"\((?:AP|AFP|EPA|Reuters|Xinhua|Yonhap|Kyodo|PA) Photos?(?:/[^()]{1,80})?\)$"),
+                            r"\((?:AP|AFP|EPA|Reuters|Xinhua|Yonhap|Kyodo|PA) Photos?(?:/[^()]{1,80})?\)(?:\s+(?i:less|more))?$"),
          max_words=90, min_words=4,
          examples=("In this May 2, 2024, file photo, made available by the agency, two engineers inspect the panel.",
                    "FILE - In this 2019 photo, a man walks past a store.",
-                   "Crowds gather outside the stadium on Sunday. (AP Photo/Jane Roe, File)"),
+                   "Crowds gather outside the stadium on Sunday. (AP Photo/Jane Roe, File)",
+                   "A forward scores behind the goaltender on Tuesday. (AP Photo/Jane Roe) less"),
          negatives=("In this photo-heavy age, the museum still bans cameras, its director said.",
                     "In this case, the court said, the contract was void.")),
     Rule("caption.paren-credit", "caption", "A sentence ending in a parenthesised image credit '(NASA/JPL-Caltech)'.",
@@ -132,20 +135,47 @@ CATALOG: tuple[Rule, ...] = (
          max_words=70, min_words=4,
          examples=("The first global geologic map of Titan. (NASA/JPL-Caltech/ASU)", "Crowds gather outside. (Photo: Jane Roe)"),
          negatives=("He met the minister (and her deputy) on Friday.",)),
-    Rule("caption.image-credit", "caption", "A line ending in '(Image: AGENCY)' or '(Photo: Name)' is a caption.",
-         pattern=_re(r"\((?:image|photo|picture|pic|credit|foto|imagen|bild)s?\s*:\s*[^()]{1,50}\)\s*$"),
+    Rule("caption.image-credit", "caption", "A line ending in '(Image: AGENCY)' or '(Photo: Name)' is a caption (the credit alone is credit.photo).",
+         pattern=_re(r"(?<=\S)\s*\((?:image|photo|picture|pic|credit|foto|imagen|bild)s?\s*:\s*[^()]{1,50}\)\s*$"),
          max_words=60, min_words=3,
-         examples=("Protesters do not want the city to lose its autonomy (Image: GETTY )",),
+         examples=("Protesters do not want the city to lose its autonomy (Image: GETTY )",
+                   "Galaxy clusters are super hot (red) at their centres (Image: © Example Collaboration)"),
          negatives=("The photo (which ran on the front page) drew complaints from readers.",)),
+    Rule("caption.credit-suffix", "caption", "A sentence ending in 'Credit: ESA', '…rabbitCredit: Getty' or '[SpaceX via NASA]' is a caption with its credit.",
+         pattern=re.compile(r"(?:[.!?”\"’)]\s+|[a-z])(?:(?:Photo|Image|Picture)\s)?(?:Credits?|CREDITS?|Courtesy)\s*:\s*\S[^.!?]{0,60}$|"
+                            r"[.!?”\"’)]\s+(?:Photograph|Photo|Image|Picture)s?\s*:\s*[^\W\d_][^.!?]{0,60}$|"
+                            r"[\w.!?]\s*\[(?:[^\[\]]{1,50}(?:\s(?i:via)\s|/)[^\[\]]{1,50}|(?i:file|photo|image|picture|credit)s?:\s*[^\[\]]{1,50})\]$"),
+         max_words=150, min_words=4,
+         examples=("A reference module for a crewed Mars mission compared to its hibernation-based equivalent. Credit: ESA",
+                   "The latest case was reported after a hunter killed and ate a rabbitCredit: Getty - Contributor",
+                   "The lander concept shows how private operators could take people back to the Moon [SpaceX via Nasa]",
+                   "Roughly 13,000 troops remain in the country, 18 years after the invasion [File: Reuters]",
+                   "Crowds gather in the square on Friday. Photograph: Jane Roe/Reuters"),
+         negatives=("Give credit: the team worked through the night, the coach said.",
+                    "He said the plan [to cut taxes] would pass.",
+                    "The bank cut its rating on the bonds [to junk] on Friday")),
+    Rule("caption.label", "caption", "An 'Image caption' / 'Media caption' label, alone or glued to its caption, marks a caption.",
+         pattern=re.compile(r"^(?:[Ii]mage|[Mm]edia|[Pp]hoto|[Vv]ideo|[Pp]icture)\s?[Cc]aption(?![a-z])|^(?:[Ii]mage|[Pp]hoto|[Pp]icture|IMAGE|PHOTO):$"),
+         max_words=60,
+         examples=("Image caption", "Media captionJulian Roe being led from the embassy in London", "Image:"),
+         negatives=("Image captions are written by the picture desk, the editor said.",)),
     Rule("caption.pictured", "caption", "Sentences that describe a picture: '…, pictured at…', 'This image shows…'.",
          pattern=re.compile(r"(?:,\s(?:pictured|seen|shown)\s(?:here\s)?(?:in|at|on|with|during|left|right|above|below|center|centre)\b|"
-                            r"\((?:left|right|center|centre|pictured|above|below|top|bottom)(?: to (?:left|right))?\)|"
-                            r"^(?i:this|the)\s(?:[\w’'-]+\s){0,3}(?i:image|photo|photograph|picture|illustration|screenshot|rendering|handout photo)s?\s"
-                            r"(?:[\w’'-]+\s){0,6}(?:shows|show|depicts|taken|released|provided)\b)"),
+                            r"^(?:[^,]{0,50}\s)?[A-Z][\w.'’-]+,\s(?:left|right|centre|center),\s|"
+                            r"\((?:(?:at|from|top|bottom) )?(?:left|right|center|centre|pictured|above|below|top|bottom)(?: to (?:left|right))?[);]|"
+                            r"^(?i:this|the)\s(?:[\w’'.-]+,?\s){0,4}(?i:image|photo|photograph|picture|illustration|screenshot|rendering|handout photo)s?,?\s"
+                            r"(?:[\w’'-]+\s){0,6}(?:shows|show|depicts|taken|released|provided)\b|"
+                            r"^(?:[^\W\d_a-z][\w’'.-]*\s){1,4}(?:took|captured|snapped|shot) (?:this|these) (?:image|photo|photograph|picture|view)s?\b)"),
          max_words=60,
          examples=("Kristi Noem, governor of South Dakota, pictured at the White House in 2018.",
-                   "This satellite image from a weather agency shows fires near the city on Nov. 3, 2019."),
-         negatives=("A photo of the scene shows the bridge after it collapsed, killing three people.",)),
+                   "This satellite image from a weather agency shows fires near the city on Nov. 3, 2019.",
+                   "New Horizons took this image of the icy moon rising above the planet's cloud tops in February 2007.",
+                   "This March 28, 2017, file photo, provided by the state registry shows Jane Roe.",
+                   "Jane Roe, left, has replaced John Doe as manager of the club",
+                   "In a micrograph of lung tissue, new cells are stained green (at left; a closeup appears at right)."),
+         negatives=("A photo of the scene shows the bridge after it collapsed, killing three people.",
+                    "She said a neighbour took this photo of the fire and sent it to police, who later arrested him.",
+                    "Of the three options, left, right and centre, the council chose the last.")),
     Rule("credit.photo", "credit", "A short line naming a photographer or agency is a photo credit.",
          pattern=re.compile(
              rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source)s?\s*(?:by|credit|:)\s*.{{1,80}}|"
@@ -153,12 +183,17 @@ CATALOG: tuple[Rule, ...] = (
              rf".{{0,60}}\b(?:photo|image)s?\s+(?:via|by|from|courtesy(?: of)?)\s+.{{1,60}}|"
              rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?(?:/|\bfor\b|\bvia\b)\s?{_AGENCY}\)?|"
              rf"\(?{_AGENCY}(?:\s*/\s*[\w .'’-]{{1,40}})?\)?|"
+             rf"(?!by\s)(?-i:[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{1,3}}),\s?{_AGENCY}(?:\s(?:file|photo))?|"
+             # a name alone in brackets under a photo: '(Walt Disney Co.)', '(Jane Roe / Example Press)'
+             rf"\(\s?(?-i:[A-Z][\w.&'’-]*(?:(?:\s/|/)?\s?[A-Z][\w.&'’-]*){{0,5}})\s?\)|"
              rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?\|\s?(?:[\w.'’-]+\s?){{0,3}}(?:\|\s?)?{_AGENCY}(?:\s?\|\s?.{{0,30}})?)$", re.IGNORECASE),
          max_words=14,
          examples=("Jane Roe/Pool photo via Associated Press", "Photo: Jane Doe/AFP", "(Getty Images)",
                    "Jane Doe | Bloomberg | Getty Images",
-                   "Photograph: Sam Smith/Reuters", "John Doe/AP"),
-         negatives=("Reuters reported that the talks had stalled.", "She showed a photo of her son.")),
+                   "Photograph: Sam Smith/Reuters", "John Doe/AP", "Michael Roe, AP", "(Image: © Example Collaboration)",
+                   "(Walt Disney Co.)", "( JANE ROE/SCIENCE PHOTO LIBRARY)"),
+         negatives=("Reuters reported that the talks had stalled.", "She showed a photo of her son.",
+                    "Prices rose, Reuters said", "Officials told the AP", "(in millions of dollars)")),
     # --- promo, paywall, cookies
     Rule("promo.trust", "promo", "Publisher self-promotion such as 'Why you can trust us'.",
          pattern=_re(r"^why (?:you can|to) trust\b"), max_words=10,
@@ -167,11 +202,39 @@ CATALOG: tuple[Rule, ...] = (
          pattern=_re(r"^(?:click|tap|sign up|sign in|log in|subscribe|download|get|follow|join|support|donate|register|"
                      r"become a (?:member|subscriber)|try|share)\b.{0,120}\b(?:subscri\w*|newsletters?|podcasts?|apps?|"
                      r"updates|alerts|us|free|account|membership|digital access|follow|premium|inbox|here|today|"
-                     r"journalism|facebook|twitter|instagram|whatsapp|telegram|youtube|linkedin|friends|thoughts)\b[.!]?$"),
+                     r"journalism|facebook|twitter|instagram|whatsapp|telegram|youtube|linkedin|friends|thoughts|"
+                     r"channel|videos|episodes)\b[.!]?$|^subscribe to (?:[\w'’.-]+ ){0,5}channel\b|"
+                     r"^subscribe to \S+ and (?:stay|get|keep|never)\b(?:\s+\S+){6,}"),  # the short form is promo.newsletter's
          max_words=22,
          examples=("Click to subscribe to the Morning Briefing wherever you get your podcasts",
-                   "Sign up for our newsletter", "Follow us on Twitter", "Download the app"),
-         negatives=("Get out of the way, the officer shouted at the crowd as the car approached.",)),
+                   "Sign up for our newsletter", "Follow us on Twitter", "Download the app",
+                   "Subscribe to the Example YouTube Channel for all of the latest videos, reviews, and more!",
+                   "Subscribe to EXAMPLE and stay smart with more of your favorite Ideas writers."),
+         negatives=("Get out of the way, the officer shouted at the crowd as the car approached.",
+                    "Get the kids outside and let them play more!")),
+    Rule("promo.closing-call", "promo", "A blurb that ends in a call to subscribe or sign up ('… each week. Click to subscribe!') advertises the outlet.",
+         pattern=_re(r"[.!?]\s+(?:(?:click|tap) (?:here )?to (?:subscribe|sign up|follow|download)|sign up for (?:the|our) (?:free )?(?:\w+ ){0,2}newsletter)"
+                     r"\b[^.!?]{0,40}[.!]?$"),
+         keywords=("click", "tap", "sign up"),
+         max_words=60,
+         examples=("In each episode of his weekly YouTube show, Jane Roe will delve a little deeper into the surreal world of politics. Click to subscribe!",
+                   "Start your day with the Morning Bell. It is the preferred reading of finance professionals. Sign up for the free daily newsletter."),
+         negatives=("The council said residents could sign up for the scheme at the library. Officials expect a long queue.",)),
+    Rule("promo.link-here", "promo", "A line pointing the reader to a link ('You can view our June thread here.', '… or listen back here.').",
+         pattern=_re(r"^(?:you can (?:also )?(?:view|read|find|see|watch|listen to|download|sign up)|listen|watch|read|view)\b"
+                     r"[^.!?]{0,120}\b(?:here|online)[.!]?$"),
+         min_words=5, max_words=20,
+         examples=("You can view our June 2018 open thread here.",
+                   "Listen to Example Radio live at 12:45 and 17:45 weekdays - or listen back here."),
+         negatives=("Read the statement, which the ministry released on Friday, before you decide.",
+                    "Watch crews work through the night here, residents said, was like watching a film.")),
+    Rule("promo.check-out", "promo", "'Check out our buying guide / picks / coverage' points the reader to the outlet's other pages.",
+         pattern=_re(r"\bcheck out our\b[^.!?]{0,100}\b(?:guides?|picks|coverage|round-?ups?|reviews?|deals|lists?|newsletters?|podcasts?)\b"),
+         keywords=("check out our",),
+         max_words=40,
+         examples=("📱 Torn between the latest phones? Never fear—check out our iPhone buying guide and favorite Android phones",
+                   "Want the best tools to get healthy? Check out our Gear team’s picks for the best fitness trackers"),
+         negatives=("Check out the old guide, the ranger told hikers, before the trail closes for winter.",)),
     Rule("promo.newsletter", "promo", "Newsletter and app blurbs.",
          pattern=_re(r"\b(?:newsletter|sign up|subscribe now|subscribers only|our app|get the app|app store|google play|"
                      r"delivered (?:straight )?to your inbox|unlimited access|free trial|support (?:our|independent) journalism|"
@@ -185,11 +248,15 @@ CATALOG: tuple[Rule, ...] = (
                      r"sign(?:ed|ing)? up|inbox|newsletters?|opt[- ]in|share (?:it|this)|follow (?:us|her|him)|email address)\b|"
                      r"\b(?:sign up|signing up|newsletters?|inbox|opt[- ]in)\b.{0,80}\b(?:you|your)\b|"
                      r"^(?:thanks|thank you) for (?:signing up|subscribing|reading)|^(?:like|enjoy(?:ed)?) this (?:story|article)\b|"
-                     r"^(?:follow|find) (?:us|[A-Z]\w*) on\b|^stay (?:up to date|informed|connected) with\b)"),
+                     r"^if you (?:enjoyed|liked|value|appreciate(?:d)?) (?:this|our) (?:article|story|piece|reporting|journalism)\b|"
+                     r"^(?:follow|find) (?:us|[A-Z]\w*) on\b|^stay (?:up to date|informed|connected) with\b|"
+                     r"[.!?]\s+(?:follow|find) (?:him|her|them|us|me) on (?:twitter|facebook|instagram|x|linkedin)\b[^.!?]*[.!?]?$)"),
          max_words=40,
          examples=("Please check the opt-in box to acknowledge that you would like to subscribe.",
                    "Thanks for signing up!", "Like this story? Share it with a friend!", "Follow RT on",
-                   "Keep an eye on your inbox for the latest sports news."),
+                   "Keep an eye on your inbox for the latest sports news.",
+                   "Jane Roe's book about the search for alien life is out now. Follow her on Twitter @janeroe.",
+                   "If you enjoyed this article, we have a proposition for you: join our members' club."),
          negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",)),
     Rule("promo.click-prompt", "promo", "Instructions to click or tap a picture or link ('Click on the image above and see …').",
          pattern=_re(r"^(?:(?:click|tap) (?:here|on|the|this|to|below|above)\b|clique (?:aqui|na|no|nos|nas|e|para|abaixo|acima)\b|"
@@ -234,13 +301,15 @@ CATALOG: tuple[Rule, ...] = (
                      r"\b(?:devi essere connesso per|você precisa (?:estar logado|fazer login) para|debes (?:iniciar sesión|estar registrado) para)\b|"
                      r"\bcoment\w* .{0,160}\b(?:não serão (?:aprovados|publicados)|no serán (?:aprobados|publicados)|non (?:saranno|verranno) (?:approvati|pubblicati))\b|"
                      r"\bcomments? .{0,160}\bwill not be (?:approved|published)\b|"
-                     r"^(?:comments? (?:are|is) (?:moderated|closed)|we reserve the right to (?:remove|delete|edit) comments?))"),
+                     r"^(?:comments? (?:are|is) (?:moderated|closed)|we reserve the right to (?:remove|delete|edit) comments?)|"
+                     r"^(?:note:\s*)?we are (?:\w+ ){0,2}moderating (?:all )?comments\b)"),
          keywords=("please", "comment", "coment", "devi essere", "você precisa", "debes", "reserve"),
          max_words=60,
          examples=("When submitting content, please abide by our submission guidelines, and avoid posting profanity.",
                    "Comments are moderated and will appear after approval.",
                    "You must be logged in to post a comment.", "Devi essere connesso per inviare un commento.",
-                   "Comments with offensive language will not be published."),
+                   "Comments with offensive language will not be published.",
+                   "Note: we are temporarily moderating all comments submitted to deal with a surge in spam."),
          negatives=("Officials urged residents to follow the evacuation orders issued on Monday night.",)),
     Rule("promo.contact", "promo", "Tip lines and contact addresses for the newsroom or the author.",
          pattern=_re(r"(?:[\w.+-]+@[\w-]+\.[\w.]+|^have a (?:news )?tip\b|^got a (?:news )?tip\b|^(?:contact|email|reach) (?:us|the (?:author|reporter|writer|newsroom))\b)"),
@@ -320,9 +389,9 @@ CATALOG: tuple[Rule, ...] = (
                      r"newsletters?|podcasts?|video|videos|photos|live|watch|listen|"
                      r"go to (?:page|comments)|page \d+(?: of \d+)?|\d+ of \d+|see all|view all|"
                      r"show less|expand|collapse|loading\.*|advertise(?: with us)?|site map|sitemap|"
-                     r"careers|help|faqs?|accessibility|feedback|corrections)\s*[:›»>|]?$"),
+                     r"careers|help|faqs?|accessibility|feedback|corrections)(?:\s*\(\d{1,6}\))?\s*[:›»>|]?$"),
          max_words=6,
-         examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3"),
+         examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3", "View all (23)"),
          negatives=("Home prices rose 4% last year.",)),
     Rule("nav.share-bar", "nav", "A row of share buttons ('Facebook  Twitter  WhatsApp  Email') printed as one line.",
          pattern=_re(r"^(?:(?:share (?:on|via|to) )?(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|pin|pint|"
@@ -369,22 +438,29 @@ CATALOG: tuple[Rule, ...] = (
          negatives=("Read the full statement below.",)),
     Rule("related.inline", "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
          pattern=_re(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content| posts?| reading)?|see (?:also|more)|also(?: read| see)?|"
+                     r"(?:also |more )?on [\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|com\.au|in|ca)|"
                      r"more(?: on| about)? this|recommended|watch(?: more)?|listen|leia (?:mais|também)|lesen sie auch|mehr zum thema|"
                      r"lire aussi|à lire aussi|leer más|lee también|leggi anche(?: su)?|vedi anche|читайте (?:также|тоже))\s*[:|»›>–—-]\s*(?:[^.!?]|\.(?=\w)|(?<=\b[A-Z])\.)*[?!]?[\])]?$"),
          max_words=30,
          examples=("Read more: Markets slide as rate fears return", "[Related: Ten things we learned this week]",
                    "Read more: Retailer poised for record $13.4bn listing in the U.S.", "Related post: Slow-cooker chili recipe",
                    "SEE MORE: Students under siege at the university",
-                   "Also: See our holiday coverage", "READ MORE - Rail strike called off"),
-         negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.")),
+                   "Also: See our holiday coverage", "READ MORE - Rail strike called off",
+                   "On ExampleChronicle.com: Car sales plunge nearly 17 percent in August"),
+         negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.",
+                    "On Tuesday: the council voted to close the road")),
     Rule("related.glued-teaser", "related", "A Title-Case headline glued to its teaser ('…Student-AthleteA 24-year-old…') is a link card.",
          # three or more capitalised headline words (each may be followed by one of the short lowercase
          # words title case keeps), then a capitalised word glued to the teaser's first word, which
          # goes on for a few words: a brand like "AirPower" or "iPad" ending a sentence is no card
-         pattern=re.compile(r"^(?:[^\w\s]*(?:[A-Z0-9][\w'’.,:;&$?!-]*|&)\s+"
+         # (an initialism such as "R-W.Va." is no glue, nor is a wire dateline glued to the lead: "Hong Kong (CNN Business)A …";
+         # the text cleaner also spares a glued word the page prints again elsewhere: a brand such as "AirPods")
+         pattern=re.compile(r"^(?![^()]{0,60}\([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}\)[A-Z][a-z]* [a-z])"
+                            r"(?:[^\w\s]*(?:[A-Z0-9][\w'’.,:;&$?!-]*|&)\s+"
                             r"(?:(?:a|an|and|at|by|for|from|in|of|on|or|the|to|with)\s+)?){3,}"
                             r"(?!(?:Mc|Mac|De|Di|Du|La|Le|Van|Von|O['’])[A-Z])"
-                            r"[A-Z0-9][\w'’-]*[a-z?!.'’\d]\)?[A-Z](?:[a-z]|\s[a-z\d])\S*(?:\s+\S+){3}"),
+                            r"(?P<glued>[A-Z0-9][\w'’-]*[a-z?!.'’\d]\)?(?![A-Z][a-z]?\.)[A-Z])"
+                            r"(?:[a-z]|\s[a-z\d])\S*(?:\s+\S+){3}"),
          max_words=120,
          examples=("Police: 2 In Custody After Death Of Student-AthleteA 24-year-old woman and a man were arrested.",
                    "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was foiled.",
@@ -394,7 +470,9 @@ CATALOG: tuple[Rule, ...] = (
                     "Officials In Detroit said the iPhone app would launch next week.",
                     "Even with the Company's AirPower charger canceled, wireless charging moved on.",
                     "Deals: Folding Keyboard Case for iPad Pro and more",
-                    "Sponsors: Acme Report, Metro Eats, and ParkMobile")),
+                    "Sponsors: Acme Report, Metro Eats, and ParkMobile",
+                    "In October, Rep. Dave Roe, R-W.Va., visited the border near the city and argued for more agents.",
+                    "Hong Kong (Example Business)A muddled view of the trade talks once again seems to be weighing on investors.")),
     Rule("about.heading", "branding", "An 'About us' / 'About the author' heading introduces a site or author blurb.",
          pattern=_re(r"^(?:about|sobre|über|à propos(?: de)?|acerca de|chi siamo|об авторе|о нас)(?:\s+(?:us|the authors?|the writers?|this (?:site|blog|website|author)|[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}))?\s*:?$"),
          max_words=6,
@@ -410,20 +488,34 @@ CATALOG: tuple[Rule, ...] = (
     Rule("byline.by", "byline", "'By Jane Doe' lines name the author; kept as metadata, not text.",
          pattern=re.compile(r"^(?i:by|written by|words by|reporting by|story by|von|por|di|par|автор)\s*:?\s+"
                             r"[^\W\d_a-z][\w.'’-]*(?:\s+(?:[^\W\d_a-z][\w.'’-]*|and|&|de|da|van|von|der|la|le|y|e)){0,6}"
-                            r"(?:\s*(?:,|\||and|&)\s*[^\W\d_a-z][\w.'’ -]{1,60}){0,3}$"),
-         max_words=12,
-         examples=("By Jane Doe", "By Jane Doe, CNN", "Written by John Smith and Ann Lee"),
-         negatives=("By the time police arrived, the crowd had gone.",)),
+                            r"(?:\s*(?:,|\||and|&)\s*[^\W\d_a-z][\w.'’ -]{1,60}){0,3}"
+                            # the byline's own date and time after a bar: 'By Jane Doe | November 18, 2019 at 2:26 PM'
+                            r"(?:\s*[|·•]\s*(?=(?i:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|updated|published|posted))"
+                            r"[^|·•!?]*\d[^|·•!?]*){0,2}$"),
+         max_words=24,
+         examples=("By Jane Doe", "By Jane Doe, CNN", "Written by John Smith and Ann Lee",
+                   "By City Staff | November 18, 2019 at 2:26 PM HST - Updated November 18 at 4:46 PM"),
+         negatives=("By the time police arrived, the crowd had gone.",
+                    "By Friday | the deadline, 40 people had signed the letter.")),
     Rule("byline.credit-line", "byline", "Wire credit lines: '(Reporting by …; Editing by …)'.",
          pattern=re.compile(r"^\(?(?i:(?:additional )?(?:reporting|writing|editing|compiled|research|translated|produced)(?: and \w+)? by)\s+"
                             r"[^\W\d_a-z].{1,300}\)?\.?$"),
          max_words=60,
          examples=("(Reporting by Jane Doe and John Roe; Editing by Ann Lee)",), negatives=("Reporting by the paper prompted an inquiry into the deal.",)),
+    Rule("byline.contributed", "byline", "'Jane Doe contributed to this report.' credits the story's other reporters; it closes the story, it is not part of it.",
+         pattern=re.compile(r"^(?:[^.!?]|(?<=\b[A-Z])\.|(?<=\b[JS]r)\.)+\b(?:contributed|contributing)\s(?:(?:to\s)?(?:this|the)\s(?:report|story|article)|"
+                            r"(?:additional\s)?reporting(?:\s(?:from|in|to)\s[^.!?]{1,60})?)\.?$"),
+         max_words=60,
+         examples=("Associated Press writers Jane Roe, John Doe and Ann Lee contributed to this report.",
+                   "Jane Roe contributed reporting from Hong Kong.", "Example News’ Jane Q. Roe contributed to this report."),
+         negatives=("Ten companies contributed to the fund, the report said.",
+                    "Donors contributed to the campaign. The report was published on Friday.")),
     Rule("byline.bio", "byline", "An author bio: '<Name> is a <role> at/for <outlet>'.",
          pattern=re.compile(r"^[^\W\d_][\w.'’-]+(?:\s[^\W\d_][\w.'’-]+){1,3}(?:\s\(@\w+\))?\s(?:is|was)\s(?:a|an|the)\s[^.]{0,80}\b"
-                            r"(?:writer|reporter|editor|correspondent|columnist|contributor|journalist|author|producer|host|fellow)\s(?:at|for|with|of)\s(?:the\s)?[^\W\d_a-z]"),
+                            r"(?i:writer|reporter|editor|correspondent|columnist|contributor|journalist|author|producer|host|fellow)\s(?:at|for|with|of)\s(?:the\s)?[^\W\d_a-z]"),
          max_words=80,
-         examples=("Molly Wood (@mollywood) is an Ideas contributor at WIRED and the host of a show.",),
+         examples=("Molly Wood (@mollywood) is an Ideas contributor at WIRED and the host of a show.",
+                   "Jane Roe is a Staff Writer at WIRED covering security. She was formerly an editor at a science site."),
          negatives=("John Smith is a reporter who was detained in Iran for two years before his release.",)),
     Rule("byline.role", "byline", "A short 'X reporter @handle' line is an author's role and handle.",
          pattern=_re(r"^[^.!?]{0,60}\b(?:reporter|correspondent|editor|writer|contributor|columnist|journalist|"
@@ -433,9 +525,10 @@ CATALOG: tuple[Rule, ...] = (
          negatives=("The reporter was released after two days in custody.",)),
     Rule("dateline.relative", "dateline", "A relative timestamp ('32M ago', '2 days ago at 07:52 am') dates a card or comment.",
          pattern=_re(r"^(?:updated |posted |published )?(?:\d+|an?|one)\s?(?:s|m|h|d|w|secs?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)\s+ago"
-                     r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?$|^(?:just now|yesterday|today)(?:\s+at\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?$"),
+                     r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?$|^(?:just now|yesterday|today)(?:\s+at\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?$|"
+                     r"^(?:updated|posted|published)\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?\.?$"),
          max_words=8,
-         examples=("32M ago", "1H ago", "2 days ago at 07:52 am", "an hour ago"),
+         examples=("32M ago", "1H ago", "2 days ago at 07:52 am", "an hour ago", "Updated at 1:23 p.m."),
          negatives=("Two days ago the council voted to close the road.",)),
     Rule("dateline.date", "dateline", "A line that is only a date and time is a dateline; kept as metadata.",
          pattern=re.compile(
@@ -466,6 +559,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("title.headline", "title", "The headline: the first headline-shaped line before the story starts.", "context"),
     Rule("dek.standfirst", "dek", "A one-sentence summary right under the headline, before the byline.", "context"),
     Rule("caption.beside-credit", "caption", "A sentence next to a photo credit, or dated like a photo, is its caption.", "context"),
+    Rule("caption.labelled", "caption", "The line under a bare 'Image caption' label is the caption.", "context"),
     Rule("caption.repeat", "caption", "A line repeating an earlier caption or headline in the same page is a copy.", "context"),
     Rule("media.widget-block", "media", "Short lines glued to a player control belong to the widget.", "context"),
     Rule("related.list", "related", "Short headline-like lines under a 'Read more'/'Most popular' heading are a link list.", "context"),
@@ -473,6 +567,8 @@ CATALOG: tuple[Rule, ...] = (
     Rule("zone.comments", "comments", "Everything after a comments heading is reader comments, not the story.", "context"),
     Rule("shape.invisible", "blank", "A line of only zero-width or format characters is blank to a reader.", "context"),
     Rule("shape.oversize-line", "oversize", "A line of more than 20,000 characters is a data blob, not a paragraph.", "context"),
+    Rule("related.doubled-headline", "related", "A headline printed twice in a row inside the story (a card's image and its link) points to another story.", "context"),
+    Rule("related.caps-headline", "related", "A long line all in capitals inside the story is a link to another story; a story's own subheads are short.", "context"),
     Rule("related.teaser-list", "related", "Three or more headline + one-paragraph pairs closing the page are cards of other stories.", "context"),
     Rule("zone.header", "nav", "Short lines before the story's first paragraph are page header: menus, sections, logos.", "context"),
     Rule("zone.footer", "nav", "Lines after the story's last paragraph are page footer: lists, links, legal text.", "context"),

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
-from tasks.blocks import TABLE_CELL_SCORE, find_list_lines, find_numbered_items, find_table_lines, introduced_tables
+from tasks.blocks import (
+    TABLE_CELL_SCORE,
+    find_list_lines,
+    find_numbered_items,
+    find_quantity_lines,
+    find_table_lines,
+    introduced_tables,
+)
 from tasks.lines import LineView
 from tasks.records import Action
 from tasks.rules import RULES
@@ -22,6 +30,7 @@ _CLEAN_SHARE = 0.85
 _CONTINUATION_MIN_WORDS = 6
 _CARD_HEADLINE_WORDS = 20
 _CARD_MIN_PAIRS = 3
+_SHORT_TEASER_WORDS = 30
 _CLUTTER_PENALTY = 12.0
 _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
@@ -29,6 +38,8 @@ _WALL = 1e6
 _WALL_AFTER_WORDS = 100  # a full paragraph of story: a comments heading above it is a toolbar link
 _CARD_PENALTY = 40.0
 _AFTER_COMMENTS_WEIGHT = 0.3
+_POST_SIGNATURE_RE = re.compile(r"^[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s*[^()\n]{0,40}\d{4}$")
+_QA_RE = re.compile(r"^[QA]\s?[:.]\s")
 _CLAUSE_RE = re.compile(r"\w[,;]\s\w|\w\s[(–—-]\s?\w")
 
 
@@ -63,6 +74,8 @@ def _score(view: LineView, decided: Decision | None) -> float:
         return -_CLUTTER_PENALTY if RULES[decided.rule].scope == "line" else -_EXPLAINED_PENALTY
     if view.text.endswith(("...", "…")) and not view.inner_sentence:
         return -_SHORT_PENALTY  # a teaser cut short for a link list, not the story
+    if _POST_SIGNATURE_RE.match(view.text):
+        return 1.0  # "— Jane Roe (@janeroe) November 19, 2019" closes a post the story embeds
     if view.is_prose:
         return float(min(view.words, 80))
     if view.sentence_end and view.words >= 4:
@@ -135,9 +148,9 @@ def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> N
     i = len(open_lines) - 1
     while i >= 1:
         teaser, headline = open_lines[i], open_lines[i - 1]
-        if not (teaser.is_prose and headline.is_headline_shaped and headline.words <= _CARD_HEADLINE_WORDS
-                and not headline.text.endswith("!")):
-            break
+        if not (teaser.is_prose and _card_headline(headline, teaser) and not headline.text.endswith("!")
+                and not _QA_RE.match(headline.text) and not _QA_RE.match(teaser.text)):
+            break  # (a question and its answer, "Q: …" / "A: …", is an interview, not a card)
         pairs += [headline, teaser]
         i -= 2
     headlines = [view.text for view in pairs[0::2]]
@@ -145,6 +158,15 @@ def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> N
     if len(pairs) >= 2 * _CARD_MIN_PAIRS and len(set(headlines)) == len(headlines):
         for view in pairs:
             decided[view.number] = removed_by("related.teaser-list")
+
+
+def _card_headline(headline: LineView, teaser: LineView) -> bool:
+    """A card's headline: headline-shaped, or a two-word title ("Buckwheat diet") over a teaser of a
+    line or two, shorter than a story's paragraphs."""
+    if headline.is_headline_shaped:
+        return headline.words <= _CARD_HEADLINE_WORDS
+    return (headline.words == 2 and teaser.words <= _SHORT_TEASER_WORDS and not headline.text.endswith(".")
+            and not headline.inner_sentence)
 
 
 _HEADING_RUN = 3  # subheading lines in a row (a heading, a kicker, a date) before a paragraph
@@ -173,15 +195,44 @@ def _in_heading_run(story: list[LineView], i: int, undecided: frozenset[int], de
     return before_kept and after.number in undecided and _paragraph_like(after)
 
 
+_DOUBLED_MIN_WORDS = 3  # a headline printed twice in a row, not a repeated cell ("0", "0")
+_SHOUTED_MIN_WORDS = 8  # "WHO IS THE FRONT-RUNNER?", "MAKING SPICED HONEY PEAR JAM" are the story's subheads
+_SHOUTED_MAX_WORDS = 25
+_SHOUTED_MIN_CAPITALS = 16
+_SHOUTED_LOWER_SHARE = 0.1  # an acronym's plural ("AMAs") in a shouted line
+
+
+def _is_shouted_headline(view: LineView) -> bool:
+    """A long headline in capitals inside the story ("SEAN ROE ELIMINATED FROM 'DANCING WITH THE STARS'"):
+    a link to another story; it ends no sentence. The HTML path reads the same from the line's links
+    (``related.inline``)."""
+    if not _SHOUTED_MIN_WORDS <= view.words <= _SHOUTED_MAX_WORDS or view.text.endswith((".", "!", "?", ";", ",")):
+        return False
+    upper = sum(1 for ch in view.text if ch.isupper())
+    lower = sum(1 for ch in view.text if ch.islower())
+    return upper >= _SHOUTED_MIN_CAPITALS and lower <= _SHOUTED_LOWER_SHARE * (upper + lower)
+
+
 def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
     """Inside the story window: prose stays; a short line stays as a heading between kept lines, or
     when it carries on from a kept line with a few words of its own (a list item, an answer, an
-    embedded post's attribution); lone fragments go."""
+    embedded post's attribution); lone fragments, long headlines in capitals and headlines printed twice
+    in a row (a card's image and its link) go."""
     undecided = frozenset(view.number for view in story if view.number not in decided)
     table = find_table_lines(story, decided)
-    listed = (find_list_lines(story, decided) | find_numbered_items(story, decided)[0]) - table
+    listed = (find_list_lines(story, decided) | find_numbered_items(story, decided)[0]
+              | find_quantity_lines(story, decided)) - table
+    doubled = {view.number for a, b in pairwise(story)
+               if a.text == b.text and _DOUBLED_MIN_WORDS <= a.words <= _CARD_HEADLINE_WORDS
+               and a.number not in decided and b.number not in decided for view in (a, b)} - table
     for i, view in enumerate(story):
         if view.number in decided:
+            continue
+        if view.number in doubled:
+            decided[view.number] = removed_by("related.doubled-headline")
+            continue
+        if _is_shouted_headline(view):
+            decided[view.number] = removed_by("related.caps-headline")
             continue
         if view.number in table:
             decided[view.number] = kept_by("body.table")

@@ -285,3 +285,174 @@ def test_a_removed_hard_wrapped_block_keeps_its_raw_lines_in_provenance() -> Non
     doc = _doc(lines)
     removed = [seg for seg in doc.segments if seg.action == "removed" and "elected body" in seg.text]
     assert removed and removed[0].text.count("\n") + 1 == len(footer)
+
+
+def test_a_sentence_broken_at_its_links_is_joined_and_a_list_is_not() -> None:
+    split = ["Bus use is up about 40% this year, easily outpacing the", "Northern Rail Line", "and",
+             "Airport Express", "over the same span."]
+    lines = ["Council expands bus network to three districts", ""] + _spaced(BODY) + split
+    doc = _doc(lines)
+    joined = " ".join(split)
+    assert joined in doc.text.split("\n\n")
+    assert _action_of(doc, len(lines) - 4)[0] == "kept"
+    # a menu or a list of names breaks after whole names, each capitalised, and ends no sentence
+    menu = ["Home", "News about the city", "Sport", "Weather."]
+    doc = _doc(["Council expands bus network to three districts", ""] + _spaced(BODY) + menu)
+    assert not any(" ".join(menu) in p.text for p in doc.paragraphs)
+
+
+def test_a_short_label_glued_above_a_wrapped_paragraph_is_not_joined_into_it() -> None:
+    import textwrap
+
+    wrapped = textwrap.wrap(BODY[0] + " " + BODY[1].lower(), width=60)
+    lines = ["Council expands bus network to three districts", "", "Photos"] + wrapped + [""] + _spaced(BODY[2:])
+    doc = _doc(lines)
+    assert doc.paragraphs[0].text.startswith(BODY[0]) and "Photos" not in doc.paragraphs[0].text
+
+
+def test_an_earlier_copy_of_a_worded_caption_is_removed_but_a_lead_reused_as_caption_stays() -> None:
+    caption = "Commuters wait for a bus in the rain in the eastern district on Monday. (AP Photo/Jane Roe)"
+    lines = ["Council expands bus network"] + BODY[:3] + [caption, "Photo: Jane Roe", caption] + BODY[3:]
+    doc = _doc(_spaced(lines))
+    assert caption not in doc.text and all(body in doc.text for body in BODY)
+    # a caption printed twice in a row, once by itself and once beside its credit
+    twice = "Commuters wait for a bus in the rain in the eastern district on Monday, March 4, 2024, in the city"
+    lines = ["Council expands bus network"] + BODY[:3] + [twice, twice, "Photo: Jane Roe, AP"] + BODY[3:]
+    doc = _doc(_spaced(lines))
+    assert twice not in doc.text and _action_of(doc, 9) == ("removed", "caption.repeat")
+    # the story's lead reused beside a credit further down is a caption there, and still the lead
+    lines = ["Council expands bus network", BODY[0]] + BODY[1:3] + [BODY[0], "Jane Roe/AP"] + BODY[3:]
+    doc = _doc(_spaced(lines))
+    assert doc.text.startswith(BODY[0]) and _action_of(doc, 9) == ("removed", "caption.beside-credit")
+
+
+def test_cards_with_two_word_titles_over_short_teasers_close_the_page() -> None:
+    cards = ["Buckwheat diet", "The most popular diet. Lose up to twelve kilos in two weeks with two menus.",
+             "Cabbage diet", "A highly effective diet that lets you lose up to ten kilos in ten days.",
+             "Apple diet", "A simple and effective diet with very few limits and fast results for everyone."]
+    doc = _doc(_spaced(["Council expands bus network"] + BODY + cards))
+    assert [p.text for p in doc.paragraphs] == BODY
+    # two-word subheadings over the story's own long paragraphs stay
+    lines = ["Council expands bus network", BODY[0], "What changes", BODY[1] + " " + BODY[2],
+             "Who pays", BODY[3] + " " + BODY[4], "What next", BODY[2] + " " + BODY[0]]
+    doc = _doc(_spaced(lines))
+    assert "Who pays" in doc.text and "What next" in doc.text
+
+
+def test_a_standfirst_above_the_byline_is_header_and_its_copy_as_the_first_line_goes() -> None:
+    dek = "THE COUNCIL has voted to expand the bus network into three new districts after months of debate."
+    doc = _doc(_spaced(["Council expands bus network to three districts", dek, "By Maria Lopez",
+                        "PUBLISHED: 10:48, Tue, Mar 5, 2024"] + BODY))
+    assert dek not in doc.text and doc.author == "Maria Lopez"
+    assert [p.text for p in doc.paragraphs] == BODY
+    dek = "A summary of the council's plan to expand the bus network, and what it will cost residents."
+    doc = _doc(_spaced(["Council expands bus network to three districts", dek, "By Maria Lopez", dek] + BODY))
+    assert dek not in doc.text and [p.text for p in doc.paragraphs] == BODY
+
+
+def test_a_press_release_s_company_paragraph_stays_and_an_author_bio_goes() -> None:
+    blurb = "Acmecorp offers an open platform for publishers and networks, and serves more than two hundred clients worldwide."
+    doc = _doc(_spaced(["Acmecorp names a new chief strategy officer"] + BODY + ["About Acmecorp", blurb, "Share on email"]))
+    assert blurb in doc.text
+    bio = "Jane Roe is a freelance writer based in Toronto. Her work has appeared in a number of publications."
+    doc = _doc(_spaced(["Council expands bus network"] + BODY + ["About Jane Roe", bio, "Share on email"]))
+    assert bio not in doc.text and _action_of(doc, 2 * len(BODY) + 5) == ("removed", "about.blurb")
+
+
+def test_a_long_headline_in_capitals_inside_the_story_is_a_link_and_a_short_subhead_stays() -> None:
+    link = "MAYOR'S OFFICE SAYS NEW TRAM LINE WILL OPEN NEXT SPRING AFTER DELAYS"
+    lines = ["Home", "Council expands bus network"] + BODY[:2] + [link] + BODY[2:4] + ["WHAT HAPPENS NEXT"] + BODY[4:]
+    doc = _doc(_spaced(lines))
+    assert _action_of(doc, 9) == ("removed", "related.caps-headline")
+    assert "WHAT HAPPENS NEXT" in doc.text.split("\n\n") and all(body in doc.text for body in BODY)
+
+
+def test_the_line_under_an_image_caption_label_is_the_caption() -> None:
+    caption = "Commuters wait for a bus in the eastern district, where three new routes will run"
+    lines = ["Council expands bus network"] + BODY[:2] + ["Image copyright", "Getty Images", "Image caption", caption] + BODY[2:]
+    doc = _doc(_spaced(lines))
+    assert _action_of(doc, 13) == ("removed", "caption.labelled") and caption not in doc.text
+    assert all(body in doc.text for body in BODY)
+
+
+def test_linked_headlines_that_read_like_sentences_stay_in_the_list_and_the_story_resumes() -> None:
+    lines = ["Council expands bus network", BODY[0], BODY[1], "Trending News",
+             'Video shows dramatic rescue of a kidnapped cat: "We got her!"',
+             "Mayor says the city will plant a thousand trees this year...",
+             "Man arrested after stolen bus found in a car park: Police",
+             "Riders wear masks to keep dry on the open top deck.", BODY[2], BODY[3], BODY[4]]
+    doc = _doc(_spaced(lines))
+    for line in (9, 11, 13):
+        assert _action_of(doc, line) == ("removed", "related.list"), line
+    assert "Riders wear masks to keep dry on the open top deck." in doc.text.split("\n\n")
+
+
+def test_questions_and_answers_closing_an_interview_are_not_cards() -> None:
+    qa = ["Q: Favourite bus route in the city?", "A: The number 12 along the river, because it passes every park and the old market hall.",
+          "Q: Most memorable ride so far?", "A: The night bus after the final, when the whole top deck sang the team's song together.",
+          "Q: What would you change first?", "A: More night buses on weekends, so that people can get home safely from the centre."]
+    doc = _doc(_spaced(["Council expands bus network"] + BODY + qa))
+    assert all(line in doc.text for line in qa)
+
+
+def test_the_signature_of_an_embedded_post_closing_the_story_stays_with_it() -> None:
+    post = "Who are we as a city if we leave the night riders behind? pic.twitter.com/abc123"
+    signature = "— Mayor Jane Roe (@mayorjaneroe) March 4, 2024"
+    lines = ["Council expands bus network"] + BODY + [post, signature, "Updated at 1:23 p.m.", "Tags Buses Council"]
+    doc = _doc(_spaced(lines))
+    assert signature in doc.text.split("\n\n") and "Updated at" not in doc.text
+
+
+def test_a_recipe_s_ingredients_under_a_bare_label_are_kept_and_a_menu_is_not() -> None:
+    ingredients = ["8-9 ripe pears, cored and peeled", "1 lemon, or about 1/4 cup lemon juice", "6 tbsp fruit pectin powder",
+                   "1 tsp cinnamon", "½ tsp ground cloves"]
+    lines = ["Home", "Council expands bus network"] + BODY[:3] + ["Ingredients"] + ingredients + ["Instructions"] + BODY[3:]
+    doc = _doc(_spaced(lines))
+    kept = doc.text.split("\n\n")
+    assert all(item in kept for item in ingredients) and _action_of(doc, 13) == ("kept", "body.list-item")
+    menu = ["Home", "World", "Business", "Sport", "Weather"]
+    doc = _doc(_spaced(["Council expands bus network"] + BODY[:3] + menu + BODY[3:]))
+    assert not any(item in doc.text.split("\n\n") for item in menu)
+
+
+def test_a_camel_case_brand_the_page_repeats_is_no_glued_card() -> None:
+    deal = "New Price Drop: 2019 Apple AirPods 2 Wireless Earphones for $139 (Originally $159)"
+    card = "Police: 2 In Custody After Death Of Student-AthleteA 24-year-old woman and a man were arrested."
+    lines = ["Black Friday deals go live today", BODY[0], "The AirPods are the best seller this week.", deal,
+             BODY[1], card] + BODY[2:]
+    doc = _doc(_spaced(lines))
+    assert _action_of(doc, 7)[1] != "related.glued-teaser"
+    assert _action_of(doc, 11) == ("removed", "related.glued-teaser")
+
+
+def test_a_release_s_place_line_opens_its_text_and_the_summary_above_it_is_header() -> None:
+    summary = "The council and the transit agency announce a partnership to expand the bus network into three districts."
+    lines = ["Home", "News", "Council and agency expand the bus network", "March 4, 2024", summary, "SPRINGFIELD, ILLINOIS"] + BODY
+    doc = _doc(_spaced(lines))
+    assert summary not in doc.text
+    assert doc.paragraphs[0].text == "SPRINGFIELD, ILLINOIS" and [p.text for p in doc.paragraphs[1:]] == BODY
+
+
+def test_a_headline_glued_above_its_read_more_button_is_a_card() -> None:
+    lines = _spaced(["Council expands bus network"] + BODY[:3]) + [
+        "Mayor's Plan to Close the Old Depot Suffers Setback Over Costs", "Read more", ""] + _spaced(BODY[3:])
+    doc = _doc(lines)
+    assert _action_of(doc, 9) == ("removed", "related.list") and all(body in doc.text for body in BODY)
+
+
+def test_the_line_under_a_photographer_s_copyright_is_the_caption_and_a_first_paragraph_is_not() -> None:
+    caption = "Commuters wait for a bus in the eastern district of the city on Monday."
+    lines = ["Council expands bus network"] + BODY[:2] + ["© Jane Roe", caption] + BODY[2:]
+    doc = _doc(_spaced(lines))
+    assert _action_of(doc, 9) == ("removed", "caption.beside-credit") and all(body in doc.text for body in BODY)
+    long_lead = BODY[0] + " " + BODY[1]
+    doc = _doc(_spaced(["Council expands bus network", "© Jane Roe", long_lead] + BODY[2:]))
+    assert long_lead in doc.text
+
+
+def test_a_headline_printed_twice_in_a_row_inside_the_story_is_a_card() -> None:
+    card = "Column: A firm's bid for the depot shows there's still value in buses — for plundering"
+    lines = ["Home", "Council expands bus network"] + BODY[:3] + [card, card] + BODY[3:]
+    doc = _doc(_spaced(lines))
+    assert _action_of(doc, 11) == ("removed", "related.doubled-headline") and card not in doc.text
+    assert all(body in doc.text for body in BODY)

@@ -16,8 +16,8 @@ from tasks.intake import RawText, read_source
 from tasks.records import Document
 from test_intake import warc_record
 
-AEB_F1_FLOOR = 0.975
-"""Measured 0.9753 (trafilatura alone, ``extract(html, include_comments=False)``: 0.960; scripts/eval_html.py).
+AEB_F1_FLOOR = 0.977
+"""Measured 0.978 in session 3, 0.9753 in session 1 (trafilatura alone, ``extract(html, include_comments=False)``: 0.960; scripts/eval_html.py).
 May rise, never drop."""
 
 SENTENCES = [

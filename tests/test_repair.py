@@ -64,3 +64,20 @@ def test_a_broken_syllable_is_completed_into_the_common_one() -> None:
         broken = _mis_decode(text)
         assert len(broken.encode("cp1252", errors="ignore")) < len(text.encode("utf-8"))
         assert repair_line(broken)[0] == text
+
+
+def test_an_orphaned_no_break_space_lead_at_the_line_end_goes() -> None:
+    # "meth.\u00a0" read as Windows-1252 is "meth.Â\u00a0"; trimming the trailing space leaves the "Â"
+    fixed, steps = repair_line(_mis_decode("SIOUX FALLS, S.D. – People talk about it: the state is on meth.\u00a0").rstrip())
+    assert fixed == "SIOUX FALLS, S.D. – People talk about it: the state is on meth." and steps
+    assert repair_line("Tags:Â")[0] == "Tags:"
+    for line in ("CAFÂ", "ÂÂ"):  # a capital Â ending a word is left alone
+        assert repair_line(line) == (line, ())
+
+
+def test_letters_broken_inside_re_decoded_cyrillic_words_are_restored() -> None:
+    # ftfy re-decodes what it can; a letter whose last byte was lost stays as a Latin-1 orphan inside a
+    # Cyrillic word ("Ñе"), which the lost-byte decoder completes
+    broken = _mis_decode("Все диеты по алфавиту")
+    fixed = repair_line(broken)[0]
+    assert fixed == "Все диеты по алфавиту", fixed
