@@ -88,17 +88,6 @@ def run_command(args: argparse.Namespace) -> int:
     params = _prepare(args)
     if params is None:
         return EXIT_BAD_ARGUMENT
-    from flows.local_api import start_local_api
-
-    early = start_local_api()  # Prefect's temporary API starts on another core while the pipeline imports
-    try:
-        return _run_command(params, early)
-    finally:
-        if early is not None:
-            early.stop()
-
-
-def _run_command(params: RunParams, early: Any) -> int:
     from flows import progress
     from flows.pipeline import NothingProcessedError, shared_local_api, wirewash_run
     from tasks.digest import summary_text
@@ -111,7 +100,7 @@ def _run_command(params: RunParams, early: Any) -> int:
     bar = progress.TerminalProgress(sys.stderr)
     progress.install(bar)
     try:
-        with shared_local_api(early):  # one temporary Prefect API for the flow and its pool workers (issue #8)
+        with shared_local_api():  # one temporary Prefect API for the flow and its pool workers (issue #8)
             summary = wirewash_run(params=params)
     except NothingProcessedError as err:
         bar.close()

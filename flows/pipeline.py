@@ -34,7 +34,6 @@ from tasks.params import RunParams
 from tasks.records import Document, Quarantine
 # --- report hand-off (issue #6): progress, report data, Parquet, artifacts ---
 from flows import progress
-from flows.local_api import LocalApi, start_local_api
 from flows.artifacts import publish_artifacts
 from tasks.parquet import PARQUET_NAME, write_paragraphs_parquet
 from tasks.report import render_report_data
@@ -136,29 +135,21 @@ def _submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
 
 
 @contextmanager
-def shared_local_api(early: LocalApi | None = None) -> Iterator[None]:
+def shared_local_api() -> Iterator[None]:
     """With no Prefect server configured, start Prefect's temporary local API once and point this process
     *and its pool workers* at it (left alone, every worker process would start a temporary API of its own:
-    seconds of CPU each, and task runs reported to servers that vanish). A configured server is used as is.
+    seconds of CPU each, and task runs reported to servers that vanish). A configured server is used as is."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    ``early`` is an API the caller spawned before importing this module (:mod:`flows.local_api`, as the CLI
-    does): it is waited for rather than started here, and stopped at the end either way."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
 
-    api = early
-    try:
-        if PREFECT_API_URL.value():
-            yield
-            return
-        if api is None:
-            api = start_local_api()
-        assert api is not None
-        url = api.wait(float(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()))
-        with temporary_settings(updates={PREFECT_API_URL: url}):
-            yield
-    finally:
-        if api is not None:
-            api.stop()
+    server = SubprocessASGIServer()
+    server.start()  # stopped at exit, as Prefect's own temporary API is
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
 # --- end task runner ------------------------------------------------------------------------------
 
 

@@ -164,26 +164,3 @@ def test_hostile_inputs_are_quarantined_or_handled_and_the_batch_finishes(projec
     written = {p for p in project.rglob("*") if p.is_file()}
     assert all(any(part in ("raw", "clean", "reports", "state") for part in p.relative_to(project).parts[:1])
                or "clean-versions" in str(p) for p in written)
-
-
-def test_the_early_local_api_answers_and_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI's early temporary API (flows/local_api.py) is Prefect's server: it answers /api/health, then stops."""
-    import urllib.request
-
-    from flows.environment import configure_prefect
-    from flows.local_api import start_local_api
-
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    configure_prefect(tmp_path)
-    api = start_local_api()
-    assert api is not None
-    try:
-        url = api.wait(60)
-        with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
-            assert response.status == 200
-    finally:
-        api.stop()
-    assert api.process.poll() is not None
-    monkeypatch.setenv("PREFECT_API_URL", url)  # a configured server: nothing is started
-    assert start_local_api() is None
