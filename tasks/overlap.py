@@ -256,10 +256,7 @@ def verify_corpus(
         lsh_pairs = unique_pairs(lsh_pairs[texts.docs[lsh_pairs[:, 0]] != texts.docs[lsh_pairs[:, 1]]])
     stats["candidates_lsh"] = int(len(lsh_pairs))
 
-    touched = None  # with a focus: texts some focused paragraph carries, the only ones worth pairing
-    if focus is not None:
-        touched = np.zeros(texts.count, dtype=bool)
-        touched[texts.unit_of[focus]] = True
+    touched = None if focus is None else texts_touched(texts, focus)  # with a focus: the only texts worth pairing
 
     # candidates 2: exact anchors. A shared run of shared_min_words words is
     # exactly a shared n-gram of that length, so these pairs carry the
@@ -349,6 +346,13 @@ def report_overlaps(verdicts: Verdicts, *, shingle_size: int = 3, focus: np.ndar
     return OverlapResult(tuple(overlaps), tuple(clusters), stats)
 
 
+def texts_touched(texts: DistinctTexts, focus: np.ndarray) -> np.ndarray:
+    """Which texts (a bool each) some focused paragraph carries."""
+    touched = np.zeros(texts.count, dtype=bool)
+    touched[texts.unit_of[focus]] = True
+    return touched
+
+
 def expand_to_paragraphs(
     texts: DistinctTexts,
     verified: Verified,
@@ -375,9 +379,7 @@ def expand_to_paragraphs(
     # equal sort keys downstream keep that order
     groups = np.flatnonzero((counts >= 2) & (sizes > 0) & ~((sizes < min_shingles) & (counts > max_fanout)))
     if focus is not None:  # only texts some focused paragraph carries can pair their own copies with it
-        touched = np.zeros(counts.size, dtype=bool)
-        touched[texts.unit_of[focus]] = True
-        groups = groups[touched[groups]]
+        groups = groups[texts_touched(texts, focus)[groups]]
     own = pairs_within_groups(members, starts[groups], counts[groups])  # (i, j), i < j: members ascend
     # pairs_within_groups goes size by size: put them back in text, then member order
     own = own[np.lexsort((own[:, 1], own[:, 0], texts.unit_of[own[:, 0]]))]

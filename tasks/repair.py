@@ -8,7 +8,6 @@ line numbers of the raw file are the provenance of every decision.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from itertools import combinations, product
@@ -22,7 +21,7 @@ from chardet.euckrfreq import EUCKR_CHAR_TO_FREQ_ORDER
 from chardet.gb2312freq import GB2312_CHAR_TO_FREQ_ORDER
 
 from tasks.letter_model import choose_spelling
-from tasks.lines import MAX_LINE_CHARS
+from tasks.lines import MAX_LINE_CHARS, WORD_RE
 
 _CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,
@@ -222,9 +221,6 @@ def _is_rare_in_prose(char: str) -> bool:
     return char in _RARE_IN_PROSE or unicodedata.category(char) in ("So", "Co", "Cn")
 
 
-_WORD_RE = re.compile(r"\w+")
-
-
 def _is_mixed_script_word(word: str) -> bool:
     """A word with a Latin-1 letter ('Ñ', 'Ð', 'ì') and a letter of a non-Latin script: what ftfy leaves when
     it re-decodes a line whose lost bytes broke some characters ("Ñйца" for "яйца"). No language spells so."""
@@ -235,7 +231,7 @@ def _oddness(text: str) -> tuple[int, int, int]:
     """(ftfy's mojibake badness, count of characters rare in prose, count of mixed-script words):
     lower is more likely right."""
     return (ftfy.badness.badness(text), sum(1 for c in text if _is_rare_in_prose(c)),
-            sum(1 for word in _WORD_RE.findall(text) if _is_mixed_script_word(word)))
+            sum(1 for word in WORD_RE.findall(text) if _is_mixed_script_word(word)))
 
 
 def _restore_lost_bytes(line: str) -> str | None:

@@ -62,7 +62,7 @@ from tasks.paragraph_index import band_key, lsh_params, sign_minhash
 from tasks.records import ParagraphRef
 from tasks.reuse_index import HEAD_NAME, IndexCommit, batch_tag, content_keys, file_digests
 from tasks.segment import POSTING_KINDS as KINDS
-from tasks.segment import Segment, is_member, merge_segments, sorted_postings, write_segment
+from tasks.segment import Segment, encode_record, is_member, merge_segments, sorted_postings, write_segment
 from tasks.shingle import (DistinctTexts, collapse_identical, encode_paragraphs, hash_ngrams, shingle_paragraphs,
                            sorted_unique)
 
@@ -107,6 +107,7 @@ class BatchTexts:
     texts: DistinctTexts
     words: np.ndarray  # tokens per text
     anchors: dict[str, tuple[np.ndarray, np.ndarray]]
+    doc_size: np.ndarray  # per paragraph, the paragraphs of its document
 
 
 def read_texts(refs: Sequence[ParagraphRef], options: dict[str, Any]) -> BatchTexts:
@@ -131,7 +132,7 @@ def read_texts(refs: Sequence[ParagraphRef], options: dict[str, Any]) -> BatchTe
                        np.tile(signed, bands))
     for kind, (keys, owners) in anchors.items():
         anchors[kind] = _unique_postings(keys, owners.astype(np.int64))
-    return BatchTexts(texts, np.diff(enc.offsets), anchors)
+    return BatchTexts(texts, np.diff(enc.offsets), anchors, np.bincount(docs)[docs] if docs.size else docs)
 
 
 def _unique_postings(keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -292,9 +293,7 @@ class ArchiveSession:
             for ref, size in seg.records(np.sort(paragraphs)):
                 archived.append(ref)
                 sizes.append(size)
-        doc_index: dict[str, int] = {}
-        docs = np.array([doc_index.setdefault(r.doc_id, len(doc_index)) for r in self.refs], dtype=np.int64)
-        doc_size = np.concatenate([np.bincount(docs)[docs] if docs.size else docs, np.array(sizes, np.int64)])
+        doc_size = np.concatenate([self.batch.doc_size, np.array(sizes, np.int64)])
         focus = np.arange(len(self.refs) + len(archived)) < len(self.refs)
         verdicts = verify_corpus(self.refs + archived, anchor_filter=OverusedAnchors(over), doc_size=doc_size, focus=focus,
                                  **options)
@@ -360,27 +359,19 @@ class ArchiveSession:
             number = self.numbers.copy()
             number[fresh] = texts_total + np.arange(fresh.size)
             assert self.batch.texts.keys is not None
-            keys = self.batch.texts.keys[fresh]
-            arrays: dict[str, np.ndarray] = {"text_keys_sorted": np.sort(keys), "text_by_key": np.argsort(keys, kind="stable"),
-                                             "text_words": self.batch.words[fresh]}
+            arrays: dict[str, np.ndarray] = {"text_keys": self.batch.texts.keys[fresh], "text_words": self.batch.words[fresh]}
             is_fresh = np.zeros(number.size, bool)
             is_fresh[fresh] = True
             for kind in KINDS:
                 akeys, owners = self.batch.anchors[kind]
                 mine = is_fresh[owners]  # numbers ascend with batch text numbers: the (key, text) order holds
                 arrays[f"{kind}_keys"], arrays[f"{kind}_texts"] = akeys[mine], number[owners[mine]]
-            para_text = number[unit_of[rows]]
             file_number = {f: i for i, f in enumerate(written)}
-            arrays.update({"para_text": para_text, "para_text_sorted": np.sort(para_text),
-                           "para_by_text": np.argsort(para_text, kind="stable"),
+            arrays.update({"para_text": number[unit_of[rows]],
                            "para_file": np.array([file_number[self.refs[i].file] for i in rows.tolist()], np.int32)})
-            doc_count: dict[str, int] = {}
-            for r in self.refs:
-                doc_count[r.doc_id] = doc_count.get(r.doc_id, 0) + 1
             # a rebuild passes archived paragraphs with their runs; a batch's new paragraphs take its tag
-            records = [json.dumps([r.doc_id, r.file, r.outlet, list(r.lines), r.index, r.text, r.published, r.run or self.tag,
-                                   doc_count[r.doc_id]], ensure_ascii=False).encode("utf-8", "surrogatepass")
-                       for r in (self.refs[i] for i in rows.tolist())]
+            records = [encode_record(replace(self.refs[i], run=self.refs[i].run or self.tag), int(self.batch.doc_size[i]))
+                       for i in rows.tolist()]
             run_of = {r.file: r.run or self.tag for r in self.refs}
             write_segment(archive.root / name, arrays, records,
                           {"files": written, "text_base": texts_total, "text_count": int(fresh.size), "paragraphs": int(rows.size)})
@@ -413,8 +404,7 @@ def merge_newest(root: Path, head: dict[str, Any]) -> None:
     """
     while len(head["segments"]) >= MERGE_FANIN:
         newest = [Segment.open(root / name) for name in head["segments"][-MERGE_FANIN:]]
-        sizes = [json.loads((seg.folder / "meta.json").read_text()).get("paragraphs", 0) for seg in newest]
-        if len({_tier(size) for size in sizes}) != 1:
+        if len({_tier(seg.paragraphs) for seg in newest}) != 1:
             return
         files = head["files"]
         alive = [live_files(files, seg) for seg in newest]

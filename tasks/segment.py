@@ -67,6 +67,7 @@ class Segment:
     files: list[str]
     text_base: int
     text_count: int
+    paragraphs: int
     _arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
@@ -75,7 +76,7 @@ class Segment:
             meta = json.loads((folder / "meta.json").read_text())
         except (OSError, ValueError) as err:
             raise ReuseIndexError(f"archive segment {folder} is unreadable ({err}); restore it or remove the archive") from err
-        return cls(folder, meta["files"], meta["text_base"], meta["text_count"])
+        return cls(folder, meta["files"], meta["text_base"], meta["text_count"], meta["paragraphs"])
 
     @property
     def name(self) -> str:
@@ -116,12 +117,23 @@ class Segment:
             for p in paragraphs.tolist():
                 begin, end = int(offsets[p]), int(offsets[p + 1])
                 raw = os.pread(fd, end - begin, store.offset + begin)
-                # decoded first: json.loads of bytes sniffs their encoding, a third of the cost here
-                doc_id, file, outlet, lines, index, text, published, run, doc_size = json.loads(raw.decode("utf-8", "surrogatepass"))
-                out.append((ParagraphRef(doc_id, file, outlet, (lines[0], lines[1]), index, text, published, run), doc_size))
+                out.append(decode_record(raw))
         finally:
             os.close(fd)
         return out
+
+
+def encode_record(ref: ParagraphRef, doc_size: int) -> bytes:
+    """A paragraph's record: where it lives, what it says, the run that archived it, its document's length."""
+    return json.dumps([ref.doc_id, ref.file, ref.outlet, list(ref.lines), ref.index, ref.text, ref.published, ref.run,
+                       doc_size], ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def decode_record(raw: bytes) -> tuple[ParagraphRef, int]:
+    """:func:`encode_record` undone: the paragraph and its document's length in paragraphs."""
+    # decoded first: json.loads of bytes sniffs their encoding, a third of the cost of reading records
+    doc_id, file, outlet, lines, index, text, published, run, doc_size = json.loads(raw.decode("utf-8", "surrogatepass"))
+    return ParagraphRef(doc_id, file, outlet, (lines[0], lines[1]), index, text, published, run), doc_size
 
 
 def sorted_postings(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,14 +154,25 @@ def is_member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 
 def write_segment(folder: Path, arrays: dict[str, np.ndarray], records: list[bytes], meta: dict[str, Any]) -> None:
-    """Write a segment aside (``.name.staging``) and rename it into place; nothing names it until a head does."""
+    """Write a segment aside (``.name.staging``) and rename it into place; nothing names it until a head does.
+
+    ``arrays`` holds the postings, ``para_file``, ``para_text`` and, in
+    text-number order, ``text_keys`` and ``text_words``; the lookups by text
+    (``para_text_sorted``, ``para_by_text``) and by key (``text_keys_sorted``,
+    ``text_by_key``) are derived here, the one place that lays them out.
+    """
     staging = folder.parent / f".{folder.name}.staging"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     offsets = np.zeros(len(records) + 1, np.int64)
     np.cumsum([len(r) for r in records], out=offsets[1:])
-    arrays = {**arrays, "records": np.frombuffer(b"".join(records), np.uint8), "record_offsets": offsets}
+    arrays = dict(arrays)
+    para_text, text_keys = arrays["para_text"], arrays.pop("text_keys")
+    by_key = np.argsort(text_keys, kind="stable")
+    arrays.update({"para_text_sorted": np.sort(para_text), "para_by_text": np.argsort(para_text, kind="stable"),
+                   "text_keys_sorted": text_keys[by_key], "text_by_key": by_key,
+                   "records": np.frombuffer(b"".join(records), np.uint8), "record_offsets": offsets})
     for name, value in arrays.items():
         with (staging / f"{name}.npy").open("wb") as handle:
             np.save(handle, np.ascontiguousarray(value))
@@ -174,7 +197,7 @@ def merge_segments(segments: Sequence[Segment], alive: Sequence[np.ndarray], fol
     """
     base = segments[0].text_base
     files: list[str] = []
-    arrays: dict[str, list[np.ndarray]] = {name: [] for name in ("para_text", "para_file", "text_keys", "text_ids", "text_words")}
+    arrays: dict[str, list[np.ndarray]] = {name: [] for name in ("para_text", "para_file", "text_keys", "text_words")}
     records: list[bytes] = []
     for seg, live in zip(segments, alive):
         keep_file = np.flatnonzero(live[: len(seg.files)])
@@ -185,19 +208,13 @@ def merge_segments(segments: Sequence[Segment], alive: Sequence[np.ndarray], fol
         rows = np.flatnonzero(renumber[para_file] >= 0) if para_file.size else np.zeros(0, np.int64)
         arrays["para_text"].append(seg.array("para_text")[rows])
         arrays["para_file"].append(renumber[para_file[rows]].astype(np.int32))
-        arrays["text_keys"].append(seg.array("text_keys_sorted"))
-        arrays["text_ids"].append(seg.array("text_by_key") + (seg.text_base - base))
+        keys = np.empty(seg.text_count, np.uint64)
+        keys[seg.array("text_by_key")] = seg.array("text_keys_sorted")  # back in text-number order
+        arrays["text_keys"].append(keys)
         arrays["text_words"].append(seg.array("text_words"))
         offsets, blob = seg.array("record_offsets"), seg.array("records")
         records.extend(bytes(blob[offsets[p] : offsets[p + 1]]) for p in rows.tolist())
-    para_text = np.concatenate(arrays["para_text"])
-    keys = np.concatenate(arrays["text_keys"])
-    order = np.argsort(keys, kind="stable")
-    out: dict[str, np.ndarray] = {
-        "para_text": para_text, "para_text_sorted": np.sort(para_text), "para_by_text": np.argsort(para_text, kind="stable"),
-        "para_file": np.concatenate(arrays["para_file"]), "text_keys_sorted": keys[order],
-        "text_by_key": np.concatenate(arrays["text_ids"])[order], "text_words": np.concatenate(arrays["text_words"]),
-    }
+    out = {name: np.concatenate(parts) for name, parts in arrays.items()}
     for kind in POSTING_KINDS:
         kind_keys = np.concatenate([np.load(seg.folder / f"{kind}_keys.npy") for seg in segments])
         kind_texts = np.concatenate([np.load(seg.folder / f"{kind}_texts.npy") for seg in segments])
@@ -205,6 +222,6 @@ def merge_segments(segments: Sequence[Segment], alive: Sequence[np.ndarray], fol
         # sort by key alone keeps every key's texts ascending
         by_key = np.argsort(kind_keys, kind="stable")
         out[f"{kind}_keys"], out[f"{kind}_texts"] = kind_keys[by_key], kind_texts[by_key]
-    meta = {"files": files, "text_base": base, "text_count": int(out["text_words"].size), "paragraphs": int(para_text.size)}
+    meta = {"files": files, "text_base": base, "text_count": int(out["text_words"].size), "paragraphs": int(out["para_text"].size)}
     write_segment(folder, out, records, meta)
     return meta

@@ -192,8 +192,10 @@ def test_streamed_postings_find_every_posting_across_chunk_borders(keys: list[in
     asked = np.unique(np.array(queries, dtype=np.uint64))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "seg-x"
-        segment.write_segment(folder, {"run_keys": stored, "run_texts": texts}, [],
-                              {"files": [], "text_base": 0, "text_count": 0})
+        empty = np.zeros(0, np.int64)
+        segment.write_segment(folder, {"run_keys": stored, "run_texts": texts, "para_text": empty,
+                                       "text_keys": empty.astype(np.uint64)}, [],
+                              {"files": [], "text_base": 0, "text_count": 0, "paragraphs": 0})
         old, segment.POSTING_CHUNK = segment.POSTING_CHUNK, chunk
         try:
             query, found = segment.Segment.open(folder).lookup("run", asked)
