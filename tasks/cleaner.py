@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from tasks.entries import remove_opening_comments, remove_shared_cards
 from tasks.extraction import with_record_metadata
 from tasks.intake import RawText
 from tasks.lines import MAX_LINE_CHARS, LineView, is_invisible, join_wrapped_lines, pick_stoplist, view_lines
@@ -213,6 +214,8 @@ def classify_lines(
     decided: dict[int, Decision] = {}
     _apply_line_rules(views, template, decided)
     _apply_neighbour_rules(views, decided)
+    remove_opening_comments(views, decided)
+    remove_shared_cards(views, decided)
     start, end = find_story_window(views, decided)
     start = _skip_lead_in(views, decided, start, end)
     if start <= end and views[start].number not in decided and _PLACE_LINE_RE.match(views[start].text):

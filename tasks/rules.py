@@ -37,6 +37,13 @@ _AGENCY = (
     r"dpa|Sipa|Zuma(?: Press)?|Imagn|USA TODAY Sports|Courtesy)"
 )
 
+# a comment's timestamp as comment systems print it under the commenter's name: the date, "at", the time
+# ("August 8, 2018 at 7:21 pm"); articles put a comma there ("November 19, 2019, 9:02 AM") or a label before it
+COMMENT_STAMP_RE = re.compile(
+    rf"^(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+    rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})\s+at\s+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?$",
+    re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -565,10 +572,12 @@ CATALOG: tuple[Rule, ...] = (
     Rule("related.list", "related", "Short headline-like lines under a 'Read more'/'Most popular' heading are a link list.", "context"),
     Rule("about.blurb", "branding", "The paragraphs under an 'About us' / 'About the author' heading describe the site or author.", "context"),
     Rule("zone.comments", "comments", "Everything after a comments heading is reader comments, not the story.", "context"),
+    Rule("comments.entry", "comments", "A page that opens with a commenter's name over a '<date> at <time>' stamp is a reader comment, not a story.", "context"),
     Rule("shape.invisible", "blank", "A line of only zero-width or format characters is blank to a reader.", "context"),
     Rule("shape.oversize-line", "oversize", "A line of more than 20,000 characters is a data blob, not a paragraph.", "context"),
     Rule("related.doubled-headline", "related", "A headline printed twice in a row inside the story (a card's image and its link) points to another story.", "context"),
     Rule("related.caps-headline", "related", "A long line all in capitals inside the story is a link to another story; a story's own subheads are short.", "context"),
+    Rule("related.shared-cards", "related", "Three or more single paragraphs, each under its own copy of one share bar, are cards of other posts.", "context"),
     Rule("related.teaser-list", "related", "Three or more headline + one-paragraph pairs closing the page are cards of other stories.", "context"),
     Rule("zone.header", "nav", "Short lines before the story's first paragraph are page header: menus, sections, logos.", "context"),
     Rule("zone.footer", "nav", "Lines after the story's last paragraph are page footer: lists, links, legal text.", "context"),

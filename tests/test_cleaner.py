@@ -456,3 +456,40 @@ def test_a_headline_printed_twice_in_a_row_inside_the_story_is_a_card() -> None:
     doc = _doc(_spaced(lines))
     assert _action_of(doc, 11) == ("removed", "related.doubled-headline") and card not in doc.text
     assert all(body in doc.text for body in BODY)
+
+
+def test_a_page_that_opens_with_a_comment_s_meta_is_a_comment_and_an_article_s_byline_is_not() -> None:
+    comment = [
+        "Hi Jane, I have ridden these buses for twenty years and the new routes will not help anyone past the river.",
+        "What I am wondering is whether the council asked riders at all before it drew the new map for the east.",
+    ]
+    doc = _doc(_spaced(["Pat Reader", "August 8, 2018 at 7:21 pm"] + comment))
+    assert doc.paragraphs == [] and doc.published is None
+    assert _action_of(doc, 1) == ("removed", "comments.entry") and _action_of(doc, 5) == ("removed", "comments.entry")
+    # a thread: a second comment's meta and a "Reply" prompt carry the run on, a menu line ends it
+    doc = _doc(_spaced(["Pat Reader", "August 8, 2018 at 7:21 pm", comment[0], "Reply", "Sam Rider says:",
+                        "August 9, 2018 at 10:02 am", comment[1], "Facebook Twitter Email"]))
+    assert doc.paragraphs == [] and _action_of(doc, 13) == ("removed", "comments.entry")
+    # the same pair under a headline is the article's byline and time; with a comma it dates an article anywhere
+    for lines in (["Council expands bus network", "Jane Roe", "August 8, 2018 at 7:21 pm"] + BODY,
+                  ["Jane Roe", "November 19, 2019, 9:02 AM"] + BODY):
+        doc = _doc(_spaced(lines))
+        assert [p.text for p in doc.paragraphs] == BODY
+
+
+def test_paragraphs_each_under_their_own_share_bar_are_cards_and_a_story_under_one_bar_is_not() -> None:
+    bar = "Whatsapp   Facebook   Pint   Baixar"
+    cards = [
+        "Union leaders accepted a revised offer on pay and hours after talks that ran past midnight on Sunday …",
+        "The wing, paid for by local donors, adds reading rooms, a workshop and space for school visits in town.",
+        "Engineers will start work in the spring on walls that the agency says will protect two thousand homes …",
+    ]
+    lines = ["Council expands bus network", bar] + BODY + ["You might like", bar, cards[0], bar, cards[1], bar, cards[2]]
+    doc = _doc(_spaced(lines))
+    assert [p.text for p in doc.paragraphs] == BODY
+    assert _action_of(doc, 19) == ("removed", "related.shared-cards")
+    # two shared paragraphs are no list of cards, and a story under one bar stays whole
+    doc = _doc(_spaced(["Council expands bus network", bar, BODY[0], bar, BODY[1]]))
+    assert [p.text for p in doc.paragraphs] == BODY[:2]
+    doc = _doc(_spaced(["Council expands bus network", bar] + BODY + [bar]))
+    assert [p.text for p in doc.paragraphs] == BODY
