@@ -25,6 +25,7 @@ from tasks.rules import COMMENT_STAMP_RE, RULES
 from tasks.story import Decision, removed_by
 
 _MIN_SHARED_CARDS = 3
+_COMMENT_MAX_WORDS = 400
 _SAYS_ENDINGS = (" says:", " said:", " wrote:", " writes:")
 
 
@@ -42,21 +43,31 @@ def remove_opening_comments(views: list[LineView], decided: dict[int, Decision])
     prompts and the lines no rule decided (the comments' text), and stops at
     the first line another rule caught as page furniture: whatever follows
     (a menu, a footer, perhaps a story) is for the story window to place.
+    An entry of more than 400 words is no comment but an article under a
+    label and a time ("World News" / "August 8, 2018 at 7:21 pm"): then the
+    page is left to the other rules.
     """
     if len(views) < 2 or not is_comment_meta(views[0], views[1]):
         return
+    entries: dict[int, str] = {}
+    words = 0  # the current entry's words: a comment is a few paragraphs, an article under a name and time is more
     i = 0
     while i < len(views):
         if i + 1 < len(views) and is_comment_meta(views[i], views[i + 1]):
-            for view in views[i : i + 2]:
-                decided[view.number] = removed_by("comments.entry", "a commenter's name over the comment's timestamp")
-            i += 2
+            entries[views[i].number] = entries[views[i + 1].number] = "a commenter's name over the comment's timestamp"
+            i, words = i + 2, 0
             continue
         rule = decided.get(views[i].number)
         if rule is not None and rule.category != "comments":
-            return
-        decided[views[i].number] = removed_by("comments.entry", "the text of a reader comment the page opens with")
+            break
+        if rule is None:
+            words += views[i].words
+            if words > _COMMENT_MAX_WORDS:
+                return
+        entries[views[i].number] = "the text of a reader comment the page opens with"
         i += 1
+    for number, reason in entries.items():
+        decided[number] = removed_by("comments.entry", reason)
 
 
 def remove_shared_cards(views: list[LineView], decided: dict[int, Decision]) -> None:

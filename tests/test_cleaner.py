@@ -493,3 +493,9 @@ def test_paragraphs_each_under_their_own_share_bar_are_cards_and_a_story_under_o
     assert [p.text for p in doc.paragraphs] == BODY[:2]
     doc = _doc(_spaced(["Council expands bus network", bar] + BODY + [bar]))
     assert [p.text for p in doc.paragraphs] == BODY
+
+
+def test_a_long_text_under_a_label_and_a_comment_style_time_is_an_article() -> None:
+    long_body = [f"In part {k}, {sentence[0].lower()}{sentence[1:]}" for k in range(5) for sentence in BODY]  # 500 words
+    doc = _doc(_spaced(["World News", "August 8, 2018 at 7:21 pm"] + long_body))
+    assert [p.text for p in doc.paragraphs] == long_body
