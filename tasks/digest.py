@@ -35,6 +35,8 @@ def headline_counts(summary: dict[str, Any]) -> list[tuple[str, int]]:
     lines = _lines_by_action(summary)
     rows = [("files seen", counts["files_seen"]), ("documents", counts["documents"]),
             ("files not processed", counts["quarantined"]), ("paragraphs kept", counts["paragraphs"])]
+    if "documents_without_text" in counts:  # (summaries of earlier versions lack it)
+        rows.append(("files that kept no text", counts["documents_without_text"]))
     if lines:
         rows += [("lines kept", lines.get("kept", 0)), ("lines removed", lines.get("removed", 0))]
     rows += [("reuse pairs", counts["overlaps"]), ("reuse clusters", counts["clusters"])]
@@ -97,6 +99,10 @@ def summary_markdown(summary: dict[str, Any], report_path: str | None = None) ->
     if quarantined:
         parts += ["## Files not processed", "",
                   _md_table(["file", "stage", "reason"], [[q["source"], q["stage"], q["reason"]] for q in quarantined]), ""]
+    without_text = summary.get("documents_without_text", [])
+    if without_text:
+        parts += ["## Files that kept no text", "",
+                  _md_table(["file", "lines removed", "mostly by"], [[d["source"], d["lines"], d["rule"] or ""] for d in without_text]), ""]
     if report_path:
         parts += [f"Report: `{report_path}`", ""]
     return "\n".join(parts)

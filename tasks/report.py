@@ -113,6 +113,10 @@ def _summary_html(data: dict[str, Any]) -> str:
     quarantined = run["quarantined"]
     parts.append(_table(["file", "stage", "reason"], [[q["source"], q["stage"], q["reason"]] for q in quarantined])
                  if quarantined else '<p class="empty">Every file was processed.</p>')
+    parts.append("<h3>Files that kept no text</h3>")
+    empty = run.get("without_text", [])
+    parts.append(_table(["file", "lines removed", "mostly by"], [[d["source"], d["lines"], d["rule"] or "—"] for d in empty], [1])
+                 if empty else '<p class="empty">Every processed file kept some text.</p>')
     parts.append("</div></div>")
     rules = sorted(((rule, n) for rule, n in run["segments_by_rule"].items()
                     if not rule.startswith("body.")), key=lambda kv: (-kv[1], kv[0]))

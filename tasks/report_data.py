@@ -357,6 +357,7 @@ def build_report_data(
             "overlaps_by_kind": summary.get("overlaps_by_kind", {}),
             "segments_by_rule": summary.get("segments_by_rule", {}),
             "quarantined": summary["quarantined"],
+            "without_text": summary.get("documents_without_text", []),
             "parameters": summary.get("parameters", {}),
         },
         "documents": document_views(documents, annotations),

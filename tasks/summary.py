@@ -31,6 +31,27 @@ def make_run_id(sources: list[str], params: dict[str, Any], now: datetime | None
     return f"{stamp}-{digest}"
 
 
+def find_documents_without_text(documents: list[Document]) -> list[dict[str, Any]]:
+    """The documents that kept no paragraph, each with the rule that removed most of its lines.
+
+    A page that holds only reader comments, a menu or cards of other stories
+    rightly yields nothing; the reader of the summary should still see which
+    files those were, and why, before handing the clean text on.
+    """
+    found = []
+    for doc in sorted(documents, key=lambda d: d.source):
+        if doc.paragraphs:
+            continue
+        by_rule: Counter[str] = Counter()
+        for seg in doc.segments:
+            if seg.action == "removed":
+                by_rule[seg.rule] += seg.text.count("\n") + 1 if seg.text else 1
+        # most lines first, then the rule id, so equal counts always name the same rule
+        rule = min(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[0] if by_rule else None
+        found.append({"source": doc.source, "id": doc.id, "lines": sum(by_rule.values()), "rule": rule})
+    return found
+
+
 def build_summary(
     run_id: str,
     params: dict[str, Any],
@@ -47,6 +68,7 @@ def build_summary(
     rules: Counter[str] = Counter()
     lines: Counter[str] = Counter()
     segments = 0
+    without_text = find_documents_without_text(documents)
     for doc in documents:
         for seg in doc.segments:
             segments += 1
@@ -66,6 +88,7 @@ def build_summary(
             "overlaps": len(overlaps),
             "clusters": len(clusters),
             "fixes": sum(len(d.fixes) for d in documents),
+            "documents_without_text": len(without_text),
         },
         "segments_by_action": dict(sorted(actions.items())),
         "lines_by_action": dict(sorted(lines.items())),
@@ -73,6 +96,7 @@ def build_summary(
         "lines_removed_by_category": dict(sorted(removed.items())),
         "overlaps_by_kind": dict(sorted(Counter(o["kind"] for o in overlaps).items())),
         "quarantined": [q.to_json() for q in sorted(quarantined, key=lambda q: q.source)],
+        "documents_without_text": without_text,
         "parameters": params,
         "versions": library_versions(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
