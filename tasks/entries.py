@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from tasks.lines import LineView
 from tasks.metadata import looks_like_name
-from tasks.rules import COMMENT_STAMP_RE, RULES
+from tasks.rules import COMMENT_STAMP_RE
 from tasks.story import Decision, removed_by
 
 _MIN_SHARED_CARDS = 3
