@@ -11,7 +11,8 @@ import pytest
 
 from conftest import shared_path
 from tasks.cleaner import clean_document
-from tasks.extraction import ExtractedLine, _run_on_share, decide_lines, extract_html, locate_lines, with_record_metadata
+from tasks.extraction import ExtractedLine, _run_on_share, decide_lines, extract_html, with_record_metadata
+from tasks.source_map import locate_lines
 from tasks.intake import RawText, read_source
 from tasks.records import Document
 from test_intake import warc_record
