@@ -30,6 +30,12 @@ class Segment:
     reason: str = ""
     fixes: tuple[str, ...] = ()
 
+    @property
+    def line_count(self) -> int:
+        """The raw lines the summary counts for this segment: one per line of its text (a segment without
+        text, such as HTML markup left out, counts as one)."""
+        return self.text.count("\n") + 1 if self.text else 1
+
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["lines"] = list(self.lines)

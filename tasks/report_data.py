@@ -327,7 +327,7 @@ def lines_by_action(documents: Iterable[Document]) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for doc in documents:
         for seg in doc.segments:
-            counts[seg.action] += seg.text.count("\n") + 1 if seg.text else 1
+            counts[seg.action] += seg.line_count
     return dict(sorted(counts.items()))
 
 

@@ -31,6 +31,8 @@ _MONTH = (
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+# a date written out with its month's name, either way round: "Nov. 19, 2019", "19th November 2019"
+_WRITTEN_DATE = rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
 _AGENCY = (
     r"(?:AP|AFP|EPA|Reuters|REUTERS|Getty(?: Images)?|Associated Press|Shutterstock|Pool|POOL|Xinhua|Alamy|"
     r"PA(?: Media| Wire)?|Bloomberg|NurPhoto|SOPA Images|Anadolu(?: Agency)?|ANSA|Yonhap|Kyodo|TASS|IANS|ANI|"
@@ -40,7 +42,7 @@ _AGENCY = (
 # a comment's timestamp as comment systems print it under the commenter's name: the date, "at", the time
 # ("August 8, 2018 at 7:21 pm"); articles put a comma there ("November 19, 2019, 9:02 AM") or a label before it
 COMMENT_STAMP_RE = re.compile(
-    rf"^(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+    rf"^(?:{_WRITTEN_DATE}|"
     rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})\s+at\s+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?$",
     re.IGNORECASE)
 
@@ -540,7 +542,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("dateline.date", "dateline", "A line that is only a date and time is a dateline; kept as metadata.",
          pattern=re.compile(
              rf"^(?:(?:published|updated|posted|last updated|first published|modified|date)\s*(?:on|at)?\s*:?\s*)?"
-             rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|"
+             rf"(?:{_WEEKDAY},?\s+)?(?:{_WRITTEN_DATE}|"
              rf"\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]+)?|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
              rf"(?:\s*(?:at|,|-|–|\|)?\s*\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?)?(?:\s*,?\s*[A-Z]{{2,4}}\b)?"
              rf"(?:\s*(?:,|\||–|-)?\s*(?:updated|last updated)?[^.!?]{{0,40}})?$", re.IGNORECASE),
@@ -556,7 +558,7 @@ CATALOG: tuple[Rule, ...] = (
          negatives=("Published in 1999, the book sold millions of copies around the world.",)),
     Rule("dateline.inline", "dateline", "A short line with a full date and a time or 'Updated' ('Jane Roe - Nov 19, 2019, 10:31 pm') dates the page.",
          pattern=re.compile(
-             rf"^(?=.*\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}))"
+             rf"^(?=.*\b(?:{_WRITTEN_DATE}))"
              rf"(?=.*(?:\b\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?|\b(?:updated|published|posted)\b))"
              rf"(?!.*(?<![ap]\.m)[.!?][\"”’]?$)", re.IGNORECASE),
          max_words=16, min_words=4,

@@ -45,7 +45,7 @@ def find_documents_without_text(documents: list[Document]) -> list[dict[str, Any
         by_rule: Counter[str] = Counter()
         for seg in doc.segments:
             if seg.action == "removed":
-                by_rule[seg.rule] += seg.text.count("\n") + 1 if seg.text else 1
+                by_rule[seg.rule] += seg.line_count
         # most lines first, then the rule id, so equal counts always name the same rule
         rule = min(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[0] if by_rule else None
         found.append({"source": doc.source, "id": doc.id, "lines": sum(by_rule.values()), "rule": rule})
@@ -74,9 +74,9 @@ def build_summary(
             segments += 1
             actions[seg.action] += 1
             rules[seg.rule] += 1
-            lines[seg.action] += seg.text.count("\n") + 1 if seg.text else 1
+            lines[seg.action] += seg.line_count
             if seg.action == "removed":
-                removed[seg.category] += seg.text.count("\n") + 1 if seg.text else 1
+                removed[seg.category] += seg.line_count
     return {
         "run_id": run_id,
         "counts": {
