@@ -23,8 +23,8 @@ from prefect.utilities.annotations import quote
 
 from tasks.annotation import annotate_paragraphs, drop_duplicates
 from tasks.cleaner import clean_batch_task, find_outlet_templates
-from tasks.incremental import (FileRead, ResultCache, cache_key, cleaning_fingerprint, load_manifest, read_files_task,
-                               save_manifest, stamp_files)
+from tasks.incremental import (FileRead, ResultCache, cache_key, cleaning_fingerprint, lines_key, load_manifest,
+                               read_files_task, save_manifest, stamp_files)
 from tasks.lock import hold_run_lock
 from tasks.intake import RawText, list_raw_files
 from tasks.outputs import begin_report, commit_report, dump_json, dump_jsonl, publish_version, stage_clean
@@ -205,9 +205,11 @@ def _run(params: RunParams) -> dict[str, Any]:
     fingerprint = cleaning_fingerprint(params.cleaning_parameters())
 
     with _timed(timings, "read"):
-        stamps = stamp_files(params.raw, sources, {} if params.full else load_manifest(params.state))
+        previous = load_manifest(params.state)  # also under --full: the summary counts what left raw/
+        stamps = stamp_files(params.raw, sources, {} if params.full else previous)
+        lines_keys = {source: lines_key(source, stamp) for source, stamp in stamps.items()}
         candidates: dict[str, list[tuple[str, list[str]]] | None] = {
-            source: None if params.full or source not in stamps else cache.get_lines(stamps[source].sha256)
+            source: None if params.full or source not in stamps else cache.get_lines(lines_keys[source])
             for source in sources
         }
         first_read = _read_sources(params, [s for s in sources if candidates[s] is None])
@@ -215,7 +217,7 @@ def _run(params: RunParams) -> dict[str, Any]:
         for source, done in first_read.items():
             candidates[source] = done.candidates
             if source in stamps:
-                cache.put_lines(stamps[source].sha256, candidates[source] or [])
+                cache.put_lines(lines_keys[source], candidates[source] or [])
     crash_point("after-read")
 
     with _timed(timings, "clean"):
@@ -223,7 +225,7 @@ def _run(params: RunParams) -> dict[str, Any]:
             (pair for source in sources for pair in candidates[source] or []), params.template_min_docs
         )
         keys = {
-            source: cache_key(stamps[source], fingerprint,
+            source: cache_key(source, stamps[source], (outlet for outlet, _ in candidates[source] or []), fingerprint,
                               {line for outlet, lines in candidates[source] or [] for line in lines
                                if line in templates.get(outlet, frozenset())})
             for source in sources if source in stamps
@@ -231,7 +233,7 @@ def _run(params: RunParams) -> dict[str, Any]:
         results: dict[str, list[Document | Quarantine]] = {}
         if not params.full:
             for source, key in keys.items():
-                cached = cache.get_results(key)
+                cached = cache.get_results(key, source)
                 if cached is not None:
                     results[source] = cached
         to_clean = [s for s in sources if s not in results]
@@ -278,6 +280,7 @@ def _run(params: RunParams) -> dict[str, Any]:
                             overlap_records, cluster_records, timings)
     summary["counts"]["files_cleaned"] = len(to_clean)
     summary["counts"]["files_from_cache"] = len(sources) - len(to_clean)
+    summary["counts"]["files_deleted"] = len(set(previous) - set(sources))  # their outputs are gone with this run
     for name in ("paragraphs_indexed", "paragraphs_from_index", "contents_encoded", "texts_signed"):
         summary["counts"][name] = int(result.stats.get(name, summary["counts"]["paragraphs"] if name == "paragraphs_indexed" else 0))
     for name in ("archive_paragraphs_read", "archive_texts_proposed"):  # --reuse-index archive: what the batch touched
@@ -298,7 +301,7 @@ def _run(params: RunParams) -> dict[str, Any]:
     final = commit_report(params.reports, run_id, staging)
     save_manifest(params.state, stamps)
     commit_index(result.index_commit)  # the reuse index goes live with the run (tasks/reuse_index.py)
-    cache.prune(set(keys.values()), {stamp.sha256 for stamp in stamps.values()})
+    cache.prune(set(keys.values()), set(lines_keys.values()))
     publish_artifacts(summary, report_data["clusters"], final / "report.html")
     # --- end report hand-off ---
     logger.info("run %s: %d documents, %d quarantined, %d reuse pairs → %s",

@@ -5,11 +5,24 @@ changed. Each raw file is identified by the SHA-256 of its bytes (size and
 mtime only decide whether the hash must be recomputed). What a file cleaned
 to is cached under a key that covers everything its cleaning depends on:
 
-* the file's content hash;
-* the code and library versions and the parameters that shape cleaning
-  (:func:`cleaning_fingerprint`);
+* the file's content hash *and its path*: the path names the document (its
+  id, its ``source``, every paragraph id) and its outlet folder, so two
+  byte-identical files, or one file renamed or moved to another outlet, never
+  share an entry and never get each other's identity back;
+* the outlets its records belong to;
+* every module of the cleaning code, the libraries it uses and the parameters
+  that shape cleaning (:func:`cleaning_fingerprint`, computed from the imports,
+  not from a hand-kept list);
 * for text scrapes, the outlet's template lines that occur in the file,
   because a line becomes template when enough *other* stories repeat it.
+
+A cached result is checked on the way out as well: an entry whose documents
+name another file is a miss, never an answer.
+
+A stamp is trusted only when the file's modification time is safely older than
+the moment it was hashed: a file rewritten within the file system's timestamp
+granularity of its last hashing keeps its size and mtime, so such a "racy"
+stamp is hashed again next run (as git does for its index).
 
 Every cache and manifest write goes to a temporary file that is renamed into
 place, so a crash never leaves a half-written entry; an entry that cannot be
@@ -21,19 +34,25 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tasks.cleaner import template_candidates
+from tasks.fingerprint import fingerprint_code
 from tasks.intake import RawText, read_source
 from tasks.records import Document, Quarantine, document_from_json
 
-_CLEANING_MODULES = ("intake", "repair", "lines", "rules", "metadata", "cleaner", "extraction", "archive")
-_LIBRARIES = ("ftfy", "trafilatura", "justext")
+CLEANING_ENTRIES = ("tasks.intake", "tasks.cleaner", "tasks.incremental")
+"""The modules whose functions make what the cache keeps (reading, template candidates, cleaning, the cache's
+own encoding); everything they import is found from them."""
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST_NAME = "manifest.json"
+RACY_NS = 2_000_000_000
+"""A file modified less than this before it was hashed may change again without its mtime moving (coarse file
+system clocks; FAT's is 2 s): its stamp is not trusted next run."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +103,11 @@ def save_manifest(state_dir: Path, stamps: dict[str, FileStamp]) -> None:
 
 
 def stamp_files(raw_dir: Path, sources: Iterable[str], previous: dict[str, FileStamp]) -> dict[str, FileStamp]:
-    """A stamp per source, re-hashing only files whose size or modification time changed."""
+    """A stamp per source, re-hashing only files whose size or modification time changed.
+
+    A file hashed within :data:`RACY_NS` of its modification is stamped with
+    ``mtime_ns = -1``, which no file has, so the next run hashes it again.
+    """
     stamps: dict[str, FileStamp] = {}
     for source in sources:
         try:
@@ -96,9 +119,11 @@ def stamp_files(raw_dir: Path, sources: Iterable[str], previous: dict[str, FileS
             stamps[source] = old
             continue
         try:
-            stamps[source] = FileStamp(hash_file(raw_dir / source), stat.st_size, stat.st_mtime_ns)
+            sha256 = hash_file(raw_dir / source)
         except OSError:
             continue  # unreadable: no stamp, so it is read (and quarantined) afresh every run
+        racy = time.time_ns() - stat.st_mtime_ns < RACY_NS
+        stamps[source] = FileStamp(sha256, stat.st_size, -1 if racy else stat.st_mtime_ns)
     return stamps
 
 
@@ -122,29 +147,32 @@ def read_files(raw_dir: Path, sources: list[str], max_bytes: int) -> dict[str, F
     return out
 
 
-def cleaning_fingerprint(params: dict[str, Any]) -> str:
-    """A digest of everything besides the input that shapes cleaning: code, libraries, parameters."""
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _CLEANING_MODULES:
-        module = here / f"{name}.py"
-        if module.exists():
-            digest.update(module.read_bytes())
-    for library in _LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=none".encode())
-    digest.update(json.dumps(params, sort_keys=True, default=str).encode())
-    return digest.hexdigest()[:16]
+def cleaning_fingerprint(params: dict[str, Any], root: Path | None = None) -> str:
+    """A digest of everything besides the input that shapes cleaning: every module the cleaning entry points
+    reach through their imports (under ``root``, the folder holding the package; default :data:`PACKAGE_ROOT`), the libraries they use with
+    their versions, and the parameters."""
+    return fingerprint_code(root or PACKAGE_ROOT, CLEANING_ENTRIES, json.dumps(params, sort_keys=True, default=str))
 
 
-def cache_key(stamp: FileStamp, fingerprint: str, template_lines: Iterable[str]) -> str:
-    """The cache key of one raw file's cleaning result."""
-    digest = hashlib.sha256(f"{stamp.sha256}\n{fingerprint}\n".encode())
+def lines_key(source: str, stamp: FileStamp) -> str:
+    """The key of a raw file's template candidates: its content *at its path* (the path decides the outlet)."""
+    return hashlib.sha256(f"{source}\n{stamp.sha256}".encode()).hexdigest()
+
+
+def cache_key(source: str, stamp: FileStamp, outlets: Iterable[str], fingerprint: str,
+              template_lines: Iterable[str]) -> str:
+    """The cache key of one raw file's cleaning result: path, content, outlets, code and parameters, template lines."""
+    digest = hashlib.sha256(f"{source}\n{stamp.sha256}\n{fingerprint}\n".encode())
+    for outlet in sorted(set(outlets)):
+        digest.update(b"outlet\t" + outlet.encode() + b"\n")
     for line in sorted(template_lines):
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()
+
+
+def belongs_to(item: Document | Quarantine, source: str) -> bool:
+    """Whether a result is the raw file ``source``'s own: the file itself, or a record of it (``source#record``)."""
+    return item.source == source or item.source.startswith(source + "#")
 
 
 class ResultCache:
@@ -156,15 +184,15 @@ class ResultCache:
     def _path(self, key: str, kind: str) -> Path:
         return self.root / kind / key[:2] / f"{key}.json"
 
-    def get_results(self, key: str) -> list[Document | Quarantine] | None:
+    def get_results(self, key: str, source: str) -> list[Document | Quarantine] | None:
+        """What ``source`` cleaned to under ``key``; None when missing, unreadable or not ``source``'s own."""
         try:
             data = json.loads(self._path(key, "results").read_text())
-        except (OSError, ValueError):
+            out = [Quarantine(**item["quarantine"]) if "quarantine" in item else document_from_json(item["document"])
+                   for item in data]
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        out: list[Document | Quarantine] = []
-        for item in data:
-            out.append(Quarantine(**item["quarantine"]) if "quarantine" in item else document_from_json(item["document"]))
-        return out
+        return out if all(belongs_to(item, source) for item in out) else None
 
     def put_results(self, key: str, results: list[Document | Quarantine]) -> None:
         items = []
@@ -178,15 +206,15 @@ class ResultCache:
                 items.append({"document": record})
         write_atomic(self._path(key, "results"), json.dumps(items, ensure_ascii=False).encode())
 
-    def get_lines(self, sha256: str) -> list[tuple[str, list[str]]] | None:
-        """The (outlet, template-candidate lines) pairs a raw file's text records gave, by content hash."""
+    def get_lines(self, key: str) -> list[tuple[str, list[str]]] | None:
+        """The (outlet, template-candidate lines) pairs a raw file's text records gave, by :func:`lines_key`."""
         try:
-            return [(outlet, lines) for outlet, lines in json.loads(self._path(sha256, "lines").read_text())]
+            return [(outlet, lines) for outlet, lines in json.loads(self._path(key, "lines").read_text())]
         except (OSError, ValueError, TypeError):
             return None
 
-    def put_lines(self, sha256: str, entries: list[tuple[str, list[str]]]) -> None:
-        write_atomic(self._path(sha256, "lines"), json.dumps(entries, ensure_ascii=False).encode())
+    def put_lines(self, key: str, entries: list[tuple[str, list[str]]]) -> None:
+        write_atomic(self._path(key, "lines"), json.dumps(entries, ensure_ascii=False).encode())
 
     def prune(self, keep_results: set[str], keep_lines: set[str]) -> int:
         """Remove entries no current raw file needs; return how many went."""

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +44,32 @@ def workdir(tmp_path: Path) -> Path:
     """A project-like folder: raw/ holding the five sample scrapes."""
     shutil.copytree(SAMPLES, tmp_path / "raw")
     return tmp_path
+
+
+def run_flow(root: Path, **extra: Any) -> dict[str, Any]:
+    """The flow, in this process, over ``root/raw`` with outputs and state under ``root`` (needs ``prefect_harness``)."""
+    from flows.pipeline import wirewash_run
+    from tasks.params import RunParams
+
+    params = RunParams.build(raw=root / "raw", clean=root / "clean", reports=root / "reports", state=root / "state",
+                             **extra)
+    return wirewash_run(params=params)
+
+
+REPORT_FILES = ("provenance.jsonl", "overlaps.jsonl", "clusters.jsonl")
+
+
+def snapshot_outputs(root: Path, batches: bool = True) -> dict[str, bytes]:
+    """Every output file a user reads, by path: clean/ and reports/latest/ (less the run-specific files).
+
+    ``batches=False`` drops the ``run`` tag (the index batch that indexed a
+    paragraph) from reuse records, to compare corpora built in different steps.
+    """
+    files = {f"clean/{p.relative_to(root / 'clean')}": p.read_bytes() for p in (root / "clean").rglob("*") if p.is_file()}
+    latest = root / "reports" / "latest"
+    for name in REPORT_FILES:
+        data = (latest / name).read_bytes()
+        if not batches:
+            data = re.sub(rb', "run": "b-[0-9a-f]+"', b"", data)
+        files[f"latest/{name}"] = data
+    return files

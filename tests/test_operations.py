@@ -4,7 +4,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, SAMPLES
+from conftest import snapshot_outputs as _snapshot
 from tasks.lock import RunLockedError, hold_run_lock
 from tasks.params import RunParams
 
@@ -28,22 +28,6 @@ def _run(root: Path, **extra: Any) -> dict[str, Any]:
     from flows.pipeline import wirewash_run
 
     return wirewash_run(params=_params(root, **extra))
-
-
-def _snapshot(root: Path, batches: bool = True) -> dict[str, bytes]:
-    """Every output file a user reads, by path: clean/ and reports/latest/ (less the run-specific files).
-
-    ``batches=False`` drops the ``run`` tag (the index batch that indexed a
-    paragraph) from reuse records, to compare corpora built in different steps.
-    """
-    files = {f"clean/{p.relative_to(root / 'clean')}": p.read_bytes() for p in (root / "clean").rglob("*") if p.is_file()}
-    latest = root / "reports" / "latest"
-    for name in ("provenance.jsonl", "overlaps.jsonl", "clusters.jsonl"):
-        data = (latest / name).read_bytes()
-        if not batches:
-            data = re.sub(rb', "run": "b-[0-9a-f]+"', b"", data)
-        files[f"latest/{name}"] = data
-    return files
 
 
 @pytest.fixture
