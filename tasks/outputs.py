@@ -133,9 +133,28 @@ class UnsafeOutputPathError(ValueError):
     """An output name would resolve outside its output folder (``..`` in an id)."""
 
 
+REPORTS_MARKER = ".wirewash-reports"
+"""Written into a reports folder wirewash creates, so a later run knows the folder is its own."""
+
+
+def is_wirewash_clean(path: Path) -> bool:
+    """Whether ``path`` may be replaced as clean/: empty, or the link wirewash keeps to a version folder."""
+    if path.is_symlink():
+        return path.resolve().parent.name == "clean-versions" or not path.exists()
+    return path.is_dir() and not any(path.iterdir())
+
+
+def is_wirewash_reports(path: Path) -> bool:
+    """Whether ``path`` is a reports folder wirewash wrote (its marker, or an older run's ``latest`` link), or empty."""
+    if not path.is_dir():
+        return False
+    return (path / REPORTS_MARKER).exists() or (path / "latest").is_symlink() or not any(path.iterdir())
+
+
 def begin_report(reports_dir: Path, run_id: str) -> Path:
-    """A fresh staging folder for a run's report."""
+    """A fresh staging folder for a run's report (the reports folder is marked as wirewash's)."""
     reports_dir.mkdir(parents=True, exist_ok=True)
+    (reports_dir / REPORTS_MARKER).touch()
     return _staging(reports_dir / run_id)
 
 

@@ -109,12 +109,36 @@ class RunParams(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _outputs_outside_raw(self) -> "RunParams":
-        raw = self.raw.resolve()
-        for name in ("clean", "reports", "state"):
-            out = getattr(self, name).resolve()
-            if out == raw or raw in out.parents:
-                raise ValueError(f"--{name} {str(getattr(self, name))!r} lies inside the raw folder; choose a folder outside it")
+    def _folders_apart(self) -> "RunParams":
+        """No two of raw, clean, reports and state may be one folder or lie inside one another, in any order:
+        a run replaces clean/ and reports/ whole and keeps its state beside them, so nesting would make one
+        folder's swap move or delete another's files."""
+        names = ("raw", "clean", "reports", "state")
+        resolved = {name: getattr(self, name).resolve() for name in names}
+        for i, first in enumerate(names):
+            for second in names[i + 1:]:
+                a, b = resolved[first], resolved[second]
+                if a == b:
+                    raise ValueError(f"--{first} and --{second} are the same folder ({str(getattr(self, first))!r}); "
+                                     f"give each its own folder")
+                if a in b.parents or b in a.parents:
+                    outer, inner = (first, second) if a in b.parents else (second, first)
+                    raise ValueError(f"--{inner} {str(getattr(self, inner))!r} lies inside --{outer} "
+                                     f"{str(getattr(self, outer))!r}; choose folders that do not contain one another")
+        return self
+
+    @model_validator(mode="after")
+    def _outputs_are_wirewash_s(self) -> "RunParams":
+        """An existing --clean or --reports must be one wirewash made: it is replaced whole on every run, so a
+        user's own folder given by mistake would be moved away. Never-existing folders are fine."""
+        from tasks.outputs import is_wirewash_clean, is_wirewash_reports
+
+        if (self.clean.exists() or self.clean.is_symlink()) and not is_wirewash_clean(self.clean):
+            raise ValueError(f"--clean {str(self.clean)!r} exists and was not written by wirewash; wirewash replaces "
+                             f"that folder on every run, so pass a new or empty folder (or one an earlier run wrote)")
+        if self.reports.exists() and not is_wirewash_reports(self.reports):
+            raise ValueError(f"--reports {str(self.reports)!r} exists and was not written by wirewash; pass a new or "
+                             f"empty folder (or one an earlier run wrote)")
         return self
 
     @classmethod
