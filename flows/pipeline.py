@@ -27,7 +27,7 @@ from tasks.incremental import (FileRead, ResultCache, cache_key, cleaning_finger
                                read_files_task, save_manifest, stamp_files)
 from tasks.lock import hold_run_lock
 from tasks.intake import RawText, list_raw_files
-from tasks.outputs import begin_report, commit_report, dump_json, dump_jsonl, publish_version, stage_clean
+from tasks.outputs import assign_unique_ids, begin_report, commit_report, dump_json, dump_jsonl, publish_version, stage_clean
 from tasks.reuse import find_reuse_task, paragraph_refs
 from tasks.reuse_index import commit_index
 from tasks.params import RunParams
@@ -246,7 +246,8 @@ def _run(params: RunParams) -> dict[str, Any]:
                 cache.put_results(keys[source], items)
     crash_point("after-clean")
     flat = [item for source in sources for item in results.get(source, [])]
-    documents = sorted((d for d in flat if isinstance(d, Document)), key=lambda d: d.id)
+    # two inputs never share one clean file or document id: colliding ones keep their extension (listed in the summary)
+    documents, collisions = assign_unique_ids([d for d in flat if isinstance(d, Document)])
     quarantined = [q for q in flat if isinstance(q, Quarantine)]
     if not documents:
         raise NothingProcessedError(
@@ -287,6 +288,7 @@ def _run(params: RunParams) -> dict[str, Any]:
         if name in result.stats:
             summary["counts"][name] = int(result.stats[name])
     summary["index_batch"] = result.batch
+    summary["name_collisions"] = collisions
     dump_json(staging / "summary.json", summary)
     # --- report hand-off (issue #6) ---
     current = {doc.source for doc in documents}

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +170,53 @@ def commit_report(reports_dir: Path, run_id: str, staging: Path) -> Path:
     tmp_link.symlink_to(run_id, target_is_directory=True)
     os.replace(tmp_link, link)
     return final
+
+
+def _distinct_id(doc: Document) -> str:
+    """A document's id with its raw file's whole name kept (``dup.html`` for ``dup.html``, ``x.jsonl/L1`` for a
+    record of ``x.jsonl``): what tells apart two inputs that the extension-less name gives one id."""
+    archive, _, record = doc.source.partition("#")
+    if not record:
+        return archive
+    prefix = archive.rsplit("/", 1)[0] + "/" if "/" in archive else ""
+    stem = archive[len(prefix):].split(".", 1)[0]
+    rest = doc.id.removeprefix(prefix + stem)
+    return archive + rest
+
+
+def _with_id(doc: Document, new_id: str) -> Document:
+    paragraphs = [replace(p, id=new_id + p.id[len(doc.id):]) for p in doc.paragraphs]
+    return replace(doc, id=new_id, paragraphs=paragraphs)
+
+
+def assign_unique_ids(documents: list[Document]) -> tuple[list[Document], list[dict[str, Any]]]:
+    """Give every document its own id (and so its own ``clean/<id>.txt`` and paragraph ids), deterministically.
+
+    Ids drop extensions, so ``dup.txt`` and ``dup.html``, or a JSONL export's
+    record ``export2/L1`` and a file ``export2/L1.txt``, would share one name
+    and one would overwrite the other. Documents that share an id all take
+    their raw file's whole name instead (:func:`_distinct_id`), whatever else
+    is in the batch; documents with no collision keep their usual id. Two ids
+    that still match after that (or a ``..`` escape) raise
+    :class:`UnsafeOutputPathError`. Returns the documents and one record per
+    collision for the run summary (``{id, sources}``).
+    """
+    groups: dict[str, list[Document]] = {}
+    for doc in documents:
+        groups.setdefault(doc.id, []).append(doc)
+    taken = {doc_id for doc_id, group in groups.items() if len(group) == 1}
+    out: list[Document] = []
+    collisions: list[dict[str, Any]] = []
+    for doc_id in sorted(groups):
+        group = groups[doc_id]
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        collisions.append({"id": doc_id, "sources": sorted(doc.source for doc in group)})
+        for doc in group:
+            new_id = _distinct_id(doc)
+            if new_id in taken:
+                raise UnsafeOutputPathError(f"{doc.source!r} and another input both name the output {new_id!r}")
+            taken.add(new_id)
+            out.append(_with_id(doc, new_id))
+    return sorted(out, key=lambda d: d.id), collisions

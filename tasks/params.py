@@ -7,6 +7,7 @@ run's ``summary.json``.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,6 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 class ParameterError(ValueError):
     """A run parameter is wrong; the message says which and how to fix it."""
+
+
+def _where(path: Path) -> Path:
+    """Where a folder lives, without following a link at its last step: clean/ may be wirewash's own link
+    into the state folder's versions, and that is where clean/ is, not inside the state folder."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.parent.resolve() / absolute.name if absolute.name else absolute
 
 
 class RunParams(BaseModel):
@@ -114,7 +122,7 @@ class RunParams(BaseModel):
         a run replaces clean/ and reports/ whole and keeps its state beside them, so nesting would make one
         folder's swap move or delete another's files."""
         names = ("raw", "clean", "reports", "state")
-        resolved = {name: getattr(self, name).resolve() for name in names}
+        resolved = {name: _where(getattr(self, name)) for name in names}
         for i, first in enumerate(names):
             for second in names[i + 1:]:
                 a, b = resolved[first], resolved[second]

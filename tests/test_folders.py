@@ -83,3 +83,32 @@ def test_ownership_is_recognised_from_what_wirewash_leaves(tmp_path: Path) -> No
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "x.txt").write_text("x")
     assert not is_wirewash_reports(tmp_path / "other")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_inputs_whose_names_collide_each_keep_their_own_clean_file_and_ids(tmp_path: Path) -> None:
+    import json
+
+    from conftest import run_flow
+
+    raw = tmp_path / "raw"
+    (raw / "export2").mkdir(parents=True)
+    story = sorted(SAMPLES.glob("*.txt"))
+    (raw / "dup.txt").write_text(story[0].read_text())
+    paragraphs = "".join(f"<p>{p}</p>" for p in story[1].read_text().split("\n") if len(p.split()) > 12)
+    (raw / "dup.html").write_text(f"<!doctype html><html><head><title>T</title></head><body><article>{paragraphs}"
+                                  "</article></body></html>")
+    (raw / "export2.jsonl").write_text(json.dumps({"text": story[2].read_text()}) + "\n")
+    (raw / "export2" / "L1.txt").write_text(story[3].read_text())
+    summary = run_flow(tmp_path)
+    corpus = [json.loads(line) for line in (tmp_path / "clean" / "corpus.jsonl").read_text().splitlines()]
+    ids = {doc["source"]: doc["id"] for doc in corpus}
+    assert ids == {"dup.txt": "dup.txt", "dup.html": "dup.html", "export2.jsonl#L1": "export2.jsonl/L1",
+                   "export2/L1.txt": "export2/L1.txt"}
+    paragraph_ids = [p["id"] for doc in corpus for p in doc["paragraphs"]]
+    assert len(paragraph_ids) == len(set(paragraph_ids)) and all(p["text"] for d in corpus for p in d["paragraphs"])
+    for doc in corpus:
+        assert (tmp_path / "clean" / f"{doc['id']}.txt").read_text().strip() == doc["text"].strip()
+        assert all(p["id"].startswith(doc["id"] + "#") for p in doc["paragraphs"])
+    assert summary["name_collisions"] == [{"id": "dup", "sources": ["dup.html", "dup.txt"]},
+                                          {"id": "export2/L1", "sources": ["export2.jsonl#L1", "export2/L1.txt"]}]
