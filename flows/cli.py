@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from tasks.lock import RunLockedError
+from tasks.lock import RunLockedError, hold_run_lock
 from tasks.params import ParameterError, RunParams
 
 EXIT_NOTHING_PROCESSED = 1
@@ -88,6 +88,19 @@ def run_command(args: argparse.Namespace) -> int:
     params = _prepare(args)
     if params is None:
         return EXIT_BAD_ARGUMENT
+    # the state lock first: a locked state is refused in a fraction of a second, before Prefect is imported;
+    # then every process the run starts (the temporary API, pool workers) is tied to it
+    from flows.lifeline import tie_processes_to_run
+
+    try:
+        with hold_run_lock(params.state, params.lock_wait), tie_processes_to_run(params.state):
+            return _run_locked(params)
+    except RunLockedError as err:
+        print(f"wirewash: {err}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+def _run_locked(params: RunParams) -> int:
     from flows import progress
     from flows.pipeline import NothingProcessedError, shared_local_api, wirewash_run
     from tasks.digest import summary_text

@@ -26,8 +26,10 @@ from tasks.cleaner import clean_batch_task, find_outlet_templates
 from tasks.incremental import (FileRead, ResultCache, cache_key, cleaning_fingerprint, lines_key, load_manifest,
                                read_files_task, save_manifest, stamp_files)
 from tasks.lock import hold_run_lock
-from tasks.intake import RawText, list_raw_files
-from tasks.outputs import assign_unique_ids, begin_report, commit_report, dump_json, dump_jsonl, publish_version, stage_clean
+from flows.lifeline import tie_processes_to_run
+from tasks.intake import RawText, scan_raw_folder
+from tasks.outputs import (assign_unique_ids, begin_report, commit_report, dump_json, dump_jsonl, publish_clean,
+                           stage_clean, tidy_clean)
 from tasks.reuse import find_reuse_task, paragraph_refs
 from tasks.reuse_index import commit_index
 from tasks.params import RunParams
@@ -191,7 +193,9 @@ def wirewash_run(params: RunParams) -> dict[str, Any]:
     One run at a time per state folder. Unchanged raw files are not cleaned
     again (their cached results are reused) unless ``params.full``.
     """
-    with hold_run_lock(params.state, params.lock_wait), task_pool(params):  # task_pool: issue #8
+    # under the lock: processes tied to this run (leftovers of a dead one ended), a killed run's clean/ tidied
+    with hold_run_lock(params.state, params.lock_wait), tie_processes_to_run(params.state), task_pool(params):
+        tidy_clean(params.clean)
         return _run(params)
 
 
@@ -199,7 +203,8 @@ def _run(params: RunParams) -> dict[str, Any]:
     logger = get_run_logger()
     timings: dict[str, float] = {}
     wall = time.perf_counter()
-    sources = list_raw_files(params.raw)
+    listing = scan_raw_folder(params.raw)
+    sources = listing.files
     run_id = make_run_id(sources, params.resolved())
     cache = ResultCache(params.state)
     fingerprint = cleaning_fingerprint(params.cleaning_parameters())
@@ -251,7 +256,8 @@ def _run(params: RunParams) -> dict[str, Any]:
     quarantined = [q for q in flat if isinstance(q, Quarantine)]
     if not documents:
         raise NothingProcessedError(
-            f"none of the {len(sources)} files under {params.raw} could be processed; "
+            f"none of the {len(sources)} files under {params.raw} could be processed "
+            f"({len(listing.skipped)} more entries skipped); "
             "see the reasons above, or point --raw at a folder of text or HTML scrapes"
         )
 
@@ -265,7 +271,7 @@ def _run(params: RunParams) -> dict[str, Any]:
 
     with _timed(timings, "write"):
         annotations = annotate_paragraphs(documents, overlaps, clusters)
-        clean_staging = stage_clean(params.state / "clean-versions", run_id, documents, annotations,
+        clean_staging = stage_clean(params.clean, documents, annotations,
                                     # + clean/paragraphs.parquet when pyarrow is there
                                     extra=lambda staging: write_paragraphs_parquet(staging / PARQUET_NAME, documents,
                                                                                    annotations))
@@ -289,6 +295,8 @@ def _run(params: RunParams) -> dict[str, Any]:
             summary["counts"][name] = int(result.stats[name])
     summary["index_batch"] = result.batch
     summary["name_collisions"] = collisions
+    summary["skipped"] = [entry.to_json() for entry in listing.skipped]
+    summary["counts"]["entries_skipped"] = len(listing.skipped)
     dump_json(staging / "summary.json", summary)
     # --- report hand-off (issue #6) ---
     current = {doc.source for doc in documents}
@@ -298,7 +306,7 @@ def _run(params: RunParams) -> dict[str, Any]:
     (staging / "report.html").write_text(render_report_data(report_data), encoding="utf-8")
     # Commit: everything is staged; two renames publish it (clean/ first, then reports/latest).
     crash_point("before-commit")
-    publish_version(clean_staging, params.clean)
+    publish_clean(clean_staging, params.clean)
     crash_point("after-clean-commit")
     final = commit_report(params.reports, run_id, staging)
     save_manifest(params.state, stamps)

@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -192,10 +192,13 @@ def _parse_headers(lines: list[bytes]) -> dict[str, str]:
     return headers
 
 
-def _read_header_block(stream: BinaryIO, limit: int = 1 << 20) -> list[bytes] | None:
-    """Lines up to the blank line ending a header block; ``None`` at a clean end of stream."""
-    lines: list[bytes] = []
-    size = 0
+def _read_header_block(stream: BinaryIO, first: bytes | None = None, limit: int = 1 << 20) -> list[bytes] | None:
+    """Lines up to the blank line ending a header block; ``None`` at a clean end of stream.
+
+    ``first`` is the block's first line when a resync already read it (:func:`_next_record_start`).
+    """
+    lines: list[bytes] = [first] if first else []
+    size = len(first or b"")
     while True:
         line = stream.readline(limit)
         if not line:
@@ -210,6 +213,22 @@ def _read_header_block(stream: BinaryIO, limit: int = 1 << 20) -> list[bytes] | 
         size += len(line)
         if size > limit:
             raise ArchiveError("malformed: a record header is longer than 1 MB")
+
+
+def _next_record_start(stream: BinaryIO) -> tuple[bytes | None, int]:
+    """Read on to the next line that opens a WARC record (``WARC/1.0``); return it and the bytes passed over.
+
+    How a reader gets back in step after a record whose length cannot be trusted (missing, negative,
+    or not matching its block): the next record is found by its version line, not by counting bytes.
+    ``None`` when the stream ends first."""
+    passed = 0
+    while True:
+        line = stream.readline(_CHUNK)
+        if not line:
+            return None, passed
+        if line.startswith(b"WARC/"):
+            return line, passed
+        passed += len(line)
 
 
 def dechunk(body: bytes) -> bytes:
@@ -284,6 +303,22 @@ def _is_html(content_type: str, body: bytes) -> bool:
     return bool(re.match(rb"\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", body[:1024], re.IGNORECASE))
 
 
+def _skip_to_record(stream: BinaryIO, lines: list[bytes], label: str) -> Generator[Quarantine, None, list[bytes] | None]:
+    """Get back in step after bytes that are not a record (a block longer than its Content-Length said):
+    quarantine what is passed over and return the next record's header lines (``None`` at the end)."""
+    start = next((i for i, line in enumerate(lines) if line.startswith(b"WARC/")), None)
+    passed = sum(len(line) for line in lines[:start])
+    if start is not None:
+        found: list[bytes] | None = lines[start:]
+    else:
+        first, more = _next_record_start(stream)
+        passed += more
+        found = None if first is None else _read_header_block(stream, first)
+    yield Quarantine(label, f"malformed: {passed} bytes that are not a WARC record were skipped up to the next "
+                            "record", "intake")
+    return found
+
+
 def iter_warc(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int) -> Iterator[ArchiveRecord | Quarantine]:
     """Yield one :class:`ArchiveRecord` per HTML response (or resource) record, streaming.
 
@@ -296,27 +331,35 @@ def iter_warc(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int)
     """
     number = 0
     seen: set[str] = set()
+    first: bytes | None = None  # a record's version line, when a resync has read it already
     while True:
         number += 1
         label = f"{archive}#record-{number}"
         try:
-            header_lines = _read_header_block(stream)
+            header_lines = _read_header_block(stream, first)
+            first = None
+            if header_lines is not None and not header_lines[0].startswith(b"WARC/"):
+                header_lines = yield from _skip_to_record(stream, header_lines, label)
         except (ArchiveError, EOFError, OSError, zlib.error) as err:
             yield Quarantine(label, f"truncated archive: {err}", "intake")
             return
         if header_lines is None:
             return
-        if not header_lines[0].startswith(b"WARC/"):
-            yield Quarantine(label, "malformed: a record does not start with a WARC/ version line; the rest is skipped", "intake")
-            return
         headers = _parse_headers(header_lines[1:])
         uri = headers.get("warc-target-uri", "").strip("<>") or f"record-{number}"
         label = f"{archive}#{uri}"
-        try:
-            length = int(headers.get("content-length", ""))
-        except ValueError:
-            yield Quarantine(label, "malformed: the record has no Content-Length; the rest is skipped", "intake")
-            return
+        length_text = headers.get("content-length", "").strip()
+        if not length_text.isdigit():
+            try:
+                first, _ = _next_record_start(stream)
+            except (EOFError, OSError, zlib.error):
+                first = None
+            yield Quarantine(label, f"malformed: the record's Content-Length is {length_text or 'missing'!r}; "
+                                    "read on from the next record", "intake")
+            if first is None:
+                return
+            continue
+        length = int(length_text)
         kind = headers.get("warc-type", "").lower()
         wanted = kind in ("response", "resource")
         try:

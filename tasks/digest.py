@@ -62,13 +62,13 @@ def summary_text(summary: dict[str, Any], report_path: str | None = None, width:
     kinds = summary.get("overlaps_by_kind", {})
     out += ["", "reuse pairs by kind"]
     out += _grid([(kind, str(kinds.get(kind, 0))) for kind in KINDS], columns=3)
-    quarantined = summary.get("quarantined", [])
-    if quarantined:
-        out += ["", f"files not processed ({len(quarantined)})"]
-        for item in quarantined[:_MAX_QUARANTINED]:
-            out.append(f"  {item['source']}: {item['reason']}"[:width])
-        if len(quarantined) > _MAX_QUARANTINED:
-            out.append(f"  … and {len(quarantined) - _MAX_QUARANTINED} more (see summary.json)")
+    for heading, items in (("files not processed", [(q["source"], q["reason"]) for q in summary.get("quarantined", [])]),
+                           ("entries of raw/ skipped", [(e["path"], e["reason"]) for e in summary.get("skipped", [])])):
+        if items:
+            out += ["", f"{heading} ({len(items)})"]
+            out += [f"  {name}: {reason}"[:width] for name, reason in items[:_MAX_QUARANTINED]]
+            if len(items) > _MAX_QUARANTINED:
+                out.append(f"  … and {len(items) - _MAX_QUARANTINED} more (see summary.json)")
     total = summary.get("timings_seconds", {}).get("total")
     if total is not None:
         out += ["", f"took {total:.1f}s"]
@@ -99,6 +99,9 @@ def summary_markdown(summary: dict[str, Any], report_path: str | None = None) ->
     if quarantined:
         parts += ["## Files not processed", "",
                   _md_table(["file", "stage", "reason"], [[q["source"], q["stage"], q["reason"]] for q in quarantined]), ""]
+    skipped = summary.get("skipped", [])
+    if skipped:
+        parts += ["## Entries of raw/ skipped", "", _md_table(["entry", "reason"], [[e["path"], e["reason"]] for e in skipped]), ""]
     without_text = summary.get("documents_without_text", [])
     if without_text:
         parts += ["## Files that kept no text", "",

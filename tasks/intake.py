@@ -53,22 +53,81 @@ class RawText:
     record: str | None = None
 
 
-def list_raw_files(raw_dir: Path) -> list[str]:
-    """Relative POSIX paths of every regular file under ``raw_dir``, sorted.
+@dataclass(frozen=True)
+class SkippedEntry:
+    """An entry of raw/ that is not read, and why (listed in the run summary, never dropped silently)."""
 
-    Hidden files and folders (``.git``, ``.DS_Store``) and symlinks pointing
-    outside the folder are skipped: nothing is read from outside ``raw/``.
+    path: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class RawListing:
+    """What a scan of raw/ found: the files to read (relative POSIX paths, sorted) and the entries skipped."""
+
+    files: list[str]
+    skipped: list[SkippedEntry]
+
+
+def _skip_reason(path: Path, root: Path) -> str | None:
+    """Why a non-hidden entry of raw/ is not read, or ``None`` for a regular file to read.
+
+    Links to folders are not followed (a link back up the tree would loop, and a link to a sibling lists
+    its files twice); links must end at a file inside raw/ (nothing is read from outside it). FIFOs,
+    sockets and devices are not files: reading a FIFO would block the run.
+    """
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "broken link: it points at nothing, or at itself (a link loop)"
+        if target.is_dir():
+            return "link to a folder: not followed (it could loop, or list files twice)"
+        if root not in target.parents:
+            return "link to a file outside raw/: nothing is read from outside the raw folder"
+    if path.is_file():
+        return None
+    kind = next((name for name, test in (("a FIFO", path.is_fifo), ("a socket", path.is_socket),
+                                         ("a device", path.is_block_device), ("a device", path.is_char_device))
+                 if test()), "not a regular file")
+    return f"not a regular file ({kind}): only files are read"
+
+
+def scan_raw_folder(raw_dir: Path) -> RawListing:
+    """Every regular file under ``raw_dir`` (relative POSIX paths, sorted), and every entry skipped with its reason.
+
+    Hidden files and folders (``.git``, ``.DS_Store``) are passed over without a record: they are never
+    scrapes. Everything else that is not read — links to folders or out of raw/, broken links, FIFOs,
+    sockets, unreadable folders — is listed in :attr:`RawListing.skipped`.
     """
     root = raw_dir.resolve()
-    found: list[str] = []
-    for path in raw_dir.rglob("*"):
-        rel = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+    files: list[str] = []
+    skipped: list[SkippedEntry] = []
+    pending = [raw_dir]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as err:
+            skipped.append(SkippedEntry(folder.relative_to(raw_dir).as_posix(),
+                                        f"unreadable folder: {type(err).__name__}: {err.strerror or err}"))
             continue
-        if root not in path.resolve().parents:
-            continue
-        found.append(rel.as_posix())
-    return sorted(found)
+        for path in entries:
+            if path.name.startswith("."):
+                continue
+            rel = path.relative_to(raw_dir).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                pending.append(path)
+                continue
+            reason = _skip_reason(path, root)
+            if reason is None:
+                files.append(rel)
+            else:
+                skipped.append(SkippedEntry(rel, reason))
+    return RawListing(sorted(files), sorted(skipped, key=lambda entry: entry.path))
 
 
 def clean_name(source: str) -> str:

@@ -10,7 +10,15 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+
+
+_HELD: ContextVar[frozenset[Path]] = ContextVar("wirewash_held_locks", default=frozenset())
+"""Locks the current run holds, by resolved path. The command line takes the lock before Prefect starts and
+the flow it calls takes it again; a second ``flock`` on a new file description would refuse its own run, so an
+inner hold within the same context only passes through. A context, not the process: another thread (its own
+context) trying the same state folder is refused like another process."""
 
 
 class RunLockedError(RuntimeError):
@@ -19,9 +27,17 @@ class RunLockedError(RuntimeError):
 
 @contextmanager
 def hold_run_lock(state_dir: Path, wait_seconds: float) -> Iterator[Path]:
-    """Hold ``<state>/run.lock`` for the duration of a run, waiting up to ``wait_seconds`` for it."""
+    """Hold ``<state>/run.lock`` for the duration of a run, waiting up to ``wait_seconds`` for it.
+
+    Re-entrant within one run's context: holding it again (the flow inside the command line's hold) passes
+    through.
+    """
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / "run.lock"
+    key = path.resolve()
+    if key in _HELD.get():
+        yield path
+        return
     handle = path.open("a+")
     deadline = time.monotonic() + wait_seconds
     try:
@@ -42,6 +58,10 @@ def hold_run_lock(state_dir: Path, wait_seconds: float) -> Iterator[Path]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
-        yield path
+        token = _HELD.set(_HELD.get() | {key})
+        try:
+            yield path
+        finally:
+            _HELD.reset(token)
     finally:
         handle.close()

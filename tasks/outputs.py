@@ -8,6 +8,8 @@ byte-identical files.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -53,61 +55,105 @@ def swap_into_place(staging: Path, dest: Path) -> None:
         shutil.rmtree(old)
 
 
-def publish_version(staging: Path, link: Path, keep: int = 2) -> Path:
-    """Make ``link`` (e.g. ``clean/``) point at the finished ``staging`` folder, atomically.
+CLEAN_MARKER = ".wirewash-clean"
+"""Written into every clean/ wirewash publishes, so a later run knows the folder is its own to replace."""
 
-    ``staging`` lives in a versions folder; it is renamed to its final name
-    there, and ``link`` — a symbolic link — is swapped to it with one
-    ``rename``: a reader sees the old version or the new one, never a mix,
-    and a crash at any moment leaves one of them in place. The newest
-    ``keep`` versions stay; older ones are removed.
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); ``False`` where unsupported.
+
+    A reader of either path sees the old entry or the new one, never neither: this is what lets clean/ be a
+    plain folder and still be replaced atomically.
     """
-    versions = staging.parent
-    final = versions / staging.name.removeprefix(".").removesuffix(".staging")
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(staging, final)
-    link.parent.mkdir(parents=True, exist_ok=True)
-    tmp_link = link.with_name(f".{link.name}.link-tmp")
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    # relative, so the project folder can move; absolute only when they share no parent (different drives)
     try:
-        target = Path(os.path.relpath(final.resolve(), link.parent.resolve()))
-    except ValueError:
-        target = final.resolve()
-    tmp_link.symlink_to(target, target_is_directory=True)
-    if link.exists() and not link.is_symlink():
-        # a real folder from an older layout: keep it as a version, then link
-        os.replace(link, versions / "previous-folder")
-    os.replace(tmp_link, link)
-    current = final.resolve()
-    old = sorted((p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
-    for stale in old[:-keep]:
-        if stale.resolve() != current:
-            shutil.rmtree(stale, ignore_errors=True)
-    return final
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # a file system without the exchange (some network ones): the two-rename fallback
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def clean_staging_path(clean: Path) -> Path:
+    """Where the next clean/ is built: a hidden folder beside it, on the same file system, so it can be swapped in."""
+    return clean.with_name(f".{clean.name}.wirewash-staging")
+
+
+def _clean_aside_path(clean: Path) -> Path:
+    return clean.with_name(f".{clean.name}.wirewash-old")
+
+
+def tidy_clean(clean: Path) -> None:
+    """Finish or undo what a killed run left beside clean/: run first at every start, under the state lock.
+
+    A run killed between the two renames of the fallback swap leaves no clean/ and the previous version
+    aside: it is put back. A version aside with clean/ in place, or a half-built staging folder, is removed.
+    """
+    aside = _clean_aside_path(clean)
+    if aside.exists() or aside.is_symlink():
+        if not (clean.exists() or clean.is_symlink()):
+            os.replace(aside, clean)
+        elif aside.is_symlink():
+            aside.unlink()
+        else:
+            shutil.rmtree(aside)
+    staging = clean_staging_path(clean)
+    if staging.exists():
+        shutil.rmtree(staging)
+
+
+def publish_clean(staging: Path, clean: Path) -> None:
+    """Make the finished ``staging`` folder the new ``clean/``, atomically where the file system allows.
+
+    clean/ is a plain folder that ``cp -r``, ``rsync`` and ``tar`` copy as they are. On Linux the two
+    folders are exchanged in one step, so clean/ always holds one complete version; elsewhere the old one
+    is renamed aside first, and a run killed between the two renames has its previous version put back by
+    :func:`tidy_clean` at the next start. The old version is deleted only once the new one is in place.
+    An older wirewash's clean/ (a link into ``<state>/clean-versions``) is replaced by the folder the same
+    way; the versions it pointed at are left for the user to delete.
+    """
+    clean.parent.mkdir(parents=True, exist_ok=True)
+    if (clean.exists() or clean.is_symlink()) and _exchange(staging, clean):
+        old = staging  # after the exchange the staging name holds the previous clean/
+    else:
+        old = _clean_aside_path(clean)
+        if clean.exists() or clean.is_symlink():
+            os.replace(clean, old)
+        os.replace(staging, clean)
+    if old.is_symlink():
+        old.unlink()
+    elif old.exists():
+        shutil.rmtree(old)
 
 
 def stage_clean(
-    versions: Path,
-    version: str,
+    clean: Path,
     documents: list[Document],
     annotations: dict[str, dict[str, Any]],
     extra: Callable[[Path], object] | None = None,
 ) -> Path:
     """Write ``<name>.txt`` for each document and ``corpus.jsonl`` into a staging folder; return it.
 
-    The folder is ``versions/.<version>.staging``; :func:`publish_version`
-    later makes ``clean/`` point at it, so ``clean/`` is always a link to
-    the newest complete version. ``annotations`` maps a paragraph id to reuse fields added to its
+    The folder is built beside ``clean`` (:func:`clean_staging_path`); :func:`publish_clean` later swaps it
+    in. ``annotations`` maps a paragraph id to reuse fields added to its
     corpus entry (cluster id, canonical or not), never to its text.
     ``extra``, when given, is called with the staging folder before the
     swap, to add more files to ``clean/`` under the same all-or-nothing
     guarantee (the Parquet hand-off, :mod:`tasks.parquet`).
     """
-    versions.mkdir(parents=True, exist_ok=True)
-    staging = _staging(versions / version)
+    staging = clean_staging_path(clean)
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a crashed run: never trusted
+    staging.mkdir(parents=True)
+    (staging / CLEAN_MARKER).touch()
     root = staging.resolve()
     ordered = sorted(documents, key=lambda d: d.id)
     for doc in ordered:
@@ -139,10 +185,13 @@ REPORTS_MARKER = ".wirewash-reports"
 
 
 def is_wirewash_clean(path: Path) -> bool:
-    """Whether ``path`` may be replaced as clean/: empty, or the link wirewash keeps to a version folder."""
+    """Whether ``path`` may be replaced as clean/: empty, a clean/ wirewash published (its marker), or an
+    older wirewash's link into its state folder's ``clean-versions``."""
     if path.is_symlink():
         return path.resolve().parent.name == "clean-versions" or not path.exists()
-    return path.is_dir() and not any(path.iterdir())
+    if not path.is_dir():
+        return False
+    return (path / CLEAN_MARKER).is_file() or not any(path.iterdir())
 
 
 def is_wirewash_reports(path: Path) -> bool:

@@ -112,6 +112,9 @@ class RunParams(BaseModel):
     @field_validator("raw")
     @classmethod
     def _raw_exists(cls, value: Path) -> Path:
+        if value.is_file():
+            raise ValueError(f"--raw {str(value)!r} is a file, not a folder; pass the folder that holds your scrapes "
+                             f"(--raw {str(value.parent)!r} reads every file in it)")
         if not value.is_dir():
             raise ValueError(f"raw folder {str(value)!r} does not exist; pass --raw DIR with your scrapes")
         return value

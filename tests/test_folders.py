@@ -112,3 +112,86 @@ def test_inputs_whose_names_collide_each_keep_their_own_clean_file_and_ids(tmp_p
         assert all(p["id"].startswith(doc["id"] + "#") for p in doc["paragraphs"])
     assert summary["name_collisions"] == [{"id": "dup", "sources": ["dup.html", "dup.txt"]},
                                           {"id": "export2/L1", "sources": ["export2.jsonl#L1", "export2/L1.txt"]}]
+
+
+def test_tidy_puts_back_the_previous_clean_when_a_run_died_between_the_two_renames(tmp_path: Path) -> None:
+    from tasks.outputs import _clean_aside_path, clean_staging_path, tidy_clean
+
+    clean = tmp_path / "clean"
+    aside = _clean_aside_path(clean)
+    aside.mkdir()
+    (aside / "a.txt").write_text("previous run\n")
+    clean_staging_path(clean).mkdir()  # the half-built next version
+    tidy_clean(clean)
+    assert (clean / "a.txt").read_text() == "previous run\n"
+    assert not aside.exists() and not clean_staging_path(clean).exists()
+    aside.mkdir()  # a version aside while clean/ is in place is only waiting to be deleted
+    tidy_clean(clean)
+    assert not aside.exists() and (clean / "a.txt").exists()
+
+
+def test_publish_replaces_clean_and_an_older_link_layout_with_a_plain_folder(tmp_path: Path) -> None:
+    from tasks.outputs import CLEAN_MARKER, clean_staging_path, publish_clean
+
+    clean = tmp_path / "clean"
+    versions = tmp_path / "state" / "clean-versions" / "v1"
+    versions.mkdir(parents=True)
+    (versions / "old.txt").write_text("old\n")
+    clean.symlink_to(versions, target_is_directory=True)
+    for text in ("first\n", "second\n"):
+        staging = clean_staging_path(clean)
+        staging.mkdir()
+        (staging / CLEAN_MARKER).touch()
+        (staging / "a.txt").write_text(text)
+        publish_clean(staging, clean)
+        assert not clean.is_symlink() and (clean / "a.txt").read_text() == text and not (clean / "old.txt").exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "state"]  # nothing left beside it
+    assert (versions / "old.txt").exists()  # an older layout's versions are left to the user
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_clean_is_a_plain_folder_and_a_run_with_another_clean_on_the_same_state_leaves_it_alone(
+    tmp_path: Path,
+) -> None:
+    from conftest import snapshot_outputs
+    from flows.pipeline import wirewash_run
+    from tasks.params import RunParams
+
+    shutil.copytree(SAMPLES, tmp_path / "raw")
+
+    def run(clean: str, reports: str) -> None:
+        wirewash_run(params=RunParams.build(raw=tmp_path / "raw", clean=tmp_path / clean,
+                                            reports=tmp_path / reports, state=tmp_path / "state"))
+
+    run("clean", "reports")
+    assert (tmp_path / "clean").is_dir() and not (tmp_path / "clean").is_symlink()
+    first = _tree(tmp_path / "clean")
+    shutil.copytree(tmp_path / "clean", tmp_path / "copy")  # as `cp -r` copies it: files, not a link
+    assert _tree(tmp_path / "copy") == first and any(name.endswith(".txt") for name in first)
+    (tmp_path / "raw" / sorted(p.name for p in SAMPLES.glob("*.txt"))[0]).unlink()
+    run("clean2", "reports2")
+    run("clean2", "reports2")
+    assert _tree(tmp_path / "clean") == first
+    assert len(_tree(tmp_path / "clean2")) == len(first) - 1
+    assert snapshot_outputs(tmp_path)["clean/corpus.jsonl"] == first["corpus.jsonl"]
+
+
+def test_a_locked_state_is_refused_with_one_line_before_prefect_is_imported(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from tasks.lock import hold_run_lock
+
+    shutil.copytree(SAMPLES, tmp_path / "raw")
+    probe = ("import sys; from flows.cli import main; code = main(sys.argv[1:]); "
+             "print('prefect imported' if any(m.split('.')[0] == 'prefect' for m in sys.modules) else 'no prefect'); "
+             "sys.exit(code)")
+    args = ["run", "--raw", str(tmp_path / "raw"), "--clean", str(tmp_path / "clean"),
+            "--reports", str(tmp_path / "reports"), "--state", str(tmp_path / "state")]
+    with hold_run_lock(tmp_path / "state", 0):
+        done = subprocess.run([sys.executable, "-c", probe, *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.strip() == "no prefect"
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("wirewash: another wirewash run (pid ")

@@ -147,3 +147,58 @@ def test_plain_files_still_read_as_before(tmp_path: Path) -> None:
     (a,), (b,) = (read_source(tmp_path, name, 1_000_000) for name in ("a.txt", "b.html"))
     assert isinstance(a, RawText) and a.format == "text" and a.record is None
     assert isinstance(b, RawText) and b.format == "html" and b.name == "b"
+
+
+def _with_length(record: bytes, length: str) -> bytes:
+    head, sep, rest = record.partition(b"\r\n\r\n")
+    lines = [line if not line.startswith(b"Content-Length:") else f"Content-Length: {length}".encode()
+             for line in head.split(b"\r\n")]
+    return b"\r\n".join(lines) + sep + rest
+
+
+def test_a_record_with_a_bad_content_length_is_quarantined_and_the_next_one_read(tmp_path: Path) -> None:
+    for bad in ("-5", "", "12x"):
+        data = b"".join([_with_length(warc_record("https://e.com/bad", page(1)), bad),
+                         warc_record("https://e.com/next", page(2)), warc_record("https://e.com/last", page(3))])
+        (tmp_path / "c.warc").write_bytes(data)
+        items = read_source(tmp_path, "c.warc", 1_000_000)
+        assert isinstance(items[0], Quarantine) and items[0].source == "c.warc#https://e.com/bad", items
+        assert "Content-Length" in items[0].reason
+        assert [i.record for i in items[1:] if isinstance(i, RawText)] == ["https://e.com/next", "https://e.com/last"]
+
+
+def test_a_block_longer_than_its_length_said_resyncs_at_the_next_record(tmp_path: Path) -> None:
+    whole = warc_record("https://e.com/short", page(1))
+    declared = int(whole.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    for cut in (40, declared - 5):  # the rest of the block is read as garbage, with or without blank lines in it
+        data = _with_length(whole, str(declared - cut)) + warc_record("https://e.com/next", page(2))
+        (tmp_path / "c.warc").write_bytes(data)
+        items = read_source(tmp_path, "c.warc", 1_000_000)
+        assert any(isinstance(i, Quarantine) and "not a WARC record" in i.reason for i in items), items
+        assert [i.record for i in items if isinstance(i, RawText)][-1] == "https://e.com/next"
+
+
+def test_the_raw_scan_reads_files_and_names_every_entry_it_skips(tmp_path: Path) -> None:
+    import os
+
+    from tasks.intake import scan_raw_folder
+
+    raw, outside = tmp_path / "raw", tmp_path / "outside"
+    (raw / "outlet").mkdir(parents=True)
+    outside.mkdir()
+    (raw / "a.txt").write_text("a story")
+    (raw / "outlet" / "b.html").write_text("<html></html>")
+    (raw / ".hidden.txt").write_text("never listed")
+    (outside / "secret.txt").write_text("not ours")
+    (raw / "inside-link.txt").symlink_to(raw / "a.txt")
+    (raw / "out-link.txt").symlink_to(outside / "secret.txt")
+    (raw / "loop").symlink_to(raw, target_is_directory=True)
+    (raw / "self-link").symlink_to(raw / "self-link")
+    (raw / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(raw / "pipe")
+    listing = scan_raw_folder(raw)
+    assert listing.files == ["a.txt", "inside-link.txt", "outlet/b.html"]
+    reasons = {entry.path: entry.reason for entry in listing.skipped}
+    assert sorted(reasons) == ["dangling.txt", "loop", "out-link.txt", "pipe", "self-link"]
+    assert reasons["loop"].startswith("link to a folder") and reasons["pipe"].startswith("not a regular file (a FIFO)")
+    assert "outside raw/" in reasons["out-link.txt"] and "link loop" in reasons["self-link"]
