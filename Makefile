@@ -1,22 +1,30 @@
-# Two commands: `make run` and `make test`. Both create .venv/ when missing and install
-# the pinned dependencies from pyproject.toml first.
+# Two commands: `make run` and `make test`. Both create .venv/ when missing and install wirewash with the
+# versions pinned in constraints.txt: `make run` only what running needs, `make test` the test extra too.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --quiet -c constraints.txt
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench clean-outputs browser
+.PHONY: run test bench lock clean-outputs browser
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/wirewash run
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest
 
 # tests/test_report.py opens report.html in Debian's headless chromium: install it when missing
@@ -25,11 +33,21 @@ browser:
 	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# the scale benchmark (issue #8): builds a ~22,000-file corpus from ../shared under bench/work/, runs the
+# the scale benchmark: builds a ~22,000-file corpus from ../shared under bench/work/, runs the
 # pipeline and the baselines, writes bench/results/bench.json and bench.md; 10-15 min on 2 cores. Never run by tests.
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
+bench: $(TEST_STAMP)
+	$(PIP) -e '.[test,dask]'
 	$(BIN)/python -m bench.run
+
+# re-resolve every dependency (newest versions the ranges in pyproject.toml allow) into constraints.txt
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[test,dask,redis]'
+	{ echo "# Pinned versions of every package wirewash and its test, dask and redis extras install, as tested."; \
+	  echo "# make installs with 'pip install -c constraints.txt'; 'make lock' rewrites this file from a fresh resolve."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^wirewash'; } > constraints.txt
+	rm -rf .lock-venv
 
 clean-outputs:
 	rm -rf clean reports .wirewash

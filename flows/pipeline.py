@@ -15,9 +15,12 @@ import time
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger
+from prefect.client.schemas.objects import State
+from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
@@ -26,10 +29,11 @@ from tasks.cleaner import clean_batch_task, find_outlet_templates
 from tasks.incremental import (FileRead, ResultCache, cache_key, cleaning_fingerprint, lines_key, load_manifest,
                                read_files_task, save_manifest, stamp_files)
 from tasks.lock import hold_run_lock
+from flows import environment
 from flows.lifeline import tie_processes_to_run
-from tasks.intake import RawText, scan_raw_folder
+from tasks.intake import RawListing, RawText, scan_raw_folder
 from tasks.outputs import (assign_unique_ids, begin_report, commit_report, dump_json, dump_jsonl, publish_clean,
-                           stage_clean, tidy_clean)
+                           stage_clean, swap_into_place, tidy_clean)
 from tasks.reuse import find_reuse_task, paragraph_refs
 from tasks.reuse_index import commit_index
 from tasks.params import RunParams
@@ -45,7 +49,12 @@ from tasks.summary import build_summary, make_run_id
 
 
 class NothingProcessedError(RuntimeError):
-    """No raw file could be processed: the run wrote nothing."""
+    """No raw file could be processed: clean/ and reports/latest are left as they were; ``summary`` (also at
+    ``summary_path``) lists every file with its reason."""
+
+    def __init__(self, message: str, summary: dict[str, Any], summary_path: Path) -> None:
+        super().__init__(message)
+        self.summary, self.summary_path = summary, summary_path
 
 
 @contextmanager
@@ -186,8 +195,41 @@ def _clean_sources(
     return results
 
 
+def _summarize(params: RunParams, run_id: str, listing: RawListing, documents: list[Document],
+               quarantined: list[Quarantine], overlaps: list[dict[str, Any]], clusters: list[dict[str, Any]],
+               timings: dict[str, float], wall: float, counts: dict[str, int]) -> dict[str, Any]:
+    """The run summary, with the stage timings, the whole command's wall time and its start-up (Prefect's
+    included) when the command line said when it started, and what the raw scan skipped."""
+    timings["total"] = time.perf_counter() - wall
+    started = environment.command_started_at
+    if started is not None:
+        timings["startup"] = wall - started
+        timings["wall"] = time.perf_counter() - started
+    summary = build_summary(run_id, params.resolved(), len(listing.files), documents, quarantined, overlaps,
+                            clusters, timings)
+    summary["counts"].update(counts)
+    summary["counts"]["entries_skipped"] = len(listing.skipped)
+    summary["skipped"] = [entry.to_json() for entry in listing.skipped]
+    return summary
+
+
+def _nothing_processed(params: RunParams, run_id: str, listing: RawListing, quarantined: list[Quarantine],
+                       timings: dict[str, float], wall: float) -> State:
+    """No file could be processed: keep clean/ and reports/latest as they are, write the summary (every
+    reason) as ``reports/<run>/summary.json``, and end the flow run Failed, without a traceback."""
+    summary = _summarize(params, run_id, listing, [], quarantined, [], [], timings, wall, {})
+    staging = begin_report(params.reports, run_id)
+    dump_json(staging / "summary.json", summary)
+    final = params.reports / run_id
+    swap_into_place(staging, final)
+    error = NothingProcessedError(
+        f"none of the {len(listing.files)} files under {params.raw} could be processed; point --raw at a folder "
+        f"of text or HTML scrapes", summary, final / "summary.json")
+    return Failed(message=str(error), data=error)
+
+
 @flow(name="wirewash-run", log_prints=False, validate_parameters=True)
-def wirewash_run(params: RunParams) -> dict[str, Any]:
+def wirewash_run(params: RunParams) -> dict[str, Any] | State:
     """Clean every raw file, find reused paragraphs, and write clean/ and reports/<run-id>/.
 
     One run at a time per state folder. Unchanged raw files are not cleaned
@@ -199,7 +241,7 @@ def wirewash_run(params: RunParams) -> dict[str, Any]:
         return _run(params)
 
 
-def _run(params: RunParams) -> dict[str, Any]:
+def _run(params: RunParams) -> dict[str, Any] | State:
     logger = get_run_logger()
     timings: dict[str, float] = {}
     wall = time.perf_counter()
@@ -255,11 +297,7 @@ def _run(params: RunParams) -> dict[str, Any]:
     documents, collisions = assign_unique_ids([d for d in flat if isinstance(d, Document)])
     quarantined = [q for q in flat if isinstance(q, Quarantine)]
     if not documents:
-        raise NothingProcessedError(
-            f"none of the {len(sources)} files under {params.raw} could be processed "
-            f"({len(listing.skipped)} more entries skipped); "
-            "see the reasons above, or point --raw at a folder of text or HTML scrapes"
-        )
+        return _nothing_processed(params, run_id, listing, quarantined, timings, wall)
 
     with _timed(timings, "reuse"):
         # the whole current corpus; the persistent index (state folder or Redis) supplies what earlier runs
@@ -282,21 +320,18 @@ def _run(params: RunParams) -> dict[str, Any]:
         dump_jsonl(staging / "overlaps.jsonl", overlap_records)
         cluster_records = [c.to_json() for c in clusters]
         dump_jsonl(staging / "clusters.jsonl", cluster_records)
-    timings["total"] = time.perf_counter() - wall
-    summary = build_summary(run_id, params.resolved(), len(sources), documents, quarantined,
-                            overlap_records, cluster_records, timings)
-    summary["counts"]["files_cleaned"] = len(to_clean)
-    summary["counts"]["files_from_cache"] = len(sources) - len(to_clean)
-    summary["counts"]["files_deleted"] = len(set(previous) - set(sources))  # their outputs are gone with this run
+    counts = {"files_cleaned": len(to_clean), "files_from_cache": len(sources) - len(to_clean),
+              "files_deleted": len(set(previous) - set(sources))}  # deleted: their outputs are gone with this run
     for name in ("paragraphs_indexed", "paragraphs_from_index", "contents_encoded", "texts_signed"):
-        summary["counts"][name] = int(result.stats.get(name, summary["counts"]["paragraphs"] if name == "paragraphs_indexed" else 0))
+        counts[name] = int(result.stats.get(name, sum(len(d.paragraphs) for d in documents)
+                                            if name == "paragraphs_indexed" else 0))
     for name in ("archive_paragraphs_read", "archive_texts_proposed"):  # --reuse-index archive: what the batch touched
         if name in result.stats:
-            summary["counts"][name] = int(result.stats[name])
+            counts[name] = int(result.stats[name])
+    summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
+                         timings, wall, counts)
     summary["index_batch"] = result.batch
     summary["name_collisions"] = collisions
-    summary["skipped"] = [entry.to_json() for entry in listing.skipped]
-    summary["counts"]["entries_skipped"] = len(listing.skipped)
     dump_json(staging / "summary.json", summary)
     # --- report hand-off (issue #6) ---
     current = {doc.source for doc in documents}

@@ -20,15 +20,16 @@ run to run.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import re
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 from urllib.parse import urlsplit
 
 from tasks.records import Quarantine
@@ -142,12 +143,29 @@ def record_doc_id(archive_name: str, url: str) -> str:
     return f"{archive_name}/{readable}-{digest}"
 
 
-def host_of(url: str | None) -> str | None:
-    """The host of ``url`` without ``www.``, or ``None``."""
+@functools.cache
+def _domain_splitter() -> Callable[[str], Any]:
+    """tldextract with its bundled copy of the Public Suffix List: never a network fetch, loaded on first use."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def outlet_domain(url: str | None) -> str | None:
+    """The registered domain of ``url``'s host, or ``None``: the outlet a URL names.
+
+    ``edition.cnn.com`` and ``cnn.com`` are one outlet (``cnn.com``), ``news.bbc.co.uk`` is ``bbc.co.uk``
+    (the public suffix ``co.uk`` is not a domain), and a site under a shared host such as
+    ``example.github.io`` stays its own outlet. A host with no registered domain (an IP address,
+    ``localhost``) is its own outlet.
+    """
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if not host:
+        return None
+    parts = _domain_splitter()(host)
+    return parts.top_domain_under_public_suffix or host.removeprefix("www.")
 
 
 # --- WARC ---------------------------------------------------------------------------------------

@@ -43,8 +43,11 @@ def headline_counts(summary: dict[str, Any]) -> list[tuple[str, int]]:
     return rows
 
 
-def summary_text(summary: dict[str, Any], report_path: str | None = None, width: int = 78) -> str:
-    """One screen (under ~30 lines) about a run: counts, removals, reuse, files not processed."""
+def summary_text(summary: dict[str, Any], report_path: str | None = None, width: int = 78,
+                 wall: float | None = None) -> str:
+    """One screen (under ~30 lines) about a run: counts, removals, reuse, files not processed.
+
+    ``wall`` is the whole command's time when the caller measured it (else the summary's own figure)."""
     out = [f"wirewash run {summary['run_id']}", ""]
     out += _grid([(label, str(value)) for label, value in headline_counts(summary)])
     removed = sorted(summary["lines_removed_by_category"].items(), key=lambda kv: (-kv[1], kv[0]))
@@ -69,9 +72,13 @@ def summary_text(summary: dict[str, Any], report_path: str | None = None, width:
             out += [f"  {name}: {reason}"[:width] for name, reason in items[:_MAX_QUARANTINED]]
             if len(items) > _MAX_QUARANTINED:
                 out.append(f"  … and {len(items) - _MAX_QUARANTINED} more (see summary.json)")
-    total = summary.get("timings_seconds", {}).get("total")
-    if total is not None:
-        out += ["", f"took {total:.1f}s"]
+    timings = summary.get("timings_seconds", {})
+    wall = wall if wall is not None else timings.get("wall")
+    if wall is not None and "total" in timings:
+        startup = f"start-up {timings['startup']:.1f}s, " if "startup" in timings else ""
+        out += ["", f"took {wall:.1f}s ({startup}stages {timings['total']:.1f}s)"]
+    elif "total" in timings:
+        out += ["", f"took {timings['total']:.1f}s"]
     if report_path:
         out.append(f"report: {report_path}")
     return "\n".join(out) + "\n"

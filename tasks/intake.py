@@ -19,15 +19,14 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
-from tasks.archive import ArchiveKind, ArchiveRecord, host_of, iter_archive, sniff_archive_file
+from tasks.archive import ArchiveKind, ArchiveRecord, iter_archive, outlet_domain, sniff_archive, sniff_archive_file
 from tasks.records import Quarantine
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HTML_SNIFF_RE = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.IGNORECASE)
-_URL_RE = re.compile(r"^https?://[^\s/]+\S*$")
+_URL_LINE_RE = re.compile(r"^[ \t]*(https?://[^\s/]+\S*)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -138,16 +137,13 @@ def clean_name(source: str) -> str:
 
 
 def outlet_of(source: str, text: str) -> str:
-    """The outlet: the first folder under raw/, else a URL's host the file names, else the file itself."""
+    """The outlet: the first folder under raw/, else the registered domain of the first line of the file that is
+    a URL alone (a scraper's note of the page's address; a share link at the foot comes later), else the file."""
     parts = PurePosixPath(source).parts
     if len(parts) > 1:
         return parts[0]
-    for line in text.splitlines()[-40:] + text.splitlines()[:10]:
-        line = line.strip()
-        if _URL_RE.match(line):
-            host = urlsplit(line).hostname or ""
-            return host.removeprefix("www.") or clean_name(source)
-    return clean_name(source)
+    url_line = _URL_LINE_RE.search(text)
+    return (outlet_domain(url_line.group(1)) if url_line else None) or clean_name(source)
 
 
 def _read_limited(path: Path, max_bytes: int) -> bytes:
@@ -224,6 +220,11 @@ def read_raw(raw_dir: Path, source: str, max_bytes: int) -> RawText | Quarantine
         data = _read_limited(path, max_bytes)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as err:
         return Quarantine(source, f"unreadable: {type(err).__name__}: {err}", "intake")
+    return decode_raw(source, data, max_bytes)
+
+
+def decode_raw(source: str, data: bytes, max_bytes: int) -> RawText | Quarantine:
+    """Decode the (decompressed) bytes of one raw file named ``source``, or say why they cannot be processed."""
     if len(data) > max_bytes:
         return Quarantine(source, f"too large: more than {max_bytes} bytes (raise max_file_bytes to accept it)", "intake")
     if not data.strip():
@@ -233,6 +234,20 @@ def read_raw(raw_dir: Path, source: str, max_bytes: int) -> RawText | Quarantine
     text, encoding = decode_bytes(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return RawText(source, clean_name(source), outlet_of(source, text), sniff_format(source, text), text, encoding)
+
+
+def read_bytes(source: str, data: bytes, max_bytes: int) -> RawText | Quarantine:
+    """One page or scrape given as bytes (``wirewash clean -``): gzip undone, archives refused with the fix."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = zlib.decompressobj(47).decompress(data, max_bytes + 1)
+        except zlib.error as err:
+            return Quarantine(source, f"unreadable: a broken gzip stream ({err})", "intake")
+    kind = sniff_archive(source, data[:1 << 16])
+    if kind is not None:
+        return Quarantine(source, f"a {kind.upper()} archive holds many documents: put it in a raw folder and use "
+                                  "`wirewash run`", "intake")
+    return decode_raw(source, data, max_bytes)
 
 
 def read_record(record: ArchiveRecord, archive_outlet: str) -> RawText | Quarantine:
@@ -252,7 +267,7 @@ def read_record(record: ArchiveRecord, archive_outlet: str) -> RawText | Quarant
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return Quarantine(record.source, "empty: the record has no text", "intake")
-    outlet = record.outlet or host_of(record.url) or archive_outlet
+    outlet = record.outlet or outlet_domain(record.url) or archive_outlet
     return RawText(record.source, record.doc_id, outlet, record.format, text, encoding,
                    url=record.url, title=record.title, published=record.published, record=record.record)
 

@@ -6,17 +6,33 @@ a wrong date never reaches ``clean/corpus.jsonl``.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+_MONTH_NAMES = {
+    # English, German, French, Spanish, Italian, Portuguese, Dutch: full names and the usual abbreviations
+    1: "january jan januar jänner jän janvier enero gennaio janeiro januari",
+    2: "february feb februar février fév fevrier febrero febbraio fevereiro februari",
+    3: "march mar märz mär maerz mars marzo março maart mrt",
+    4: "april apr avril avr abril aprile",
+    5: "may mai mayo maggio maio mei",
+    6: "june jun juni juin junio giugno junho",
+    7: "july jul juli juillet juil julio luglio julho",
+    8: "august aug août aout agosto augustus",
+    9: "september sept sep septembre septiembre setiembre settembre setembro",
+    10: "october oct oktober okt octobre octubre ottobre outubro",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember dez décembre decembre diciembre dicembre dezembro",
 }
-_MONTH_NAME = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH_NAME = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 _MDY_RE = re.compile(rf"\b{_MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
-_DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME},?\s+(\d{{4}})\b", re.IGNORECASE)
-_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# "19 June 2023", "19. Juni 2023", "19 de junio de 2023", "1er mars 2023"
+_DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?{_MONTH_NAME},?\s+(?:de\s+)?(\d{{4}})\b",
+                     re.IGNORECASE)
+_ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?=T\d|\b)")  # a date alone, or opening an ISO timestamp
 _SLASH_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_DOTTED_RE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")  # 19.06.2023: day first wherever it is written
+_MONTH_FIRST_LANGUAGES = ("en-us", "en")
 _COPYRIGHT_RE = re.compile(
     r"(?:copyright|©|\(c\))\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<holder>.+?)"
     r"\s*(?:all rights reserved.*|\|.*)?$",
@@ -33,33 +49,48 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def parse_date(text: str) -> str | None:
+def _slash_date(day_or_month: int, month_or_day: int, year: int, language: str | None) -> str | None:
+    """A date written with slashes: the order is certain when one part is over 12; else it is the page's
+    language's (month first for US English, day first elsewhere), and unknown without a language."""
+    if day_or_month > 12:
+        return _iso(year, month_or_day, day_or_month)
+    if month_or_day > 12 or day_or_month == month_or_day:
+        return _iso(year, day_or_month, month_or_day)
+    if language is None:
+        return None  # 03/04/2023 is March or April: strict parsers do not guess
+    if language.lower().replace("_", "-") in _MONTH_FIRST_LANGUAGES:
+        return _iso(year, day_or_month, month_or_day)
+    return _iso(year, month_or_day, day_or_month)
+
+
+def parse_date(text: str, language: str | None = None) -> str | None:
     """The first calendar date written in ``text`` as ISO ``YYYY-MM-DD``, or ``None``.
 
-    Reads "June 19, 2023", "19 June 2023", "2023-06-19" and US "6/19/2023";
-    whichever appears first in the text wins.
+    Reads ISO dates and timestamps ("2023-06-19", "2023-06-19T10:00+02:00"), dates with a month name
+    in English, German, French, Spanish, Italian, Portuguese or Dutch ("June 19, 2023", "19. Juni 2023",
+    "19 de junio de 2023"), day-first dotted dates ("19.06.2023") and slashed dates, whose order
+    follows ``language`` (a BCP 47 tag such as the page's ``<html lang>``) when the numbers leave it
+    open; whichever appears first in the text wins.
     """
+    stripped = text.strip()
+    try:
+        return datetime.fromisoformat(stripped.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
     found: list[tuple[int, str]] = []
-    for match in _MDY_RE.finditer(text):
-        iso = _iso(int(match.group(3)), _MONTHS[match.group(1).lower()[:3]], int(match.group(2)))
-        if iso:
-            found.append((match.start(), iso))
-            break
-    for match in _DMY_RE.finditer(text):
-        iso = _iso(int(match.group(3)), _MONTHS[match.group(2).lower()[:3]], int(match.group(1)))
-        if iso:
-            found.append((match.start(), iso))
-            break
-    for match in _ISO_RE.finditer(text):
-        iso = _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if iso:
-            found.append((match.start(), iso))
-            break
-    for match in _SLASH_RE.finditer(text):
-        iso = _iso(int(match.group(3)), int(match.group(1)), int(match.group(2)))
-        if iso:
-            found.append((match.start(), iso))
-            break
+    readers = (
+        (_MDY_RE, lambda m: _iso(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))),
+        (_DMY_RE, lambda m: _iso(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))),
+        (_ISO_RE, lambda m: _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))),
+        (_DOTTED_RE, lambda m: _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))),
+        (_SLASH_RE, lambda m: _slash_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), language)),
+    )
+    for pattern, read in readers:
+        for match in pattern.finditer(text):
+            iso = read(match)
+            if iso:
+                found.append((match.start(), iso))
+                break
     return min(found)[1] if found else None
 
 

@@ -15,7 +15,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 
 class ParameterError(ValueError):
-    """A run parameter is wrong; the message says which and how to fix it."""
+    """A run parameter is wrong; the message says which and how to fix it.
+
+    ``problems`` holds ``(field, message)`` pairs, so the command line can name its flag (``--batch-size``)
+    where the flow and ``prefect.yaml`` name the field (``batch_size``)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+        self.problems = problems
+
+    def for_command_line(self) -> str:
+        """The problems with each field named by its ``--flag``."""
+        return "; ".join(message if message.startswith("--") else f"--{field.replace('_', '-')}: {message}"
+                         for field, message in self.problems)
 
 
 def _where(path: Path) -> Path:
@@ -158,11 +170,11 @@ class RunParams(BaseModel):
         try:
             return cls(**{k: v for k, v in values.items() if v is not None})
         except ValidationError as err:
-            lines = []
+            problems = []
             for e in err.errors():
                 where = ".".join(str(p) for p in e["loc"]) or "parameters"
-                lines.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
-            raise ParameterError("; ".join(lines)) from None
+                problems.append((where, e["msg"].removeprefix("Value error, ")))
+            raise ParameterError(problems) from None
 
     def cleaning_parameters(self) -> dict[str, Any]:
         """The parameters that change what a raw file cleans to (part of the incremental cache key)."""

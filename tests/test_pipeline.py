@@ -129,8 +129,14 @@ def test_cli_exits_nonzero_when_nothing_could_be_processed(tmp_path: Path, capsy
     code = main(["run", "--raw", str(tmp_path / "raw"), "--clean", str(tmp_path / "clean"),
                  "--reports", str(tmp_path / "reports"), "--state", str(tmp_path / "s")])
     assert code == EXIT_NOTHING_PROCESSED
-    assert "could be processed" in capsys.readouterr().err
-    assert not (tmp_path / "clean").exists()
+    err = capsys.readouterr().err
+    assert "could be processed" in err and "Traceback" not in err
+    assert "wirewash:   empty.txt: empty: the file has no text" in err.splitlines()  # one line per reason
+    assert not (tmp_path / "clean").exists() and not (tmp_path / "reports" / "latest").exists()
+    (summary_path,) = (tmp_path / "reports").glob("*/summary.json")  # the work done is written down
+    summary = json.loads(summary_path.read_text())
+    assert str(summary_path) in err and summary["counts"]["documents"] == 0
+    assert [q["source"] for q in summary["quarantined"]] == ["empty.txt"]
 
 
 def test_cli_run_prints_summary_and_report_path(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
