@@ -26,9 +26,8 @@ column                    type                            meaning
 ``reused_with``           list<struct>                    ``{kind, file, line_first, line_last}`` each
 ========================  ==============================  ============================================
 
-pyarrow is an optional dependency (``pip install 'wirewash[parquet]'``):
-without it the file is not written and :func:`write_paragraphs_parquet`
-says so by returning ``None``. Rows follow the corpus order and the file is
+pyarrow is a dependency of every install, so every run writes the file.
+Rows follow the corpus order and the file is
 written with fixed settings, so the same input gives the same bytes (for one
 pyarrow version, which the file names in its footer).
 """
@@ -43,15 +42,6 @@ from tasks.records import Document
 from tasks.report_data import word_count
 
 PARQUET_NAME = "paragraphs.parquet"
-
-
-def parquet_available() -> bool:
-    """Whether pyarrow is installed (the ``parquet`` extra)."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _day(value: str | None) -> date | None:
@@ -100,10 +90,8 @@ def paragraph_schema() -> Any:
 
 def write_paragraphs_parquet(
     path: Path, documents: Sequence[Document], annotations: dict[str, dict[str, Any]]
-) -> Path | None:
-    """Write the paragraph table to ``path``; ``None`` (and nothing written) when pyarrow is absent."""
-    if not parquet_available():
-        return None
+) -> Path:
+    """Write the paragraph table to ``path``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

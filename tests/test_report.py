@@ -278,12 +278,11 @@ def test_paragraphs_parquet_matches_the_corpus_and_is_deterministic(run: dict[st
     assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "two.parquet").read_bytes()
 
 
-def test_parquet_is_skipped_without_pyarrow(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from tasks import parquet
+def test_pyarrow_is_a_dependency_of_every_install_not_an_extra() -> None:
+    from importlib.metadata import requires
 
-    monkeypatch.setattr(parquet, "parquet_available", lambda: False)
-    assert parquet.write_paragraphs_parquet(tmp_path / "p.parquet", [], {}) is None
-    assert not (tmp_path / "p.parquet").exists()
+    core = [r for r in requires("wirewash") or [] if "extra ==" not in r]
+    assert any(r.lower().startswith("pyarrow") for r in core), core
 
 
 def _readme_snippets() -> list[str]:
