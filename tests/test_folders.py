@@ -195,3 +195,9 @@ def test_a_locked_state_is_refused_with_one_line_before_prefect_is_imported(tmp_
     assert done.returncode == 3, done.stderr
     assert done.stdout.strip() == "no prefect"
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("wirewash: another wirewash run (pid ")
+
+
+def test_raw_naming_a_file_says_which_folder_to_pass(project: Path, capsys) -> None:
+    scrape = next((project / "proj" / "raw").glob("*.txt"))
+    err = _refused(capsys, "--raw", str(scrape), "--state", str(project / "st"))
+    assert "is a file, not a folder" in err and f"--raw '{scrape.parent}'" in err
