@@ -1,0 +1,331 @@
+"""Aligned passages: *which* words two related paragraphs share, with offsets in both.
+
+A reuse pair says that two paragraphs share text; a reader, or an analyst
+measuring how much of an outlet's story is wire copy, needs the shared
+passage itself. This module aligns the normalised word sequences of
+verified pairs (and of candidates that the plain rules left unverified,
+see :mod:`tasks.overlap`) and returns the passages they share.
+
+How the alignment works (a seed-and-chain local alignment, as text-reuse
+tools for newspapers align reprints):
+
+* **seeds**: the word ``k``-grams (``k`` = the shingle size) the two texts
+  have in common, each a match ``(i, j)`` of a position in ``a`` and one in
+  ``b``. A ``k``-gram occurring several times is matched in order (its
+  first occurrence in ``a`` with its first in ``b``, and so on), which keeps
+  a repeated phrase on its diagonal;
+* **chains**: seeds sorted along ``a`` are chained while they stay near one
+  diagonal (``j - i`` moves by at most ``max_shift``: a word inserted or
+  dropped) with small gaps (at most ``max_gap`` words with no seed: a word
+  changed, a number restyled) and ``b`` moving forward. A chain is one
+  passage: ``a[a_first:a_stop]`` aligned with ``b[b_first:b_stop]``;
+* **passages** keep chains of at least ``min_words`` seeded words, or that
+  span a whole side (a short paragraph found inside a longer one).
+
+What it catches: verbatim lifts, lifts with a changed word, quote style or
+punctuation (punctuation is never a token), house-style edits, merged and
+split paragraphs (one passage per piece). What it leaves alone: reworded
+text (no shared ``k``-grams), and words moved far out of order (each moved
+block is its own passage, or too short to keep).
+
+Everything is array work over many pairs at once (the tagged-sort trick of
+:func:`tasks.paragraph_index.count_shared`), so aligning every reported pair
+costs about what counting their shared shingles costs.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+import numpy as np
+
+from tasks.paragraph_index import split_batches
+from tasks.shingle import _TOKEN_OR_END  # the regex whose matches Encoded.match_index numbers
+from tasks.shingle import Encoded, hash_ngrams
+
+
+@dataclass(frozen=True)
+class Passages:
+    """Aligned passages of many text pairs, as parallel arrays in token coordinates.
+
+    Passage ``p`` belongs to input pair ``pair[p]`` (ascending, and in ``a``
+    order within a pair); it aligns tokens ``a_first[p]:a_stop[p]`` of the
+    pair's first text with tokens ``b_first[p]:b_stop[p]`` of its second;
+    ``words[p]`` of its ``a`` tokens are covered by shared ``k``-grams.
+    """
+
+    pair: np.ndarray
+    a_first: np.ndarray
+    a_stop: np.ndarray
+    b_first: np.ndarray
+    b_stop: np.ndarray
+    words: np.ndarray
+
+    def take(self, keep: np.ndarray) -> "Passages":
+        """The passages where ``keep`` (a bool each) holds."""
+        return Passages(self.pair[keep], self.a_first[keep], self.a_stop[keep], self.b_first[keep], self.b_stop[keep],
+                        self.words[keep])
+
+
+def empty_passages() -> Passages:
+    """No passage at all."""
+    zero = np.zeros(0, np.int64)
+    return Passages(zero, zero, zero, zero, zero, zero)
+
+
+def concat_passages(parts: Sequence[Passages], pair_offsets: Sequence[int]) -> Passages:
+    """Several batches' passages as one, each batch's pair numbers shifted by its offset."""
+    if not parts:
+        return empty_passages()
+    return Passages(np.concatenate([p.pair + off for p, off in zip(parts, pair_offsets)]),
+                    *(np.concatenate([getattr(p, name) for p in parts])
+                      for name in ("a_first", "a_stop", "b_first", "b_stop", "words")))
+
+
+@dataclass(frozen=True)
+class PositionalGrams:
+    """Every text's word ``k``-gram hashes in text order (what :func:`align_pairs` aligns), and its length in words."""
+
+    grams: np.ndarray
+    positional: np.ndarray  # text t's grams are grams[positional[t]:positional[t+1]]
+    tokens: np.ndarray
+    k: int
+
+    @classmethod
+    def of(cls, enc: Encoded, k: int) -> "PositionalGrams":
+        """The ``k``-grams of every text of ``enc``."""
+        grams, owner = hash_ngrams(enc.hashes, enc.offsets, k)
+        return cls(grams, np.searchsorted(owner, np.arange(enc.offsets.size)), np.diff(enc.offsets), k)
+
+    def align(self, pairs: np.ndarray, **options: int) -> Passages:
+        """:func:`align_pairs` of text pairs ``pairs`` (``options``: its keyword parameters)."""
+        return align_pairs(self.grams, self.positional, self.tokens, pairs, k=self.k, **options)
+
+    def share_passage(self, pairs: np.ndarray, *, min_words: int, min_identity: float = 0.8) -> np.ndarray:
+        """Whether each pair shares a passage of ``min_words`` aligned words, nearly word for word.
+
+        The passage may skip a changed word or two (``max_gap``), but its
+        aligned words must be at least ``min_identity`` of its length on
+        either side: a lifted sentence with one word changed passes, two
+        paragraphs that share scattered phrases with long gaps between them
+        do not.
+        """
+        found = self.align(pairs, min_words=min_words)
+        span = np.maximum(found.a_stop - found.a_first, found.b_stop - found.b_first)
+        good = (found.words >= min_words) & (found.words >= min_identity * span)
+        out = np.zeros(len(pairs), dtype=bool)
+        out[found.pair[good]] = True
+        return out
+
+
+def align_pairs(
+    grams: np.ndarray,
+    positional: np.ndarray,
+    tokens: np.ndarray,
+    pairs: np.ndarray,
+    *,
+    k: int,
+    max_gap: int = 2,
+    max_shift: int = 2,
+    min_words: int = 5,
+    chunk: int = 1 << 18,
+) -> Passages:
+    """The passages each text pair ``(a, b)`` shares.
+
+    ``grams[positional[t]:positional[t+1]]`` are text ``t``'s word
+    ``k``-gram hashes in text order (:func:`tasks.shingle.hash_ngrams`);
+    ``tokens[t]`` is its length in words. A pair of one text with itself
+    shares the whole text. Pairs are done in batches of about ``chunk``
+    grams to bound memory. See the module docstring for the method.
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if len(pairs) == 0:
+        return empty_passages()
+    counts = np.diff(positional)
+    parts, offsets = [], []
+    for lo, hi in split_batches(counts[pairs[:, 0]] + counts[pairs[:, 1]], chunk):
+        parts.append(_align_batch(grams, positional, tokens, pairs[lo:hi], k, max_gap, max_shift, min_words))
+        offsets.append(lo)
+    return concat_passages(parts, offsets)
+
+
+def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every seed ``(pair, i, j)`` of a batch: a ``k``-gram at ``a[i]`` equal to one at ``b[j]``, matched in order."""
+    a, b = pairs[:, 0], pairs[:, 1]
+    la, lb = positional[a + 1] - positional[a], positional[b + 1] - positional[b]
+    total = la + lb
+    local = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+    from_a = local < np.repeat(la, total)
+    position = np.where(from_a, local, local - np.repeat(la, total))
+    source = np.where(from_a, np.repeat(positional[a], total), np.repeat(positional[b], total)) + position
+    tag = np.repeat(np.arange(len(pairs), dtype=np.uint64), total)
+    # 40 bits of each hash under a 24-bit pair tag, as count_shared; stable, so in a group of equal
+    # keys a's entries (laid out first) come before b's, each side in text order
+    order = np.argsort((tag << np.uint64(40)) | (grams[source] >> np.uint64(24)), kind="stable")
+    keys = ((tag << np.uint64(40)) | (grams[source] >> np.uint64(24)))[order]
+    new = np.ones(keys.size, dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    group = np.cumsum(new) - 1
+    group_start = np.flatnonzero(new)
+    in_a = from_a[order]
+    count_a = np.bincount(group, weights=in_a).astype(np.int64)
+    count_b = np.diff(np.append(group_start, keys.size)) - count_a
+    at = np.flatnonzero(in_a & (count_b[group] > 0))
+    g = group[at]
+    rank = at - group_start[g]
+    partner = group_start[g] + count_a[g] + np.minimum(rank, count_b[g] - 1)
+    return tag[order[at]].astype(np.int64), position[order[at]], position[order[partner]]
+
+
+def _align_batch(grams: np.ndarray, positional: np.ndarray, tokens: np.ndarray, pairs: np.ndarray, k: int,
+                 max_gap: int, max_shift: int, min_words: int) -> Passages:
+    """One batch of :func:`align_pairs`."""
+    pair, i, j = _seed_matches(grams, positional, pairs)
+    order = np.lexsort((i, pair))
+    pair, i, j = pair[order], i[order], j[order]
+    step_i = np.diff(i)
+    same_pair = pair[1:] == pair[:-1]
+    joined = same_pair & (step_i <= k + max_gap) & (np.abs(np.diff(j - i)) <= max_shift) & (np.diff(j) > 0)
+    starts = np.flatnonzero(np.concatenate([[True], ~joined])) if pair.size else np.zeros(0, np.int64)
+    chain = np.cumsum(np.concatenate([[True], ~joined])) - 1 if pair.size else np.zeros(0, np.int64)
+    # words a seed adds to its chain: k, or less where the next seed of the chain overlaps it
+    adds = np.full(pair.size, k, dtype=np.int64)
+    adds[:-1][joined] = np.minimum(step_i[joined], k)
+    words = np.bincount(chain, weights=adds, minlength=starts.size).astype(np.int64)
+    ends = np.append(starts[1:], pair.size) - 1
+    out = Passages(pair[starts], i[starts], i[ends] + k, j[starts], j[ends] + k, words)
+    whole_a = (out.a_first == 0) & (out.a_stop == tokens[pairs[out.pair, 0]])
+    whole_b = (out.b_first == 0) & (out.b_stop == tokens[pairs[out.pair, 1]])
+    out = out.take((out.words >= min_words) | whole_a | whole_b)
+    same = np.flatnonzero(pairs[:, 0] == pairs[:, 1])  # a text paired with itself: all of it, word for word
+    if same.size == 0:
+        return out
+    size = tokens[pairs[same, 0]]
+    out = concat_passages([out.take(~np.isin(out.pair, same)), Passages(same, 0 * size, size, 0 * size, size, size)],
+                          [0, 0])
+    order = np.lexsort((out.a_first, out.pair))
+    return out.take(order)
+
+
+def covered_tokens(first: np.ndarray, stop: np.ndarray, owner: np.ndarray, owners: int) -> np.ndarray:
+    """Per owner, how many tokens the union of its ranges ``[first, stop)`` covers.
+
+    Ranges must be sorted by owner, then by ``first``. Each range adds what
+    reaches past the furthest ``stop`` of the earlier ranges of its owner (a
+    running maximum, kept within one owner by lifting each owner's stops
+    into a band of its own).
+    """
+    if first.size == 0:
+        return np.zeros(owners, dtype=np.int64)
+    band = np.cumsum(np.concatenate([[True], owner[1:] != owner[:-1]])).astype(np.int64)
+    big = int(stop.max()) + 1
+    running = np.maximum.accumulate(stop + band * big)
+    before = np.zeros(first.size, dtype=np.int64)
+    before[1:] = np.maximum(running[:-1] - band[1:] * big, 0)
+    reach = np.maximum(stop - np.maximum(first, before), 0)
+    return np.bincount(owner, weights=reach, minlength=owners).astype(np.int64)
+
+
+def match_spans(requests: Sequence[tuple[str, Sequence[int]]]) -> list[dict[int, tuple[int, int]]]:
+    """For each ``(text, match numbers)``, the character span of each numbered regex match of the text.
+
+    Match numbers are :attr:`tasks.shingle.Encoded.match_index` values: the
+    position of a token among the matches of the tokenising regex. A text
+    asked about several times (a wire paragraph paired with each of its
+    copies) is scanned once, up to the last match any request needs;
+    ``islice`` skips the matches in between in C.
+    """
+    wanted: dict[str, set[int]] = {}
+    for text, numbers in requests:
+        wanted.setdefault(text, set()).update(numbers)
+    found: dict[str, dict[int, tuple[int, int]]] = {}
+    for text, numbers in wanted.items():
+        matches = _TOKEN_OR_END.finditer(text)
+        spans: dict[int, tuple[int, int]] = {}
+        done = 0
+        for number in sorted(numbers):
+            match = next(islice(matches, number - done, None), None)
+            if match is None:
+                break
+            spans[number] = match.span()
+            done = number + 1
+        found[text] = spans
+    return [found[text] for text, _ in requests]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Passages of many paragraph pairs in characters: pair ``e`` has passages ``starts[e]:starts[e+1]``.
+
+    Each passage is ``a_begin, a_end, b_begin, b_end`` (character offsets
+    ``[begin, end)`` in each paragraph's text) and ``words``; ``a_share`` and
+    ``b_share`` are the shares of each paragraph's words its passages cover.
+    """
+
+    starts: np.ndarray
+    a_begin: np.ndarray
+    a_end: np.ndarray
+    b_begin: np.ndarray
+    b_end: np.ndarray
+    words: np.ndarray
+    a_share: np.ndarray
+    b_share: np.ndarray
+
+
+def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.ndarray, texts: Sequence[str],
+                    offsets: np.ndarray, match_index: np.ndarray) -> Located:
+    """The passages of paragraph pairs ``paragraphs`` (``(m, 2)``), whose texts are ``units``, in characters.
+
+    Texts are aligned once per distinct text pair (verbatim copies share
+    their alignment); each paragraph's own words are then located in its
+    own text (``offsets``/``match_index``: :class:`tasks.shingle.Encoded` of
+    the paragraphs, ``texts`` their text), since copies with the same words
+    can differ in quotes, dashes and spacing.
+    """
+    m = len(paragraphs)
+    count = int(grams.tokens.size)
+    key = units[:, 0].astype(np.int64) * count + units[:, 1] if m else np.zeros(0, np.int64)
+    distinct = np.unique(key)
+    which = np.searchsorted(distinct, key)
+    found = grams.align(np.stack([distinct // count, distinct % count], axis=1))
+    first = np.searchsorted(found.pair, np.arange(distinct.size + 1))
+    a_cover = covered_tokens(found.a_first, found.a_stop, found.pair, distinct.size)
+    by_b = np.lexsort((found.b_first, found.pair))
+    b_cover = covered_tokens(found.b_first[by_b], found.b_stop[by_b], found.pair[by_b], distinct.size)
+    size_a, size_b = grams.tokens[distinct // count], grams.tokens[distinct % count]
+    a_share = np.divide(a_cover, size_a, out=np.zeros(distinct.size), where=size_a > 0)[which]
+    b_share = np.divide(b_cover, size_b, out=np.zeros(distinct.size), where=size_b > 0)[which]
+    per = (first[which + 1] - first[which]).astype(np.int64)
+    starts = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(per, out=starts[1:])
+    pick = (np.repeat(first[which], per) + np.arange(int(per.sum())) - np.repeat(starts[:-1], per)).astype(np.int64)
+    owner = np.repeat(np.arange(m), per)
+    left, right = paragraphs[owner, 0], paragraphs[owner, 1]
+    a_begin, a_end = _chars(texts, left, offsets[left] + found.a_first[pick], offsets[left] + found.a_stop[pick] - 1,
+                            match_index)
+    b_begin, b_end = _chars(texts, right, offsets[right] + found.b_first[pick], offsets[right] + found.b_stop[pick] - 1,
+                            match_index)
+    return Located(starts, a_begin, a_end, b_begin, b_end, found.words[pick], a_share, b_share)
+
+
+def _chars(texts: Sequence[str], paragraph: np.ndarray, first_token: np.ndarray, last_token: np.ndarray,
+           match_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Character offsets of the start of each ``first_token`` and the end of each ``last_token`` (flat token numbers)
+    in its paragraph's text."""
+    first_match, last_match = match_index[first_token].astype(np.int64), match_index[last_token].astype(np.int64)
+    # one request per paragraph, for every match number any of its passages needs
+    order = np.argsort(paragraph, kind="stable")
+    bounds = np.flatnonzero(np.concatenate([[True], paragraph[order][1:] != paragraph[order][:-1]])) if order.size else order
+    requests = []
+    for lo, hi in zip(bounds.tolist(), np.append(bounds[1:], order.size).tolist()):
+        rows = order[lo:hi]
+        requests.append((texts[int(paragraph[rows[0]])], np.concatenate([first_match[rows], last_match[rows]]).tolist()))
+    spans = match_spans(requests)
+    begin = np.zeros(paragraph.size, dtype=np.int64)
+    end = np.zeros(paragraph.size, dtype=np.int64)
+    for lo, hi, found in zip(bounds.tolist(), np.append(bounds[1:], order.size).tolist(), spans):
+        for row in order[lo:hi].tolist():
+            begin[row] = found[int(first_match[row])][0]
+            end[row] = found[int(last_match[row])][1]
+    return begin, end
