@@ -11,16 +11,17 @@ tools for newspapers align reprints):
 
 * **seeds**: the word ``k``-grams (``k`` = the shingle size) the two texts
   have in common, each a match ``(i, j)`` of a position in ``a`` and one in
-  ``b``. A ``k``-gram occurring several times is matched in order (its
-  first occurrence in ``a`` with its first in ``b``, and so on), which keeps
-  a repeated phrase on its diagonal;
+  ``b``. A ``k``-gram ``b`` holds several times is matched at the occurrence
+  nearest the diagonal of the seeds around it, which keeps a repeated
+  phrase on its passage's diagonal;
 * **chains**: seeds sorted along ``a`` are chained while they stay near one
   diagonal (``j - i`` moves by at most ``max_shift``: a word inserted or
   dropped) with small gaps (at most ``max_gap`` words with no seed: a word
   changed, a number restyled) and ``b`` moving forward. A chain is one
   passage: ``a[a_first:a_stop]`` aligned with ``b[b_first:b_stop]``;
 * **passages** keep chains of at least ``min_words`` seeded words, or that
-  span a whole side (a short paragraph found inside a longer one).
+  span a whole side (a short paragraph found inside a longer one); a pair
+  with no such chain keeps its longest one (a short sentence both carry).
 
 What it catches: verbatim lifts, lifts with a changed word, quote style or
 punctuation (punctuation is never a token), house-style edits, merged and
@@ -36,7 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
+import re
+from typing import Any
 
 import numpy as np
 
@@ -98,7 +100,7 @@ class PositionalGrams:
         grams, owner = hash_ngrams(enc.hashes, enc.offsets, k)
         return cls(grams, np.searchsorted(owner, np.arange(enc.offsets.size)), np.diff(enc.offsets), k)
 
-    def align(self, pairs: np.ndarray, **options: int) -> Passages:
+    def align(self, pairs: np.ndarray, **options: Any) -> Passages:
         """:func:`align_pairs` of text pairs ``pairs`` (``options``: its keyword parameters)."""
         return align_pairs(self.grams, self.positional, self.tokens, pairs, k=self.k, **options)
 
@@ -126,9 +128,10 @@ def align_pairs(
     pairs: np.ndarray,
     *,
     k: int,
-    max_gap: int = 2,
+    max_gap: int = 3,
     max_shift: int = 2,
     min_words: int = 5,
+    keep_best: bool = False,
     chunk: int = 1 << 18,
 ) -> Passages:
     """The passages each text pair ``(a, b)`` shares.
@@ -136,7 +139,9 @@ def align_pairs(
     ``grams[positional[t]:positional[t+1]]`` are text ``t``'s word
     ``k``-gram hashes in text order (:func:`tasks.shingle.hash_ngrams`);
     ``tokens[t]`` is its length in words. A pair of one text with itself
-    shares the whole text. Pairs are done in batches of about ``chunk``
+    shares the whole text. With ``keep_best``, a pair with no passage of
+    ``min_words`` keeps its longest chain (a verified pair always shows
+    what verified it). Pairs are done in batches of about ``chunk``
     grams to bound memory. See the module docstring for the method.
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
@@ -145,13 +150,22 @@ def align_pairs(
     counts = np.diff(positional)
     parts, offsets = [], []
     for lo, hi in split_batches(counts[pairs[:, 0]] + counts[pairs[:, 1]], chunk):
-        parts.append(_align_batch(grams, positional, tokens, pairs[lo:hi], k, max_gap, max_shift, min_words))
+        parts.append(_align_batch(grams, positional, tokens, pairs[lo:hi], k, max_gap, max_shift, min_words,
+                                  keep_best))
         offsets.append(lo)
     return concat_passages(parts, offsets)
 
 
-def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every seed ``(pair, i, j)`` of a batch: a ``k``-gram at ``a[i]`` equal to one at ``b[j]``, matched in order."""
+def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray,
+                  max_choices: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every seed ``(pair, i, j)`` of a batch, sorted: a ``k``-gram at ``a[i]`` equal to one at ``b[j]``.
+
+    A ``k``-gram that ``b`` holds several times ("Vice President Biden"
+    twice) is matched at the occurrence nearest the diagonal of the closest
+    unambiguous seed before it in ``a`` (after it, for leading ones), so a
+    repeated phrase does not pull a passage off its diagonal; past
+    ``max_choices`` occurrences, occurrences are matched in order.
+    """
     a, b = pairs[:, 0], pairs[:, 1]
     la, lb = positional[a + 1] - positional[a], positional[b + 1] - positional[b]
     total = la + lb
@@ -162,8 +176,9 @@ def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray) 
     tag = np.repeat(np.arange(len(pairs), dtype=np.uint64), total)
     # 40 bits of each hash under a 24-bit pair tag, as count_shared; stable, so in a group of equal
     # keys a's entries (laid out first) come before b's, each side in text order
-    order = np.argsort((tag << np.uint64(40)) | (grams[source] >> np.uint64(24)), kind="stable")
-    keys = ((tag << np.uint64(40)) | (grams[source] >> np.uint64(24)))[order]
+    keys = (tag << np.uint64(40)) | (grams[source] >> np.uint64(24))
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
     new = np.ones(keys.size, dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
     group = np.cumsum(new) - 1
@@ -173,17 +188,38 @@ def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray) 
     count_b = np.diff(np.append(group_start, keys.size)) - count_a
     at = np.flatnonzero(in_a & (count_b[group] > 0))
     g = group[at]
-    rank = at - group_start[g]
-    partner = group_start[g] + count_a[g] + np.minimum(rank, count_b[g] - 1)
-    return tag[order[at]].astype(np.int64), position[order[at]], position[order[partner]]
+    choices = np.where(count_b[g] <= max_choices, count_b[g], 1)
+    # every candidate occurrence in b of each a entry (one, in order, for a very repetitive k-gram)
+    row = np.repeat(np.arange(at.size), choices)
+    nth = np.arange(int(choices.sum())) - np.repeat(np.cumsum(choices) - choices, choices)
+    nth = np.where(choices[row] == 1, np.minimum(at[row] - group_start[g[row]], count_b[g[row]] - 1), nth)
+    partner = group_start[g[row]] + count_a[g[row]] + nth
+    pair = tag[order[at[row]]].astype(np.int64)
+    i, j = position[order[at[row]]], position[order[partner]]
+    sort = np.lexsort((j, i, pair))
+    pair, i, j, row = pair[sort], i[sort], j[sort], row[sort]
+    single = choices[row] == 1
+    if single.all():
+        return pair, i, j
+    # the diagonal of the nearest unambiguous seed before (else after) each seed, within its pair
+    index = np.arange(pair.size)
+    before = np.maximum.accumulate(np.where(single, index, -1))
+    after = np.minimum.accumulate(np.where(single, index, pair.size)[::-1])[::-1]
+    usable_before = (before >= 0) & (pair[np.maximum(before, 0)] == pair)
+    usable_after = (after < pair.size) & (pair[np.minimum(after, pair.size - 1)] == pair)
+    anchor = np.where(usable_before, before, np.where(usable_after, after, index))
+    diagonal = (j - i)[anchor]
+    distance = np.abs((j - i) - diagonal)
+    best = np.lexsort((distance, row))  # per a entry (row), the candidate nearest that diagonal first
+    first = best[np.concatenate([[True], row[best][1:] != row[best][:-1]])]
+    first.sort()
+    return pair[first], i[first], j[first]
 
 
 def _align_batch(grams: np.ndarray, positional: np.ndarray, tokens: np.ndarray, pairs: np.ndarray, k: int,
-                 max_gap: int, max_shift: int, min_words: int) -> Passages:
+                 max_gap: int, max_shift: int, min_words: int, keep_best: bool) -> Passages:
     """One batch of :func:`align_pairs`."""
     pair, i, j = _seed_matches(grams, positional, pairs)
-    order = np.lexsort((i, pair))
-    pair, i, j = pair[order], i[order], j[order]
     step_i = np.diff(i)
     same_pair = pair[1:] == pair[:-1]
     joined = same_pair & (step_i <= k + max_gap) & (np.abs(np.diff(j - i)) <= max_shift) & (np.diff(j) > 0)
@@ -197,7 +233,14 @@ def _align_batch(grams: np.ndarray, positional: np.ndarray, tokens: np.ndarray, 
     out = Passages(pair[starts], i[starts], i[ends] + k, j[starts], j[ends] + k, words)
     whole_a = (out.a_first == 0) & (out.a_stop == tokens[pairs[out.pair, 0]])
     whole_b = (out.b_first == 0) & (out.b_stop == tokens[pairs[out.pair, 1]])
-    out = out.take((out.words >= min_words) | whole_a | whole_b)
+    keep = (out.words >= min_words) | whole_a | whole_b
+    # a pair with no passage that long still shows its best chain (a short shared sentence verified it)
+    bare = ~np.isin(out.pair, out.pair[keep]) if keep_best else np.zeros(keep.size, dtype=bool)
+    if bare.any():
+        rows = np.flatnonzero(bare)
+        best = rows[np.lexsort((-out.words[rows], out.pair[rows]))]
+        keep[best[np.concatenate([[True], out.pair[best][1:] != out.pair[best][:-1]])]] = True
+    out = out.take(keep)
     same = np.flatnonzero(pairs[:, 0] == pairs[:, 1])  # a text paired with itself: all of it, word for word
     if same.size == 0:
         return out
@@ -227,31 +270,42 @@ def covered_tokens(first: np.ndarray, stop: np.ndarray, owner: np.ndarray, owner
     return np.bincount(owner, weights=reach, minlength=owners).astype(np.int64)
 
 
-def match_spans(requests: Sequence[tuple[str, Sequence[int]]]) -> list[dict[int, tuple[int, int]]]:
-    """For each ``(text, match numbers)``, the character span of each numbered regex match of the text.
+_SPLIT = re.compile(f"({_TOKEN_OR_END.pattern})")  # split keeping the matches: gap, match, gap, match, ..., gap
 
-    Match numbers are :attr:`tasks.shingle.Encoded.match_index` values: the
-    position of a token among the matches of the tokenising regex. A text
-    asked about several times (a wire paragraph paired with each of its
-    copies) is scanned once, up to the last match any request needs;
-    ``islice`` skips the matches in between in C.
+
+def match_offsets(texts: Sequence[str], *, chunk: int = 1 << 22) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where every regex match of every text begins and ends: ``(first, begin, end)``.
+
+    Text ``t``'s match number ``n`` (an :attr:`tasks.shingle.Encoded.match_index`
+    value) spans ``[begin[first[t] + n], end[first[t] + n])`` in ``t``. Texts
+    are scanned a chunk of about ``chunk`` characters at a time, joined by
+    a NUL: no match holds one or reaches across it (it is neither a word
+    character nor a space), so each text's matches are what scanning it
+    alone gives, and one ``re.split`` per chunk does the work in C.
     """
-    wanted: dict[str, set[int]] = {}
-    for text, numbers in requests:
-        wanted.setdefault(text, set()).update(numbers)
-    found: dict[str, dict[int, tuple[int, int]]] = {}
-    for text, numbers in wanted.items():
-        matches = _TOKEN_OR_END.finditer(text)
-        spans: dict[int, tuple[int, int]] = {}
-        done = 0
-        for number in sorted(numbers):
-            match = next(islice(matches, number - done, None), None)
-            if match is None:
-                break
-            spans[number] = match.span()
-            done = number + 1
-        found[text] = spans
-    return [found[text] for text, _ in requests]
+    first = np.zeros(len(texts) + 1, dtype=np.int64)
+    begins, ends = [], []
+    done = lo = 0
+    while lo < len(texts):
+        hi, size = lo, 0
+        while hi < len(texts) and (hi == lo or size + len(texts[hi]) < chunk):
+            size += len(texts[hi]) + 1
+            hi += 1
+        parts = _SPLIT.split("\0".join(texts[lo:hi]))
+        stops = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+        begin, end = stops[0::2][:-1], stops[1::2]  # a match begins where the gap before it stops
+        text_start = np.zeros(hi - lo, dtype=np.int64)
+        np.cumsum([len(t) + 1 for t in texts[lo:hi - 1]], out=text_start[1:])
+        at = np.searchsorted(begin, text_start)
+        owner = np.searchsorted(text_start, begin, side="right") - 1
+        begins.append(begin - text_start[owner])
+        ends.append(end - text_start[owner])
+        first[lo:hi] = done + at
+        done += begin.size
+        lo = hi
+    first[len(texts)] = done
+    zero = np.zeros(0, np.int64)
+    return first, np.concatenate(begins or [zero]), np.concatenate(ends or [zero])
 
 
 @dataclass(frozen=True)
@@ -288,7 +342,7 @@ def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.nd
     key = units[:, 0].astype(np.int64) * count + units[:, 1] if m else np.zeros(0, np.int64)
     distinct = np.unique(key)
     which = np.searchsorted(distinct, key)
-    found = grams.align(np.stack([distinct // count, distinct % count], axis=1))
+    found = grams.align(np.stack([distinct // count, distinct % count], axis=1), keep_best=True)
     first = np.searchsorted(found.pair, np.arange(distinct.size + 1))
     a_cover = covered_tokens(found.a_first, found.a_stop, found.pair, distinct.size)
     by_b = np.lexsort((found.b_first, found.pair))
@@ -302,30 +356,16 @@ def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.nd
     pick = (np.repeat(first[which], per) + np.arange(int(per.sum())) - np.repeat(starts[:-1], per)).astype(np.int64)
     owner = np.repeat(np.arange(m), per)
     left, right = paragraphs[owner, 0], paragraphs[owner, 1]
-    a_begin, a_end = _chars(texts, left, offsets[left] + found.a_first[pick], offsets[left] + found.a_stop[pick] - 1,
-                            match_index)
-    b_begin, b_end = _chars(texts, right, offsets[right] + found.b_first[pick], offsets[right] + found.b_stop[pick] - 1,
-                            match_index)
+    # every paragraph a passage names is scanned once, and each distinct text once
+    used = np.unique(np.concatenate([left, right]))
+    distinct_texts: dict[str, int] = {}
+    slot = np.array([distinct_texts.setdefault(texts[p], len(distinct_texts)) for p in used.tolist()], dtype=np.int64)
+    first_match, begin, end = match_offsets(list(distinct_texts))
+    base = np.zeros(int(used.max()) + 1 if used.size else 0, dtype=np.int64)
+    base[used] = first_match[slot]
+    match_of = match_index.astype(np.int64)
+    a_begin = begin[base[left] + match_of[offsets[left] + found.a_first[pick]]]
+    a_end = end[base[left] + match_of[offsets[left] + found.a_stop[pick] - 1]]
+    b_begin = begin[base[right] + match_of[offsets[right] + found.b_first[pick]]]
+    b_end = end[base[right] + match_of[offsets[right] + found.b_stop[pick] - 1]]
     return Located(starts, a_begin, a_end, b_begin, b_end, found.words[pick], a_share, b_share)
-
-
-def _chars(texts: Sequence[str], paragraph: np.ndarray, first_token: np.ndarray, last_token: np.ndarray,
-           match_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Character offsets of the start of each ``first_token`` and the end of each ``last_token`` (flat token numbers)
-    in its paragraph's text."""
-    first_match, last_match = match_index[first_token].astype(np.int64), match_index[last_token].astype(np.int64)
-    # one request per paragraph, for every match number any of its passages needs
-    order = np.argsort(paragraph, kind="stable")
-    bounds = np.flatnonzero(np.concatenate([[True], paragraph[order][1:] != paragraph[order][:-1]])) if order.size else order
-    requests = []
-    for lo, hi in zip(bounds.tolist(), np.append(bounds[1:], order.size).tolist()):
-        rows = order[lo:hi]
-        requests.append((texts[int(paragraph[rows[0]])], np.concatenate([first_match[rows], last_match[rows]]).tolist()))
-    spans = match_spans(requests)
-    begin = np.zeros(paragraph.size, dtype=np.int64)
-    end = np.zeros(paragraph.size, dtype=np.int64)
-    for lo, hi, found in zip(bounds.tolist(), np.append(bounds[1:], order.size).tolist(), spans):
-        for row in order[lo:hi].tolist():
-            begin[row] = found[int(first_match[row])][0]
-            end[row] = found[int(last_match[row])][1]
-    return begin, end
