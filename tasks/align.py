@@ -325,6 +325,14 @@ class Located:
     words: np.ndarray
     a_share: np.ndarray
     b_share: np.ndarray
+    match_base: np.ndarray  # paragraph p's match n spans [match_begin[match_base[p] + n], match_end[...])
+    match_begin: np.ndarray
+    match_end: np.ndarray
+
+    def cut(self, text: str, paragraph: int, first_match: int, last_match: int) -> str:
+        """``text`` (paragraph ``paragraph``'s) from the start of match ``first_match`` to the end of ``last_match``."""
+        base = int(self.match_base[paragraph])
+        return text[int(self.match_begin[base + first_match]):int(self.match_end[base + last_match])]
 
 
 def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.ndarray, texts: Sequence[str],
@@ -356,8 +364,8 @@ def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.nd
     pick = (np.repeat(first[which], per) + np.arange(int(per.sum())) - np.repeat(starts[:-1], per)).astype(np.int64)
     owner = np.repeat(np.arange(m), per)
     left, right = paragraphs[owner, 0], paragraphs[owner, 1]
-    # every paragraph a passage names is scanned once, and each distinct text once
-    used = np.unique(np.concatenate([left, right]))
+    # every paragraph of a pair is scanned once (each distinct text once), passages or not: Located.cut reads it too
+    used = np.unique(paragraphs.reshape(-1))
     distinct_texts: dict[str, int] = {}
     slot = np.array([distinct_texts.setdefault(texts[p], len(distinct_texts)) for p in used.tolist()], dtype=np.int64)
     first_match, begin, end = match_offsets(list(distinct_texts))
@@ -368,4 +376,4 @@ def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.nd
     a_end = end[base[left] + match_of[offsets[left] + found.a_stop[pick] - 1]]
     b_begin = begin[base[right] + match_of[offsets[right] + found.b_first[pick]]]
     b_end = end[base[right] + match_of[offsets[right] + found.b_stop[pick] - 1]]
-    return Located(starts, a_begin, a_end, b_begin, b_end, found.words[pick], a_share, b_share)
+    return Located(starts, a_begin, a_end, b_begin, b_end, found.words[pick], a_share, b_share, base, begin, end)

@@ -58,7 +58,7 @@ from tasks.anchors import (AnchorFilter, kept_anchors, paragraph_edge_anchors, s
                            short_anchor_words, short_anchors)
 from tasks.clusters import cluster_near_duplicates, key_ranks, make_cluster
 from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef, Passage
-from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, cut_many, encode_paragraphs, hash_ngrams,
+from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, encode_paragraphs, hash_ngrams,
                            shingle_paragraphs)
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
@@ -455,15 +455,13 @@ def make_overlaps(
     top = np.maximum(offsets[ordered[:, 0] + 1] - 1, base) if len(ordered) else base
     first_match = match_index[np.minimum(base + first, top)] if match_index.size else np.zeros(len(ordered), np.int64)
     last_match = match_index[np.minimum(base + last, top)] if match_index.size else np.zeros(len(ordered), np.int64)
+    found = locate_passages(grams, texts.unit_of[ordered], ordered, [r.text for r in refs], offsets, match_index)
     cut = np.flatnonzero(~same & (count > 0))
-    runs = cut_many([(refs[a].text, m1, m2) for a, m1, m2 in zip(ordered[cut, 0].tolist(), first_match[cut].tolist(),
-                                                                      last_match[cut].tolist())])
     shared: list[str] = [""] * len(ordered)
-    for at, run in zip(cut.tolist(), runs):
-        shared[at] = run
+    for at, a, m1, m2 in zip(cut.tolist(), ordered[cut, 0].tolist(), first_match[cut].tolist(), last_match[cut].tolist()):
+        shared[at] = found.cut(refs[a].text, a, m1, m2)
     for at in np.flatnonzero(same).tolist():
         shared[at] = refs[int(ordered[at, 0])].text.strip()  # word for word the same paragraph
-    found = locate_passages(grams, texts.unit_of[ordered], ordered, [r.text for r in refs], offsets, match_index)
     spans = [Passage((a0, a1), (b0, b1), words) for a0, a1, b0, b1, words in zip(
         found.a_begin.tolist(), found.a_end.tolist(), found.b_begin.tolist(), found.b_end.tolist(), found.words.tolist())]
     cuts = found.starts.tolist()

@@ -7,7 +7,7 @@ are plain data: no Prefect, no I/O.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Action = Literal["kept", "removed", "title", "metadata"]
 OverlapKind = Literal["near-duplicate", "contained", "shared-text"]
@@ -87,8 +87,7 @@ class ParagraphRef:
         return side
 
 
-@dataclass(frozen=True)
-class Passage:
+class Passage(NamedTuple):
     """A passage two paragraphs share (see :mod:`tasks.align`).
 
     ``a`` and ``b`` are ``[begin, end)`` character offsets in each
