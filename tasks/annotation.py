@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from tasks.records import Cluster, Document, Overlap, ParagraphRef
+from tasks.report_data import covered_words, word_count
 
 DROP_RULE = "reuse.near-duplicate"
 
@@ -25,20 +26,29 @@ def _paragraph_id(documents: dict[str, Document], ref: ParagraphRef) -> str | No
 def annotate_paragraphs(
     documents: list[Document], overlaps: list[Overlap], clusters: list[Cluster]
 ) -> dict[str, dict[str, Any]]:
-    """Reuse fields by paragraph id: ``cluster``, ``canonical`` and ``reused_with`` (pairs of any kind)."""
+    """Reuse fields by paragraph id: ``cluster``, ``canonical``, ``reused_with`` (pairs of any kind) and
+    ``reused_words``/``reused_share``: its words that some pair's passages found elsewhere (each word once,
+    however many copies carry it), and their share of its words."""
     by_id = {doc.id: doc for doc in documents}
     notes: dict[str, dict[str, Any]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     for cluster in clusters:
         for member in (cluster.canonical, *cluster.members):
             pid = _paragraph_id(by_id, member)
             if pid is not None:
                 notes.setdefault(pid, {}).update({"cluster": cluster.id, "canonical": member.key == cluster.canonical.key})
     for pair in overlaps:
-        for this, other in ((pair.a, pair.b), (pair.b, pair.a)):
+        for this, other, side in ((pair.a, pair.b, "a"), (pair.b, pair.a, "b")):
             pid = _paragraph_id(by_id, this)
             if pid is not None:
                 reused = notes.setdefault(pid, {}).setdefault("reused_with", [])
                 reused.append({"kind": pair.kind, "file": other.file, "lines": list(other.lines)})
+                spans.setdefault(pid, []).extend(getattr(p, side) for p in pair.passages)
+    texts = {p.id: p.text for doc in documents for p in doc.paragraphs}
+    for pid, found in spans.items():
+        words = covered_words(texts[pid], found)
+        total = word_count(texts[pid])
+        notes[pid].update({"reused_words": words, "reused_share": round(words / total, 4) if total else 0.0})
     return notes
 
 

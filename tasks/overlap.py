@@ -37,7 +37,7 @@ shingles and no shared run survives real rewording).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -53,10 +53,12 @@ from tasks.paragraph_index import (
     sign_minhash,
     unique_pairs,
 )
-from tasks.anchors import AnchorFilter, kept_anchors, sentence_anchors, short_anchor_words, short_anchors
+from tasks.align import PositionalGrams, locate_passages
+from tasks.anchors import (AnchorFilter, kept_anchors, paragraph_edge_anchors, sentence_anchors, sentence_edge_anchors,
+                           short_anchor_words, short_anchors)
 from tasks.clusters import cluster_near_duplicates, key_ranks, make_cluster
-from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef
-from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, cut_many, encode_paragraphs, hash_ngrams,
+from tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef, Passage
+from tasks.shingle import (DistinctTexts, Encoded, collapse_identical, encode_paragraphs, hash_ngrams,
                            shingle_paragraphs)
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
@@ -136,6 +138,7 @@ class Verdicts:
     offsets: np.ndarray
     match_index: np.ndarray
     stats: dict[str, int]
+    grams: PositionalGrams | None = None  # every text's shingles in text order, for the alignment
 
 
 def find_overlaps(paragraphs: Sequence[ParagraphRef], **options: Any) -> OverlapResult:
@@ -267,15 +270,25 @@ def verify_corpus(
     sentences, sentence_owner = kept_anchors("sentence", *sentence_anchors(encoded, texts.unit_of, shared_sentence_min_words),
                                       anchor_filter)
     sentence_pairs = find_anchor_pairs(sentences, sentence_owner, texts.docs, max_fanout=max_anchor_fanout, focus=touched)
+    # sentence heads and tails survive a light edit of a lifted sentence; the alignment verifies what they propose
+    edges, edge_owner = kept_anchors("sentence", *sentence_edge_anchors(
+        encoded, texts.unit_of, shingle_size=shingle_size, shared_min_words=shared_min_words), anchor_filter)
+    edge_pairs = find_anchor_pairs(edges, edge_owner, texts.docs, max_fanout=max_anchor_fanout, focus=touched)
+    # a very short text that is the first or last whole sentences of another: a piece of a split paragraph
+    tiny = (sizes > 0) & (sizes < min_shingles)
+    pieces, piece_owner = kept_anchors("short", *paragraph_edge_anchors(
+        encoded, texts.unit_of, shingle_size=shingle_size, min_shingles=min_shingles), anchor_filter)
+    piece_pairs = find_anchor_pairs(pieces, piece_owner, texts.docs, max_fanout=max_anchor_fanout, eligible=tiny,
+                                    focus=touched)
     paragraph_offsets, match_index = encoded.offsets, encoded.match_index
-    del encoded, sentences, sentence_owner
+    del encoded, sentences, sentence_owner, edges, edge_owner, pieces, piece_owner
     # short paragraphs get shorter anchors, paired only with them (eligible)
     short, short_owners = kept_anchors("short", *short_anchors(enc, shingles, bounds, words=short_anchor_words(
         shingle_size, shared_min_words), min_shingles=min_shingles), anchor_filter)
     short_pairs = find_anchor_pairs(short, short_owners, texts.docs, max_fanout=max_anchor_fanout,
                                     eligible=lengths <= 2 * shared_min_words, focus=touched)
     del short, short_owners
-    anchor_pairs = unique_pairs(np.concatenate([run_pairs, sentence_pairs, short_pairs]))
+    anchor_pairs = unique_pairs(np.concatenate([run_pairs, sentence_pairs, short_pairs, edge_pairs, piece_pairs]))
     stats["candidates_anchor"] = int(len(anchor_pairs))
     candidates = unique_pairs(np.concatenate([lsh_pairs, anchor_pairs]))
     if touched is not None:
@@ -285,12 +298,15 @@ def verify_corpus(
     # verify every candidate on the exact shingle sets, then spread the
     # verdicts from distinct texts to the paragraphs that carry them
     inter = count_shared(shingles, bounds, candidates)
+    positional_grams = PositionalGrams.of(enc, shingle_size)
     verified = classify_pairs(
         candidates,
         inter,
         sizes,
         has_run=contains_pairs(candidates, run_pairs, texts.count),
         has_sentence=contains_pairs(candidates, sentence_pairs, texts.count),
+        has_piece=contains_pairs(candidates, piece_pairs, texts.count),
+        aligned=lambda pairs: positional_grams.share_passage(pairs, min_words=shared_min_words),
         near_duplicate_jaccard=near_duplicate_jaccard,
         contained_min=contained_min,
         weak_contained_min=weak_contained_min,
@@ -300,7 +316,8 @@ def verify_corpus(
     kinds = expand_to_paragraphs(texts, verified, docs, sizes, min_shingles=min_shingles, max_fanout=max_anchor_fanout,
                                  focus=focus)
     assert match_index is not None
-    return Verdicts(refs, docs, doc_size, texts, kinds, shingles, bounds, paragraph_offsets, match_index, stats)
+    return Verdicts(refs, docs, doc_size, texts, kinds, shingles, bounds, paragraph_offsets, match_index, stats,
+                    positional_grams)
 
 
 def report_overlaps(verdicts: Verdicts, *, shingle_size: int = 3, focus: np.ndarray | None = None) -> OverlapResult:
@@ -334,8 +351,9 @@ def report_overlaps(verdicts: Verdicts, *, shingle_size: int = 3, focus: np.ndar
         implied.difference_update((min(m, canonical), max(m, canonical)) for m in members)
 
     emitted = [(pair, value) for pair, value in kinds.items() if pair not in implied]  # cluster member pairs: the cluster states them
+    assert verdicts.grams is not None
     overlaps, sides = make_overlaps(refs, texts, emitted, verdicts.shingles, verdicts.bounds, verdicts.offsets,
-                                    verdicts.match_index, shingle_size=shingle_size, key_rank=key_rank)
+                                    verdicts.match_index, verdicts.grams, key_rank=key_rank)
     # sorted by (a.file, a.lines, b.file, b.lines) through ranks: one stable numpy sort instead of a
     # tuple key per pair (ties keep their order either way)
     overlaps = [overlaps[i] for i in np.lexsort((place_rank[sides[:, 1]], place_rank[sides[:, 0]])).tolist()]
@@ -412,26 +430,24 @@ def make_overlaps(
     bounds: np.ndarray,
     offsets: np.ndarray,
     match_index: np.ndarray,
+    grams: PositionalGrams,
     *,
-    shingle_size: int,
     key_rank: np.ndarray,
 ) -> tuple[list[Overlap], np.ndarray]:
-    """:class:`Overlap` records with ``a.key < b.key`` and the shared run cut from a's own text.
+    """:class:`Overlap` records with ``a.key < b.key``, the shared run cut from a's own text, and their passages.
 
     ``offsets``/``match_index`` locate each paragraph's tokens among its
     regex matches (:class:`tasks.shingle.Encoded`), so the run found on
-    normalised tokens is cut verbatim from the original text. ``key_rank``
-    is :func:`key_ranks`' first answer. Returns the records and their
-    ``(a, b)`` paragraph numbers.
+    normalised tokens is cut verbatim from the original text, and passages
+    (:func:`tasks.align.locate_passages`) are located in both texts.
+    ``key_rank`` is :func:`key_ranks`' first answer. Returns the records and
+    their ``(a, b)`` paragraph numbers.
     """
     pairs = np.array([pair for pair, _ in emitted], dtype=np.int64).reshape(-1, 2)
     swap = key_rank[pairs[:, 0]] > key_rank[pairs[:, 1]]
     ordered = np.where(swap[:, None], pairs[:, ::-1], pairs)
-    enc = texts.encoded
-    grams, gram_owner = hash_ngrams(enc.hashes, enc.offsets, shingle_size)
-    positional = np.searchsorted(gram_owner, np.arange(texts.count + 1))
-    first, count = longest_shared_runs(grams, positional, shingles, bounds, texts.unit_of[ordered], shingle_size=shingle_size)
-    del grams, gram_owner
+    first, count = longest_shared_runs(grams.grams, grams.positional, shingles, bounds, texts.unit_of[ordered],
+                                       shingle_size=grams.k)
     same = texts.unit_of[ordered[:, 0]] == texts.unit_of[ordered[:, 1]] if len(ordered) else np.zeros(0, bool)
     # match numbers of the run's first and last token in a's own text
     last = first + np.maximum(count, 1) - 1
@@ -439,17 +455,21 @@ def make_overlaps(
     top = np.maximum(offsets[ordered[:, 0] + 1] - 1, base) if len(ordered) else base
     first_match = match_index[np.minimum(base + first, top)] if match_index.size else np.zeros(len(ordered), np.int64)
     last_match = match_index[np.minimum(base + last, top)] if match_index.size else np.zeros(len(ordered), np.int64)
+    found = locate_passages(grams, texts.unit_of[ordered], ordered, [r.text for r in refs], offsets, match_index)
     cut = np.flatnonzero(~same & (count > 0))
-    runs = cut_many([(refs[a].text, m1, m2) for a, m1, m2 in zip(ordered[cut, 0].tolist(), first_match[cut].tolist(),
-                                                                      last_match[cut].tolist())])
     shared: list[str] = [""] * len(ordered)
-    for at, run in zip(cut.tolist(), runs):
-        shared[at] = run
+    for at, a, m1, m2 in zip(cut.tolist(), ordered[cut, 0].tolist(), first_match[cut].tolist(), last_match[cut].tolist()):
+        shared[at] = found.cut(refs[a].text, a, m1, m2)
     for at in np.flatnonzero(same).tolist():
         shared[at] = refs[int(ordered[at, 0])].text.strip()  # word for word the same paragraph
+    spans = [Passage((a0, a1), (b0, b1), words) for a0, a1, b0, b1, words in zip(
+        found.a_begin.tolist(), found.a_end.tolist(), found.b_begin.tolist(), found.b_end.tolist(), found.words.tolist())]
+    cuts = found.starts.tolist()
     overlaps = [
-        Overlap(_KINDS[kind], refs[a], refs[b], jac, con, text)  # type: ignore[arg-type]
-        for (_, (kind, jac, con)), a, b, text in zip(emitted, ordered[:, 0].tolist(), ordered[:, 1].tolist(), shared)
+        Overlap(_KINDS[kind], refs[a], refs[b], jac, con, text, tuple(spans[lo:hi]), a_share, b_share)  # type: ignore[arg-type]
+        for (_, (kind, jac, con)), a, b, text, lo, hi, a_share, b_share in zip(
+            emitted, ordered[:, 0].tolist(), ordered[:, 1].tolist(), shared, cuts[:-1], cuts[1:],
+            found.a_share.tolist(), found.b_share.tolist())
     ]
     return overlaps, ordered
 
@@ -475,6 +495,8 @@ def classify_pairs(
     *,
     has_run: np.ndarray,
     has_sentence: np.ndarray,
+    has_piece: np.ndarray,
+    aligned: Callable[[np.ndarray], np.ndarray],
     near_duplicate_jaccard: float,
     contained_min: float,
     weak_contained_min: float,
@@ -486,9 +508,14 @@ def classify_pairs(
     strongest reading wins: near-duplicate (Jaccard), contained
     (containment), shared-text (a long shared run or a shared sentence), and
     last weakly contained (half the smaller paragraph inside, but edits broke
-    every long run). Very short paragraphs (fewer than ``min_shingles``
-    shingles) count only when word-for-word equal: a few common words ("he
-    said on Monday") must not glue paragraphs together.
+    every long run). A pair none of these verifies is still shared-text when
+    ``aligned`` (asked about those pairs only, so its cost stays bounded)
+    finds a passage of a long run's length that lightly edited words
+    interrupt (:meth:`PositionalGrams.share_passage`). Very short paragraphs
+    (fewer than ``min_shingles`` shingles) count only when word-for-word
+    equal, or when ``has_piece`` says the short one is the whole first or last
+    sentences of the other (a split paragraph's piece): a few common words
+    ("he said on Monday") must not glue paragraphs together.
     """
     jaccard, containment = pair_scores(pairs, inter, sizes)
     smaller = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) if len(pairs) else np.zeros(0, np.int64)
@@ -498,7 +525,10 @@ def classify_pairs(
     kind[normal & (has_run | has_sentence)] = _SHARED
     kind[normal & (containment >= contained_min)] = _CONTAINED
     kind[normal & (jaccard >= near_duplicate_jaccard)] = _NEAR
+    kind[(smaller > 0) & ~normal & has_piece & (containment == 1.0)] = _CONTAINED
     kind[(smaller > 0) & ~normal & (jaccard == 1.0)] = _NEAR
+    undecided = np.flatnonzero(normal & (kind == _NONE))
+    kind[undecided[aligned(pairs[undecided])]] = _SHARED
     keep = kind != _NONE
     return Verified(pairs[keep], inter[keep], jaccard[keep], containment[keep], kind[keep])
 

@@ -24,6 +24,8 @@ column                    type                            meaning
 ``reused``                bool                            any reuse pair or cluster at all
 ``reuse_kinds``           list<string>                    the kinds of its reuse pairs, sorted, unique
 ``reused_with``           list<struct>                    ``{kind, file, line_first, line_last}`` each
+``reused_words``          int32                           its words inside passages found elsewhere
+``reused_share``          float64                         ``reused_words`` / ``words`` (0 when not reused)
 ========================  ==============================  ============================================
 
 pyarrow is a dependency of every install, so every run writes the file.
@@ -70,6 +72,8 @@ def paragraph_rows(documents: Sequence[Document], annotations: dict[str, dict[st
                 "reused": bool(notes.get("cluster") or reused_with),
                 "reuse_kinds": sorted({r["kind"] for r in reused_with}),
                 "reused_with": reused_with,
+                "reused_words": notes.get("reused_words", 0),
+                "reused_share": notes.get("reused_share", 0.0),
             }
 
 
@@ -85,6 +89,7 @@ def paragraph_schema() -> Any:
         ("text", text), ("words", line), ("cluster", text), ("canonical", pa.bool_()), ("reused", pa.bool_()),
         ("reuse_kinds", pa.list_(text)),
         ("reused_with", pa.list_(pa.struct([("kind", text), ("file", text), ("line_first", line), ("line_last", line)]))),
+        ("reused_words", line), ("reused_share", pa.float64()),
     ])
 
 

@@ -7,7 +7,7 @@ are plain data: no Prefect, no I/O.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Action = Literal["kept", "removed", "title", "metadata"]
 OverlapKind = Literal["near-duplicate", "contained", "shared-text"]
@@ -61,7 +61,9 @@ class ParagraphRef:
 
     ``file`` is the raw path relative to the raw folder (``outlet/story.txt``),
     ``index`` the paragraph's 0-based position in its document, ``run`` the
-    run that indexed it (empty for the current batch).
+    run that indexed it (empty for the current batch), ``offset`` where its
+    text starts in its document's clean text (``None`` when not known: a
+    paragraph archived before documents carried it).
     """
 
     doc_id: str
@@ -72,6 +74,7 @@ class ParagraphRef:
     text: str
     published: str | None = None
     run: str = ""
+    offset: int | None = None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -84,9 +87,37 @@ class ParagraphRef:
         return side
 
 
+class Passage(NamedTuple):
+    """A passage two paragraphs share (see :mod:`tasks.align`).
+
+    ``a`` and ``b`` are ``[begin, end)`` character offsets in each
+    paragraph's text (``text[begin:end]`` is the passage, from its first
+    aligned word to its last); ``words`` is how many of a's words in it
+    the alignment matched.
+    """
+
+    a: tuple[int, int]
+    b: tuple[int, int]
+    words: int
+
+    def to_json(self, a_offset: int | None, b_offset: int | None) -> dict[str, Any]:
+        """The passage, with its offsets in both documents' clean text where the paragraphs' offsets are known."""
+        out: dict[str, Any] = {"a": list(self.a), "b": list(self.b)}
+        if a_offset is not None:
+            out["a_doc"] = [a_offset + self.a[0], a_offset + self.a[1]]
+        if b_offset is not None:
+            out["b_doc"] = [b_offset + self.b[0], b_offset + self.b[1]]
+        out["words"] = self.words
+        return out
+
+
 @dataclass(frozen=True)
 class Overlap:
-    """A verified pair of related paragraphs with the scores that verified it."""
+    """A verified pair of related paragraphs with the scores that verified it and the passages they share.
+
+    ``a_share``/``b_share`` are the shares of each paragraph's words that
+    its passages cover.
+    """
 
     kind: OverlapKind
     a: ParagraphRef
@@ -94,6 +125,9 @@ class Overlap:
     jaccard: float
     containment: float
     shared_text: str = ""
+    passages: tuple[Passage, ...] = ()
+    a_share: float = 0.0
+    b_share: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +137,9 @@ class Overlap:
             "jaccard": round(self.jaccard, 4),
             "containment": round(self.containment, 4),
             "shared_text": self.shared_text,
+            "passages": [p.to_json(self.a.offset, self.b.offset) for p in self.passages],
+            "a_share": round(self.a_share, 4),
+            "b_share": round(self.b_share, 4),
         }
 
 

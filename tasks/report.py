@@ -90,7 +90,8 @@ def _summary_html(data: dict[str, Any]) -> str:
     cards = [("files seen", counts.get("files_seen", 0)), ("documents", counts.get("documents", 0)),
              ("files not processed", counts.get("quarantined", 0)), ("paragraphs kept", counts.get("paragraphs", 0)),
              ("lines kept", lines.get("kept", 0)), ("lines removed", lines.get("removed", 0)),
-             ("reuse pairs", counts.get("overlaps", 0)), ("reuse clusters", counts.get("clusters", 0))]
+             ("reuse pairs", counts.get("overlaps", 0)), ("reuse clusters", counts.get("clusters", 0)),
+             ("kept words found elsewhere", f"{100 * run.get('reused_words', 0) / max(1, run.get('words', 0)):.1f}%")]
     parts = ['<div class="cards">']
     parts += [f'<div class="card"><b>{escape(str(v))}</b><span>{escape(k)}</span></div>' for k, v in cards]
     parts.append("</div><div class=grid><div>")

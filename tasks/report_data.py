@@ -8,24 +8,23 @@ so that it can be tested without a browser:
 * each reuse pair and cluster member is *resolved* to the paragraph text,
   outlet and date it points at (every side names a paragraph of the current
   corpus, whichever index batch first indexed it);
-* the words two paragraphs share are *marked*: a word is marked when it
-  belongs to a run of ``k`` consecutive words (``k`` = the run's
-  ``shingle_words``) that the other paragraph also contains, after the same
-  normalisation the detector hashes with (:func:`tasks.shingle.normalise_token`).
-  A marked text travels as alternating plain and marked pieces, so the page
-  never has to slice strings (JavaScript counts UTF-16 units, Python code
-  points);
+* the passages two paragraphs share are *marked*: each reuse pair carries
+  its aligned passages as character offsets in both texts
+  (:mod:`tasks.align`), and the marks are exactly those spans. A marked text
+  travels as alternating plain and marked pieces, so the page never has to
+  slice strings (JavaScript counts UTF-16 units, Python code points);
 * the *outlet pairs* summarise syndication: how many words of outlet A's
   kept text reappear at outlet B, in how many stories, and who published
   first.
 
-How "shared words" are counted for an outlet pair, per paragraph of A that
-has reuse with a paragraph of B: a near-duplicate shares the whole paragraph,
-a contained pair the shorter paragraph's length, a shared-text pair the length
-of the shared passage. A paragraph reused several times with B counts once,
-at its largest share; the total is compared with all of A's kept words.
-Members of one near-duplicate cluster share text with each other too, even
-though ``overlaps.jsonl`` pairs each member only with the canonical copy.
+How "shared words" are counted for an outlet pair: the words of A's
+paragraphs that lie inside the passages of their reuse pairs with B's
+paragraphs, each word once however many of B's paragraphs carry it; the
+total is compared with all of A's kept words. Members of one near-duplicate
+cluster share text with each other too, though ``overlaps.jsonl`` pairs each
+member only with the canonical copy: a member stands for what it shares
+with the canonical copy (its passages with it). A document's, and the
+run's, reused words are counted the same way over all their pairs.
 """
 from __future__ import annotations
 
@@ -37,7 +36,6 @@ from itertools import combinations
 from typing import Any
 
 from tasks.records import Document, ParagraphRef
-from tasks.shingle import normalise_token
 
 _WORD = re.compile(r"[^\W_]+(?:['’‘.][^\W_]+)*")
 
@@ -51,55 +49,54 @@ def word_count(text: str) -> int:
     return sum(1 for _ in _WORD.finditer(text))
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised form) of each word that the detector would hash."""
-    out = []
-    for match in _WORD.finditer(text):
-        form = normalise_token(match.group())
-        if form:
-            out.append((match.start(), match.end(), form))
-    return out
+def covered_words(text: str, spans: Iterable[Sequence[int]]) -> int:
+    """Words of ``text`` (as :func:`word_count` counts them) that begin inside one of ``spans`` (``[begin, end)``).
 
-
-def _grams(forms: Sequence[str], k: int) -> set[tuple[str, ...]]:
-    return {tuple(forms[i : i + k]) for i in range(len(forms) - k + 1)}
-
-
-def mark_shared(text: str, others: Iterable[str], k: int = 3) -> list[str]:
-    """``text`` cut into alternating pieces: plain, shared, plain, shared, ...
-
-    The first piece is always plain (possibly empty); joining the pieces gives
-    ``text`` back. A word is shared when one of the ``k``-word runs it is part
-    of also occurs in any of ``others``; with fewer than ``k`` words on a side,
-    ``k`` shrinks to the shorter side so that short paragraphs still mark.
-    Spaces and punctuation between two shared words are marked with them.
+    Spans of several passages may overlap; each word counts once.
     """
-    tokens = _tokens(text)
-    forms = [t[2] for t in tokens]
-    shared = [False] * len(tokens)
-    for other in others:
-        other_forms = [t[2] for t in _tokens(other)]
-        size = max(1, min(k, len(forms), len(other_forms)))
-        theirs = _grams(other_forms, size)
-        for i in range(len(forms) - size + 1):
-            if tuple(forms[i : i + size]) in theirs:
-                for j in range(i, i + size):
-                    shared[j] = True
+    ranges = sorted((int(b), int(e)) for b, e in spans if e > b)
+    if not ranges:
+        return 0
+    merged = [list(ranges[0])]
+    for begin, end in ranges[1:]:
+        if begin <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([begin, end])
+    count, at = 0, 0
+    for match in _WORD.finditer(text):
+        while at < len(merged) and merged[at][1] <= match.start():
+            at += 1
+        if at == len(merged):
+            break
+        count += merged[at][0] <= match.start()
+    return count
+
+
+def mark_spans(text: str, spans: Iterable[Sequence[int]]) -> list[str]:
+    """``text`` cut into alternating pieces, plain, marked, plain, ...: marked are the ``[begin, end)`` ``spans``.
+
+    Overlapping or touching spans merge; joining the pieces gives ``text``
+    back; the first piece is always plain (possibly empty).
+    """
     pieces: list[str] = []
     cursor = 0
-    i = 0
-    while i < len(tokens):
-        if not shared[i]:
-            i += 1
+    for begin, end in sorted((max(0, int(b)), min(len(text), int(e))) for b, e in spans):
+        if end <= cursor:
             continue
-        j = i
-        while j + 1 < len(tokens) and shared[j + 1]:
-            j += 1
-        pieces += [text[cursor : tokens[i][0]], text[tokens[i][0] : tokens[j][1]]]
-        cursor = tokens[j][1]
-        i = j + 1
+        begin = max(begin, cursor)
+        if pieces and begin == cursor and len(pieces) % 2 == 0:  # touches the last marked piece: extend it
+            pieces[-1] += text[cursor:end]
+        else:
+            pieces += [text[cursor:begin], text[begin:end]]
+        cursor = end
     pieces.append(text[cursor:])
     return pieces
+
+
+def side_spans(pair: dict[str, Any], side: str) -> list[list[int]]:
+    """The character spans of one side (``"a"`` or ``"b"``) of a reuse record's passages."""
+    return [p[side] for p in pair.get("passages", [])]
 
 
 @dataclass(frozen=True)
@@ -158,8 +155,8 @@ def _side_view(side: dict[str, Any], found: Located, pieces: list[str]) -> dict[
     return view
 
 
-def pair_views(overlaps: Sequence[dict[str, Any]], index: ParagraphIndex, k: int) -> list[dict[str, Any]]:
-    """Every reuse pair with both paragraphs' text, shared words marked, outlets and dates."""
+def pair_views(overlaps: Sequence[dict[str, Any]], index: ParagraphIndex) -> list[dict[str, Any]]:
+    """Every reuse pair with both paragraphs' text, its passages marked in both, outlets and dates."""
     views = []
     for number, pair in enumerate(overlaps):
         a, b = index.locate(pair["a"]), index.locate(pair["b"])
@@ -169,8 +166,10 @@ def pair_views(overlaps: Sequence[dict[str, Any]], index: ParagraphIndex, k: int
             "jaccard": pair["jaccard"],
             "containment": pair["containment"],
             "shared": pair.get("shared_text", ""),
-            "a": _side_view(pair["a"], a, mark_shared(a.text, [b.text], k)),
-            "b": _side_view(pair["b"], b, mark_shared(b.text, [a.text], k)),
+            "a_share": pair.get("a_share"),
+            "b_share": pair.get("b_share"),
+            "a": _side_view(pair["a"], a, mark_spans(a.text, side_spans(pair, "a"))),
+            "b": _side_view(pair["b"], b, mark_spans(b.text, side_spans(pair, "b"))),
         })
     return views
 
@@ -180,12 +179,12 @@ def _side_key(side: dict[str, Any]) -> tuple[str, str, int]:
 
 
 def cluster_views(
-    clusters: Sequence[dict[str, Any]], overlaps: Sequence[dict[str, Any]], index: ParagraphIndex, k: int
+    clusters: Sequence[dict[str, Any]], overlaps: Sequence[dict[str, Any]], index: ParagraphIndex
 ) -> list[dict[str, Any]]:
     """Every near-duplicate cluster: its members side by side, canonical first, scored against it.
 
-    A member's marks show the words it shares with the canonical copy; the
-    canonical's marks show the words it shares with any member.
+    A member's marks are its passages with the canonical copy; the
+    canonical's marks are its passages with any member.
     """
     scores: dict[tuple[tuple[str, str, int], tuple[str, str, int]], dict[str, Any]] = {}
     for pair in overlaps:
@@ -197,12 +196,14 @@ def cluster_views(
         canon = index.locate(cluster["canonical"])
         members = sorted(cluster["members"], key=lambda m: (_side_key(m) != canon_key, _side_key(m)))
         located = [index.locate(m) for m in members]
-        texts = [found.text for m, found in zip(members, located) if _side_key(m) != canon_key]
+        canon_spans = [span for m in members if _side_key(m) != canon_key
+                       for span in _spans_of(scores.get((_side_key(m), canon_key)), canon_key)]
         member_views = []
         for member, found in zip(members, located):
             is_canon = _side_key(member) == canon_key
-            view = _side_view(member, found, mark_shared(found.text, texts if is_canon else [canon.text], k))
             pair = scores.get((_side_key(member), canon_key))
+            view = _side_view(member, found, mark_spans(found.text, canon_spans if is_canon
+                                                        else _spans_of(pair, _side_key(member))))
             view["canonical"] = is_canon
             view["jaccard"] = 1.0 if is_canon else (pair or {}).get("jaccard")
             view["containment"] = 1.0 if is_canon else (pair or {}).get("containment")
@@ -219,15 +220,11 @@ def cluster_views(
     return views
 
 
-def _pair_share(kind: str, mine: Located, theirs: Located, shared_text: str) -> int:
-    """Words of ``mine`` that a reuse pair of ``kind`` says ``theirs`` also carries."""
-    if kind == "near-duplicate":
-        share = mine.words
-    elif kind == "contained":
-        share = min(mine.words, theirs.words)
-    else:
-        share = word_count(shared_text)
-    return min(share, mine.words)
+def _spans_of(pair: dict[str, Any] | None, key: tuple[str, str, int]) -> list[list[int]]:
+    """The spans of a reuse record's passages on the side whose key is ``key`` (none without a record)."""
+    if pair is None:
+        return []
+    return side_spans(pair, "a" if _side_key(pair["a"]) == key else "b")
 
 
 def outlet_pairs(
@@ -245,25 +242,30 @@ def outlet_pairs(
     total_words: Counter[str] = Counter()
     for doc in documents:
         total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
-    links: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
-        (o["kind"], o["a"], o["b"], o.get("shared_text", "")) for o in overlaps
+    links: list[tuple[str, dict[str, Any], dict[str, Any], list[list[int]], list[list[int]]]] = [
+        (o["kind"], o["a"], o["b"], side_spans(o, "a"), side_spans(o, "b")) for o in overlaps
     ]
+    pairs = {(_side_key(o["a"]), _side_key(o["b"])): o for o in overlaps}
     for cluster in clusters:  # members of one cluster are near-duplicates of each other as well
         canon = _side_key(cluster["canonical"])
         others = [m for m in cluster["members"] if _side_key(m) != canon]
-        links += [("near-duplicate", x, y, "") for x, y in combinations(others, 2)]
-    best: dict[tuple[str, str], dict[tuple[str, int], int]] = defaultdict(dict)  # (A, B) -> A's paragraph -> words
+        own = {_side_key(m): _spans_of(pairs.get((_side_key(m), canon)) or pairs.get((canon, _side_key(m))), _side_key(m))
+               for m in others}
+        links += [("near-duplicate", x, y, own[_side_key(x)], own[_side_key(y)]) for x, y in combinations(others, 2)]
+    spans: dict[tuple[str, str], dict[tuple[str, int], list[list[int]]]] = defaultdict(dict)  # (A, B) -> A's paragraph -> spans
     kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     stories: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     dates: dict[str, str | None] = {doc.id: doc.published for doc in documents}
-    for kind, side_a, side_b, shared_text in links:
+    texts: dict[tuple[str, int], str] = {}
+    for kind, side_a, side_b, spans_a, spans_b in links:
         a, b = index.locate(side_a), index.locate(side_b)
         if not (a.outlet and b.outlet and a.doc_id and b.doc_id) or a.outlet == b.outlet:
             continue
-        for mine, theirs, side in ((a, b, side_a), (b, a, side_b)):
+        for mine, theirs, side, found in ((a, b, side_a, spans_a), (b, a, side_b, spans_b)):
             key = (mine.outlet or "", theirs.outlet or "")
             para = (side["file"], side["lines"][0])
-            best[key][para] = max(best[key].get(para, 0), _pair_share(kind, mine, theirs, shared_text))
+            texts[para] = mine.text
+            spans[key].setdefault(para, []).extend(found)
         pair_key = tuple(sorted((a.outlet, b.outlet)))
         kinds[pair_key][kind] += 1  # type: ignore[index]
         first, second = (a, b) if a.outlet == pair_key[0] else (b, a)
@@ -274,7 +276,8 @@ def outlet_pairs(
         for doc_x, doc_y in stories[(x, y)]:
             dx, dy = dates.get(doc_x), dates.get(doc_y)
             order["undated" if not (dx and dy) else "a_first" if dx < dy else "b_first" if dy < dx else "same_day"] += 1
-        words_x, words_y = sum(best[(x, y)].values()), sum(best[(y, x)].values())
+        words_x = sum(covered_words(texts[para], found) for para, found in spans[(x, y)].items())
+        words_y = sum(covered_words(texts[para], found) for para, found in spans[(y, x)].items())
         rows.append({
             "a": x, "b": y,
             "a_words": words_x, "a_total": total_words[x],
@@ -314,6 +317,7 @@ def document_views(documents: Sequence[Document], annotations: dict[str, dict[st
             "author": doc.author, "published": doc.published, "url": doc.url, "copyright": doc.copyright,
             "fixes": list(doc.fixes), "paragraphs": len(doc.paragraphs),
             "words": sum(word_count(p.text) for p in doc.paragraphs),
+            "reused_words": sum((annotations.get(p.id) or {}).get("reused_words", 0) for p in doc.paragraphs),
             "removed": removed_lines,
             "reused": sum(1 for p in doc.paragraphs if annotations.get(p.id)),
             "rules": sorted({seg.rule for seg in doc.segments if seg.action != "kept"}),
@@ -340,8 +344,8 @@ def build_report_data(
     archived: Sequence[ParagraphRef] = (),
 ) -> dict[str, Any]:
     """Everything the report page shows, as one JSON-ready value (``archived``: earlier batches' paragraphs the pairs name)."""
-    k = int(summary.get("parameters", {}).get("shingle_words", 3))
     index = ParagraphIndex(documents, archived)
+    docs = document_views(documents, annotations)
     # A pair or cluster view carries both texts with their shared words marked: on a corpus with
     # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
     # says how many more the JSONL files hold; every count above stays exact.
@@ -359,9 +363,11 @@ def build_report_data(
             "quarantined": summary["quarantined"],
             "without_text": summary.get("documents_without_text", []),
             "parameters": summary.get("parameters", {}),
+            "words": sum(d["words"] for d in docs),
+            "reused_words": sum(d["reused_words"] for d in docs),
         },
-        "documents": document_views(documents, annotations),
-        "pairs": pair_views(shown_pairs, index, k),
-        "clusters": cluster_views(shown_clusters, overlaps, index, k),
+        "documents": docs,
+        "pairs": pair_views(shown_pairs, index),
+        "clusters": cluster_views(shown_clusters, overlaps, index),
         "outlets": outlet_pairs(documents, overlaps, clusters, index),
     }

@@ -25,12 +25,19 @@ class ReuseResult(OverlapResult):
 
 
 def paragraph_refs(documents: list[Document]) -> list[ParagraphRef]:
-    """Every kept paragraph of every document, in document then paragraph order."""
-    return [
-        ParagraphRef(doc.id, doc.source, doc.outlet, p.lines, index, p.text, doc.published)
-        for doc in sorted(documents, key=lambda d: d.id)
-        for index, p in enumerate(doc.paragraphs)
-    ]
+    """Every kept paragraph of every document, in document then paragraph order.
+
+    Each carries its offset in the document's clean text (:attr:`Document.text`:
+    paragraphs joined by a blank line), so that reused passages can be
+    located in the document as well as in the paragraph.
+    """
+    refs = []
+    for doc in sorted(documents, key=lambda d: d.id):
+        offset = 0
+        for index, p in enumerate(doc.paragraphs):
+            refs.append(ParagraphRef(doc.id, doc.source, doc.outlet, p.lines, index, p.text, doc.published, offset=offset))
+            offset += len(p.text) + 2
+    return refs
 
 
 def detector_options(params: RunParams) -> dict[str, object]:

@@ -124,16 +124,22 @@ class Segment:
 
 
 def encode_record(ref: ParagraphRef, doc_size: int) -> bytes:
-    """A paragraph's record: where it lives, what it says, the run that archived it, its document's length."""
+    """A paragraph's record: where it lives, what it says, the run that archived it, its document's length, and
+    where it starts in its document's clean text."""
     return json.dumps([ref.doc_id, ref.file, ref.outlet, list(ref.lines), ref.index, ref.text, ref.published, ref.run,
-                       doc_size], ensure_ascii=False).encode("utf-8", "surrogatepass")
+                       doc_size, ref.offset], ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def decode_record(raw: bytes) -> tuple[ParagraphRef, int]:
-    """:func:`encode_record` undone: the paragraph and its document's length in paragraphs."""
+    """:func:`encode_record` undone: the paragraph and its document's length in paragraphs.
+
+    Records archived before paragraphs carried their offset have nine
+    fields: their offset is unknown (``None``) until the file is sent again.
+    """
     # decoded first: json.loads of bytes sniffs their encoding, a third of the cost of reading records
-    doc_id, file, outlet, lines, index, text, published, run, doc_size = json.loads(raw.decode("utf-8", "surrogatepass"))
-    return ParagraphRef(doc_id, file, outlet, (lines[0], lines[1]), index, text, published, run), doc_size
+    doc_id, file, outlet, lines, index, text, published, run, doc_size, *offset = json.loads(raw.decode("utf-8", "surrogatepass"))
+    return ParagraphRef(doc_id, file, outlet, (lines[0], lines[1]), index, text, published, run,
+                        offset[0] if offset else None), doc_size
 
 
 def sorted_postings(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -153,13 +153,15 @@ class _RawTokenHashes(dict[str, int]):
     """Raw token -> hash of its normalised form, filled on demand.
 
     0 means "not a token" (an honorific), :data:`_SENTENCE_MARK` a sentence
-    end (the whitespace the sentence regex matched). One dict lookup per
+    end (what the sentence regex matched: the whitespace after a full stop,
+    with any closing quotes or brackets before it, so that ``said.” The``
+    and ``said." The`` hash alike). One dict lookup per
     token on the hot path; normalisation and hashing run once per distinct
     raw spelling.
     """
 
     def __missing__(self, raw: str) -> int:
-        if raw.isspace():
+        if raw[-1:].isspace():  # a sentence end, closing quotes or brackets included (no word holds a space)
             value = _SENTENCE_MARK
         else:
             word = normalise_token(raw)

@@ -209,10 +209,10 @@ needs_shared = pytest.mark.skipif(
 @needs_shared
 def test_quality_gate_syndicated() -> None:
     values = _run_scorer(SHARED / "evaldata" / "syndicated" / "raw")
-    assert values["f1"] >= 0.975, values
+    assert values["f1"] >= 0.98, values
     for name, recall in values.items():
         if name.startswith("recall "):
-            assert recall >= 0.95, (name, values)
+            assert recall >= 0.96, (name, values)
 
 
 @needs_shared

@@ -23,7 +23,8 @@ import pytest
 from conftest import ROOT, SAMPLES
 from tasks.records import Document, Paragraph, Segment
 from tasks.report import csp_hash, json_for_script, render_report_data
-from tasks.report_data import ParagraphIndex, build_report_data, cluster_views, mark_shared, outlet_pairs, word_count
+from tasks.report_data import (ParagraphIndex, build_report_data, cluster_views, covered_words, mark_spans, outlet_pairs,
+                               word_count)
 
 SHARED = ("Officials said the new bridge across the river will open to traffic next spring after three years "
           "of construction delays and a budget that doubled to 480 million dollars.")
@@ -81,14 +82,19 @@ def test_json_for_script_cannot_close_its_script_element() -> None:
     assert json.loads(text) == value
 
 
-def test_mark_shared_marks_the_shared_runs_and_keeps_the_text() -> None:
-    a = "The quick brown fox jumps over the lazy dog, said Mr. Smith."
-    b = "A QUICK brown fox jumps high; the lazy dog slept."
-    pieces = mark_shared(a, [b], k=3)
-    assert "".join(pieces) == a
-    assert pieces[1::2] == ["quick brown fox jumps", "the lazy dog"]  # case folded; "over" is in no shared run
-    assert mark_shared("nothing in common here", ["entirely other words"]) == ["nothing in common here"]
-    assert mark_shared("Two words", ["two words"], k=3)[1::2] == ["Two words"]  # k shrinks for short texts
+def test_mark_spans_marks_the_passages_and_keeps_the_text() -> None:
+    text = "The quick brown fox jumps over the lazy dog, said Mr. Smith."
+    pieces = mark_spans(text, [[4, 25], [31, 43], [20, 25]])  # overlapping spans merge
+    assert "".join(pieces) == text
+    assert pieces[1::2] == ["quick brown fox jumps", "the lazy dog"]
+    assert mark_spans(text, []) == [text]
+    assert mark_spans(text, [[0, 3], [3, 9]]) == ["", "The quick", text[9:]]  # touching spans make one mark
+
+
+def test_covered_words_counts_each_word_in_a_passage_once() -> None:
+    text = "one two three four five six"
+    assert covered_words(text, [[0, 13], [4, 18], [24, 27]]) == 5  # one..four, and six
+    assert covered_words(text, []) == 0
 
 
 def _doc(doc_id: str, outlet: str, published: str | None, *texts: str) -> Document:
@@ -108,16 +114,20 @@ def test_outlet_pairs_count_shared_words_by_kind_and_who_published_first() -> No
         _doc("b1", "daily", "2023-06-02", "alpha " * 4 + "end", ten, "some unrelated closing words here"),
         _doc("c1", "herald", None, "alpha " * 4 + "end"),
     ]
+    whole = [{"a": [0, 26], "b": [0, 26], "words": 5}]
     overlaps = [
-        {"kind": "near-duplicate", "a": _side("a1", 0), "b": _side("b1", 0), "jaccard": 1.0, "containment": 1.0},
-        {"kind": "contained", "a": _side("a1", 1), "b": _side("b1", 1), "jaccard": 0.8, "containment": 1.0},
-        {"kind": "near-duplicate", "a": _side("a1", 0), "b": _side("c1", 0), "jaccard": 1.0, "containment": 1.0},
+        {"kind": "near-duplicate", "a": _side("a1", 0), "b": _side("b1", 0), "jaccard": 1.0, "containment": 1.0,
+         "passages": whole},
+        {"kind": "contained", "a": _side("a1", 1), "b": _side("b1", 1), "jaccard": 0.8, "containment": 1.0,
+         "passages": [{"a": [0, len(ten)], "b": [0, len(ten)], "words": 10}]},
+        {"kind": "near-duplicate", "a": _side("a1", 0), "b": _side("c1", 0), "jaccard": 1.0, "containment": 1.0,
+         "passages": whole},
     ]
     clusters = [{"id": "nd-1", "canonical": _side("a1", 0), "canonical_rule": "earliest-published",
                  "members": [_side("a1", 0), _side("b1", 0), _side("c1", 0)]}]
     rows = {(r["a"], r["b"]): r for r in outlet_pairs(docs, overlaps, clusters, ParagraphIndex(docs))}
     daily_wire = rows[("daily", "wire")]
-    # daily shares its whole first paragraph (5 words) and, contained, the shorter second one (10 words)
+    # daily shares its whole first paragraph (5 words) and, contained, the shorter second one (10 words): its passages
     assert (daily_wire["a_words"], daily_wire["a_total"]) == (15, 20) and daily_wire["a_share"] == 0.75
     assert (daily_wire["b_words"], daily_wire["b_total"]) == (15, 17)
     assert daily_wire["kinds"] == {"contained": 1, "near-duplicate": 1} and daily_wire["stories"] == 1
@@ -129,10 +139,12 @@ def test_outlet_pairs_count_shared_words_by_kind_and_who_published_first() -> No
 
 def test_cluster_view_puts_the_canonical_first_and_scores_members_against_it() -> None:
     docs = [_doc("a1", "wire", "2023-06-01", SHARED), _doc("b1", "daily", "2023-06-02", SHARED + " Extra words here.")]
-    overlaps = [{"kind": "near-duplicate", "a": _side("a1", 0), "b": _side("b1", 0), "jaccard": 0.9, "containment": 1.0}]
+    passage = {"a": [0, len(SHARED) - 1], "b": [0, len(SHARED) - 1], "words": len(SHARED.split())}
+    overlaps = [{"kind": "near-duplicate", "a": _side("a1", 0), "b": _side("b1", 0), "jaccard": 0.9, "containment": 1.0,
+                 "passages": [passage]}]
     clusters = [{"id": "nd-1", "canonical": _side("b1", 0), "canonical_rule": "longest",
                  "members": [_side("a1", 0), _side("b1", 0)]}]
-    (view,) = cluster_views(clusters, overlaps, ParagraphIndex(docs), k=3)
+    (view,) = cluster_views(clusters, overlaps, ParagraphIndex(docs))
     canonical, member = view["members"]
     assert canonical["canonical"] and canonical["doc"] == "b1" and canonical["jaccard"] == 1.0
     assert (member["doc"], member["outlet"], member["published"], member["jaccard"]) == ("a1", "wire", "2023-06-01", 0.9)
@@ -212,7 +224,8 @@ def test_report_data_reconciles_with_the_run_files(run: dict[str, Any]) -> None:
     assert [m["pieces"][1::2] for m in bridge["members"]] == [[SHARED[:-1]]] * 3  # the tail is not marked
     row = next(r for r in data["outlets"] if (r["a"], r["b"]) == ("daily-b", "wire-a"))
     corpus = {d["outlet"]: d for d in read_jsonl(run["root"] / "clean" / "corpus.jsonl")}
-    assert row["a_words"] == word_count(EDITED) + word_count(SHARED2)  # near-duplicates share whole paragraphs
+    # counted from the passages: the tail daily-b added to its copy (", according to the city") is not found at wire-a
+    assert row["a_words"] == word_count(SHARED) + word_count(SHARED2)
     assert row["a_total"] == sum(word_count(p["text"]) for p in corpus["daily-b"]["paragraphs"])
     assert (row["a_first"], row["b_first"], row["stories"]) == (0, 1, 1)
 

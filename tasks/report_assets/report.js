@@ -123,7 +123,7 @@
     if (!d) return missing("document", id);
     var meta = el("dl", { cls: "meta" });
     [["file", d.source], ["outlet", d.outlet], ["title", d.title], ["author", d.author], ["published", d.published],
-      ["url", d.url], ["copyright", d.copyright], ["words kept", d.words], ["Unicode repairs", d.fixes.join(", ")]].forEach(function (kv) {
+      ["url", d.url], ["copyright", d.copyright], ["words kept", d.words], ["words found elsewhere", d.reused_words + " (" + pct(d.words ? d.reused_words / d.words : 0) + ")"], ["Unicode repairs", d.fixes.join(", ")]].forEach(function (kv) {
       if (kv[1] === null || kv[1] === undefined || kv[1] === "") return;
       meta.appendChild(el("dt", { text: kv[0] }));
       meta.appendChild(el("dd", {}, [kv[0] === "url" && /^https?:\/\//i.test(kv[1]) ? el("a", { href: kv[1], rel: "noopener noreferrer", text: kv[1] }) : String(kv[1])]));
@@ -206,7 +206,7 @@
       el("h2", { text: "Cluster " + c.id }),
       el("p", { cls: "muted", text: c.members.length + " copies in " + c.outlets.length + " outlets (" + c.outlets.join(", ") + "), published " +
         (c.first ? c.first + (c.last !== c.first ? " to " + c.last : "") : "on unknown dates") + ". Canonical copy chosen by: " + (c.rule || "—") +
-        ". Highlighted: words shared with the canonical copy." }),
+        ". Highlighted: the passages each member shares with the canonical copy." }),
       el("div", { cls: "grid" }, c.members.map(function (m) {
         return column(m, m.canonical ? el("span", { cls: "badge canon", text: "canonical copy" }) : el("span", { cls: "kind", text: "jaccard " + fmt(m.jaccard) + " · containment " + fmt(m.containment) }));
       })),
@@ -239,7 +239,7 @@
     return el("section", {}, [
       el("p", {}, [link("#pairs", "← pairs")]),
       el("h2", { text: "Pair #" + p.n + ": " + p.kind }),
-      el("p", { cls: "muted", text: "jaccard " + fmt(p.jaccard) + " · containment " + fmt(p.containment) + ". Highlighted: words the two paragraphs share." }),
+      el("p", { cls: "muted", text: "jaccard " + fmt(p.jaccard) + " · containment " + fmt(p.containment) + ". Highlighted: the passages the two paragraphs share (" + pct(p.a_share || 0) + " and " + pct(p.b_share || 0) + " of their words)." }),
       el("div", { cls: "grid" }, [column(p.a), column(p.b)]),
       p.shared ? el("div", {}, [el("h3", { text: "Shared text" }), el("p", { text: p.shared })]) : null,
     ]);
