@@ -70,6 +70,20 @@ def _imported_names(tree: ast.AST, package: str, current: str) -> Iterable[str]:
                 yield from (f"{base}.{alias.name}" for alias in node.names)  # may be submodules
 
 
+def _parse(path: Path, attempts: int = 3) -> ast.AST:
+    """``ast.parse`` of a module, tried again on CPython 3.11's spurious "AST constructor recursion depth
+    mismatch" (cpython gh-106905): the AST builder's depth counter is the interpreter's, not the thread's, so
+    a parse in another thread (Prefect parses docstrings while a flow runs) can trip the check of a parse
+    that went well. Seen once in the test suite; the next attempt parses."""
+    for attempt in range(attempts):
+        try:
+            return ast.parse(path.read_bytes(), filename=str(path))
+        except SystemError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def find_code_closure(root: Path, entries: Iterable[str]) -> CodeClosure:
     """Walk the imports of ``entries`` (dotted module names of one package under ``root``).
 
@@ -90,7 +104,7 @@ def find_code_closure(root: Path, entries: Iterable[str]) -> CodeClosure:
         if path is None:
             continue
         seen[name] = path
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        tree = _parse(path)
         for imported in _imported_names(tree, package, name):
             top = imported.split(".")[0]
             if top == package:
