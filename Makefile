@@ -27,7 +27,7 @@ run: $(RUN_STAMP)
 test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest
 
-# tests/test_report.py opens report.html in Debian's headless chromium: install it when missing
+# tests/report/test_report.py opens report.html in Debian's headless chromium: install it when missing
 # and root (elsewhere those tests skip and say why, except under CI, where they fail)
 browser:
 	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \

@@ -14,7 +14,7 @@ documents spread over the corpus: new files whose paragraphs reuse indexed ones.
 Two parts, each in its own process (``bench/run.py`` samples its peak RSS):
 
 * ``index_build``: the index corpus archived in one go
-  (:func:`tasks.reuse_archive.add_to_archive`, as a backlog is), committed:
+  (:func:`wirewash.tasks.reuse.archive.add_to_archive`, as a backlog is), committed:
   wall time, bytes on disk; it also writes the new batch's paragraphs to
   ``index1m/batch.jsonl`` so the query part reads nothing else;
 * ``index_query``: the batch queried against the archive, as a nightly
@@ -85,7 +85,7 @@ def index_corpus(work: Path) -> tuple[list[Any], list[Any]]:
 
 
 def _params(work: Path) -> Any:
-    from tasks.params import RunParams
+    from wirewash.tasks.params import RunParams
 
     root = work / "index1m"
     return RunParams.build(raw=work / "corpus" / "raw", clean=root / "clean", reports=root / "reports",
@@ -93,9 +93,9 @@ def _params(work: Path) -> Any:
 
 
 def part_index_build(work: Path) -> dict[str, Any]:
-    from tasks.reuse import detector_options
-    from tasks.reuse_archive import ARCHIVE_DIR, add_to_archive
-    from tasks.reuse_index import commit_index
+    from wirewash.tasks.reuse.detect import detector_options
+    from wirewash.tasks.reuse.archive import ARCHIVE_DIR, add_to_archive
+    from wirewash.tasks.reuse.index import commit_index
 
     shutil.rmtree(work / "index1m", ignore_errors=True)
     indexed, new = index_corpus(work)
@@ -113,8 +113,8 @@ def part_index_build(work: Path) -> dict[str, Any]:
 
 
 def part_index_query(work: Path) -> dict[str, Any]:
-    from tasks.records import ParagraphRef
-    from tasks.reuse import find_reuse
+    from wirewash.tasks.records import ParagraphRef
+    from wirewash.tasks.reuse.detect import find_reuse
 
     params = _params(work)
     lines = (work / "index1m" / "batch.jsonl").read_text(encoding="utf-8").splitlines()

@@ -26,8 +26,8 @@ from typing import Any
 
 def _paragraph_refs(work: Path) -> list[Any]:
     """The pipeline's kept paragraphs, rebuilt from clean/corpus.jsonl exactly as the flow hands them to reuse."""
-    from tasks.records import Document, Paragraph
-    from tasks.reuse import paragraph_refs
+    from wirewash.tasks.records import Document, Paragraph
+    from wirewash.tasks.reuse.detect import paragraph_refs
 
     docs = []
     with (work / "run" / "clean" / "corpus.jsonl").open(encoding="utf-8") as handle:
@@ -41,9 +41,9 @@ def _paragraph_refs(work: Path) -> list[Any]:
 
 
 def part_reuse(work: Path) -> dict[str, Any]:
-    from tasks.outputs import dump_jsonl
-    from tasks.params import RunParams
-    from tasks.reuse import find_reuse
+    from wirewash.tasks.store.outputs import dump_jsonl
+    from wirewash.tasks.params import RunParams
+    from wirewash.tasks.reuse.detect import find_reuse
 
     refs = _paragraph_refs(work)
     params = RunParams.build(raw=work / "corpus" / "raw", reuse_index="off")
@@ -108,8 +108,8 @@ def part_trafilatura(work: Path) -> dict[str, Any]:
 
 
 def part_extract(work: Path) -> dict[str, Any]:
-    from tasks.cleaner import clean_batch
-    from tasks.intake import read_source
+    from wirewash.tasks.clean.cleaner import clean_batch
+    from wirewash.tasks.read.intake import read_source
 
     raw = work / "corpus" / "raw"
     items = [item for p in _html_pages(work) for item in read_source(raw, str(p.relative_to(raw)), 50_000_000)]
@@ -120,8 +120,8 @@ def part_extract(work: Path) -> dict[str, Any]:
 
 
 def part_clean_text(work: Path, every: int = 7) -> dict[str, Any]:
-    from tasks.cleaner import clean_batch, find_outlet_templates, template_candidates
-    from tasks.intake import RawText, read_source
+    from wirewash.tasks.clean.cleaner import clean_batch, find_outlet_templates, template_candidates
+    from wirewash.tasks.read.intake import RawText, read_source
 
     raw = work / "corpus" / "raw"
     sources = sorted(str(p.relative_to(raw)) for p in raw.rglob("*.txt"))[::every]
@@ -134,7 +134,7 @@ def part_clean_text(work: Path, every: int = 7) -> dict[str, Any]:
 
 
 class _PlainPool:
-    """Stands in for the flow's pool in ``flows.pipeline._batches``: same worker count, same batching."""
+    """Stands in for the flow's pool in ``wirewash.flows.pipeline._batches``: same worker count, same batching."""
 
     def __init__(self, params: Any, workers: int) -> None:
         self.params, self._workers = params, workers
@@ -152,14 +152,14 @@ class _Done:
 
 
 def part_plain(work: Path) -> dict[str, Any]:
-    """The flow's body, ``flows.pipeline._run``, with Prefect's task runs, logger and artifacts replaced."""
+    """The flow's body, ``wirewash.flows.pipeline._run``, with Prefect's task runs, logger and artifacts replaced."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import flows.pipeline as pipeline
-    from tasks.lock import hold_run_lock
-    from tasks.params import RunParams
-    from tasks.reuse import find_reuse
+    import wirewash.flows.pipeline as pipeline
+    from wirewash.tasks.store.lock import hold_run_lock
+    from wirewash.tasks.params import RunParams
+    from wirewash.tasks.reuse.detect import find_reuse
 
     out = work / "plain"
     params = RunParams.build(raw=work / "corpus" / "raw", clean=out / "clean", reports=out / "reports",

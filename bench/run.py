@@ -179,7 +179,7 @@ def _pairs(path: Path) -> list[dict[str, Any]]:
 
 def _index_measurements(run: Path) -> dict[str, Any]:
     """The size of the pipeline run's persistent reuse index (the 1M-paragraph index is ``index_build``)."""
-    from tasks.reuse_index import index_size
+    from wirewash.tasks.reuse.index import index_size
 
     return {"bytes_on_disk": index_size(run / "state")}
 

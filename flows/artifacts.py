@@ -3,14 +3,14 @@
 Three artifacts per run, attached to the flow run (so called from inside it):
 
 * ``wirewash-summary`` - Markdown: the counts, lines removed by category,
-  reuse pairs by kind, files not processed (:func:`tasks.digest.summary_markdown`);
+  reuse pairs by kind, files not processed (:func:`wirewash.tasks.report.digest.summary_markdown`);
 * ``wirewash-clusters`` - a table: one row per near-duplicate cluster, the
-  largest first, at most 500 (:func:`tasks.digest.cluster_rows`);
+  largest first, at most 500 (:func:`wirewash.tasks.report.digest.cluster_rows`);
 * ``wirewash-report`` - a link to the run's ``report.html`` (a ``file://``
   address: it opens where the run's files are).
 
 A key groups the artifacts of every run under one name in the UI, newest
-first. The content is built by the pure functions in :mod:`tasks.digest`;
+first. The content is built by the pure functions in :mod:`wirewash.tasks.report.digest`;
 this module only hands it to Prefect.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from uuid import UUID
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from tasks.digest import cluster_rows, summary_markdown
+from wirewash.tasks.report.digest import cluster_rows, summary_markdown
 
 SUMMARY_KEY = "wirewash-summary"
 CLUSTERS_KEY = "wirewash-clusters"
@@ -33,7 +33,7 @@ CLUSTER_COLUMNS = ("cluster", "copies", "outlets", "first_published", "last_publ
 def publish_artifacts(summary: dict[str, Any], clusters: list[dict[str, Any]], report: Path) -> dict[str, UUID]:
     """Create the run's summary, clusters and report-link artifacts; return their ids by key.
 
-    ``clusters`` are the report's cluster views (:func:`tasks.report_data.cluster_views`).
+    ``clusters`` are the report's cluster views (:func:`wirewash.tasks.report.data.cluster_views`).
     An empty cluster list still gives a table (with its columns and no rows),
     so the UI says "no clusters" rather than leaving the reader to guess.
     """

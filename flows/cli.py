@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 from typing import Any, Literal, NoReturn, get_args, get_origin
 
-from flows import environment
-from tasks.lock import RunLockedError, hold_run_lock
-from tasks.params import ParameterError, RunParams
+from wirewash.flows import environment
+from wirewash.tasks.store.lock import RunLockedError, hold_run_lock
+from wirewash.tasks.params import ParameterError, RunParams
 
 EXIT_NOTHING_PROCESSED = 1
 EXIT_BAD_ARGUMENT = 2
@@ -136,7 +136,7 @@ def _prepare(args: argparse.Namespace) -> RunParams | None:
     except ParameterError as err:
         _say(err.for_command_line())
         return None
-    from flows.environment import configure_prefect
+    from wirewash.flows.environment import configure_prefect
 
     configure_prefect(params.state, verbose=args.verbose)
     return params
@@ -144,7 +144,7 @@ def _prepare(args: argparse.Namespace) -> RunParams | None:
 
 def _nothing_to_read(params: RunParams) -> bool:
     """Say so, one line per skipped entry, when raw/ holds no file to read (no Prefect run needed to know)."""
-    from tasks.intake import scan_raw_folder
+    from wirewash.tasks.read.intake import scan_raw_folder
 
     listing = scan_raw_folder(params.raw)
     if listing.files:
@@ -164,7 +164,7 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_NOTHING_PROCESSED
     # the state lock first: a locked state is refused in a fraction of a second, before Prefect is imported;
     # then every process the run starts (the temporary API, pool workers) is tied to it
-    from flows.lifeline import tie_processes_to_run
+    from wirewash.flows.lifeline import tie_processes_to_run
 
     try:
         with hold_run_lock(params.state, params.lock_wait), tie_processes_to_run(params.state):
@@ -180,9 +180,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _run_locked(params: RunParams, args: argparse.Namespace) -> int:
-    from flows import progress
-    from flows.pipeline import NothingProcessedError, shared_local_api, wirewash_run
-    from tasks.digest import summary_text
+    from wirewash.flows import progress
+    from wirewash.flows.pipeline import NothingProcessedError, shared_local_api, wirewash_run
+    from wirewash.tasks.report.digest import summary_text
 
     if params.dask and not os.environ.get("PREFECT_API_URL") and not _loopback(params.dask):
         _say(f"--dask {params.dask}: the cluster's workers report to Prefect, so they need a server they can reach: "
@@ -219,7 +219,7 @@ def _loopback(address: str) -> bool:
 
 def clean_command(args: argparse.Namespace) -> int:
     """Clean one page or scrape, from a file or stdin, to stdout: the same reading and cleaning as a run."""
-    from tasks.intake import read_bytes
+    from wirewash.tasks.read.intake import read_bytes
 
     if args.file == "-":
         data, source = sys.stdin.buffer.read(args.max_file_bytes + 1), "stdin"
@@ -229,13 +229,13 @@ def clean_command(args: argparse.Namespace) -> int:
             _say(f"{args.file}: no such file; pass a page or scrape, or - to read standard input")
             return EXIT_BAD_ARGUMENT
         data, source = path.read_bytes()[: args.max_file_bytes + 1], path.name
-    from tasks.records import Quarantine
+    from wirewash.tasks.records import Quarantine
 
     raw = read_bytes(source, data, args.max_file_bytes)
     if isinstance(raw, Quarantine):
         _say(f"{args.file}: {raw.reason}")
         return EXIT_NOTHING_PROCESSED
-    from tasks.cleaner import clean_batch
+    from wirewash.tasks.clean.cleaner import clean_batch
 
     (doc,) = clean_batch([raw], {})
     if isinstance(doc, Quarantine):
@@ -259,7 +259,7 @@ def find_run(reports: Path, run: str) -> Path | None:
 
 
 def report_command(args: argparse.Namespace) -> int:
-    from tasks.digest import summary_text
+    from wirewash.tasks.report.digest import summary_text
 
     reports = Path(args.reports)
     folder = find_run(reports, args.run_id)
@@ -294,7 +294,7 @@ def serve_command(args: argparse.Namespace) -> int:
         _say("schedules need a Prefect server: run `prefect server start`, then set "
              "PREFECT_API_URL=http://127.0.0.1:4200/api and try again")
         return EXIT_BAD_ARGUMENT
-    from flows.pipeline import wirewash_run
+    from wirewash.flows.pipeline import wirewash_run
 
     wirewash_run.serve(name=args.name, cron=args.cron, parameters={"params": params.resolved()})
     return 0

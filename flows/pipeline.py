@@ -24,28 +24,28 @@ from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.utilities.annotations import quote
 
-from tasks.annotation import annotate_paragraphs, drop_duplicates
-from tasks.cleaner import clean_batch_task, find_outlet_templates
-from tasks.incremental import (FileRead, ResultCache, cache_key, cleaning_fingerprint, lines_key, load_manifest,
+from wirewash.tasks.reuse.annotation import annotate_paragraphs, drop_duplicates
+from wirewash.tasks.clean.cleaner import clean_batch_task, find_outlet_templates
+from wirewash.tasks.clean.cache import (FileRead, ResultCache, cache_key, cleaning_fingerprint, lines_key, load_manifest,
                                read_files_task, save_manifest, stamp_files)
-from tasks.lock import hold_run_lock
-from flows import environment
-from flows.lifeline import tie_processes_to_run
-from tasks.intake import RawListing, RawText, scan_raw_folder
-from tasks.outputs import (assign_unique_ids, begin_report, commit_report, dump_json, dump_jsonl, publish_clean,
+from wirewash.tasks.store.lock import hold_run_lock
+from wirewash.flows import environment
+from wirewash.flows.lifeline import tie_processes_to_run
+from wirewash.tasks.read.intake import RawListing, RawText, scan_raw_folder
+from wirewash.tasks.store.outputs import (assign_unique_ids, begin_report, commit_report, dump_json, dump_jsonl, publish_clean,
                            stage_clean, swap_into_place, tidy_clean)
-from tasks.reuse import find_reuse_task, paragraph_refs
-from tasks.reuse_index import commit_index
-from tasks.params import RunParams
-from tasks.records import Document, Quarantine
+from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs
+from wirewash.tasks.reuse.index import commit_index
+from wirewash.tasks.params import RunParams
+from wirewash.tasks.records import Document, Quarantine
 # --- report hand-off (issue #6): progress, report data, Parquet, artifacts ---
-from flows import progress
-from flows.artifacts import publish_artifacts
-from tasks.parquet import PARQUET_NAME, write_paragraphs_parquet
-from tasks.report import render_report_data
-from tasks.report_data import build_report_data
+from wirewash.flows import progress
+from wirewash.flows.artifacts import publish_artifacts
+from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
+from wirewash.tasks.report.html import render_report_data
+from wirewash.tasks.report.data import build_report_data
 # --- end report hand-off imports ---
-from tasks.summary import build_summary, make_run_id
+from wirewash.tasks.report.summary import build_summary, make_run_id
 
 
 class NothingProcessedError(RuntimeError):
@@ -345,7 +345,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     crash_point("after-clean-commit")
     final = commit_report(params.reports, run_id, staging)
     save_manifest(params.state, stamps)
-    commit_index(result.index_commit)  # the reuse index goes live with the run (tasks/reuse_index.py)
+    commit_index(result.index_commit)  # the reuse index goes live with the run (tasks/reuse/index.py)
     cache.prune(set(keys.values()), set(lines_keys.values()))
     publish_artifacts(summary, report_data["clusters"], final / "report.html")
     # --- end report hand-off ---

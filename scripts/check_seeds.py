@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SEEDS = ROOT.parent / "shared/evaldata/seeds"
 
-from tasks.cleaner import clean_text  # noqa: E402
+from wirewash.tasks.clean.cleaner import clean_text  # noqa: E402
 
 
 def check() -> list[str]:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 AEB = ROOT.parent / "shared/evaldata/aeb"
 
-from tasks.cleaner import clean_text  # noqa: E402
+from wirewash.tasks.clean.cleaner import clean_text  # noqa: E402
 
 WORD = re.compile(r"\w+")
 

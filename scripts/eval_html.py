@@ -3,7 +3,7 @@
   python scripts/eval_html.py [--out DIR] [--repeat N] [--no-time] [--per-doc]
 
 For every page of ``../shared/evaldata/aeb/html`` this writes two clean texts —
-ours (``tasks.extraction.extract_html``, metadata, rules and provenance
+ours (``wirewash.tasks.clean.extraction.extract_html``, metadata, rules and provenance
 included) and trafilatura alone (``trafilatura.extract(html, include_comments=False)``:
 its default cascade, without the reader comments our extraction leaves out too) — scores
 both with ``../shared/eval/score_extraction.py`` and prints:
@@ -14,7 +14,7 @@ both with ``../shared/eval/score_extraction.py`` and prints:
   robust to other load on the machine) for all pages, best of ``--repeat``
   rounds (default 3) after one warm-up round, pages decoded beforehand.
 
-A development aid, not a test: tests/test_extraction.py holds the F1 gate.
+A development aid, not a test: tests/clean/test_extraction.py holds the F1 gate.
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ AEB = SHARED / "evaldata/aeb"
 SCORER = SHARED / "eval/score_extraction.py"
 REGRESSION = 0.02
 
-from tasks.extraction import extract_html  # noqa: E402
-from tasks.intake import decode_bytes  # noqa: E402
+from wirewash.tasks.clean.extraction import extract_html  # noqa: E402
+from wirewash.tasks.read.intake import decode_bytes  # noqa: E402
 
 
 def load_pages(folder: Path = AEB / "html") -> dict[str, str]:

@@ -2,7 +2,7 @@
 
   python scripts/eval_text.py seeds|text-main|text-page [--per-doc] [--out DIR]
 
-A development aid: the pipeline's end-to-end gate lives in tests/test_quality.py.
+A development aid: the pipeline's end-to-end gate lives in tests/clean/test_quality.py.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 
-from tasks.cleaner import clean_text  # noqa: E402
+from wirewash.tasks.clean.cleaner import clean_text  # noqa: E402
 
 
 def main() -> None:

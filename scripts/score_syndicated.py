@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tasks.overlap import find_overlaps  # noqa: E402
-from tasks.records import ParagraphRef  # noqa: E402
+from wirewash.tasks.reuse.overlap import find_overlaps  # noqa: E402
+from wirewash.tasks.records import ParagraphRef  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 SCORER = SHARED / "eval" / "score_overlaps.py"

@@ -154,7 +154,7 @@ class RunParams(BaseModel):
     def _outputs_are_wirewash_s(self) -> "RunParams":
         """An existing --clean or --reports must be one wirewash made: it is replaced whole on every run, so a
         user's own folder given by mistake would be moved away. Never-existing folders are fine."""
-        from tasks.outputs import is_wirewash_clean, is_wirewash_reports
+        from wirewash.tasks.store.outputs import is_wirewash_clean, is_wirewash_reports
 
         if (self.clean.exists() or self.clean.is_symlink()) and not is_wirewash_clean(self.clean):
             raise ValueError(f"--clean {str(self.clean)!r} exists and was not written by wirewash; wirewash replaces "

@@ -88,7 +88,7 @@ class ParagraphRef:
 
 
 class Passage(NamedTuple):
-    """A passage two paragraphs share (see :mod:`tasks.align`).
+    """A passage two paragraphs share (see :mod:`wirewash.tasks.reuse.align`).
 
     ``a`` and ``b`` are ``[begin, end)`` character offsets in each
     paragraph's text (``text[begin:end]`` is the passage, from its first

@@ -17,7 +17,7 @@ SAMPLES = ROOT / "raw"
 
 _STATE = Path(tempfile.mkdtemp(prefix="wirewash-test-state-"))
 os.environ.setdefault("PREFECT_HOME", str(_STATE / "prefect"))
-from flows.environment import configure_prefect  # noqa: E402
+from wirewash.flows.environment import configure_prefect  # noqa: E402
 
 configure_prefect(_STATE)
 
@@ -48,8 +48,8 @@ def workdir(tmp_path: Path) -> Path:
 
 def run_flow(root: Path, **extra: Any) -> dict[str, Any]:
     """The flow, in this process, over ``root/raw`` with outputs and state under ``root`` (needs ``prefect_harness``)."""
-    from flows.pipeline import wirewash_run
-    from tasks.params import RunParams
+    from wirewash.flows.pipeline import wirewash_run
+    from wirewash.tasks.params import RunParams
 
     params = RunParams.build(raw=root / "raw", clean=root / "clean", reports=root / "reports", state=root / "state",
                              **extra)
@@ -73,3 +73,16 @@ def snapshot_outputs(root: Path, batches: bool = True) -> dict[str, bytes]:
             data = re.sub(rb', "run": "b-[0-9a-f]+"', b"", data)
         files[f"latest/{name}"] = data
     return files
+
+
+def warc_record(uri: str, payload: bytes, *, kind: str = "response", http_headers: str | None = None) -> bytes:
+    """One WARC record; for responses, ``payload`` is the HTTP body behind ``http_headers``."""
+    if kind == "response":
+        headers = http_headers if http_headers is not None else "Content-Type: text/html; charset=utf-8\r\n"
+        block = f"HTTP/1.1 200 OK\r\n{headers}\r\n".encode() + payload
+        content_type = "application/http; msgtype=response"
+    else:
+        block, content_type = payload, "application/http; msgtype=request"
+    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2019-11-19T10:00:00Z\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n").encode()
+    return head + block + b"\r\n\r\n"

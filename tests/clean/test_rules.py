@@ -1,0 +1,46 @@
+"""Golden cases for every line rule in the catalog: what it must catch, what must survive."""
+from __future__ import annotations
+
+import pytest
+
+from wirewash.tasks.clean.lines import count_words
+from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, match_line
+
+CASES = [(rule.id, text) for rule in LINE_RULES for text in rule.examples]
+NEGATIVES = [(rule.id, text) for rule in LINE_RULES for text in rule.negatives]
+
+
+def test_catalog_ids_unique_and_documented() -> None:
+    assert len(RULES) == len(CATALOG)
+    for rule in CATALOG:
+        assert rule.id.startswith(rule.id.split(".")[0] + ".") and "." in rule.id
+        assert rule.rationale.strip(), rule.id
+        if rule.scope == "line":
+            assert rule.examples and rule.negatives, f"{rule.id} needs golden examples and negatives"
+
+
+@pytest.mark.parametrize(("rule_id", "text"), CASES)
+def test_rule_catches_its_examples(rule_id: str, text: str) -> None:
+    rule = match_line(text, count_words(text))
+    assert rule is not None and rule.id == rule_id, f"{text!r} → {rule and rule.id}"
+
+
+@pytest.mark.parametrize(("rule_id", "text"), NEGATIVES)
+def test_body_text_survives_every_line_rule(rule_id: str, text: str) -> None:
+    rule = match_line(text, count_words(text))
+    assert rule is None, f"{text!r} wrongly caught by {rule and rule.id}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A photo of the scene shows the bridge after it collapsed, killing three people.",
+        "Read the full statement, which the ministry released on Tuesday, for details.",
+        "“Read my lips,” he said, repeating the famous line to laughter from the audience.",
+        "Москва заявила, что переговоры продолжатся на следующей неделе.",
+        "정부는 다음 주에 협상을 재개할 것이라고 밝혔다.",
+        "O governo disse que as negociações serão retomadas na próxima semana.",
+    ],
+)
+def test_body_sentences_in_any_language_survive(text: str) -> None:
+    assert match_line(text, count_words(text)) is None
