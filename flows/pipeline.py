@@ -45,7 +45,7 @@ from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
 from wirewash.tasks.report.html import render_report_data
 from wirewash.tasks.report.data import build_report_data
 # --- end report hand-off imports ---
-from wirewash.tasks.report.summary import build_summary, make_run_id
+from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
 
 
 class NothingProcessedError(RuntimeError):
@@ -197,27 +197,23 @@ def _clean_sources(
 
 def _summarize(params: RunParams, run_id: str, listing: RawListing, documents: list[Document],
                quarantined: list[Quarantine], overlaps: list[dict[str, Any]], clusters: list[dict[str, Any]],
-               timings: dict[str, float], wall: float, counts: dict[str, int]) -> dict[str, Any]:
-    """The run summary, with the stage timings, the whole command's wall time and its start-up (Prefect's
-    included) when the command line said when it started, and what the raw scan skipped."""
+               timings: dict[str, float], wall: float, **extra: Any) -> dict[str, Any]:
+    """The run summary as ``summary.json`` holds it, with the stage timings, the whole command's wall time and
+    its start-up (Prefect's included) when the command line said when it started, and what the scan skipped."""
     timings["total"] = time.perf_counter() - wall
     started = environment.command_started_at
     if started is not None:
         timings["startup"] = wall - started
         timings["wall"] = time.perf_counter() - started
-    summary = build_summary(run_id, params.resolved(), len(listing.files), documents, quarantined, overlaps,
-                            clusters, timings)
-    summary["counts"].update(counts)
-    summary["counts"]["entries_skipped"] = len(listing.skipped)
-    summary["skipped"] = [entry.to_json() for entry in listing.skipped]
-    return summary
+    return build_summary(run_id, params, len(listing.files), documents, quarantined, overlaps, clusters, timings,
+                         skipped=listing.skipped, **extra).to_json()
 
 
 def _nothing_processed(params: RunParams, run_id: str, listing: RawListing, quarantined: list[Quarantine],
                        timings: dict[str, float], wall: float) -> State:
     """No file could be processed: keep clean/ and reports/latest as they are, write the summary (every
     reason) as ``reports/<run>/summary.json``, and end the flow run Failed, without a traceback."""
-    summary = _summarize(params, run_id, listing, [], quarantined, [], [], timings, wall, {})
+    summary = _summarize(params, run_id, listing, [], quarantined, [], [], timings, wall)
     staging = begin_report(params.reports, run_id)
     dump_json(staging / "summary.json", summary)
     final = params.reports / run_id
@@ -329,9 +325,8 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         if name in result.stats:
             counts[name] = int(result.stats[name])
     summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
-                         timings, wall, counts)
-    summary["index_batch"] = result.batch
-    summary["name_collisions"] = collisions
+                         timings, wall, run_counts=counts, index_batch=result.batch,
+                         collisions=[NameCollision(**c) for c in collisions])
     dump_json(staging / "summary.json", summary)
     # --- report hand-off (issue #6) ---
     current = {doc.source for doc in documents}

@@ -165,6 +165,8 @@ class Cluster:
 class Quarantine:
     """A raw file (or a record inside one) that could not be processed, and why."""
 
+    __pydantic_config__ = {"extra": "forbid"}  # as a field of the run summary: no stray keys
+
     source: str
     reason: str
     stage: str

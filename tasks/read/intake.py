@@ -56,6 +56,8 @@ class RawText:
 class SkippedEntry:
     """An entry of raw/ that is not read, and why (listed in the run summary, never dropped silently)."""
 
+    __pydantic_config__ = {"extra": "forbid"}  # as a field of the run summary: no stray keys
+
     path: str
     reason: str
 

@@ -8,25 +8,29 @@ away (README, "Loading the output"). The columns, in order:
 ========================  ==============================  ============================================
 column                    type                            meaning
 ========================  ==============================  ============================================
-``doc_id``                string                          the document id (``clean/<doc_id>.txt``)
+``id``                    string                          the paragraph's id, as in ``corpus.jsonl``
+``document``              string                          its document's id (``clean/<document>.txt``)
 ``source``                string                          the raw path relative to ``raw/``
 ``outlet``                string                          the outlet
 ``title`` ``author``      string (null)                   recovered metadata
 ``published``             date32 (null)                   publication day
 ``url`` ``copyright``     string (null)                   recovered metadata
-``paragraph_id``          string                          the corpus paragraph id
 ``paragraph``             int32                           0-based position in the document
-``line_first/last``       int32                           raw lines, 1-based, inclusive
+``lines``                 list<int32> (2)                 first and last raw line, 1-based, inclusive
 ``text``                  string                          the paragraph
 ``words``                 int32                           its words (letters/digits runs)
 ``cluster``               string (null)                   near-duplicate cluster id
 ``canonical``             bool (null)                     the cluster's canonical copy or not
 ``reused``                bool                            any reuse pair or cluster at all
 ``reuse_kinds``           list<string>                    the kinds of its reuse pairs, sorted, unique
-``reused_with``           list<struct>                    ``{kind, file, line_first, line_last}`` each
+``reused_with``           list<struct>                    ``{kind, file, lines}`` each, as in ``corpus.jsonl``
 ``reused_words``          int32                           its words inside passages found elsewhere
 ``reused_share``          float64                         ``reused_words`` / ``words`` (0 when not reused)
 ========================  ==============================  ============================================
+
+Names are ``corpus.jsonl``'s, so a column means what the field of the same name means there; a row is
+described by ``schemas/paragraph-row.schema.json`` (generated from
+:class:`wirewash.tasks.contract.ParagraphRow`).
 
 pyarrow is a dependency of every install, so every run writes the file.
 Rows follow the corpus order and the file is
@@ -58,15 +62,12 @@ def paragraph_rows(documents: Sequence[Document], annotations: dict[str, dict[st
     for doc in sorted(documents, key=lambda d: d.id):
         for index, paragraph in enumerate(doc.paragraphs):
             notes = annotations.get(paragraph.id, {})
-            reused_with = [
-                {"kind": r["kind"], "file": r["file"], "line_first": r["lines"][0], "line_last": r["lines"][1]}
-                for r in notes.get("reused_with", [])
-            ]
+            reused_with = [{"kind": r["kind"], "file": r["file"], "lines": list(r["lines"])}
+                           for r in notes.get("reused_with", [])]
             yield {
-                "doc_id": doc.id, "source": doc.source, "outlet": doc.outlet, "title": doc.title,
-                "author": doc.author, "published": _day(doc.published), "url": doc.url, "copyright": doc.copyright,
-                "paragraph_id": paragraph.id, "paragraph": index,
-                "line_first": paragraph.lines[0], "line_last": paragraph.lines[1],
+                "id": paragraph.id, "document": doc.id, "source": doc.source, "outlet": doc.outlet,
+                "title": doc.title, "author": doc.author, "published": _day(doc.published), "url": doc.url,
+                "copyright": doc.copyright, "paragraph": index, "lines": list(paragraph.lines),
                 "text": paragraph.text, "words": word_count(paragraph.text),
                 "cluster": notes.get("cluster"), "canonical": notes.get("canonical"),
                 "reused": bool(notes.get("cluster") or reused_with),
@@ -82,13 +83,14 @@ def paragraph_schema() -> Any:
     import pyarrow as pa
 
     text, line = pa.string(), pa.int32()
+    lines = pa.list_(line, 2)
     return pa.schema([
-        ("doc_id", text), ("source", text), ("outlet", text), ("title", text), ("author", text),
+        ("id", text), ("document", text), ("source", text), ("outlet", text), ("title", text), ("author", text),
         ("published", pa.date32()), ("url", text), ("copyright", text),
-        ("paragraph_id", text), ("paragraph", line), ("line_first", line), ("line_last", line),
+        ("paragraph", line), ("lines", lines),
         ("text", text), ("words", line), ("cluster", text), ("canonical", pa.bool_()), ("reused", pa.bool_()),
         ("reuse_kinds", pa.list_(text)),
-        ("reused_with", pa.list_(pa.struct([("kind", text), ("file", text), ("line_first", line), ("line_last", line)]))),
+        ("reused_with", pa.list_(pa.struct([("kind", text), ("file", text), ("lines", lines)]))),
         ("reused_words", line), ("reused_share", pa.float64()),
     ])
 

@@ -1,14 +1,24 @@
-"""The run summary: counts that reconcile with the output files, parameters, versions, timings."""
+"""The run summary: counts that reconcile with the output files, parameters, versions, timings.
+
+:class:`Summary` is the typed record behind ``summary.json`` (its schema, ``schemas/summary.schema.json``,
+is generated from it); :func:`build_summary` derives every count from the run's documents, quarantines
+and reuse records, so each can be re-derived from the files.
+"""
 from __future__ import annotations
 
 import hashlib
 import platform
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from importlib import metadata
-from typing import Any
+from typing import Annotated, Any
 
-from wirewash.tasks.records import Document, Quarantine
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from wirewash.tasks.params import RunParams
+from wirewash.tasks.read.intake import SkippedEntry
+from wirewash.tasks.records import Document, OverlapKind, Quarantine
 
 _LIBRARIES = ("wirewash", "prefect", "datasketch", "ftfy", "trafilatura", "pydantic")
 
@@ -31,7 +41,87 @@ def make_run_id(sources: list[str], params: dict[str, Any], now: datetime | None
     return f"{stamp}-{digest}"
 
 
-def find_documents_without_text(documents: list[Document]) -> list[dict[str, Any]]:
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class Counts(_Part):
+    """How many of each thing the run saw and wrote."""
+
+    files_seen: Count
+    documents: Count
+    quarantined: Count
+    paragraphs: Count
+    provenance_records: Count
+    overlaps: Count
+    clusters: Count
+    fixes: Count = Field(description="ftfy repairs recorded in provenance")
+    documents_without_text: Count
+    entries_skipped: Count = Field(description="entries of raw/ not read (see skipped)")
+    files_cleaned: Count | None = Field(None, description="raw files cleaned by this run (absent: none was read)")
+    files_from_cache: Count | None = Field(None, description="raw files whose earlier result was reused")
+    files_deleted: Count | None = Field(None, description="raw files gone since the last run; their outputs left")
+    paragraphs_indexed: Count | None = None
+    paragraphs_from_index: Count | None = None
+    contents_encoded: Count | None = None
+    texts_signed: Count | None = None
+    archive_paragraphs_read: Count | None = Field(None, description="--reuse-index archive: archived paragraphs read")
+    archive_texts_proposed: Count | None = Field(None, description="--reuse-index archive: archived texts proposed")
+
+
+class NameCollision(_Part):
+    """Inputs whose extension-less names collided: each kept its raw file's whole name as id and clean file."""
+
+    id: str
+    sources: Annotated[list[str], Field(min_length=2)]
+
+
+class FileWithoutText(_Part):
+    """A document that kept no paragraph, with the rule that removed most of its lines."""
+
+    source: str
+    id: str
+    lines: Count
+    rule: str | None
+
+
+Tally = dict[str, Count]
+
+
+class Summary(_Part):
+    """What ``reports/<run>/summary.json`` holds: everything a reader needs to trust the run."""
+
+    run_id: Annotated[str, Field(pattern=r"^\d{8}T\d{6}Z-[0-9a-f]{8}$",
+                                 description="start time (UTC) and a digest of the inputs and parameters")]
+    counts: Counts
+    segments_by_action: Tally = Field(description="provenance records per action")
+    lines_by_action: Tally = Field(description="raw non-blank lines per action (kept, removed, title, metadata)")
+    segments_by_rule: Tally
+    lines_removed_by_category: Tally
+    overlaps_by_kind: dict[OverlapKind, Annotated[int, Field(ge=1)]]
+    quarantined: list[Quarantine]
+    name_collisions: list[NameCollision]
+    skipped: list[SkippedEntry]
+    documents_without_text: list[FileWithoutText]
+    index_batch: str | None = Field(description="the tag of the reuse index batch this run added (None: no index)")
+    parameters: RunParams = Field(description="the resolved run parameters")
+    versions: dict[str, str] = Field(description="versions of Python and the libraries that shape the output")
+    timings_seconds: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        description="seconds per stage; total: the flow's stages; startup and wall: the whole command, when run from it")
+
+    @field_serializer("counts")
+    def _present_counts(self, counts: Counts) -> dict[str, int]:
+        return counts.model_dump(exclude_none=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as ``summary.json`` holds it (and as the flow returns it)."""
+        return self.model_dump(mode="json")
+
+
+def find_documents_without_text(documents: Sequence[Document]) -> list[FileWithoutText]:
     """The documents that kept no paragraph, each with the rule that removed most of its lines.
 
     A page that holds only reader comments, a menu or cards of other stories
@@ -48,21 +138,29 @@ def find_documents_without_text(documents: list[Document]) -> list[dict[str, Any
                 by_rule[seg.rule] += seg.line_count
         # most lines first, then the rule id, so equal counts always name the same rule
         rule = min(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[0] if by_rule else None
-        found.append({"source": doc.source, "id": doc.id, "lines": sum(by_rule.values()), "rule": rule})
+        found.append(FileWithoutText(source=doc.source, id=doc.id, lines=sum(by_rule.values()), rule=rule))
     return found
 
 
 def build_summary(
     run_id: str,
-    params: dict[str, Any],
+    params: RunParams,
     files_seen: int,
-    documents: list[Document],
-    quarantined: list[Quarantine],
-    overlaps: list[dict[str, Any]],
-    clusters: list[dict[str, Any]],
+    documents: Sequence[Document],
+    quarantined: Sequence[Quarantine],
+    overlaps: Sequence[dict[str, Any]],
+    clusters: Sequence[dict[str, Any]],
     timings: dict[str, float],
-) -> dict[str, Any]:
-    """Everything a reader needs to trust the run; every count can be re-derived from the files."""
+    *,
+    skipped: Sequence[SkippedEntry] = (),
+    collisions: Sequence[NameCollision] = (),
+    index_batch: str | None = None,
+    run_counts: dict[str, int] | None = None,
+) -> Summary:
+    """Everything a reader needs to trust the run; every count can be re-derived from the files.
+
+    ``run_counts`` are the counts only the run knows (files cleaned, from cache, deleted; what the reuse
+    index did), named as :class:`Counts` names them."""
     actions: Counter[str] = Counter()
     removed: Counter[str] = Counter()
     rules: Counter[str] = Counter()
@@ -77,27 +175,21 @@ def build_summary(
             lines[seg.action] += seg.line_count
             if seg.action == "removed":
                 removed[seg.category] += seg.line_count
-    return {
-        "run_id": run_id,
-        "counts": {
-            "files_seen": files_seen,
-            "documents": len(documents),
-            "quarantined": len(quarantined),
-            "paragraphs": sum(len(d.paragraphs) for d in documents),
-            "provenance_records": segments,
-            "overlaps": len(overlaps),
-            "clusters": len(clusters),
-            "fixes": sum(len(d.fixes) for d in documents),
-            "documents_without_text": len(without_text),
-        },
-        "segments_by_action": dict(sorted(actions.items())),
-        "lines_by_action": dict(sorted(lines.items())),
-        "segments_by_rule": dict(sorted(rules.items())),
-        "lines_removed_by_category": dict(sorted(removed.items())),
-        "overlaps_by_kind": dict(sorted(Counter(o["kind"] for o in overlaps).items())),
-        "quarantined": [q.to_json() for q in sorted(quarantined, key=lambda q: q.source)],
-        "documents_without_text": without_text,
-        "parameters": params,
-        "versions": library_versions(),
-        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-    }
+    counts = Counts(
+        files_seen=files_seen, documents=len(documents), quarantined=len(quarantined),
+        paragraphs=sum(len(d.paragraphs) for d in documents), provenance_records=segments,
+        overlaps=len(overlaps), clusters=len(clusters), fixes=sum(len(d.fixes) for d in documents),
+        documents_without_text=len(without_text), entries_skipped=len(skipped), **(run_counts or {}),
+    )
+    return Summary(
+        run_id=run_id, counts=counts,
+        segments_by_action=dict(sorted(actions.items())),
+        lines_by_action=dict(sorted(lines.items())),
+        segments_by_rule=dict(sorted(rules.items())),
+        lines_removed_by_category=dict(sorted(removed.items())),
+        overlaps_by_kind=dict(sorted(Counter(o["kind"] for o in overlaps).items())),
+        quarantined=sorted(quarantined, key=lambda q: q.source),
+        name_collisions=list(collisions), skipped=list(skipped), documents_without_text=without_text,
+        index_batch=index_batch, parameters=params, versions=library_versions(),
+        timings_seconds={k: round(v, 3) for k, v in timings.items()},
+    )

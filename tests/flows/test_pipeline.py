@@ -149,17 +149,40 @@ def test_cli_run_prints_summary_and_report_path(workdir: Path, capsys: pytest.Ca
 @pytest.mark.parametrize(
     ("schema", "relative"),
     [("document", "clean/corpus.jsonl"), ("provenance", "reports/latest/provenance.jsonl"),
-     ("overlap", "reports/latest/overlaps.jsonl"), ("cluster", "reports/latest/clusters.jsonl")],
+     ("overlap", "reports/latest/overlaps.jsonl"), ("cluster", "reports/latest/clusters.jsonl"),
+     ("summary", "reports/latest/summary.json")],
 )
 def test_outputs_match_their_json_schemas(first_run: tuple[Path, dict[str, Any]], schema: str, relative: str) -> None:
     import jsonschema
 
-    from conftest import ROOT
+    from wirewash.schemas import load_schema
 
     root, _ = first_run
-    validator = jsonschema.Draft202012Validator(json.loads((ROOT / "schemas" / f"{schema}.schema.json").read_text()))
-    records = _read_jsonl(root / relative)
+    validator = jsonschema.Draft202012Validator(load_schema(schema))
+    path = root / relative
+    records = [json.loads(path.read_text())] if path.suffix == ".json" else _read_jsonl(path)
     if schema != "cluster":
         assert records, f"{relative} is empty on the samples"
     for record in records:
         validator.validate(record)
+
+
+@pytest.mark.parametrize("name", ["document", "provenance", "overlap", "cluster", "paragraph-row", "summary"])
+def test_the_shipped_schemas_are_the_ones_the_record_types_generate(name: str) -> None:
+    from wirewash.schemas import load_schema
+    from wirewash.tasks.contract import generate_schema
+
+    assert load_schema(name) == generate_schema(name), "schemas/ is stale: run python -m wirewash.tasks.contract"
+
+
+def test_a_renamed_or_stray_field_fails_its_schema(first_run: tuple[Path, dict[str, Any]]) -> None:
+    import jsonschema
+
+    from wirewash.schemas import load_schema
+
+    root, _ = first_run
+    document = _read_jsonl(root / "clean" / "corpus.jsonl")[0]
+    validator = jsonschema.Draft202012Validator(load_schema("document"))
+    renamed = {("doc_id" if k == "id" else k): v for k, v in document.items()}
+    stray = {**document, "paragraphs": [{**document["paragraphs"][0], "line_first": 1}]}
+    assert not validator.is_valid(renamed) and not validator.is_valid(stray) and validator.is_valid(document)

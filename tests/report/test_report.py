@@ -234,8 +234,9 @@ def test_summary_has_lines_kept_and_matches_its_schema(run: dict[str, Any]) -> N
     import jsonschema
 
     summary = json.loads((run["latest"] / "summary.json").read_text())
-    schema = json.loads((ROOT / "schemas" / "summary.schema.json").read_text())
-    jsonschema.Draft202012Validator(schema).validate(summary)
+    from wirewash.schemas import load_schema
+
+    jsonschema.Draft202012Validator(load_schema("summary")).validate(summary)
     provenance = read_jsonl(run["latest"] / "provenance.jsonl")
     kept = sum(r["text"].count("\n") + 1 for r in provenance if r["action"] == "kept")
     assert summary["lines_by_action"]["kept"] == kept
@@ -275,7 +276,19 @@ def test_paragraphs_parquet_matches_the_corpus_and_is_deterministic(run: dict[st
     rows = table.to_pylist()
     corpus = read_jsonl(clean / "corpus.jsonl")
     paragraphs = [(d, p) for d in corpus for p in d["paragraphs"]]
-    assert [r["paragraph_id"] for r in rows] == [p["id"] for _, p in paragraphs]
+    assert [r["id"] for r in rows] == [p["id"] for _, p in paragraphs]
+    assert [r["document"] for r in rows] == [d["id"] for d, _ in paragraphs]
+    assert [r["lines"] for r in rows] == [p["lines"] for _, p in paragraphs]
+    assert [r["reused_with"] for r in rows] == [p.get("reused_with", []) for _, p in paragraphs]
+    # the row schema is the contract: every column named and typed as corpus.jsonl names it
+    import jsonschema
+
+    from wirewash.schemas import load_schema
+
+    validator = jsonschema.Draft202012Validator(load_schema("paragraph-row"))
+    for row in rows:
+        validator.validate({**row, "published": row["published"].isoformat() if row["published"] else None})
+    assert table.column_names == list(load_schema("paragraph-row")["properties"])
     assert [r["text"] for r in rows] == [p["text"] for _, p in paragraphs]
     assert [r["outlet"] for r in rows] == [d["outlet"] for d, _ in paragraphs]
     assert [r["cluster"] for r in rows] == [p.get("cluster") for _, p in paragraphs]

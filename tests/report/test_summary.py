@@ -10,6 +10,8 @@ from wirewash.tasks.clean.cleaner import clean_text
 from wirewash.tasks.report.digest import headline_counts, summary_markdown
 from wirewash.tasks.report.html import render_report_data
 from wirewash.tasks.report.data import build_report_data
+from wirewash.schemas import load_schema
+from wirewash.tasks.params import RunParams
 from wirewash.tasks.report.summary import build_summary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,18 +29,18 @@ COMMENT = "\n\n".join([
 ])
 
 
-def test_a_file_that_kept_no_text_is_listed_with_the_rule_that_removed_most_of_it() -> None:
+def test_a_file_that_kept_no_text_is_listed_with_the_rule_that_removed_most_of_it(tmp_path: Path) -> None:
     documents = [clean_text("story", "story.txt", "daily", STORY), clean_text("comment", "comment.txt", "daily", COMMENT)]
-    summary = build_summary("20261203T180000Z-0123abcd", {"raw": "raw", "clean": "clean", "reports": "reports",
-                                                          "batch_size": 10}, 2, documents, [], [], [], {"total": 1.0})
+    (tmp_path / "raw").mkdir()
+    params = RunParams.build(raw=tmp_path / "raw", clean=tmp_path / "c", reports=tmp_path / "r", state=tmp_path / "s")
+    summary = build_summary("20261203T180000Z-0123abcd", params, 2, documents, [], [], [], {"total": 1.0}).to_json()
     assert summary["documents_without_text"] == [{"source": "comment.txt", "id": "comment", "lines": 4, "rule": "comments.entry"}]
     assert summary["counts"]["documents_without_text"] == 1
-    jsonschema.Draft202012Validator(json.loads((ROOT / "schemas" / "summary.schema.json").read_text())).validate(summary)
+    jsonschema.Draft202012Validator(load_schema("summary")).validate(summary)
     assert ("files that kept no text", 1) in headline_counts(summary)
     assert "| comment.txt | 4 | comments.entry |" in summary_markdown(summary)
     html = render_report_data(build_report_data(summary, documents, [], [], {}))
     assert "Files that kept no text" in html and "<td>comment.txt</td>" in html
     # a run where every file kept text says so
-    summary = build_summary("20261203T180000Z-0123abcd", {"raw": "raw", "clean": "clean", "reports": "reports",
-                                                          "batch_size": 10}, 1, documents[:1], [], [], [], {"total": 1.0})
+    summary = build_summary("20261203T180000Z-0123abcd", params, 1, documents[:1], [], [], [], {"total": 1.0}).to_json()
     assert summary["documents_without_text"] == [] and "Files that kept no text" not in summary_markdown(summary)

@@ -1,0 +1,255 @@
+"""The story window: where on a flattened page the article is, and what inside it stays.
+
+The story is the densest run of prose on the page. Each line scores how much
+it pulls a window towards itself (prose, by its length) or pushes it away
+(menus, link lists, clutter a rule caught); the maximum-sum window is the
+story. Before it is the header, after it the footer (:mod:`wirewash.tasks.clean.cleaner`
+names those lines). Inside it, :func:`decide_story` keeps prose, headings
+between paragraphs and lines that carry on kept text, and
+:func:`remove_teaser_tail` drops cards of other stories that close a page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from wirewash.tasks.clean.blocks import (
+    TABLE_CELL_SCORE,
+    find_list_lines,
+    find_numbered_items,
+    find_quantity_lines,
+    find_table_lines,
+    introduced_tables,
+)
+from wirewash.tasks.clean.lines import LineView
+from wirewash.tasks.records import Action
+from wirewash.tasks.clean.rules import RULES
+
+_CLEAN_SHARE = 0.85
+_CONTINUATION_MIN_WORDS = 6
+_CARD_HEADLINE_WORDS = 20
+_CARD_MIN_PAIRS = 3
+_SHORT_TEASER_WORDS = 30
+_CLUTTER_PENALTY = 12.0
+_EXPLAINED_PENALTY = 2.0
+_SHORT_PENALTY = 6.0
+_WALL = 1e6
+_WALL_AFTER_WORDS = 100  # a full paragraph of story: a comments heading above it is a toolbar link
+_CARD_PENALTY = 40.0
+_AFTER_COMMENTS_WEIGHT = 0.3
+_POST_SIGNATURE_RE = re.compile(r"^[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s*[^()\n]{0,40}\d{4}$")
+_QA_RE = re.compile(r"^[QA]\s?[:.]\s")
+_CLAUSE_RE = re.compile(r"\w[,;]\s\w|\w\s[(–—-]\s?\w")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the cleaner did with one line, and which rule said so."""
+
+    action: Action
+    category: str
+    rule: str
+    reason: str = ""
+
+
+def removed_by(rule_id: str, reason: str = "") -> Decision:
+    rule = RULES[rule_id]
+    return Decision("removed", rule.category, rule.id, reason or rule.rationale)
+
+
+def kept_by(rule_id: str) -> Decision:
+    rule = RULES[rule_id]
+    return Decision("kept", rule.category, rule.id, rule.rationale)
+
+
+def _score(view: LineView, decided: Decision | None) -> float:
+    """How much a line pulls the story window towards itself (+) or away (−).
+
+    A line a line rule caught is a strong sign of page furniture; a line
+    removed only because of its neighbour (the items under a "Read more"
+    heading) is already explained by that neighbour and counts little.
+    """
+    if decided is not None and decided.action != "kept":
+        return -_CLUTTER_PENALTY if RULES[decided.rule].scope == "line" else -_EXPLAINED_PENALTY
+    if view.text.endswith(("...", "…")) and not view.inner_sentence:
+        return -_SHORT_PENALTY  # a teaser cut short for a link list, not the story
+    if _POST_SIGNATURE_RE.match(view.text):
+        return 1.0  # "— Jane Roe (@janeroe) November 19, 2019" closes a post the story embeds
+    if view.is_prose:
+        return float(min(view.words, 80))
+    if view.sentence_end and view.words >= 4:
+        return 1.0
+    if view.words >= _CONTINUATION_MIN_WORDS and _CLAUSE_RE.search(view.text):
+        return 0.0  # a list item or a clause: neither pulls the window nor pushes it away
+    return -_SHORT_PENALTY - 0.3 * min(view.words, 20)
+
+
+def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tuple[int, int]:
+    """Indexes (into ``views``, inclusive) of the maximum-sum run of line scores: the story.
+
+    A comments heading is a wall the window never crosses, and prose after
+    one counts for less: reader comments are prose too, but they follow the
+    story rather than make it.
+    """
+    best_sum, best = float("-inf"), (0, -1)
+    run_sum, run_start = 0.0, 0
+    numbered, between = find_numbered_items(views, decided)
+    table = find_table_lines(views, decided) | numbered
+    introduced = introduced_tables(views, table, between) | find_list_lines(views, decided)
+    table = table | introduced
+    after_comments = False
+    prose_words = 0
+    for index, view in enumerate(views):
+        rule = decided.get(view.number)
+        score = _score(view, rule) if view.number not in table else (TABLE_CELL_SCORE if view.number in introduced else 0.0)
+        if view.number in between and score < 0:
+            score = 0.0  # a link or price line between a counted list's items does not split the list
+        if score > 0 and view.number not in table:
+            prose_words += view.words
+        elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:
+            score = -_CARD_PENALTY  # a byline or date after the story has begun starts another item
+        if rule is not None and rule.category == "comments" and prose_words >= _WALL_AFTER_WORDS:
+            # a comments link in a toolbar above the story is no wall; a comments heading after prose is
+            after_comments, score = True, -_WALL
+        elif after_comments and score > 0:
+            score *= _AFTER_COMMENTS_WEIGHT
+        if run_sum <= 0:
+            run_sum, run_start = score, index
+        else:
+            run_sum += score
+        if run_sum > best_sum:
+            best_sum, best = run_sum, (run_start, index)
+    return best if best_sum > 0 else (0, -1)
+
+
+def looks_clean(views: list[LineView], decided: dict[int, Decision], start: int, end: int) -> bool:
+    """True for text that is already an article body: no line rule fired anywhere, and the story
+    window holds nearly all of its words. Pages with any menu, credit or footer line fail this."""
+    if any(rule.action != "kept" and RULES[rule.rule].scope == "line" for rule in decided.values()):
+        return False
+    total = sum(view.words for view in views)
+    return total > 0 and sum(view.words for view in views[start : end + 1]) >= _CLEAN_SHARE * total
+
+
+def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> None:
+    """Cards of other stories at the end of the window: headline, one teaser paragraph, repeated.
+
+    A story ends with paragraphs; a page often goes on with a list of other
+    stories, each a headline-shaped line and a single paragraph of teaser.
+    Three or more such pairs in a row, up to the window's end, are removed.
+    Subheadings inside a story are left alone: they are followed by more
+    than one paragraph, or they are not at the end; so is a caption printed
+    before every paragraph (the same "headline" each time), and an
+    exclamation ("Now, for the main event!") is the story talking, not a card.
+    """
+    open_lines = [view for view in story if decided.get(view.number) is None]
+    pairs: list[LineView] = []
+    i = len(open_lines) - 1
+    while i >= 1:
+        teaser, headline = open_lines[i], open_lines[i - 1]
+        if not (teaser.is_prose and _card_headline(headline, teaser) and not headline.text.endswith("!")
+                and not _QA_RE.match(headline.text) and not _QA_RE.match(teaser.text)):
+            break  # (a question and its answer, "Q: …" / "A: …", is an interview, not a card)
+        pairs += [headline, teaser]
+        i -= 2
+    headlines = [view.text for view in pairs[0::2]]
+    # cards of other stories have headlines of their own; one line over and over is a caption
+    if len(pairs) >= 2 * _CARD_MIN_PAIRS and len(set(headlines)) == len(headlines):
+        for view in pairs:
+            decided[view.number] = removed_by("related.teaser-list")
+
+
+def _card_headline(headline: LineView, teaser: LineView) -> bool:
+    """A card's headline: headline-shaped, or a two-word title ("Buckwheat diet") over a teaser of a
+    line or two, shorter than a story's paragraphs."""
+    if headline.is_headline_shaped:
+        return headline.words <= _CARD_HEADLINE_WORDS
+    return (headline.words == 2 and teaser.words <= _SHORT_TEASER_WORDS and not headline.text.endswith(".")
+            and not headline.inner_sentence)
+
+
+_HEADING_RUN = 3  # subheading lines in a row (a heading, a kicker, a date) before a paragraph
+_HEADING_MAX_WORDS = 15
+
+
+def _paragraph_like(view: LineView) -> bool:
+    return view.is_prose or (view.sentence_end and view.words >= 3)
+
+
+def _in_heading_run(story: list[LineView], i: int, undecided: frozenset[int], decided: dict[int, Decision]) -> bool:
+    """True when line ``i`` is one of a few short lines between a kept line and a paragraph: subheadings."""
+    def open_short(j: int) -> bool:
+        return story[j].number in undecided and not _paragraph_like(story[j]) and 1 <= story[j].words <= _HEADING_MAX_WORDS
+    lo = i
+    while lo > 0 and open_short(lo - 1):
+        lo -= 1
+    hi = i
+    while hi + 1 < len(story) and open_short(hi + 1):
+        hi += 1
+    if hi - lo + 1 > _HEADING_RUN or lo == 0 or hi + 1 >= len(story):
+        return False
+    before, after = story[lo - 1], story[hi + 1]
+    before_kept = (before.number in undecided and _paragraph_like(before)) or (
+        before.number in decided and decided[before.number].action == "kept")
+    return before_kept and after.number in undecided and _paragraph_like(after)
+
+
+_DOUBLED_MIN_WORDS = 3  # a headline printed twice in a row, not a repeated cell ("0", "0")
+_SHOUTED_MIN_WORDS = 8  # "WHO IS THE FRONT-RUNNER?", "MAKING SPICED HONEY PEAR JAM" are the story's subheads
+_SHOUTED_MAX_WORDS = 25
+_SHOUTED_MIN_CAPITALS = 16
+_SHOUTED_LOWER_SHARE = 0.1  # an acronym's plural ("AMAs") in a shouted line
+
+
+def _is_shouted_headline(view: LineView) -> bool:
+    """A long headline in capitals inside the story ("SEAN ROE ELIMINATED FROM 'DANCING WITH THE STARS'"):
+    a link to another story; it ends no sentence. The HTML path reads the same from the line's links
+    (``related.inline``)."""
+    if not _SHOUTED_MIN_WORDS <= view.words <= _SHOUTED_MAX_WORDS or view.text.endswith((".", "!", "?", ";", ",")):
+        return False
+    upper = sum(1 for ch in view.text if ch.isupper())
+    lower = sum(1 for ch in view.text if ch.islower())
+    return upper >= _SHOUTED_MIN_CAPITALS and lower <= _SHOUTED_LOWER_SHARE * (upper + lower)
+
+
+def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
+    """Inside the story window: prose stays; a short line stays as a heading between kept lines, or
+    when it carries on from a kept line with a few words of its own (a list item, an answer, an
+    embedded post's attribution); lone fragments, long headlines in capitals and headlines printed twice
+    in a row (a card's image and its link) go."""
+    undecided = frozenset(view.number for view in story if view.number not in decided)
+    table = find_table_lines(story, decided)
+    listed = (find_list_lines(story, decided) | find_numbered_items(story, decided)[0]
+              | find_quantity_lines(story, decided)) - table
+    doubled = {view.number for a, b in pairwise(story)
+               if a.text == b.text and _DOUBLED_MIN_WORDS <= a.words <= _CARD_HEADLINE_WORDS
+               and a.number not in decided and b.number not in decided for view in (a, b)} - table
+    for i, view in enumerate(story):
+        if view.number in decided:
+            continue
+        if view.number in doubled:
+            decided[view.number] = removed_by("related.doubled-headline")
+            continue
+        if _is_shouted_headline(view):
+            decided[view.number] = removed_by("related.caps-headline")
+            continue
+        if view.number in table:
+            decided[view.number] = kept_by("body.table")
+            continue
+        if view.number in listed:
+            decided[view.number] = kept_by("body.list-item")
+            continue
+        if _paragraph_like(view):
+            decided[view.number] = kept_by("body.paragraph")
+            continue
+        prev_ok = i > 0 and (story[i - 1].number not in decided or decided[story[i - 1].number].action == "kept")
+        next_ok = i + 1 < len(story) and story[i + 1].is_prose and story[i + 1].number not in decided
+        if prev_ok and next_ok and 1 <= view.words <= _HEADING_MAX_WORDS:
+            decided[view.number] = kept_by("body.heading")
+        elif prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
+            decided[view.number] = kept_by("body.continuation")
+        elif _in_heading_run(story, i, undecided, decided):
+            decided[view.number] = kept_by("body.heading")
+        else:
+            decided[view.number] = removed_by("zone.boilerplate")

@@ -1,0 +1,228 @@
+"""Records that travel between stages.
+
+Every record is a frozen dataclass with a ``to_json`` that gives the exact
+object written to the output files (see README, "Output contract"). Records
+are plain data: no Prefect, no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, NamedTuple
+
+Action = Literal["kept", "removed", "title", "metadata"]
+OverlapKind = Literal["near-duplicate", "contained", "shared-text"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One run of raw lines and what the cleaner did with it (a provenance record).
+
+    ``lines`` are 1-based and inclusive, of the raw file as read. Every
+    non-blank raw line is covered by exactly one segment.
+    """
+
+    file: str
+    lines: tuple[int, int]
+    action: Action
+    category: str
+    rule: str
+    text: str
+    reason: str = ""
+    fixes: tuple[str, ...] = ()
+
+    @property
+    def line_count(self) -> int:
+        """The raw lines the summary counts for this segment: one per line of its text (a segment without
+        text, such as HTML markup left out, counts as one)."""
+        return self.text.count("\n") + 1 if self.text else 1
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["lines"] = list(self.lines)
+        out["fixes"] = list(self.fixes)
+        return out
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A kept paragraph of a clean document, with the raw lines it came from."""
+
+    id: str
+    text: str
+    lines: tuple[int, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "lines": list(self.lines)}
+
+
+@dataclass(frozen=True)
+class ParagraphRef:
+    """A paragraph as the reuse detector sees it: where it lives and what it says.
+
+    ``file`` is the raw path relative to the raw folder (``outlet/story.txt``),
+    ``index`` the paragraph's 0-based position in its document, ``run`` the
+    run that indexed it (empty for the current batch), ``offset`` where its
+    text starts in its document's clean text (``None`` when not known: a
+    paragraph archived before documents carried it).
+    """
+
+    doc_id: str
+    file: str
+    outlet: str
+    lines: tuple[int, int]
+    index: int
+    text: str
+    published: str | None = None
+    run: str = ""
+    offset: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.file, self.lines[0])
+
+    def to_side(self) -> dict[str, Any]:
+        side: dict[str, Any] = {"file": self.file, "lines": list(self.lines), "paragraph": self.index}
+        if self.run:
+            side["run"] = self.run
+        return side
+
+
+class Passage(NamedTuple):
+    """A passage two paragraphs share (see :mod:`wirewash.tasks.reuse.align`).
+
+    ``a`` and ``b`` are ``[begin, end)`` character offsets in each
+    paragraph's text (``text[begin:end]`` is the passage, from its first
+    aligned word to its last); ``words`` is how many of a's words in it
+    the alignment matched.
+    """
+
+    a: tuple[int, int]
+    b: tuple[int, int]
+    words: int
+
+    def to_json(self, a_offset: int | None, b_offset: int | None) -> dict[str, Any]:
+        """The passage, with its offsets in both documents' clean text where the paragraphs' offsets are known."""
+        out: dict[str, Any] = {"a": list(self.a), "b": list(self.b)}
+        if a_offset is not None:
+            out["a_doc"] = [a_offset + self.a[0], a_offset + self.a[1]]
+        if b_offset is not None:
+            out["b_doc"] = [b_offset + self.b[0], b_offset + self.b[1]]
+        out["words"] = self.words
+        return out
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A verified pair of related paragraphs with the scores that verified it and the passages they share.
+
+    ``a_share``/``b_share`` are the shares of each paragraph's words that
+    its passages cover.
+    """
+
+    kind: OverlapKind
+    a: ParagraphRef
+    b: ParagraphRef
+    jaccard: float
+    containment: float
+    shared_text: str = ""
+    passages: tuple[Passage, ...] = ()
+    a_share: float = 0.0
+    b_share: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "a": self.a.to_side(),
+            "b": self.b.to_side(),
+            "jaccard": round(self.jaccard, 4),
+            "containment": round(self.containment, 4),
+            "shared_text": self.shared_text,
+            "passages": [p.to_json(self.a.offset, self.b.offset) for p in self.passages],
+            "a_share": round(self.a_share, 4),
+            "b_share": round(self.b_share, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A group of near-duplicate paragraphs and the copy chosen as canonical."""
+
+    id: str
+    canonical: ParagraphRef
+    members: tuple[ParagraphRef, ...]
+    rule: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "canonical": self.canonical.to_side(),
+            "members": [m.to_side() for m in self.members],
+            "canonical_rule": self.rule,
+        }
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """A raw file (or a record inside one) that could not be processed, and why."""
+
+    __pydantic_config__ = {"extra": "forbid"}  # as a field of the run summary: no stray keys
+
+    source: str
+    reason: str
+    stage: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    """A cleaned document: metadata, kept paragraphs and the provenance of every raw line."""
+
+    id: str
+    source: str
+    outlet: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    copyright: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    fixes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "outlet": self.outlet,
+            "title": self.title,
+            "author": self.author,
+            "published": self.published,
+            "url": self.url,
+            "copyright": self.copyright,
+            "text": self.text,
+            "paragraphs": [p.to_json() for p in self.paragraphs],
+        }
+
+
+def segment_from_json(data: dict[str, Any]) -> Segment:
+    """Inverse of :meth:`Segment.to_json` (for the incremental cache)."""
+    return Segment(data["file"], (data["lines"][0], data["lines"][1]), data["action"], data["category"],
+                   data["rule"], data["text"], data.get("reason", ""), tuple(data.get("fixes", ())))
+
+
+def document_from_json(data: dict[str, Any]) -> Document:
+    """Inverse of :meth:`Document.to_json` plus its segments and fixes (for the incremental cache)."""
+    return Document(
+        id=data["id"], source=data["source"], outlet=data["outlet"], title=data.get("title"),
+        author=data.get("author"), published=data.get("published"), url=data.get("url"),
+        copyright=data.get("copyright"),
+        paragraphs=[Paragraph(p["id"], p["text"], (p["lines"][0], p["lines"][1])) for p in data["paragraphs"]],
+        segments=[segment_from_json(s) for s in data.get("segments", [])],
+        fixes=list(data.get("fixes", [])),
+    )

@@ -1,0 +1,373 @@
+"""The data behind ``report.html``: documents, reuse pairs, clusters and the outlet-pair picture.
+
+The report page is one HTML file that renders its views on demand from a
+JSON blob (see :mod:`wirewash.tasks.report.html`). This module builds that blob from the
+run's records, as plain data, with every number the page shows computed here
+so that it can be tested without a browser:
+
+* each reuse pair and cluster member is *resolved* to the paragraph text,
+  outlet and date it points at (every side names a paragraph of the current
+  corpus, whichever index batch first indexed it);
+* the passages two paragraphs share are *marked*: each reuse pair carries
+  its aligned passages as character offsets in both texts
+  (:mod:`wirewash.tasks.reuse.align`), and the marks are exactly those spans. A marked text
+  travels as alternating plain and marked pieces, so the page never has to
+  slice strings (JavaScript counts UTF-16 units, Python code points);
+* the *outlet pairs* summarise syndication: how many words of outlet A's
+  kept text reappear at outlet B, in how many stories, and who published
+  first.
+
+How "shared words" are counted for an outlet pair: the words of A's
+paragraphs that lie inside the passages of their reuse pairs with B's
+paragraphs, each word once however many of B's paragraphs carry it; the
+total is compared with all of A's kept words. Members of one near-duplicate
+cluster share text with each other too, though ``overlaps.jsonl`` pairs each
+member only with the canonical copy: a member stands for what it shares
+with the canonical copy (its passages with it). A document's, and the
+run's, reused words are counted the same way over all their pairs.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from wirewash.tasks.records import Document, ParagraphRef
+
+_WORD = re.compile(r"[^\W_]+(?:['’‘.][^\W_]+)*")
+
+
+MAX_PAIR_VIEWS = 20_000
+MAX_CLUSTER_VIEWS = 5_000
+
+
+def word_count(text: str) -> int:
+    """Words as the report counts them: runs of letters and digits."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def covered_words(text: str, spans: Iterable[Sequence[int]]) -> int:
+    """Words of ``text`` (as :func:`word_count` counts them) that begin inside one of ``spans`` (``[begin, end)``).
+
+    Spans of several passages may overlap; each word counts once.
+    """
+    ranges = sorted((int(b), int(e)) for b, e in spans if e > b)
+    if not ranges:
+        return 0
+    merged = [list(ranges[0])]
+    for begin, end in ranges[1:]:
+        if begin <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([begin, end])
+    count, at = 0, 0
+    for match in _WORD.finditer(text):
+        while at < len(merged) and merged[at][1] <= match.start():
+            at += 1
+        if at == len(merged):
+            break
+        count += merged[at][0] <= match.start()
+    return count
+
+
+def mark_spans(text: str, spans: Iterable[Sequence[int]]) -> list[str]:
+    """``text`` cut into alternating pieces, plain, marked, plain, ...: marked are the ``[begin, end)`` ``spans``.
+
+    Overlapping or touching spans merge; joining the pieces gives ``text``
+    back; the first piece is always plain (possibly empty).
+    """
+    pieces: list[str] = []
+    cursor = 0
+    for begin, end in sorted((max(0, int(b)), min(len(text), int(e))) for b, e in spans):
+        if end <= cursor:
+            continue
+        begin = max(begin, cursor)
+        if pieces and begin == cursor and len(pieces) % 2 == 0:  # touches the last marked piece: extend it
+            pieces[-1] += text[cursor:end]
+        else:
+            pieces += [text[cursor:begin], text[begin:end]]
+        cursor = end
+    pieces.append(text[cursor:])
+    return pieces
+
+
+def side_spans(pair: dict[str, Any], side: str) -> list[list[int]]:
+    """The character spans of one side (``"a"`` or ``"b"``) of a reuse record's passages."""
+    return [p[side] for p in pair.get("passages", [])]
+
+
+@dataclass(frozen=True)
+class Located:
+    """What one side of a reuse record points at: a paragraph of the current corpus."""
+
+    doc_id: str | None
+    outlet: str | None
+    published: str | None
+    text: str
+
+    @property
+    def words(self) -> int:
+        return word_count(self.text)
+
+
+class ParagraphIndex:
+    """Finds the paragraph a reuse side (``{file, lines, paragraph, run?}``) names.
+
+    Sides are matched on ``(file, first line)``, not on the paragraph index:
+    with ``--drop-duplicates`` the dropped copies leave ``Document.paragraphs``
+    but stay in the provenance, where they are found too.
+    """
+
+    def __init__(self, documents: Sequence[Document], archived: Sequence[ParagraphRef] = ()) -> None:
+        self._by_key: dict[tuple[str, int], Located] = {}
+        for ref in archived:  # paragraphs of earlier batches that this batch reuses (reuse archive)
+            self._by_key[ref.key] = Located(ref.doc_id, ref.outlet, ref.published, ref.text)
+        for doc in documents:
+            for seg in doc.segments:
+                if seg.action == "removed" and seg.category == "duplicate":
+                    self._by_key[(doc.source, seg.lines[0])] = Located(doc.id, doc.outlet, doc.published, seg.text)
+            for paragraph in doc.paragraphs:
+                self._by_key[(doc.source, paragraph.lines[0])] = Located(
+                    doc.id, doc.outlet, doc.published, paragraph.text
+                )
+
+    def locate(self, side: dict[str, Any]) -> Located:
+        # ``run`` names the index batch that first indexed the paragraph; a side names a current file or an archived one
+        return self._by_key.get((side["file"], side["lines"][0]), Located(None, None, None, ""))
+
+
+def _side_view(side: dict[str, Any], found: Located, pieces: list[str]) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "doc": found.doc_id,
+        "file": side["file"],
+        "lines": list(side["lines"]),
+        "paragraph": side["paragraph"],
+        "outlet": found.outlet,
+        "published": found.published,
+        "words": found.words,
+        "pieces": pieces,
+    }
+    if side.get("run"):
+        view["run"] = side["run"]
+    return view
+
+
+def pair_views(overlaps: Sequence[dict[str, Any]], index: ParagraphIndex) -> list[dict[str, Any]]:
+    """Every reuse pair with both paragraphs' text, its passages marked in both, outlets and dates."""
+    views = []
+    for number, pair in enumerate(overlaps):
+        a, b = index.locate(pair["a"]), index.locate(pair["b"])
+        views.append({
+            "n": number,
+            "kind": pair["kind"],
+            "jaccard": pair["jaccard"],
+            "containment": pair["containment"],
+            "shared": pair.get("shared_text", ""),
+            "a_share": pair.get("a_share"),
+            "b_share": pair.get("b_share"),
+            "a": _side_view(pair["a"], a, mark_spans(a.text, side_spans(pair, "a"))),
+            "b": _side_view(pair["b"], b, mark_spans(b.text, side_spans(pair, "b"))),
+        })
+    return views
+
+
+def _side_key(side: dict[str, Any]) -> tuple[str, str, int]:
+    return (side.get("run", ""), side["file"], side["lines"][0])
+
+
+def cluster_views(
+    clusters: Sequence[dict[str, Any]], overlaps: Sequence[dict[str, Any]], index: ParagraphIndex
+) -> list[dict[str, Any]]:
+    """Every near-duplicate cluster: its members side by side, canonical first, scored against it.
+
+    A member's marks are its passages with the canonical copy; the
+    canonical's marks are its passages with any member.
+    """
+    scores: dict[tuple[tuple[str, str, int], tuple[str, str, int]], dict[str, Any]] = {}
+    for pair in overlaps:
+        ka, kb = _side_key(pair["a"]), _side_key(pair["b"])
+        scores[(ka, kb)] = scores[(kb, ka)] = pair
+    views = []
+    for cluster in clusters:
+        canon_key = _side_key(cluster["canonical"])
+        canon = index.locate(cluster["canonical"])
+        members = sorted(cluster["members"], key=lambda m: (_side_key(m) != canon_key, _side_key(m)))
+        located = [index.locate(m) for m in members]
+        canon_spans = [span for m in members if _side_key(m) != canon_key
+                       for span in _spans_of(scores.get((_side_key(m), canon_key)), canon_key)]
+        member_views = []
+        for member, found in zip(members, located):
+            is_canon = _side_key(member) == canon_key
+            pair = scores.get((_side_key(member), canon_key))
+            view = _side_view(member, found, mark_spans(found.text, canon_spans if is_canon
+                                                        else _spans_of(pair, _side_key(member))))
+            view["canonical"] = is_canon
+            view["jaccard"] = 1.0 if is_canon else (pair or {}).get("jaccard")
+            view["containment"] = 1.0 if is_canon else (pair or {}).get("containment")
+            member_views.append(view)
+        dates = sorted(v["published"] for v in member_views if v["published"])
+        views.append({
+            "id": cluster["id"],
+            "rule": cluster.get("canonical_rule", ""),
+            "members": member_views,
+            "outlets": sorted({v["outlet"] for v in member_views if v["outlet"]}),
+            "first": dates[0] if dates else None,
+            "last": dates[-1] if dates else None,
+        })
+    return views
+
+
+def _spans_of(pair: dict[str, Any] | None, key: tuple[str, str, int]) -> list[list[int]]:
+    """The spans of a reuse record's passages on the side whose key is ``key`` (none without a record)."""
+    if pair is None:
+        return []
+    return side_spans(pair, "a" if _side_key(pair["a"]) == key else "b")
+
+
+def outlet_pairs(
+    documents: Sequence[Document], overlaps: Sequence[dict[str, Any]], clusters: Sequence[dict[str, Any]],
+    index: ParagraphIndex,
+) -> list[dict[str, Any]]:
+    """The syndication picture: one row per pair of outlets that share text (see the module docstring).
+
+    Each row has, for both directions, the words of one outlet's kept text
+    that reappear at the other and their share of its total; the reuse pairs
+    by kind; the stories (document pairs) involved; and, over those stories,
+    how often each outlet published first (dates are days: ties are
+    ``same_day``; a story without a date is ``undated``).
+    """
+    total_words: Counter[str] = Counter()
+    for doc in documents:
+        total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
+    links: list[tuple[str, dict[str, Any], dict[str, Any], list[list[int]], list[list[int]]]] = [
+        (o["kind"], o["a"], o["b"], side_spans(o, "a"), side_spans(o, "b")) for o in overlaps
+    ]
+    pairs = {(_side_key(o["a"]), _side_key(o["b"])): o for o in overlaps}
+    for cluster in clusters:  # members of one cluster are near-duplicates of each other as well
+        canon = _side_key(cluster["canonical"])
+        others = [m for m in cluster["members"] if _side_key(m) != canon]
+        own = {_side_key(m): _spans_of(pairs.get((_side_key(m), canon)) or pairs.get((canon, _side_key(m))), _side_key(m))
+               for m in others}
+        links += [("near-duplicate", x, y, own[_side_key(x)], own[_side_key(y)]) for x, y in combinations(others, 2)]
+    spans: dict[tuple[str, str], dict[tuple[str, int], list[list[int]]]] = defaultdict(dict)  # (A, B) -> A's paragraph -> spans
+    kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    stories: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    dates: dict[str, str | None] = {doc.id: doc.published for doc in documents}
+    texts: dict[tuple[str, int], str] = {}
+    for kind, side_a, side_b, spans_a, spans_b in links:
+        a, b = index.locate(side_a), index.locate(side_b)
+        if not (a.outlet and b.outlet and a.doc_id and b.doc_id) or a.outlet == b.outlet:
+            continue
+        for mine, theirs, side, found in ((a, b, side_a, spans_a), (b, a, side_b, spans_b)):
+            key = (mine.outlet or "", theirs.outlet or "")
+            para = (side["file"], side["lines"][0])
+            texts[para] = mine.text
+            spans[key].setdefault(para, []).extend(found)
+        pair_key = tuple(sorted((a.outlet, b.outlet)))
+        kinds[pair_key][kind] += 1  # type: ignore[index]
+        first, second = (a, b) if a.outlet == pair_key[0] else (b, a)
+        stories[pair_key].add((first.doc_id or "", second.doc_id or ""))  # type: ignore[index]
+    rows = []
+    for (x, y), kind_counts in kinds.items():
+        order: Counter[str] = Counter()
+        for doc_x, doc_y in stories[(x, y)]:
+            dx, dy = dates.get(doc_x), dates.get(doc_y)
+            order["undated" if not (dx and dy) else "a_first" if dx < dy else "b_first" if dy < dx else "same_day"] += 1
+        words_x = sum(covered_words(texts[para], found) for para, found in spans[(x, y)].items())
+        words_y = sum(covered_words(texts[para], found) for para, found in spans[(y, x)].items())
+        rows.append({
+            "a": x, "b": y,
+            "a_words": words_x, "a_total": total_words[x],
+            "a_share": round(words_x / total_words[x], 4) if total_words[x] else 0.0,
+            "b_words": words_y, "b_total": total_words[y],
+            "b_share": round(words_y / total_words[y], 4) if total_words[y] else 0.0,
+            "pairs": sum(kind_counts.values()),
+            "kinds": dict(sorted(kind_counts.items())),
+            "stories": len(stories[(x, y)]),
+            "a_first": order["a_first"], "b_first": order["b_first"],
+            "same_day": order["same_day"], "undated": order["undated"],
+        })
+    rows.sort(key=lambda r: (-(r["a_words"] + r["b_words"]), r["a"], r["b"]))
+    return rows
+
+
+def document_views(documents: Sequence[Document], annotations: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every document: metadata, repairs, and every raw segment with its decision and rule.
+
+    A segment is ``[first line, last line, action, category, rule, text,
+    reason, reuse]`` (a list, not an object, to keep a 5,000-document report
+    small); ``reuse`` is the kept paragraph's reuse notes or ``null``.
+    """
+    views = []
+    for doc in sorted(documents, key=lambda d: d.id):
+        notes_by_line = {p.lines[0]: annotations.get(p.id) for p in doc.paragraphs}
+        segments = []
+        removed_lines = 0
+        for seg in doc.segments:
+            notes = notes_by_line.get(seg.lines[0]) if seg.action == "kept" else None
+            if seg.action == "removed":
+                removed_lines += seg.text.count("\n") + 1
+            segments.append([seg.lines[0], seg.lines[1], seg.action, seg.category, seg.rule, seg.text,
+                             seg.reason, notes or None])
+        views.append({
+            "id": doc.id, "source": doc.source, "outlet": doc.outlet, "title": doc.title,
+            "author": doc.author, "published": doc.published, "url": doc.url, "copyright": doc.copyright,
+            "fixes": list(doc.fixes), "paragraphs": len(doc.paragraphs),
+            "words": sum(word_count(p.text) for p in doc.paragraphs),
+            "reused_words": sum((annotations.get(p.id) or {}).get("reused_words", 0) for p in doc.paragraphs),
+            "removed": removed_lines,
+            "reused": sum(1 for p in doc.paragraphs if annotations.get(p.id)),
+            "rules": sorted({seg.rule for seg in doc.segments if seg.action != "kept"}),
+            "segments": segments,
+        })
+    return views
+
+
+def lines_by_action(documents: Iterable[Document]) -> dict[str, int]:
+    """Raw non-blank lines per decision (kept, removed, title, metadata)."""
+    counts: Counter[str] = Counter()
+    for doc in documents:
+        for seg in doc.segments:
+            counts[seg.action] += seg.line_count
+    return dict(sorted(counts.items()))
+
+
+def build_report_data(
+    summary: dict[str, Any],
+    documents: Sequence[Document],
+    overlaps: Sequence[dict[str, Any]],
+    clusters: Sequence[dict[str, Any]],
+    annotations: dict[str, dict[str, Any]],
+    archived: Sequence[ParagraphRef] = (),
+) -> dict[str, Any]:
+    """Everything the report page shows, as one JSON-ready value (``archived``: earlier batches' paragraphs the pairs name)."""
+    index = ParagraphIndex(documents, archived)
+    docs = document_views(documents, annotations)
+    # A pair or cluster view carries both texts with their shared words marked: on a corpus with
+    # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
+    # says how many more the JSONL files hold; every count above stays exact.
+    shown_pairs, shown_clusters = overlaps[:MAX_PAIR_VIEWS], clusters[:MAX_CLUSTER_VIEWS]
+    return {
+        "pairs_omitted": len(overlaps) - len(shown_pairs),
+        "clusters_omitted": len(clusters) - len(shown_clusters),
+        "run": {
+            "id": summary["run_id"],
+            "counts": summary["counts"],
+            "lines_by_action": summary.get("lines_by_action") or lines_by_action(documents),
+            "lines_removed_by_category": summary["lines_removed_by_category"],
+            "overlaps_by_kind": summary.get("overlaps_by_kind", {}),
+            "segments_by_rule": summary.get("segments_by_rule", {}),
+            "quarantined": summary["quarantined"],
+            "without_text": summary.get("documents_without_text", []),
+            "parameters": summary.get("parameters", {}),
+            "words": sum(d["words"] for d in docs),
+            "reused_words": sum(d["reused_words"] for d in docs),
+        },
+        "documents": docs,
+        "pairs": pair_views(shown_pairs, index),
+        "clusters": cluster_views(shown_clusters, overlaps, index),
+        "outlets": outlet_pairs(documents, overlaps, clusters, index),
+    }

@@ -1,0 +1,107 @@
+"""``clean/paragraphs.parquet``: the corpus as one table an analyst loads in one line.
+
+One row per kept paragraph, with its document's fields repeated beside it and
+the paragraph's reuse notes flattened into columns, so that "which outlets
+carry this paragraph" or "how much of outlet X is reused" is a ``GROUP BY``
+away (README, "Loading the output"). The columns, in order:
+
+========================  ==============================  ============================================
+column                    type                            meaning
+========================  ==============================  ============================================
+``id``                    string                          the paragraph's id, as in ``corpus.jsonl``
+``document``              string                          its document's id (``clean/<document>.txt``)
+``source``                string                          the raw path relative to ``raw/``
+``outlet``                string                          the outlet
+``title`` ``author``      string (null)                   recovered metadata
+``published``             date32 (null)                   publication day
+``url`` ``copyright``     string (null)                   recovered metadata
+``paragraph``             int32                           0-based position in the document
+``lines``                 list<int32> (2)                 first and last raw line, 1-based, inclusive
+``text``                  string                          the paragraph
+``words``                 int32                           its words (letters/digits runs)
+``cluster``               string (null)                   near-duplicate cluster id
+``canonical``             bool (null)                     the cluster's canonical copy or not
+``reused``                bool                            any reuse pair or cluster at all
+``reuse_kinds``           list<string>                    the kinds of its reuse pairs, sorted, unique
+``reused_with``           list<struct>                    ``{kind, file, lines}`` each, as in ``corpus.jsonl``
+``reused_words``          int32                           its words inside passages found elsewhere
+``reused_share``          float64                         ``reused_words`` / ``words`` (0 when not reused)
+========================  ==============================  ============================================
+
+Names are ``corpus.jsonl``'s, so a column means what the field of the same name means there; a row is
+described by ``schemas/paragraph-row.schema.json`` (generated from
+:class:`wirewash.tasks.contract.ParagraphRow`).
+
+pyarrow is a dependency of every install, so every run writes the file.
+Rows follow the corpus order and the file is
+written with fixed settings, so the same input gives the same bytes (for one
+pyarrow version, which the file names in its footer).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from wirewash.tasks.records import Document
+from wirewash.tasks.report.data import word_count
+
+PARQUET_NAME = "paragraphs.parquet"
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def paragraph_rows(documents: Sequence[Document], annotations: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """One plain dict per kept paragraph, in corpus order (documents by id, paragraphs in order)."""
+    for doc in sorted(documents, key=lambda d: d.id):
+        for index, paragraph in enumerate(doc.paragraphs):
+            notes = annotations.get(paragraph.id, {})
+            reused_with = [{"kind": r["kind"], "file": r["file"], "lines": list(r["lines"])}
+                           for r in notes.get("reused_with", [])]
+            yield {
+                "id": paragraph.id, "document": doc.id, "source": doc.source, "outlet": doc.outlet,
+                "title": doc.title, "author": doc.author, "published": _day(doc.published), "url": doc.url,
+                "copyright": doc.copyright, "paragraph": index, "lines": list(paragraph.lines),
+                "text": paragraph.text, "words": word_count(paragraph.text),
+                "cluster": notes.get("cluster"), "canonical": notes.get("canonical"),
+                "reused": bool(notes.get("cluster") or reused_with),
+                "reuse_kinds": sorted({r["kind"] for r in reused_with}),
+                "reused_with": reused_with,
+                "reused_words": notes.get("reused_words", 0),
+                "reused_share": notes.get("reused_share", 0.0),
+            }
+
+
+def paragraph_schema() -> Any:
+    """The table's pyarrow schema (fixed, so an empty corpus still gives typed columns)."""
+    import pyarrow as pa
+
+    text, line = pa.string(), pa.int32()
+    lines = pa.list_(line, 2)
+    return pa.schema([
+        ("id", text), ("document", text), ("source", text), ("outlet", text), ("title", text), ("author", text),
+        ("published", pa.date32()), ("url", text), ("copyright", text),
+        ("paragraph", line), ("lines", lines),
+        ("text", text), ("words", line), ("cluster", text), ("canonical", pa.bool_()), ("reused", pa.bool_()),
+        ("reuse_kinds", pa.list_(text)),
+        ("reused_with", pa.list_(pa.struct([("kind", text), ("file", text), ("lines", lines)]))),
+        ("reused_words", line), ("reused_share", pa.float64()),
+    ])
+
+
+def write_paragraphs_parquet(
+    path: Path, documents: Sequence[Document], annotations: dict[str, dict[str, Any]]
+) -> Path:
+    """Write the paragraph table to ``path``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist(list(paragraph_rows(documents, annotations)), schema=paragraph_schema())
+    pq.write_table(table, path, compression="zstd", write_statistics=True, row_group_size=100_000)
+    return path

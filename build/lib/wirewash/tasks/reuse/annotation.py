@@ -1,0 +1,77 @@
+"""Reuse annotations on the clean corpus, and the optional removal of duplicate copies.
+
+By default nothing is removed: each paragraph's corpus entry says which
+near-duplicate cluster it belongs to and whether it is the canonical copy.
+With ``drop_duplicates`` the non-canonical copies leave ``clean/`` and their
+provenance segments say so, naming the canonical copy they duplicate.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from wirewash.tasks.records import Cluster, Document, Overlap, ParagraphRef
+from wirewash.tasks.report.data import covered_words, word_count
+
+DROP_RULE = "reuse.near-duplicate"
+
+
+def _paragraph_id(documents: dict[str, Document], ref: ParagraphRef) -> str | None:
+    doc = documents.get(ref.doc_id)
+    if doc is None or ref.index >= len(doc.paragraphs):
+        return None  # a paragraph from an earlier run: it has no entry in this corpus
+    return doc.paragraphs[ref.index].id
+
+
+def annotate_paragraphs(
+    documents: list[Document], overlaps: list[Overlap], clusters: list[Cluster]
+) -> dict[str, dict[str, Any]]:
+    """Reuse fields by paragraph id: ``cluster``, ``canonical``, ``reused_with`` (pairs of any kind) and
+    ``reused_words``/``reused_share``: its words that some pair's passages found elsewhere (each word once,
+    however many copies carry it), and their share of its words."""
+    by_id = {doc.id: doc for doc in documents}
+    notes: dict[str, dict[str, Any]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for cluster in clusters:
+        for member in (cluster.canonical, *cluster.members):
+            pid = _paragraph_id(by_id, member)
+            if pid is not None:
+                notes.setdefault(pid, {}).update({"cluster": cluster.id, "canonical": member.key == cluster.canonical.key})
+    for pair in overlaps:
+        for this, other, side in ((pair.a, pair.b, "a"), (pair.b, pair.a, "b")):
+            pid = _paragraph_id(by_id, this)
+            if pid is not None:
+                reused = notes.setdefault(pid, {}).setdefault("reused_with", [])
+                reused.append({"kind": pair.kind, "file": other.file, "lines": list(other.lines)})
+                spans.setdefault(pid, []).extend(getattr(p, side) for p in pair.passages)
+    texts = {p.id: p.text for doc in documents for p in doc.paragraphs}
+    for pid, found in spans.items():
+        words = covered_words(texts[pid], found)
+        total = word_count(texts[pid])
+        notes[pid].update({"reused_words": words, "reused_share": round(words / total, 4) if total else 0.0})
+    return notes
+
+
+def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> int:
+    """Remove non-canonical near-duplicate paragraphs from ``documents`` in place; return how many."""
+    by_id = {doc.id: doc for doc in documents}
+    doomed: dict[str, dict[int, ParagraphRef]] = {}
+    for cluster in clusters:
+        for member in cluster.members:
+            if member.key != cluster.canonical.key and member.doc_id in by_id:
+                doomed.setdefault(member.doc_id, {})[member.index] = cluster.canonical
+    dropped = 0
+    for doc_id, indexes in doomed.items():
+        doc = by_id[doc_id]
+        gone = {doc.paragraphs[i].lines: canonical for i, canonical in indexes.items() if i < len(doc.paragraphs)}
+        doc.paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in indexes]
+        segments = []
+        for seg in doc.segments:
+            canonical = gone.get(seg.lines) if seg.action == "kept" else None
+            if canonical is not None:
+                seg = replace(seg, action="removed", category="duplicate", rule=DROP_RULE,
+                              reason=f"near-duplicate of {canonical.file}:{canonical.lines[0]}")
+                dropped += 1
+            segments.append(seg)
+        doc.segments = segments
+    return dropped

@@ -1,0 +1,95 @@
+"""The reuse stage: turn clean documents into paragraph references and run the overlap detector.
+
+The detection itself lives in ``tasks/reuse/overlap.py``; this module maps the run's
+parameters onto it, plugs in the persistent index (``tasks/reuse/index.py``)
+so that paragraphs indexed by earlier runs are neither tokenised nor signed
+again, and gives Prefect its task.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wirewash.tasks.reuse.overlap import OverlapResult, find_overlaps
+from wirewash.tasks.params import RunParams
+from wirewash.tasks.records import Document, ParagraphRef
+from wirewash.tasks.reuse.archive import query_archive
+from wirewash.tasks.reuse.index import IndexCommit, IndexSession, index_fingerprint, open_store
+
+
+@dataclass(frozen=True)
+class ReuseResult(OverlapResult):
+    """:class:`OverlapResult` plus the staged index generation the flow commits with the run (``None``: no index)."""
+
+    index_commit: IndexCommit | None = None
+    batch: str = ""  # the tag this run's newly indexed paragraphs carry as ``run`` (empty without an index)
+
+
+def paragraph_refs(documents: list[Document]) -> list[ParagraphRef]:
+    """Every kept paragraph of every document, in document then paragraph order.
+
+    Each carries its offset in the document's clean text (:attr:`Document.text`:
+    paragraphs joined by a blank line), so that reused passages can be
+    located in the document as well as in the paragraph.
+    """
+    refs = []
+    for doc in sorted(documents, key=lambda d: d.id):
+        offset = 0
+        for index, p in enumerate(doc.paragraphs):
+            refs.append(ParagraphRef(doc.id, doc.source, doc.outlet, p.lines, index, p.text, doc.published, offset=offset))
+            offset += len(p.text) + 2
+    return refs
+
+
+def detector_options(params: RunParams) -> dict[str, object]:
+    """The run's parameters as :func:`find_overlaps` keywords."""
+    return {
+        "shingle_size": params.shingle_words,
+        "num_perm": params.num_perm,
+        "lsh_threshold": params.lsh_threshold,
+        "near_duplicate_jaccard": params.near_duplicate_jaccard,
+        "contained_min": params.contained_min,
+        "weak_contained_min": params.weak_contained_min,
+        "shared_min_words": params.shared_min_words,
+        # a paragraph of N words has N - k + 1 shingles of k words
+        "min_shingles": max(1, params.min_paragraph_words - params.shingle_words + 1),
+    }
+
+
+def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None = None) -> ReuseResult:
+    """Run the overlap detector with the run's parameters, over the whole current corpus.
+
+    With ``reuse_index="archive"``, ``refs`` is a batch queried against the
+    archive of earlier batches (:mod:`wirewash.tasks.reuse.archive`): the pairs with a
+    batch paragraph on one side, exactly as one run over both would find them.
+
+    With a ``run_id`` and an index (``params.reuse_index`` not ``off``), the
+    index supplies what earlier runs computed, paragraphs of unchanged files
+    come back tagged with the run that indexed them, and the new entries are
+    staged for :func:`wirewash.tasks.reuse.index.commit_index`. The pairs found are the
+    same either way; ``stats`` tells how much was actually encoded and signed.
+    """
+    options = detector_options(params)
+    if run_id is None or params.reuse_index == "off":
+        result = find_overlaps(refs, **options)  # type: ignore[arg-type]
+        return ReuseResult(result.overlaps, result.clusters, result.stats)
+    if params.reuse_index == "archive":
+        result, commit, tag = query_archive(params.state, refs, options, run_id)
+        return ReuseResult(result.overlaps, result.clusters, result.stats, commit, tag)
+    fingerprint = index_fingerprint(shingle_size=params.shingle_words, num_perm=params.num_perm, seed=1,
+                                    lsh_threshold=params.lsh_threshold)
+    store = open_store(params.reuse_index, params.state, fingerprint, redis_host=params.redis_host,
+                       redis_port=params.redis_port, redis_prefix=params.redis_prefix, threshold=params.lsh_threshold,
+                       num_perm=params.num_perm)
+    session = IndexSession(store, fingerprint, num_perm=params.num_perm, seed=1, threshold=params.lsh_threshold)
+    tagged, encoded = session.prepare(refs)
+    result = find_overlaps(tagged, encoded=encoded, lsh_source=session, **options)  # type: ignore[arg-type]
+    commit = session.stage(run_id)
+    return ReuseResult(result.overlaps, result.clusters, {**result.stats, **session.stats}, commit, session.batch)
+
+
+# --- Prefect shell -----------------------------------------------------------------------------
+from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+# NO_CACHE: the default policy would hash all the corpus's paragraphs (~2.5 CPU-s per 300,000)
+find_reuse_task = task(find_reuse, name="find-reuse", cache_policy=NO_CACHE)

@@ -1,0 +1,554 @@
+"""Hash-only text normalisation, word tokens and word-shingle hashes.
+
+Everything here exists to make two copies of the same paragraph *hash* the
+same even when outlets dressed them differently. Nothing here changes the
+text that is reported: every token remembers which regex match it came
+from, so a shared run of words can be cut out of the original paragraph
+verbatim (:func:`cut_tokens`). Paragraphs become flat numpy arrays
+(:func:`encode_paragraphs`); identical ones are folded into one distinct text
+(:func:`collapse_identical`).
+
+What the normaliser folds (one token at a time, so spans survive):
+
+* case and Unicode compatibility forms (NFKC, casefold);
+* apostrophes and dots inside a word: ``don’t``/``don't`` -> ``dont``,
+  ``U.S.``/``US`` -> ``us``, ``Epstein’s`` -> ``epsteins``;
+* quote and dash styles, because punctuation never becomes a token;
+* honorifics (``Mr``, ``Mr.``, ``Mrs``, ``Ms``, ``Dr``): house styles add and
+  drop them, so they are not tokens at all;
+* number words up to twenty -> digits (``two`` = ``2``);
+* British and American spelling families by suffix rules (``-ise``/``-ize``,
+  ``-our``/``-or``, ``-tre``/``-ter``, ``-elled``/``-eled``, ``-ogue``/``-og``,
+  ``-ence``/``-ense``). The folded form need not be a real word, only the same
+  for both spellings; folding ``prize`` and ``prise`` together costs nothing.
+
+What it leaves alone: synonyms (a spun paragraph still differs), word order,
+hyphenated compounds written solid (``reelection`` vs ``re-election``), and
+any language-specific inflection. Those differences lower the scores rather
+than hide reuse; the thresholds in :mod:`wirewash.tasks.reuse.overlap` are set with that in
+mind.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from itertools import islice
+from typing import Sequence
+
+import numpy as np
+
+# A word: letters/digits, with apostrophes or dots *inside* it kept in the
+# token (U.S, don't, 3.5) so that they fold away instead of splitting it.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD_RE = re.compile(rf"[^\W_{_CJK}]+(?:[’'‘.][^\W_{_CJK}]+)*|[{_CJK}]")
+# Sentence ends: ., !, ?, … (optionally followed by closing quotes/brackets),
+# or a closing double quote, then whitespace.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
+# Words and sentence ends in one pass (a sentence end matches only where no
+# word does, i.e. on the whitespace after the end).
+_TOKEN_OR_END = re.compile(rf"{_WORD_RE.pattern}|(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
+_SENTENCE_MARK = 1
+_INNER_PUNCT = str.maketrans("", "", "’'‘.")
+
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "messrs"})
+
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+# Whole-word spelling pairs the suffix rules cannot reach (or would overreach).
+_SPELLING_WORDS = {
+    "grey": "gray",
+    "greys": "grays",
+    "ageing": "aging",
+    "programme": "program",
+    "programmes": "programs",
+    "whilst": "while",
+    "amongst": "among",
+    "tyre": "tire",
+    "tyres": "tires",
+    "kerb": "curb",
+    "cheque": "check",
+    "cheques": "checks",
+    "aluminium": "aluminum",
+    "mum": "mom",
+    "jewellery": "jewelry",
+    "sceptical": "skeptical",
+    "plough": "plow",
+    "draught": "draft",
+    "pyjamas": "pajamas",
+    "fulfil": "fulfill",
+    "fulfils": "fulfills",
+    "enrol": "enroll",
+    "enrols": "enrolls",
+    "judgement": "judgment",
+    "towards": "toward",
+    "afterwards": "afterward",
+}
+
+# Suffix folds, tried in order; the first that matches wins. Each maps both
+# spellings to one form (often the American one, sometimes neither).
+_SUFFIX_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=\w\w\w)is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=\w\w)ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w\w)our(s|ed|ing|ite|ites|able|ably|ful)?$"), r"or\1"),
+    (re.compile(r"(?<=\w\w)([tb])re(s)?$"), r"\1er\2"),
+    (re.compile(r"(?<=\w\w)([tb])red$"), r"\1ered"),
+    (re.compile(r"(?<=\w\w[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"(?<=\w\w\w)ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=\w\w)ence(s)?$"), r"ense\1"),
+)
+# Cheap pre-check: most words end in none of these, so skip the regexes.
+_SUFFIX_ENDINGS = (
+    "ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers",
+    "yse", "ysed", "yses", "ysing",
+    "our", "ours", "oured", "ouring", "ourite", "ourites", "ourable", "ourably", "ourful",
+    "tre", "tres", "bre", "bres", "tred", "bred",
+    "lled", "lling", "ller", "llers", "ogue", "ogues", "ence", "ences",
+)
+
+
+def normalise_token(raw: str) -> str:
+    """Fold one raw word token to its hashing form ('' means: not a token).
+
+    Catches case, inner apostrophes/dots, honorifics, number words and the
+    British/American spelling families listed in the module docstring.
+    Leaves synonyms and word order alone.
+    """
+    if raw.isascii():
+        word = raw.lower().translate(_INNER_PUNCT)  # NFKC and casefold change no ASCII
+    else:
+        word = unicodedata.normalize("NFKC", raw).casefold().translate(_INNER_PUNCT)
+    if word in _HONORIFICS:
+        return ""
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    if word in _SPELLING_WORDS:
+        return _SPELLING_WORDS[word]
+    if len(word) >= 5 and word.endswith(_SUFFIX_ENDINGS):
+        for pattern, repl in _SUFFIX_RULES:
+            folded, n = pattern.subn(repl, word)
+            if n:
+                return folded
+    return word
+
+
+def _hash_word(word: str) -> int:
+    """A stable, non-zero 64-bit hash of a normalised word (blake2b, not ``hash()``).
+
+    Python's ``hash`` of a str changes between processes, which would break
+    run-to-run determinism; blake2b does not.
+    """
+    value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+    return value if value > _SENTENCE_MARK else value + 2
+
+
+class _RawTokenHashes(dict[str, int]):
+    """Raw token -> hash of its normalised form, filled on demand.
+
+    0 means "not a token" (an honorific), :data:`_SENTENCE_MARK` a sentence
+    end (what the sentence regex matched: the whitespace after a full stop,
+    with any closing quotes or brackets before it, so that ``said.” The``
+    and ``said." The`` hash alike). One dict lookup per
+    token on the hot path; normalisation and hashing run once per distinct
+    raw spelling.
+    """
+
+    def __missing__(self, raw: str) -> int:
+        if raw[-1:].isspace():  # a sentence end, closing quotes or brackets included (no word holds a space)
+            value = _SENTENCE_MARK
+        else:
+            word = normalise_token(raw)
+            value = _hash_word(word) if word else 0
+        if len(self) < 2_000_000:  # bound the cache on huge vocabularies
+            self[raw] = value
+        return value
+
+
+_RAW_HASHES = _RawTokenHashes()
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Many paragraphs as flat token-hash arrays (no per-paragraph Python objects).
+
+    Paragraph ``i`` has tokens ``hashes[offsets[i]:offsets[i+1]]``. Sentence
+    ``s`` covers tokens ``sentence_starts[s]`` to ``sentence_starts[s] +
+    sentence_lengths[s]`` of paragraph ``sentence_owner[s]``. ``match_index``
+    gives each token's position among its paragraph's regex matches (see
+    :func:`cut_tokens`).
+    """
+
+    hashes: np.ndarray
+    offsets: np.ndarray
+    sentence_starts: np.ndarray
+    sentence_lengths: np.ndarray
+    sentence_owner: np.ndarray
+    match_index: np.ndarray | None = None
+
+
+def encode_paragraphs(texts: Sequence[str]) -> Encoded:
+    """Tokenise, normalise and hash many paragraphs into flat arrays.
+
+    Punctuation (quotes, dashes, brackets) never becomes a token, so quote
+    and dash styles cannot change a hash; honorifics vanish (see
+    :func:`normalise_token`). Han and kana characters are one token each,
+    since those scripts do not put spaces between words. One regex pass per
+    paragraph yields words and sentence ends together; everything after that
+    is array work.
+    """
+    # verbatim copies (a third of a syndicated corpus) are tokenised once: the
+    # regex pass is the costly part, and its result depends on the text alone
+    first_of: dict[str, int] = {}
+    distinct = [first_of.setdefault(text, len(first_of)) for text in texts]
+    if len(first_of) < len(texts):
+        return take_paragraphs(_encode_distinct(list(first_of)), np.array(distinct, dtype=np.int64))
+    return _encode_distinct(texts)
+
+
+def _encode_distinct(texts: Sequence[str]) -> Encoded:
+    """:func:`encode_paragraphs` without the folding of verbatim copies."""
+    table = _RAW_HASHES
+    flat: list[int] = []
+    counts: list[int] = []
+    findall = _TOKEN_OR_END.findall
+    get = table.__getitem__
+    for text in texts:
+        before = len(flat)
+        flat.extend(map(get, findall(text)))
+        counts.append(len(flat) - before)
+    values = np.array(flat, dtype=np.uint64)
+    del flat
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    ends_seen = np.cumsum(values == _SENTENCE_MARK)
+    keep = values > _SENTENCE_MARK
+    stream_start = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=stream_start[1:])
+    match_index = (np.flatnonzero(keep) - stream_start[owner[keep]]).astype(np.int32)
+    values, owner, ends_seen = values[keep], owner[keep], ends_seen[keep]
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=len(texts)), out=offsets[1:])
+    # a sentence starts at a paragraph's first token or after a sentence end
+    new = np.ones(values.size, dtype=bool)
+    new[1:] = (owner[1:] != owner[:-1]) | (ends_seen[1:] != ends_seen[:-1])
+    starts = np.flatnonzero(new)
+    return Encoded(
+        hashes=values,
+        offsets=offsets,
+        sentence_starts=starts,
+        sentence_lengths=np.diff(np.append(starts, values.size)),
+        sentence_owner=owner[starts],
+        match_index=match_index,
+    )
+
+
+def cut_tokens(text: str, first_match: int, last_match: int) -> str:
+    """The original text from regex match ``first_match`` to the end of match ``last_match``.
+
+    Match numbers come from :attr:`Encoded.match_index`. ``islice`` skips
+    matches in C, so cutting a run costs no per-token Python work.
+    """
+    matches = _TOKEN_OR_END.finditer(text)
+    first = next(islice(matches, first_match, None), None)
+    if first is None:
+        return ""
+    last = first if last_match <= first_match else next(islice(matches, last_match - first_match - 1, None), first)
+    return text[first.start() : last.end()]
+
+
+def cut_many(cuts: Sequence[tuple[str, int, int]]) -> list[str]:
+    """:func:`cut_tokens` for many ``(text, first_match, last_match)`` at once, same answers.
+
+    A text is often cut many times (a wire paragraph paired with each of its
+    copies), so each distinct text is scanned once, up to the last match any
+    of its cuts needs, keeping only the spans of the matches its cuts name
+    (one text at a time: memory does not grow with the batch).
+    """
+    by_text: dict[str, list[int]] = {}
+    for at, (text, _, _) in enumerate(cuts):
+        by_text.setdefault(text, []).append(at)
+    out = [""] * len(cuts)
+    for text, ats in by_text.items():
+        needed = sorted({m for at in ats for m in cuts[at][1:]})
+        matches = _TOKEN_OR_END.finditer(text)
+        spans: dict[int, tuple[int, int]] = {}
+        done = 0
+        for number in needed:  # ascending: islice skips the matches in between in C
+            match = next(islice(matches, number - done, None), None)
+            if match is None:
+                break
+            spans[number] = match.span()
+            done = number + 1
+        for at in ats:
+            _, first, last = cuts[at]
+            if first in spans:
+                # as cut_tokens: a last match before the first, or past the text's end, means the first alone
+                end = spans[last][1] if first < last and last in spans else spans[first][1]
+                out[at] = text[spans[first][0] : end]
+    return out
+
+
+def tokenize_text(text: str) -> list[str]:
+    """The normalised tokens of one text (for inspection and tests)."""
+    return [w for w in (normalise_token(raw) for raw in _WORD_RE.findall(text)) if w]
+
+
+def hash_segments(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """One order-sensitive uint64 hash per token segment (e.g. per sentence), vectorised.
+
+    Each token is multiplied by a multiplier that depends on its position in
+    the segment, the products are summed per segment, then mixed with the
+    segment length. Equal token sequences give equal hashes; any changed,
+    added, dropped or moved word changes it.
+    """
+    keep = lengths > 0
+    starts, lengths = starts[keep], lengths[keep]
+    if starts.size == 0:
+        return np.empty(0, np.uint64)
+    total = int(lengths.sum())
+    seg_start = np.repeat(starts, lengths)
+    seg_first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    position = np.arange(total) - seg_first
+    multipliers = mix64(position.astype(np.uint64) + np.uint64(0x632BE59BD9B4E019)) | np.uint64(1)
+    with np.errstate(over="ignore"):
+        products = hashes[seg_start + position] * multipliers
+        sums = np.add.reduceat(products, np.cumsum(lengths) - lengths)
+        return mix64(sums ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+
+
+# Odd 64-bit multipliers for combining k token hashes into one shingle hash.
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63,
+     0x27D4EB2F165667C5, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53,
+     0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D, 0x9FB21C651E98DF25],
+    dtype=np.uint64,
+)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` (sorted distinct values) by one sort: numpy 2.4's hashed ``unique`` is ~50x slower on int64."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    keep = np.ones(ordered.size, dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def mix64(values: np.ndarray) -> np.ndarray:
+    """A 64-bit avalanche finaliser (splitmix64), applied element-wise."""
+    v = values.astype(np.uint64, copy=True)
+    v ^= v >> np.uint64(30)
+    v *= np.uint64(0xBF58476D1CE4E5B9)
+    v ^= v >> np.uint64(27)
+    v *= np.uint64(0x94D049BB133111EB)
+    v ^= v >> np.uint64(31)
+    return v
+
+
+def hash_ngrams(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every word n-gram of many paragraphs at once.
+
+    ``token_hashes`` holds all paragraphs' token hashes back to back and
+    ``offsets`` (length paragraphs + 1) marks where each starts. Returns
+    ``(hashes, owner)``: one uint64 per n-gram that lies wholly inside one
+    paragraph, and the index of that paragraph. A paragraph with fewer than
+    ``n`` tokens yields no n-gram here (see :func:`shingle_paragraphs` for how
+    short paragraphs are still given a shingle).
+    """
+    total = token_hashes.size
+    if n > len(_MIX):
+        raise ValueError(f"n-grams longer than {len(_MIX)} words are not supported")
+    if total < n:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    count = total - n + 1
+    acc = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            acc += token_hashes[j : j + count] * _MIX[j]
+    acc = mix64(acc)
+    lengths = np.diff(offsets)
+    owner = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)[:count]
+    # keep only n-grams whose last token is in the same paragraph as the first
+    keep = np.arange(count) - offsets[owner] <= lengths[owner] - n
+    return acc[keep], owner[keep]
+
+
+def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted, de-duplicated word k-shingle sets of many paragraphs at once.
+
+    Returns ``(shingles, bounds)``: paragraph ``i``'s set is
+    ``shingles[bounds[i]:bounds[i+1]]`` (sorted uint64, unique). A paragraph
+    shorter than ``k`` words gets its whole token sequence as its one
+    shingle, so it can only ever equal another paragraph word for word; an
+    empty paragraph gets an empty set.
+    """
+    n_par = offsets.size - 1
+    hashes, owner = hash_ngrams(token_hashes, offsets, k)
+    lengths = np.diff(offsets)
+    short = np.flatnonzero((lengths > 0) & (lengths < k))
+    if short.size:
+        # salted so a whole short text never equals a k-gram hash
+        extra = hash_segments(token_hashes, offsets[short], lengths[short]) ^ np.uint64(0x5BD1E9955BD1E995)
+        hashes = np.concatenate([hashes, extra])
+        owner = np.concatenate([owner, short])
+    # sort by (owner, hash), then drop repeats inside a paragraph
+    order = sort_by_owner_then_hash(owner, hashes)
+    hashes, owner = hashes[order], owner[order]
+    if hashes.size:
+        first = np.ones(hashes.size, dtype=bool)
+        first[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+        hashes, owner = hashes[first], owner[first]
+    bounds = np.searchsorted(owner, np.arange(n_par + 1), side="left")
+    return hashes, bounds
+
+
+def sort_by_owner_then_hash(owner: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """The permutation that sorts by ``owner`` (non-negative ints), then ``hashes`` (uint64): ``np.lexsort((hashes, owner))``.
+
+    ``lexsort`` over two 64-bit keys is several times slower than one
+    ``argsort`` of a packed key. Owners need few bits, so the key is the
+    owner in the high bits and the hash's top bits below it. Two different
+    hashes of one owner that agree on those top bits could come out of
+    order; that is checked (one vectorised comparison) and, should it ever
+    happen, the exact ``lexsort`` is used instead. Equal (owner, hash) rows
+    may come out in any order among themselves, which callers that only
+    de-duplicate or group do not see.
+    """
+    if hashes.size == 0:
+        return np.empty(0, dtype=np.int64)
+    owner_bits = max(1, int(owner.max()).bit_length())
+    if owner_bits > 40:
+        return np.lexsort((hashes, owner))
+    key = (owner.astype(np.uint64) << np.uint64(64 - owner_bits)) | (hashes >> np.uint64(owner_bits))
+    order = np.argsort(key)
+    o, h = owner[order], hashes[order]
+    if bool(np.any((o[1:] == o[:-1]) & (h[1:] < h[:-1]))):
+        return np.lexsort((hashes, owner))
+    return order
+
+
+@dataclass(frozen=True)
+class DistinctTexts:
+    """Paragraphs folded to their distinct normalised texts.
+
+    Verbatim wire copies are common (a third of the paragraphs in a
+    syndicated corpus), and identical token sequences need shingling,
+    signing, anchoring and verifying only once. ``unit_of[i]`` is paragraph
+    ``i``'s text; text ``u`` is carried by paragraphs
+    ``members[starts[u]:starts[u+1]]`` (ascending); ``encoded`` holds the
+    texts' tokens; ``docs[u]`` is the document of text ``u`` when all its
+    paragraphs share one, else a unique negative number (so a text seen in
+    two documents is never mistaken for a same-document pair).
+    """
+
+    count: int
+    unit_of: np.ndarray
+    members: np.ndarray
+    starts: np.ndarray
+    encoded: Encoded
+    docs: np.ndarray
+    keys: np.ndarray | None = None
+
+
+def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
+    """Fold paragraphs with identical normalised token sequences into one text each.
+
+    Identity is a 64-bit hash of the whole token sequence plus its length;
+    texts are numbered by the first paragraph that carries them, so the
+    numbering follows input order only through content. ``keys[u]`` is text
+    ``u``'s identity hash: the persistent index files signatures under it.
+    """
+    n = enc.offsets.size - 1
+    lengths = np.diff(enc.offsets)
+    whole = np.zeros(n, dtype=np.uint64)
+    nonempty = lengths > 0
+    whole[nonempty] = hash_segments(enc.hashes, enc.offsets[:-1][nonempty], lengths[nonempty])
+    _, first, unit_of = np.unique(whole, return_index=True, return_inverse=True)
+    unit_of = unit_of.reshape(-1)
+    # renumber texts by their first paragraph, for a stable, readable order
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    unit_of = rank[unit_of]
+    reps = np.sort(first)
+    members = np.argsort(unit_of, kind="stable")
+    starts = np.searchsorted(unit_of[members], np.arange(reps.size + 1))
+    low = np.full(reps.size, np.iinfo(np.int64).max)
+    high = np.full(reps.size, -1)
+    np.minimum.at(low, unit_of, docs)
+    np.maximum.at(high, unit_of, docs)
+    unit_docs = np.where(low == high, low, -1 - np.arange(reps.size))
+    return DistinctTexts(reps.size, unit_of, members, starts, select_paragraphs(enc, reps), unit_docs, whole[reps])
+
+
+def select_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
+    """The encoding of paragraphs ``rows`` only, renumbered 0..len(rows)-1 (see :func:`take_paragraphs`)."""
+    return take_paragraphs(enc, rows)
+
+
+def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
+    """The encoding of paragraphs ``rows`` (in that order, repeats allowed), renumbered 0..len(rows)-1.
+
+    Pure gathers: tokens, sentences and match numbers of each chosen row are
+    copied in CSR fashion, so the cost is the size of the result, plus one
+    ``searchsorted`` over ``enc``'s sentences. ``enc`` may be memory-mapped
+    (the persistent index keeps its encodings on disk).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    lengths = (enc.offsets[rows + 1] - enc.offsets[rows]).astype(np.int64)
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    source = csr_gather(np.asarray(enc.offsets[rows], dtype=np.int64), lengths)
+    hashes = np.asarray(enc.hashes[source], dtype=np.uint64)
+    match_index = None if enc.match_index is None else np.asarray(enc.match_index[source], dtype=np.int32)
+    sentence_bounds = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")
+    s_first = sentence_bounds[rows]
+    s_count = (sentence_bounds[rows + 1] - s_first).astype(np.int64)
+    picked = csr_gather(s_first.astype(np.int64), s_count)
+    owner = np.repeat(np.arange(rows.size, dtype=np.int64), s_count)
+    starts = offsets[owner] + (np.asarray(enc.sentence_starts[picked], dtype=np.int64) - enc.offsets[rows][owner])
+    return Encoded(hashes, offsets, starts, np.asarray(enc.sentence_lengths[picked], dtype=np.int64), owner, match_index)
+
+
+def concat_encoded(parts: Sequence[Encoded]) -> Encoded:
+    """Several encodings back to back, as one (paragraphs of ``parts[0]`` first).
+
+    Every part must carry ``match_index`` or none may.
+    """
+    hashes, offsets, starts, lengths, owners, matches = [], [np.zeros(1, np.int64)], [], [], [], []
+    tokens = paragraphs = 0
+    for part in parts:
+        hashes.append(np.asarray(part.hashes, dtype=np.uint64))
+        offsets.append(np.asarray(part.offsets[1:], dtype=np.int64) + tokens)
+        starts.append(np.asarray(part.sentence_starts, dtype=np.int64) + tokens)
+        lengths.append(np.asarray(part.sentence_lengths, dtype=np.int64))
+        owners.append(np.asarray(part.sentence_owner, dtype=np.int64) + paragraphs)
+        if part.match_index is not None:
+            matches.append(np.asarray(part.match_index, dtype=np.int32))
+        tokens += int(part.offsets[-1])
+        paragraphs += part.offsets.size - 1
+    if matches and len(matches) != len(parts):
+        raise ValueError("concat_encoded: either every part carries match_index or none does")
+    return Encoded(
+        np.concatenate(hashes) if hashes else np.empty(0, np.uint64),
+        np.concatenate(offsets),
+        np.concatenate(starts) if starts else np.empty(0, np.int64),
+        np.concatenate(lengths) if lengths else np.empty(0, np.int64),
+        np.concatenate(owners) if owners else np.empty(0, np.int64),
+        np.concatenate(matches) if matches else None,
+    )
+
+
+def csr_gather(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Indices ``firsts[i] .. firsts[i] + counts[i] - 1`` for every i, back to back."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    shift = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
+    return np.arange(total, dtype=np.int64) + shift

@@ -1,0 +1,271 @@
+"""Outputs: write clean text, the corpus, and a run's report folder, crash-safely.
+
+Everything is first written into a staging folder beside its destination and
+moved into place only when complete, so a run that dies half-way leaves the
+previous ``clean/`` and ``reports/latest`` exactly as they were. JSON is
+written with sorted records and fixed key order, so the same input gives
+byte-identical files.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from wirewash.tasks.records import Document
+
+
+def dump_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write one JSON object per line (UTF-8, not ASCII-escaped); return the count."""
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def dump_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _staging(dest: Path) -> Path:
+    staging = dest.with_name(f".{dest.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a crashed run: never trusted
+    staging.mkdir(parents=True)
+    return staging
+
+
+def swap_into_place(staging: Path, dest: Path) -> None:
+    """Replace ``dest`` by ``staging``; ``dest`` is moved aside first and removed only after."""
+    old = dest.with_name(f".{dest.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(staging, dest)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+CLEAN_MARKER = ".wirewash-clean"
+"""Written into every clean/ wirewash publishes, so a later run knows the folder is its own to replace."""
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); ``False`` where unsupported.
+
+    A reader of either path sees the old entry or the new one, never neither: this is what lets clean/ be a
+    plain folder and still be replaced atomically.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # a file system without the exchange (some network ones): the two-rename fallback
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def clean_staging_path(clean: Path) -> Path:
+    """Where the next clean/ is built: a hidden folder beside it, on the same file system, so it can be swapped in."""
+    return clean.with_name(f".{clean.name}.wirewash-staging")
+
+
+def _clean_aside_path(clean: Path) -> Path:
+    return clean.with_name(f".{clean.name}.wirewash-old")
+
+
+def tidy_clean(clean: Path) -> None:
+    """Finish or undo what a killed run left beside clean/: run first at every start, under the state lock.
+
+    A run killed between the two renames of the fallback swap leaves no clean/ and the previous version
+    aside: it is put back. A version aside with clean/ in place, or a half-built staging folder, is removed.
+    """
+    aside = _clean_aside_path(clean)
+    if aside.exists() or aside.is_symlink():
+        if not (clean.exists() or clean.is_symlink()):
+            os.replace(aside, clean)
+        elif aside.is_symlink():
+            aside.unlink()
+        else:
+            shutil.rmtree(aside)
+    staging = clean_staging_path(clean)
+    if staging.exists():
+        shutil.rmtree(staging)
+
+
+def publish_clean(staging: Path, clean: Path) -> None:
+    """Make the finished ``staging`` folder the new ``clean/``, atomically where the file system allows.
+
+    clean/ is a plain folder that ``cp -r``, ``rsync`` and ``tar`` copy as they are. On Linux the two
+    folders are exchanged in one step, so clean/ always holds one complete version; elsewhere the old one
+    is renamed aside first, and a run killed between the two renames has its previous version put back by
+    :func:`tidy_clean` at the next start. The old version is deleted only once the new one is in place.
+    An older wirewash's clean/ (a link into ``<state>/clean-versions``) is replaced by the folder the same
+    way; the versions it pointed at are left for the user to delete.
+    """
+    clean.parent.mkdir(parents=True, exist_ok=True)
+    if (clean.exists() or clean.is_symlink()) and _exchange(staging, clean):
+        old = staging  # after the exchange the staging name holds the previous clean/
+    else:
+        old = _clean_aside_path(clean)
+        if clean.exists() or clean.is_symlink():
+            os.replace(clean, old)
+        os.replace(staging, clean)
+    if old.is_symlink():
+        old.unlink()
+    elif old.exists():
+        shutil.rmtree(old)
+
+
+def stage_clean(
+    clean: Path,
+    documents: list[Document],
+    annotations: dict[str, dict[str, Any]],
+    extra: Callable[[Path], object] | None = None,
+) -> Path:
+    """Write ``<name>.txt`` for each document and ``corpus.jsonl`` into a staging folder; return it.
+
+    The folder is built beside ``clean`` (:func:`clean_staging_path`); :func:`publish_clean` later swaps it
+    in. ``annotations`` maps a paragraph id to reuse fields added to its
+    corpus entry (cluster id, canonical or not), never to its text.
+    ``extra``, when given, is called with the staging folder before the
+    swap, to add more files to ``clean/`` under the same all-or-nothing
+    guarantee (the Parquet hand-off, :mod:`wirewash.tasks.report.parquet`).
+    """
+    staging = clean_staging_path(clean)
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a crashed run: never trusted
+    staging.mkdir(parents=True)
+    (staging / CLEAN_MARKER).touch()
+    root = staging.resolve()
+    ordered = sorted(documents, key=lambda d: d.id)
+    for doc in ordered:
+        target = staging / f"{doc.id}.txt"
+        if root not in target.resolve().parents:
+            raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")
+
+    def corpus() -> Iterable[dict[str, Any]]:
+        for doc in ordered:
+            record = doc.to_json()
+            for paragraph in record["paragraphs"]:
+                paragraph.update(annotations.get(paragraph["id"], {}))
+            yield record
+
+    dump_jsonl(staging / "corpus.jsonl", corpus())
+    if extra is not None:
+        extra(staging)
+    return staging
+
+
+class UnsafeOutputPathError(ValueError):
+    """An output name would resolve outside its output folder (``..`` in an id)."""
+
+
+REPORTS_MARKER = ".wirewash-reports"
+"""Written into a reports folder wirewash creates, so a later run knows the folder is its own."""
+
+
+def is_wirewash_clean(path: Path) -> bool:
+    """Whether ``path`` may be replaced as clean/: empty, a clean/ wirewash published (its marker), or an
+    older wirewash's link into its state folder's ``clean-versions``."""
+    if path.is_symlink():
+        return path.resolve().parent.name == "clean-versions" or not path.exists()
+    if not path.is_dir():
+        return False
+    return (path / CLEAN_MARKER).is_file() or not any(path.iterdir())
+
+
+def is_wirewash_reports(path: Path) -> bool:
+    """Whether ``path`` is a reports folder wirewash wrote (its marker, or an older run's ``latest`` link), or empty."""
+    if not path.is_dir():
+        return False
+    return (path / REPORTS_MARKER).exists() or (path / "latest").is_symlink() or not any(path.iterdir())
+
+
+def begin_report(reports_dir: Path, run_id: str) -> Path:
+    """A fresh staging folder for a run's report (the reports folder is marked as wirewash's)."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    (reports_dir / REPORTS_MARKER).touch()
+    return _staging(reports_dir / run_id)
+
+
+def commit_report(reports_dir: Path, run_id: str, staging: Path) -> Path:
+    """Move a finished report folder into place and point ``reports/latest`` at it atomically."""
+    final = reports_dir / run_id
+    swap_into_place(staging, final)
+    link = reports_dir / "latest"
+    tmp_link = reports_dir / ".latest.tmp"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(run_id, target_is_directory=True)
+    os.replace(tmp_link, link)
+    return final
+
+
+def _distinct_id(doc: Document) -> str:
+    """A document's id with its raw file's whole name kept (``dup.html`` for ``dup.html``, ``x.jsonl/L1`` for a
+    record of ``x.jsonl``): what tells apart two inputs that the extension-less name gives one id."""
+    archive, _, record = doc.source.partition("#")
+    if not record:
+        return archive
+    prefix = archive.rsplit("/", 1)[0] + "/" if "/" in archive else ""
+    stem = archive[len(prefix):].split(".", 1)[0]
+    rest = doc.id.removeprefix(prefix + stem)
+    return archive + rest
+
+
+def _with_id(doc: Document, new_id: str) -> Document:
+    paragraphs = [replace(p, id=new_id + p.id[len(doc.id):]) for p in doc.paragraphs]
+    return replace(doc, id=new_id, paragraphs=paragraphs)
+
+
+def assign_unique_ids(documents: list[Document]) -> tuple[list[Document], list[dict[str, Any]]]:
+    """Give every document its own id (and so its own ``clean/<id>.txt`` and paragraph ids), deterministically.
+
+    Ids drop extensions, so ``dup.txt`` and ``dup.html``, or a JSONL export's
+    record ``export2/L1`` and a file ``export2/L1.txt``, would share one name
+    and one would overwrite the other. Documents that share an id all take
+    their raw file's whole name instead (:func:`_distinct_id`), whatever else
+    is in the batch; documents with no collision keep their usual id. Two ids
+    that still match after that (or a ``..`` escape) raise
+    :class:`UnsafeOutputPathError`. Returns the documents and one record per
+    collision for the run summary (``{id, sources}``).
+    """
+    groups: dict[str, list[Document]] = {}
+    for doc in documents:
+        groups.setdefault(doc.id, []).append(doc)
+    taken = {doc_id for doc_id, group in groups.items() if len(group) == 1}
+    out: list[Document] = []
+    collisions: list[dict[str, Any]] = []
+    for doc_id in sorted(groups):
+        group = groups[doc_id]
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        collisions.append({"id": doc_id, "sources": sorted(doc.source for doc in group)})
+        for doc in group:
+            new_id = _distinct_id(doc)
+            if new_id in taken:
+                raise UnsafeOutputPathError(f"{doc.source!r} and another input both name the output {new_id!r}")
+            taken.add(new_id)
+            out.append(_with_id(doc, new_id))
+    return sorted(out, key=lambda d: d.id), collisions
