@@ -3,9 +3,11 @@
 The story is the densest run of prose on the page. Each line scores how much
 it pulls a window towards itself (prose, by its length) or pushes it away
 (menus, link lists, clutter a rule caught); the maximum-sum window is the
-story. Before it is the header, after it the footer (:mod:`tasks.cleaner`
+story. A list printed a line per item between two stretches of prose costs
+the window a bounded amount, so it does not split the story (:func:`_gap_cost`).
+Before the window is the header, after it the footer (:mod:`tasks.cleaner`
 names those lines). Inside it, :func:`decide_story` keeps prose, headings
-between paragraphs and lines that carry on kept text, and
+between paragraphs, lines that carry on kept text and runs of list items, and
 :func:`remove_teaser_tail` drops cards of other stories that close a page.
 """
 from __future__ import annotations
@@ -90,7 +92,8 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
 
     A comments heading is a wall the window never crosses, and prose after
     one counts for less: reader comments are prose too, but they follow the
-    story rather than make it.
+    story rather than make it. A run of short lines between two stretches of
+    prose costs what :func:`_gap_cost` says.
     """
     numbered, between = find_numbered_items(views, decided)
     table = find_table_lines(views, decided) | numbered
