@@ -591,6 +591,7 @@ CATALOG: tuple[Rule, ...] = (
     Rule("body.clean-input", "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),
     Rule("body.continuation", "body", "A line of six or more words right after kept story text, inside the story: kept.", "context"),
     Rule("body.heading", "body", "A short heading between story paragraphs: kept as part of the story.", "context"),
+    Rule("body.block", "body", "A run of short lines inside the story that average two words or more is its list or table: kept.", "context"),
     Rule("body.list-item", "body", "Short lines after a lead-in ending in ':' inside the story are its list: kept.", "context"),
     Rule("body.table", "body", "A table or results list flattened to a line per cell, inside the story: kept.", "context"),
 )

@@ -3,9 +3,11 @@
 The story is the densest run of prose on the page. Each line scores how much
 it pulls a window towards itself (prose, by its length) or pushes it away
 (menus, link lists, clutter a rule caught); the maximum-sum window is the
-story. Before it is the header, after it the footer (:mod:`wirewash.tasks.clean.cleaner`
+story. A list printed a line per item between two stretches of prose costs
+the window a bounded amount, so it does not split the story (:func:`_gap_cost`).
+Before the window is the header, after it the footer (:mod:`wirewash.tasks.clean.cleaner`
 names those lines). Inside it, :func:`decide_story` keeps prose, headings
-between paragraphs and lines that carry on kept text, and
+between paragraphs, lines that carry on kept text and runs of list items, and
 :func:`remove_teaser_tail` drops cards of other stories that close a page.
 """
 from __future__ import annotations
@@ -90,16 +92,16 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
 
     A comments heading is a wall the window never crosses, and prose after
     one counts for less: reader comments are prose too, but they follow the
-    story rather than make it.
+    story rather than make it. A run of short lines between two stretches of
+    prose costs what :func:`_gap_cost` says.
     """
-    best_sum, best = float("-inf"), (0, -1)
-    run_sum, run_start = 0.0, 0
     numbered, between = find_numbered_items(views, decided)
     table = find_table_lines(views, decided) | numbered
     introduced = introduced_tables(views, table, between) | find_list_lines(views, decided)
     table = table | introduced
     after_comments = False
     prose_words = 0
+    scores: list[float] = []
     for index, view in enumerate(views):
         rule = decided.get(view.number)
         score = _score(view, rule) if view.number not in table else (TABLE_CELL_SCORE if view.number in introduced else 0.0)
@@ -114,12 +116,58 @@ def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tu
             after_comments, score = True, -_WALL
         elif after_comments and score > 0:
             score *= _AFTER_COMMENTS_WEIGHT
+        scores.append(score)
+    return _best_window(views, decided, scores)
+
+
+_GAP_CAP = 40.0  # the most a run of short lines between two stretches of prose costs the window
+_GAP_MIN_WORDS = 2  # ... when its lines average this many words (list items, not a menu's one-word links)
+# furniture a line rule caught: a gap holding one is the page's frame, not a list inside the story
+_FRAME_CATEGORIES = frozenset({"nav", "related", "comments", "legal", "cookie", "tags", "branding", "promo", "paywall"})
+
+
+def _gap_cost(views: list[LineView], decided: dict[int, Decision], scores: list[float], lo: int, hi: int) -> float:
+    """What the run of non-prose lines ``lo..hi`` costs a window that spans it.
+
+    Flattening prints a list, a spec sheet or a pros-and-cons box inside a
+    story a line per item, each line pushing the window away as a menu's
+    links do; summed, a long list would split the story in two. A run with
+    no frame furniture a line rule caught and whose lines average two words
+    or more costs at most ``_GAP_CAP``; menus (one-word links, a rule-caught
+    "Home" or share bar), walls and frame blocks cost their full sum.
+    """
+    total = sum(scores[lo : hi + 1])
+    lines = views[lo : hi + 1]
+    if total <= -_WALL / 2 or sum(view.words for view in lines) < _GAP_MIN_WORDS * len(lines):
+        return total
+    for view in lines:
+        rule = decided.get(view.number)
+        if rule is not None and rule.action != "kept" and RULES[rule.rule].scope == "line" and rule.category in _FRAME_CATEGORIES:
+            return total
+    return max(total, -_GAP_CAP)
+
+
+def _best_window(views: list[LineView], decided: dict[int, Decision], scores: list[float]) -> tuple[int, int]:
+    """The maximum-sum window over ``scores``, each run of non-positive lines taken as one step
+    that costs :func:`_gap_cost`; ``(0, -1)`` when nothing scores above zero."""
+    steps: list[tuple[float, int, int]] = []
+    i = 0
+    while i < len(scores):
+        j = i
+        if scores[i] <= 0:
+            while j + 1 < len(scores) and scores[j + 1] <= 0:
+                j += 1
+        steps.append((scores[i] if scores[i] > 0 else _gap_cost(views, decided, scores, i, j), i, j))
+        i = j + 1
+    best_sum, best = float("-inf"), (0, -1)
+    run_sum, run_start = 0.0, 0
+    for value, lo, hi in steps:
         if run_sum <= 0:
-            run_sum, run_start = score, index
+            run_sum, run_start = value, lo
         else:
-            run_sum += score
+            run_sum += value
         if run_sum > best_sum:
-            best_sum, best = run_sum, (run_start, index)
+            best_sum, best = run_sum, (run_start, hi)
     return best if best_sum > 0 else (0, -1)
 
 
@@ -155,9 +203,27 @@ def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> N
         i -= 2
     headlines = [view.text for view in pairs[0::2]]
     # cards of other stories have headlines of their own; one line over and over is a caption
-    if len(pairs) >= 2 * _CARD_MIN_PAIRS and len(set(headlines)) == len(headlines):
-        for view in pairs:
-            decided[view.number] = removed_by("related.teaser-list")
+    if len(pairs) < 2 * _CARD_MIN_PAIRS or len(set(headlines)) != len(headlines):
+        return
+    if _is_faq(headlines) or _announced(open_lines, i + 1):
+        return
+    for view in pairs:
+        decided[view.number] = removed_by("related.teaser-list")
+
+
+_QUESTION_END = ("?", "？", "؟", ";")  # ";" is the Greek question mark
+
+
+def _is_faq(headlines: list[str]) -> bool:
+    """Most "headlines" are questions, each over its answer: the page's own FAQ, not links to other stories
+    (a card's headline states its story)."""
+    return 2 * sum(1 for text in headlines if text.rstrip().endswith(_QUESTION_END)) > len(headlines)
+
+
+def _announced(open_lines: list[LineView], first: int) -> bool:
+    """The line just before the first pair ends in ':' ("Here are the deals of the month:"): the pairs are
+    the list it announces, the story's own items."""
+    return first > 0 and open_lines[first - 1].text.endswith(":") and open_lines[first - 1].words >= 3
 
 
 def _card_headline(headline: LineView, teaser: LineView) -> bool:
@@ -193,6 +259,21 @@ def _in_heading_run(story: list[LineView], i: int, undecided: frozenset[int], de
     before_kept = (before.number in undecided and _paragraph_like(before)) or (
         before.number in decided and decided[before.number].action == "kept")
     return before_kept and after.number in undecided and _paragraph_like(after)
+
+
+def _in_item_run(story: list[LineView], i: int, undecided: frozenset[int]) -> bool:
+    """True when line ``i`` is in a run of open short lines that reads as the story's own list: inside the
+    story window, its lines average two words or more ("Rapid deployment times", "Bug repellant",
+    "Price: $499"). A menu's one-word links ("World" / "Sport" / "Weather") average less."""
+    def open_short(j: int) -> bool:
+        return story[j].number in undecided and not _paragraph_like(story[j])
+    lo = i
+    while lo > 0 and open_short(lo - 1):
+        lo -= 1
+    hi = i
+    while hi + 1 < len(story) and open_short(hi + 1):
+        hi += 1
+    return sum(view.words for view in story[lo : hi + 1]) >= _GAP_MIN_WORDS * (hi - lo + 1)
 
 
 _DOUBLED_MIN_WORDS = 3  # a headline printed twice in a row, not a repeated cell ("0", "0")
@@ -251,5 +332,7 @@ def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
             decided[view.number] = kept_by("body.continuation")
         elif _in_heading_run(story, i, undecided, decided):
             decided[view.number] = kept_by("body.heading")
+        elif _in_item_run(story, i, undecided):
+            decided[view.number] = kept_by("body.block")
         else:
             decided[view.number] = removed_by("zone.boilerplate")

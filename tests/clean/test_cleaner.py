@@ -499,3 +499,49 @@ def test_a_long_text_under_a_label_and_a_comment_style_time_is_an_article() -> N
     long_body = [f"In part {k}, {sentence[0].lower()}{sentence[1:]}" for k in range(5) for sentence in BODY]  # 500 words
     doc = _doc(_spaced(["World News", "August 8, 2018 at 7:21 pm"] + long_body))
     assert [p.text for p in doc.paragraphs] == long_body
+
+
+def test_questions_each_over_its_answer_closing_the_page_are_its_faq_not_cards() -> None:
+    faq = [
+        "When do the new routes open?", "The first routes open in the spring, and the rest follow before the end of next year.",
+        "How much will a ticket cost?", "A single ride costs the same as today, and monthly passes stay at their current price.",
+        "Who pays for the expansion?", "The council pays most of it from its transport budget, with a grant from the state.",
+    ]
+    doc = _doc(_spaced(["Council expands bus network"] + BODY + faq))
+    assert [p.text for p in doc.paragraphs] == BODY + faq
+    # the same pairs under a lead-in ending in ':' are the list it announces
+    items = [
+        "Riverside line", "Buses run from the station to the hospital every ten minutes, from six in the morning.",
+        "Northgate line", "The line links the university campus with the new housing estates north of the ring road.",
+        "Harbour line", "A late-night service connects the ferry terminal with the centre on Fridays and Saturdays.",
+    ]
+    lead = "The council named the three new lines and what each of them will serve:"
+    doc = _doc(_spaced(["Council expands bus network"] + BODY + [lead] + items))
+    assert [p.text for p in doc.paragraphs] == BODY + [lead] + items
+
+
+def test_a_spec_list_between_two_stretches_of_story_is_kept_with_both() -> None:
+    specs = ["Length: twelve metres, with room for ninety riders", "Range: about three hundred kilometres a charge",
+             "Charging: four hours at the depot overnight", "Doors: three, with a ramp at the middle door",
+             "Seats: thirty-two, eight of them folding", "Screens: route maps at every door and the front",
+             "Heating: a heat pump that also cools in summer", "Wi-Fi: free for every rider on every route",
+             "Cameras: six inside, two outside at the doors", "Bikes: a rack for two bicycles at the front",
+             "Noise: quieter than the diesel buses it replaces", "Delivery: the first ten buses arrive in the spring"]
+    after = BODY[3:] + ["Drivers will train on the new buses over the winter, the agency said, before the first routes open."]
+    lines = ["Home", "Council expands bus network", *BODY[:3], "The new buses", *specs, *after]
+    doc = _doc(_spaced(lines))
+    assert [p.text for p in doc.paragraphs] == BODY[:3] + ["The new buses"] + specs + after
+    assert _action_of(doc, 11) == ("kept", "body.block")  # the list's own heading
+    # the same run in one-word lines is a menu: it costs the window its full weight, and its lines go
+    menu = ["World", "Business", "Sport", "Weather", "Travel", "Culture", "Science", "Health", "Style", "Food", "Video", "Audio"]
+    doc = _doc(_spaced(["Home", "Council expands bus network", *BODY[:3], *menu, *after]))
+    assert not any(item in doc.text.split("\n\n") for item in menu)
+
+
+def test_a_run_of_short_lines_holding_frame_furniture_still_splits_the_page() -> None:
+    # a share bar and a newsletter prompt among short lines: the page's frame, so the paragraph after it is not story
+    frame = ["Share this article", "Sign up for our newsletter", "More from the city desk team",
+             "Our reporters and editors", "Contact the newsroom today", "Jobs at the paper and more"]
+    island = "The paper is owned by a trust, and its editors decide what it covers without any say from the owners."
+    doc = _doc(_spaced(["Council expands bus network"] + BODY + frame + [island]))
+    assert [p.text for p in doc.paragraphs] == BODY
