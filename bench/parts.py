@@ -134,7 +134,7 @@ def part_clean_text(work: Path, every: int = 7) -> dict[str, Any]:
 
 
 class _PlainPool:
-    """Stands in for the flow's pool in ``wirewash.flows.pipeline._batches``: same worker count, same batching."""
+    """Stands in for the flow's pool in ``wirewash.flows.runner.batches``: same worker count, same batching."""
 
     def __init__(self, params: Any, workers: int) -> None:
         self.params, self._workers = params, workers
@@ -157,6 +157,7 @@ def part_plain(work: Path) -> dict[str, Any]:
     from concurrent.futures import ProcessPoolExecutor
 
     import wirewash.flows.pipeline as pipeline
+    import wirewash.flows.runner as runner
     from wirewash.tasks.store.lock import hold_run_lock
     from wirewash.tasks.params import RunParams
     from wirewash.tasks.reuse.detect import find_reuse
@@ -172,12 +173,12 @@ def part_plain(work: Path) -> dict[str, Any]:
             return [_Done(task.fn(**call)) for call in calls]
         return [executor.submit(task.fn, **call) for call in calls]
 
-    pipeline._submit = submit
+    runner.submit = submit
     # the flow wraps the paragraph list in Prefect's quote() (no per-item walk); a plain call unwraps it
     pipeline.find_reuse_task = lambda refs, *args: find_reuse(refs.unquote() if hasattr(refs, "unquote") else refs, *args)
     pipeline.get_run_logger = lambda: logging.getLogger("wirewash")
     pipeline.publish_artifacts = lambda *args, **kwargs: None
-    pipeline._POOL.set(_PlainPool(params, workers))  # type: ignore[arg-type]
+    runner.POOL.set(_PlainPool(params, workers))  # type: ignore[arg-type]
     start = time.perf_counter()
     with hold_run_lock(params.state, 0.0):
         summary = pipeline._run(params)

@@ -181,7 +181,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _run_locked(params: RunParams, args: argparse.Namespace) -> int:
     from wirewash.flows import progress
-    from wirewash.flows.pipeline import NothingProcessedError, shared_local_api, wirewash_run
+    from wirewash.flows.pipeline import NothingProcessedError, wirewash_run
+    from wirewash.flows.runner import shared_local_api
     from wirewash.tasks.report.digest import summary_text
 
     if params.dask and not os.environ.get("PREFECT_API_URL") and not _loopback(params.dask):

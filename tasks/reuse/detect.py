@@ -40,6 +40,18 @@ def paragraph_refs(documents: list[Document]) -> list[ParagraphRef]:
     return refs
 
 
+def reuse_counts(result: ReuseResult, documents: list[Document]) -> dict[str, int]:
+    """What the reuse stage did, for the run summary: paragraphs indexed or taken from the index, contents
+    encoded and texts signed, and (``--reuse-index archive``) what the batch read of the archive."""
+    counts = {name: int(result.stats.get(name, 0)) for name in
+              ("paragraphs_indexed", "paragraphs_from_index", "contents_encoded", "texts_signed")}
+    if "paragraphs_indexed" not in result.stats:  # no index: every paragraph was this run's to sign
+        counts["paragraphs_indexed"] = sum(len(doc.paragraphs) for doc in documents)
+    counts.update({name: int(result.stats[name]) for name in ("archive_paragraphs_read", "archive_texts_proposed")
+                   if name in result.stats})
+    return counts
+
+
 def detector_options(params: RunParams) -> dict[str, object]:
     """The run's parameters as :func:`find_overlaps` keywords."""
     return {

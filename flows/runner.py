@@ -1,0 +1,108 @@
+"""Where a run's task runs go: a local process pool, or a Dask cluster given its address.
+
+A stage submits one task run per batch of files (:func:`submit`); batches grow to a few per worker on a
+pool (:func:`batches`), since Prefect spends about 0.1 CPU-second on each task run in a subprocess. A run
+whose files fit one batch runs it in the flow's own thread and never starts a pool. With no Prefect server
+configured, :func:`shared_local_api` starts Prefect's temporary API once for the flow and its workers.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+
+from wirewash.tasks.params import RunParams
+
+T = TypeVar("T")
+POOL: ContextVar["_TaskPool | None"] = ContextVar("wirewash_task_pool", default=None)
+
+
+def task_runner_for(params: RunParams) -> TaskRunner:
+    """The runner for a run's read and clean tasks: a Dask cluster at ``params.dask``, else a local process pool.
+
+    The pool's size is Prefect's ``PREFECT_TASKS_RUNNER_PROCESSPOOL_MAX_WORKERS`` (default: all cores).
+    """
+    if params.dask:
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as err:
+            raise RuntimeError("--dask needs prefect-dask and distributed: pip install 'wirewash[dask]'") from err
+        return DaskTaskRunner(address=params.dask)
+    return ProcessPoolTaskRunner()
+
+
+TASKS_PER_WORKER = 8
+"""On a pool, a stage makes about this many task runs per worker: enough to balance slow pages against
+quick ones, few enough that Prefect's cost per task run in a subprocess (~0.1 CPU-second: a fresh API
+client and settings per run) stays a few percent of the stage."""
+
+
+class _TaskPool:
+    """The run's runner, started on first use (a run of a single batch never pays for a pool)."""
+
+    def __init__(self, params: RunParams, stack: ExitStack) -> None:
+        self.params, self.stack, self.runner = params, stack, None
+
+    def get(self) -> TaskRunner:
+        if self.runner is None:
+            self.runner = self.stack.enter_context(task_runner_for(self.params))
+        return self.runner
+
+    def workers(self) -> int:
+        runner = self.get()
+        if self.params.dask:
+            return max(1, sum(runner.client.nthreads().values()))  # type: ignore[attr-defined]
+        return max(1, getattr(runner, "_max_workers", None) or os.cpu_count() or 1)
+
+
+@contextmanager
+def task_pool(params: RunParams) -> Iterator[None]:
+    """For the flow body: batches submitted with :func:`submit` go to the run's pool or cluster."""
+    with ExitStack() as stack:
+        token = POOL.set(_TaskPool(params, stack))
+        try:
+            yield
+        finally:
+            POOL.reset(token)
+
+
+def batches(params: RunParams, items: list[T]) -> list[list[T]]:
+    """``items`` in batches of ``params.batch_size``; on a pool, batches grow to about
+    :data:`TASKS_PER_WORKER` per worker when there are more (results never depend on the batching)."""
+    size = params.batch_size
+    pool = POOL.get()
+    if pool is not None and (len(items) > size or pool.params.dask):
+        size = max(size, -(-len(items) // (TASKS_PER_WORKER * pool.workers())))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
+    """One task run per call. Several batches (or any batch, on a Dask cluster) go to the run's pool;
+    a lone batch runs on the flow's default thread runner. The results do not depend on where a batch ran."""
+    pool = POOL.get()
+    if pool is None or (len(calls) < 2 and not pool.params.dask):
+        return [task.submit(**call) for call in calls]
+    runner = pool.get()
+    return [runner.submit(task, call) for call in calls]
+
+
+@contextmanager
+def shared_local_api() -> Iterator[None]:
+    """With no Prefect server configured, start Prefect's temporary local API once and point this process
+    *and its pool workers* at it (left alone, every worker process would start a temporary API of its own:
+    seconds of CPU each, and task runs reported to servers that vanish). A configured server is used as is."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()  # stopped at exit, as Prefect's own temporary API is
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
