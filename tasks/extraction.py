@@ -8,9 +8,12 @@ flattened text can, so HTML takes that road:
    links kept in the extracted tree, so that every extracted line knows how
    much of its text is link text; the page's metadata (title, author, date,
    URL, site name) comes from trafilatura's metadata functions on the same
-   parsed tree. When that pass returns next to nothing, or one run-on line
+   parsed tree. When that pass returns next to nothing, one run-on line
    that is mostly not sentences (a menu and the story flattened together),
-   trafilatura's full cascade gets a second try.
+   or under half of the page's long paragraphs (it took one box of the page,
+   not the article), trafilatura's full cascade gets a second try, and the
+   extraction that agrees better with the page's long paragraphs is kept
+   (:mod:`tasks.extractor_choice`; its lines are kept as ``body.full-cascade``).
 2. **Line rules** (``tasks/rules.py``): captions, credits, promo, "read more"
    lines still leak through extraction, and each extracted line meets the
    same catalog as text input. Two rules are left out for HTML because they
@@ -50,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 from tasks.lines import count_words
 from tasks.metadata import parse_author, parse_copyright_holder, parse_date
 from tasks.records import Action, Document, Paragraph, Segment
+from tasks.extractor_choice import can_referee, long_paragraphs, referee, under_covered
 from tasks.repair import repair_lines
 from tasks.rules import LINE_RULES, RULES, Rule, rule_view
 from tasks.source_map import LIST_MARK, cover_source, locate_lines
@@ -66,6 +70,8 @@ SOURCE_URL_RULE = "source-url.line"
 DEK_RULE = "dek.standfirst"
 FOOTER_RULE = "zone.footer"
 INLINE_TEASER_RULE = "related.inline"
+BODY_RULE = "body.paragraph"
+FULL_CASCADE_RULE = "body.full-cascade"
 _TITLE_SEP_RE = re.compile(r"\s*[|–—:-]\s")  # between a headline and the site's name in a page title
 _ADDRESS_RE = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|co\.uk)\b", re.IGNORECASE)  # headlines carry no addresses
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -104,6 +110,8 @@ RUN_ON_WORDS_PER_SENTENCE = 60
 """A line of more than ``RUN_ON_WORDS`` words with fewer than one sentence end per this many words is run-on."""
 RUN_ON_SHARE = 0.5
 """When run-on lines hold more than this share of the extracted text, trafilatura's full cascade gets a second try."""
+FAST_PASS, FULL_CASCADE = "fast", "full"
+"""The two extractions of :func:`run_trafilatura`: trafilatura's fast pass, and its full cascade."""
 
 _OPEN, _CLOSE = "\u2983", "\u2984"  # printable brackets marking link text through trafilatura's renderer
 _MARK_RE = re.compile(f"([{_OPEN}{_CLOSE}])")
@@ -153,6 +161,8 @@ class Extraction:
     date: str | None = None
     url: str | None = None
     sitename: str | None = None
+    cascade: str = "fast"
+    """Which of trafilatura's extractions the lines come from: ``FAST_PASS`` or ``FULL_CASCADE``."""
 
 
 def _fold(text: str) -> str:
@@ -240,6 +250,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     if tree is None:
         return Extraction(())
     meta = _page_metadata(tree, url)  # first: the fast pass below consumes the tree
+    paragraphs = long_paragraphs(tree)  # before it too: the cascade prunes the tree in place
     # no url: trafilatura would resolve every link's target against it, and only link text is read here
     # output "txt": bare_extraction then leaves its tree unrendered (the lines are rendered here, with link markers)
     options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
@@ -248,15 +259,34 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     lines = _lines_with_link_share(body) if body is not None else []
     chars = sum(len(line.text) for line in lines)
     run_on = _run_on_share(lines)
-    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE:
-        # the fast pass pruned the tree in place: the page is parsed again (on about one page in sixty)
+    cascade = FAST_PASS
+    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs):
+        # the fast pass pruned the tree in place: the page is parsed again (on about one page in twenty)
         full = trafilatura.bare_extraction(trafilatura.load_html(html), **options)
-        if full is not None and full.body is not None:
-            second = _lines_with_link_share(full.body)
-            second_chars = sum(len(line.text) for line in second)
-            if (second_chars > chars if chars < FALLBACK_CHARS else second_chars and _run_on_share(second) < run_on):
-                lines = second
-    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"])
+        second = _lines_with_link_share(full.body) if full is not None and full.body is not None else []
+        if _take_second(lines, second, paragraphs, chars, run_on):
+            lines, cascade = second, FULL_CASCADE
+    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade)
+
+
+def _take_second(first: list[ExtractedLine], second: list[ExtractedLine], paragraphs: str, chars: int,
+                 run_on: float) -> bool:
+    """Whether the full cascade's lines replace the fast pass's (``chars``, ``run_on``: the fast pass's measures).
+
+    Where the page has long paragraphs to judge by, the extraction that agrees
+    better with them wins (:mod:`tasks.extractor_choice`). Elsewhere: a short
+    fast pass gives way to a longer second, a run-on one to a second that is
+    less run-on.
+    """
+    second_chars = sum(len(line.text) for line in second)
+    if not second_chars:
+        return False
+    verdict = referee([line.text for line in first], [line.text for line in second], paragraphs) if can_referee(paragraphs) else None
+    if verdict is not None:
+        return verdict
+    if chars < FALLBACK_CHARS:
+        return second_chars > chars
+    return _run_on_share(second) < run_on
 
 
 def _fast_body(tree: Any, options: dict[str, Any]) -> Any | None:
@@ -581,6 +611,8 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     lines = [line if (fixed := text.strip() or line.text) == line.text else replace(line, text=fixed)
              for line, text in zip(extraction.lines, repaired)]
     decisions, words, first_rules = _decide(lines, extraction.title)
+    kept_rule = RULES[FULL_CASCADE_RULE if extraction.cascade == FULL_CASCADE else BODY_RULE]
+    kept_reason = "extracted by trafilatura's full cascade" if kept_rule.id == FULL_CASCADE_RULE else "extracted by trafilatura"
     where = locate_lines(html, [line.text for line in lines])
     by_line: dict[int, list[Segment]] = {}
     paragraphs: list[Paragraph] = []
@@ -588,8 +620,8 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
         steps = fixes.get(index + 1)
         line_fixes = tuple(f"L{source_line}:{step}" for step in steps) if steps else ()
         if decision.rule is None:
-            segment = Segment(source, (source_line, source_line), "kept", "body", "body.paragraph", line.text,
-                              "extracted by trafilatura", line_fixes)
+            segment = Segment(source, (source_line, source_line), "kept", "body", kept_rule.id, line.text, kept_reason,
+                              line_fixes)
             paragraphs.append(Paragraph(f"{doc_id}#L{source_line}.{len(paragraphs)}", line.text, (source_line, source_line)))
         else:
             segment = Segment(source, (source_line, source_line), decision.action, decision.rule.category,
