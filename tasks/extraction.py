@@ -38,6 +38,11 @@ flattened text can, so HTML takes that road:
    the story is the story's own closing line (a wire story's notice) and is
    kept; elsewhere ``legal.copyright`` removes it.
 
+6. **Back-off** (``guard.back-off``): when the rules that decide by shape
+   and position alone (link lists, the footer, inline teasers) would remove
+   more than half of what trafilatura kept, they have misread the page's
+   layout; the lines they would remove are kept instead.
+
 Provenance points at the HTML source line where each extracted line's text
 begins; every other non-blank source line is recorded as markup trafilatura
 left out (``extract.outside-article``); :mod:`tasks.source_map` finds those lines.
@@ -71,6 +76,7 @@ DEK_RULE = "dek.standfirst"
 FOOTER_RULE = "zone.footer"
 INLINE_TEASER_RULE = "related.inline"
 BODY_RULE = "body.paragraph"
+BACK_OFF_RULE = "guard.back-off"
 FULL_CASCADE_RULE = "body.full-cascade"
 _TITLE_SEP_RE = re.compile(r"\s*[|–—:-]\s")  # between a headline and the site's name in a page title
 _ADDRESS_RE = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|co\.uk)\b", re.IGNORECASE)  # headlines carry no addresses
@@ -103,6 +109,11 @@ SHOUT_MIN_LETTERS = 10
 """A line with at least ``SHOUT_MIN_LETTERS`` upper-case letters, ``SHOUT_SHARE`` of its cased letters, is in capitals."""
 FOOTER_CATEGORIES = frozenset({"legal", "comments", "promo", "related", "tags", "paywall", "cookie", "nav", "branding"})
 """Rule categories that, fired after the story's last paragraph, mark the start of the page footer."""
+BACK_OFF_SHARE = 0.5
+"""The bulk rules may remove up to this share of the extracted characters (the headline aside); beyond it they back
+off. On aeb and wcxb-dev they remove at most 0.35 of a page, rightly: the guard is for layouts no rule was written for."""
+BULK_RULES = frozenset({LINK_LIST_RULE, FOOTER_RULE, INLINE_TEASER_RULE})
+"""The rules that decide by shape and position alone and can take many lines of a page at once."""
 FALLBACK_CHARS = 500
 """Below this many extracted characters, trafilatura's full cascade gets a second try."""
 RUN_ON_WORDS = 150
@@ -261,7 +272,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     run_on = _run_on_share(lines)
     cascade = FAST_PASS
     if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs):
-        # the fast pass pruned the tree in place: the page is parsed again (on about one page in twenty)
+        # the fast pass pruned the tree in place: the page is parsed again (on about one page in twelve)
         full = trafilatura.bare_extraction(trafilatura.load_html(html), **options)
         second = _lines_with_link_share(full.body) if full is not None and full.body is not None else []
         if _take_second(lines, second, paragraphs, chars, run_on):
@@ -429,6 +440,7 @@ def _rule_decision(rule: Rule) -> LineDecision:
 
 # decisions are immutable: one per outcome serves every line (a page has dozens of lines, a batch thousands)
 _KEPT_DECISION = LineDecision("kept", None)
+_BACK_OFF_DECISION = LineDecision("kept", RULES[BACK_OFF_RULE])
 _TITLE_DECISION = LineDecision("title", RULES[TITLE_RULE])
 _RULE_DECISIONS: dict[str, LineDecision] = {rule.id: _rule_decision(rule) for rule in RULES.values()}
 
@@ -552,7 +564,29 @@ def _decide(lines: list[ExtractedLine], title: str | None) -> tuple[list[LineDec
         else:
             decision = _RULE_DECISIONS.get(rule.id)
             decisions.append(decision if decision is not None and decision.rule is rule else _rule_decision(rule))
-    return decisions, words, first_rules
+    return _back_off(lines, decisions), words, first_rules
+
+
+def _back_off(lines: list[ExtractedLine], decisions: list[LineDecision]) -> list[LineDecision]:
+    """The decisions, unless the bulk rules would remove more than ``BACK_OFF_SHARE`` of what trafilatura kept.
+
+    trafilatura already chose the article; the rules after it catch what
+    leaks through. Line rules read a line's own wording (a credit, a share
+    bar, a newsletter box) and hold across sites; the bulk rules read only
+    shape and position (``BULK_RULES``: a run of link lines, everything
+    after a footer line, a linked line between paragraphs) and take many
+    lines at once. When those would take most of the page, they have
+    misread a layout they were not written for (a list-shaped article taken
+    for a teaser list, a footer rule firing on the story's own closing
+    list): the lines they would remove are kept instead, as
+    ``guard.back-off``. The headline stays out of the count.
+    """
+    total = sum(len(line.text) for line, decision in zip(lines, decisions) if decision.action != "title")
+    bulk = [decision.rule is not None and decision.rule.id in BULK_RULES for decision in decisions]
+    removed = sum(len(line.text) for line, is_bulk in zip(lines, bulk) if is_bulk)
+    if removed <= BACK_OFF_SHARE * total:
+        return decisions
+    return [_BACK_OFF_DECISION if is_bulk else decision for decision, is_bulk in zip(decisions, bulk)]
 
 
 def _apply_position(lines: list[ExtractedLine], words: list[int], rules: list[Rule | None], titles: list[bool]) -> None:
@@ -619,8 +653,9 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     for index, (line, decision, source_line) in enumerate(zip(lines, decisions, where)):
         steps = fixes.get(index + 1)
         line_fixes = tuple(f"L{source_line}:{step}" for step in steps) if steps else ()
-        if decision.rule is None:
-            segment = Segment(source, (source_line, source_line), "kept", "body", kept_rule.id, line.text, kept_reason,
+        if decision.action == "kept":
+            rule, reason = (kept_rule, kept_reason) if decision.rule is None else (decision.rule, decision.rule.rationale)
+            segment = Segment(source, (source_line, source_line), "kept", rule.category, rule.id, line.text, reason,
                               line_fixes)
             paragraphs.append(Paragraph(f"{doc_id}#L{source_line}.{len(paragraphs)}", line.text, (source_line, source_line)))
         else:
