@@ -8,9 +8,12 @@ flattened text can, so HTML takes that road:
    links kept in the extracted tree, so that every extracted line knows how
    much of its text is link text; the page's metadata (title, author, date,
    URL, site name) comes from trafilatura's metadata functions on the same
-   parsed tree. When that pass returns next to nothing, or one run-on line
+   parsed tree. When that pass returns next to nothing, one run-on line
    that is mostly not sentences (a menu and the story flattened together),
-   trafilatura's full cascade gets a second try.
+   or under half of the page's long paragraphs (it took one box of the page,
+   not the article), trafilatura's full cascade gets a second try, and the
+   extraction that agrees better with the page's long paragraphs is kept
+   (:mod:`wirewash.tasks.clean.extractor_choice`; its lines are kept as ``body.full-cascade``).
 2. **Line rules** (``tasks/clean/rules.py``): captions, credits, promo, "read more"
    lines still leak through extraction, and each extracted line meets the
    same catalog as text input. Two rules are left out for HTML because they
@@ -35,6 +38,11 @@ flattened text can, so HTML takes that road:
    the story is the story's own closing line (a wire story's notice) and is
    kept; elsewhere ``legal.copyright`` removes it.
 
+6. **Back-off** (``guard.back-off``): when the rules that decide by shape
+   and position alone (link lists, the footer, inline teasers) would remove
+   more than half of what trafilatura kept, they have misread the page's
+   layout; the lines they would remove are kept instead.
+
 Provenance points at the HTML source line where each extracted line's text
 begins; every other non-blank source line is recorded as markup trafilatura
 left out (``extract.outside-article``); :mod:`wirewash.tasks.clean.source_map` finds those lines.
@@ -50,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 from wirewash.tasks.clean.lines import count_words
 from wirewash.tasks.clean.metadata import parse_author, parse_copyright_holder, parse_date
 from wirewash.tasks.records import Action, Document, Paragraph, Segment
+from wirewash.tasks.clean.extractor_choice import can_referee, long_paragraphs, referee, under_covered
 from wirewash.tasks.read.repair import repair_lines
 from wirewash.tasks.clean.rules import LINE_RULES, RULES, Rule, rule_view
 from wirewash.tasks.clean.source_map import LIST_MARK, cover_source, locate_lines
@@ -66,6 +75,9 @@ SOURCE_URL_RULE = "source-url.line"
 DEK_RULE = "dek.standfirst"
 FOOTER_RULE = "zone.footer"
 INLINE_TEASER_RULE = "related.inline"
+BODY_RULE = "body.paragraph"
+BACK_OFF_RULE = "guard.back-off"
+FULL_CASCADE_RULE = "body.full-cascade"
 _TITLE_SEP_RE = re.compile(r"\s*[|–—:-]\s")  # between a headline and the site's name in a page title
 _ADDRESS_RE = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|co\.uk)\b", re.IGNORECASE)  # headlines carry no addresses
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
@@ -97,6 +109,11 @@ SHOUT_MIN_LETTERS = 10
 """A line with at least ``SHOUT_MIN_LETTERS`` upper-case letters, ``SHOUT_SHARE`` of its cased letters, is in capitals."""
 FOOTER_CATEGORIES = frozenset({"legal", "comments", "promo", "related", "tags", "paywall", "cookie", "nav", "branding"})
 """Rule categories that, fired after the story's last paragraph, mark the start of the page footer."""
+BACK_OFF_SHARE = 0.5
+"""The bulk rules may remove up to this share of the extracted characters (the headline aside); beyond it they back
+off. On aeb and wcxb-dev they remove at most 0.35 of a page, rightly: the guard is for layouts no rule was written for."""
+BULK_RULES = frozenset({LINK_LIST_RULE, FOOTER_RULE, INLINE_TEASER_RULE})
+"""The rules that decide by shape and position alone and can take many lines of a page at once."""
 FALLBACK_CHARS = 500
 """Below this many extracted characters, trafilatura's full cascade gets a second try."""
 RUN_ON_WORDS = 150
@@ -104,6 +121,8 @@ RUN_ON_WORDS_PER_SENTENCE = 60
 """A line of more than ``RUN_ON_WORDS`` words with fewer than one sentence end per this many words is run-on."""
 RUN_ON_SHARE = 0.5
 """When run-on lines hold more than this share of the extracted text, trafilatura's full cascade gets a second try."""
+FAST_PASS, FULL_CASCADE = "fast", "full"
+"""The two extractions of :func:`run_trafilatura`: trafilatura's fast pass, and its full cascade."""
 
 _OPEN, _CLOSE = "\u2983", "\u2984"  # printable brackets marking link text through trafilatura's renderer
 _MARK_RE = re.compile(f"([{_OPEN}{_CLOSE}])")
@@ -153,6 +172,8 @@ class Extraction:
     date: str | None = None
     url: str | None = None
     sitename: str | None = None
+    cascade: str = "fast"
+    """Which of trafilatura's extractions the lines come from: ``FAST_PASS`` or ``FULL_CASCADE``."""
 
 
 def _fold(text: str) -> str:
@@ -240,6 +261,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     if tree is None:
         return Extraction(())
     meta = _page_metadata(tree, url)  # first: the fast pass below consumes the tree
+    paragraphs = long_paragraphs(tree)  # before it too: the cascade prunes the tree in place
     # no url: trafilatura would resolve every link's target against it, and only link text is read here
     # output "txt": bare_extraction then leaves its tree unrendered (the lines are rendered here, with link markers)
     options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
@@ -248,15 +270,34 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     lines = _lines_with_link_share(body) if body is not None else []
     chars = sum(len(line.text) for line in lines)
     run_on = _run_on_share(lines)
-    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE:
-        # the fast pass pruned the tree in place: the page is parsed again (on about one page in sixty)
+    cascade = FAST_PASS
+    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs):
+        # the fast pass pruned the tree in place: the page is parsed again (on about one page in twelve)
         full = trafilatura.bare_extraction(trafilatura.load_html(html), **options)
-        if full is not None and full.body is not None:
-            second = _lines_with_link_share(full.body)
-            second_chars = sum(len(line.text) for line in second)
-            if (second_chars > chars if chars < FALLBACK_CHARS else second_chars and _run_on_share(second) < run_on):
-                lines = second
-    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"])
+        second = _lines_with_link_share(full.body) if full is not None and full.body is not None else []
+        if _take_second(lines, second, paragraphs, chars, run_on):
+            lines, cascade = second, FULL_CASCADE
+    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade)
+
+
+def _take_second(first: list[ExtractedLine], second: list[ExtractedLine], paragraphs: str, chars: int,
+                 run_on: float) -> bool:
+    """Whether the full cascade's lines replace the fast pass's (``chars``, ``run_on``: the fast pass's measures).
+
+    Where the page has long paragraphs to judge by, the extraction that agrees
+    better with them wins (:mod:`wirewash.tasks.clean.extractor_choice`). Elsewhere: a short
+    fast pass gives way to a longer second, a run-on one to a second that is
+    less run-on.
+    """
+    second_chars = sum(len(line.text) for line in second)
+    if not second_chars:
+        return False
+    verdict = referee([line.text for line in first], [line.text for line in second], paragraphs) if can_referee(paragraphs) else None
+    if verdict is not None:
+        return verdict
+    if chars < FALLBACK_CHARS:
+        return second_chars > chars
+    return _run_on_share(second) < run_on
 
 
 def _fast_body(tree: Any, options: dict[str, Any]) -> Any | None:
@@ -399,6 +440,7 @@ def _rule_decision(rule: Rule) -> LineDecision:
 
 # decisions are immutable: one per outcome serves every line (a page has dozens of lines, a batch thousands)
 _KEPT_DECISION = LineDecision("kept", None)
+_BACK_OFF_DECISION = LineDecision("kept", RULES[BACK_OFF_RULE])
 _TITLE_DECISION = LineDecision("title", RULES[TITLE_RULE])
 _RULE_DECISIONS: dict[str, LineDecision] = {rule.id: _rule_decision(rule) for rule in RULES.values()}
 
@@ -522,7 +564,29 @@ def _decide(lines: list[ExtractedLine], title: str | None) -> tuple[list[LineDec
         else:
             decision = _RULE_DECISIONS.get(rule.id)
             decisions.append(decision if decision is not None and decision.rule is rule else _rule_decision(rule))
-    return decisions, words, first_rules
+    return _back_off(lines, decisions), words, first_rules
+
+
+def _back_off(lines: list[ExtractedLine], decisions: list[LineDecision]) -> list[LineDecision]:
+    """The decisions, unless the bulk rules would remove more than ``BACK_OFF_SHARE`` of what trafilatura kept.
+
+    trafilatura already chose the article; the rules after it catch what
+    leaks through. Line rules read a line's own wording (a credit, a share
+    bar, a newsletter box) and hold across sites; the bulk rules read only
+    shape and position (``BULK_RULES``: a run of link lines, everything
+    after a footer line, a linked line between paragraphs) and take many
+    lines at once. When those would take most of the page, they have
+    misread a layout they were not written for (a list-shaped article taken
+    for a teaser list, a footer rule firing on the story's own closing
+    list): the lines they would remove are kept instead, as
+    ``guard.back-off``. The headline stays out of the count.
+    """
+    total = sum(len(line.text) for line, decision in zip(lines, decisions) if decision.action != "title")
+    bulk = [decision.rule is not None and decision.rule.id in BULK_RULES for decision in decisions]
+    removed = sum(len(line.text) for line, is_bulk in zip(lines, bulk) if is_bulk)
+    if removed <= BACK_OFF_SHARE * total:
+        return decisions
+    return [_BACK_OFF_DECISION if is_bulk else decision for decision, is_bulk in zip(decisions, bulk)]
 
 
 def _apply_position(lines: list[ExtractedLine], words: list[int], rules: list[Rule | None], titles: list[bool]) -> None:
@@ -581,15 +645,18 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     lines = [line if (fixed := text.strip() or line.text) == line.text else replace(line, text=fixed)
              for line, text in zip(extraction.lines, repaired)]
     decisions, words, first_rules = _decide(lines, extraction.title)
+    kept_rule = RULES[FULL_CASCADE_RULE if extraction.cascade == FULL_CASCADE else BODY_RULE]
+    kept_reason = "extracted by trafilatura's full cascade" if kept_rule.id == FULL_CASCADE_RULE else "extracted by trafilatura"
     where = locate_lines(html, [line.text for line in lines])
     by_line: dict[int, list[Segment]] = {}
     paragraphs: list[Paragraph] = []
     for index, (line, decision, source_line) in enumerate(zip(lines, decisions, where)):
         steps = fixes.get(index + 1)
         line_fixes = tuple(f"L{source_line}:{step}" for step in steps) if steps else ()
-        if decision.rule is None:
-            segment = Segment(source, (source_line, source_line), "kept", "body", "body.paragraph", line.text,
-                              "extracted by trafilatura", line_fixes)
+        if decision.action == "kept":
+            rule, reason = (kept_rule, kept_reason) if decision.rule is None else (decision.rule, decision.rule.rationale)
+            segment = Segment(source, (source_line, source_line), "kept", rule.category, rule.id, line.text, reason,
+                              line_fixes)
             paragraphs.append(Paragraph(f"{doc_id}#L{source_line}.{len(paragraphs)}", line.text, (source_line, source_line)))
         else:
             segment = Segment(source, (source_line, source_line), decision.action, decision.rule.category,

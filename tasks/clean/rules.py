@@ -588,6 +588,10 @@ CATALOG: tuple[Rule, ...] = (
     Rule("extract.outside-article", "markup", "HTML that trafilatura placed outside the article: menus, scripts, footers.", "context"),
     Rule("reuse.near-duplicate", "duplicate", "With --drop-duplicates, a non-canonical copy of a near-duplicate cluster.", "context"),
     Rule("body.paragraph", "body", "Prose inside the story's region: kept.", "context"),
+    Rule("body.full-cascade", "body", "Kept from trafilatura's full cascade, which ran because its fast pass kept little of the "
+         "page (or of its long paragraphs) and whose text agrees better with the page's long paragraphs.", "context"),
+    Rule("guard.back-off", "body", "Kept although a link-list, footer or inline-teaser rule would remove it: on this page those "
+         "rules would remove more than half of what trafilatura kept, so they have misread the layout and back off.", "context"),
     Rule("body.clean-input", "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),
     Rule("body.continuation", "body", "A line of six or more words right after kept story text, inside the story: kept.", "context"),
     Rule("body.heading", "body", "A short heading between story paragraphs: kept as part of the story.", "context"),

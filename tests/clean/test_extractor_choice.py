@@ -1,0 +1,115 @@
+"""Which extraction of a page is kept, and when the rules after trafilatura back off: golden cases."""
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from wirewash.tasks.clean import extraction
+from wirewash.tasks.clean.extraction import ExtractedLine, _take_second, decide_lines, extract_html, run_trafilatura
+from wirewash.tasks.clean.extractor_choice import agreement, long_paragraphs, referee, under_covered
+from test_extraction import SENTENCES
+
+PROSE = [" ".join(SENTENCES[i:] + SENTENCES[:i]) for i in range(len(SENTENCES))]
+"""Five different paragraphs of prose, each far longer than a long paragraph's minimum."""
+
+
+def _paragraphs(body: str) -> list[str]:
+    return long_paragraphs(lxml.html.fromstring(f"<html><body>{body}</body></html>")).split("\n")
+
+
+def test_long_paragraphs_are_the_articles_prose() -> None:
+    assert _paragraphs(f"<article><p>{PROSE[0]}</p><p>Short caption.</p><ul><li>{PROSE[1]}</li></ul></article>") == \
+        [PROSE[0], PROSE[1]]
+
+
+@pytest.mark.parametrize("chrome", [
+    f"<nav><p>{PROSE[1]}</p></nav>", f"<footer><p>{PROSE[1]}</p></footer>", f"<aside><p>{PROSE[1]}</p></aside>",
+    f"<header><p>{PROSE[1]}</p></header>",
+    f'<div class="comments"><p>{PROSE[1]}</p></div>',  # a reader comment section, as trafilatura finds them
+    f"<article><article><p>{PROSE[1]}</p></article></article>",  # an item of its own inside the article
+    f'<a href="/other"><p>{PROSE[1]}</p></a>',  # a card whose whole box is one link
+    f'<p><a href="/a">{PROSE[1]}</a> and more</p>',  # mostly link text
+    f'<ul><li>Menu<ul><li><a href="/x">{PROSE[1][:40]}</a></li></ul> {PROSE[1]}</li></ul>',  # a menu's top item
+])
+def test_long_paragraphs_leave_out_page_chrome_comments_cards_and_menus(chrome: str) -> None:
+    assert _paragraphs(f"<article><p>{PROSE[0]}</p></article>{chrome}") == [PROSE[0]]
+
+
+def test_under_covered_needs_evidence() -> None:
+    paragraphs = "\n".join(PROSE)  # about 2,700 characters
+    assert under_covered(300, paragraphs)
+    assert not under_covered(len(paragraphs), paragraphs)
+    assert not under_covered(10, PROSE[0][:300])  # too little paragraph text to judge by
+
+
+def test_referee_prefers_the_extraction_that_agrees_with_the_paragraphs() -> None:
+    paragraphs = "\n".join(PROSE[:3])
+    box = ["Top deals this week", PROSE[0][:120]]
+    assert referee(box, PROSE[:3], paragraphs) is True
+    assert referee(PROSE[:3], box, paragraphs) is False
+    assert referee(PROSE[:3], PROSE[:3], paragraphs) is False  # a tie keeps the first
+    # paragraphs that neither extraction shares (reader comments, another post) say nothing
+    comments = ("I have lived by this harbour for forty years and never once seen the council keep a promise. "
+                "My neighbour says the same, and she has been here even longer than me.")
+    assert referee(box, ["An unrelated list of other posts on the site, one after another."], comments) is None
+    assert agreement([], paragraphs) == 0.0
+
+
+def test_the_second_extraction_replaces_the_first_on_the_pages_evidence() -> None:
+    box = [ExtractedLine("Top deals this week"), ExtractedLine(PROSE[0][:120])]
+    article = [ExtractedLine(text) for text in PROSE[:3]]
+    paragraphs = "\n".join(PROSE[:3])
+    assert _take_second(box, article, paragraphs, 140, 0.0)
+    assert not _take_second(article, box, paragraphs, 2000, 0.0)
+    # no paragraphs to judge by: a short first extraction gives way to a longer one, never to an empty one
+    assert _take_second(box, article, "", 140, 0.0)
+    assert not _take_second(box, [], paragraphs, 140, 0.0)
+
+
+def _page(body: str) -> str:
+    return f"<!DOCTYPE html>\n<html>\n<head><title>Harbour wall</title></head>\n<body>\n{body}\n</body>\n</html>\n"
+
+
+def test_a_fast_pass_that_misses_the_article_gives_way_to_the_full_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass (made to take only the page's first box) keeps under half of the long paragraphs:
+    the full cascade runs, agrees better with them, and its lines are kept as ``body.full-cascade``."""
+    html = _page("<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>\n<article>\n"
+                 + "\n".join(f"<p>{text}</p>" for text in PROSE) + "\n</article>")
+    real = extraction._fast_body
+
+    def first_box_only(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
+        body = real(tree, options)
+        for child in list(body)[1:]:
+            body.remove(child)
+        return body
+
+    monkeypatch.setattr(extraction, "_fast_body", first_box_only)
+    assert run_trafilatura(html).cascade == extraction.FULL_CASCADE
+    doc = extract_html("p", "p.html", "o", html)
+    kept = [seg for seg in doc.segments if seg.action == "kept"]
+    assert {seg.rule for seg in kept} == {"body.full-cascade"}
+    assert all(text[:60] in doc.text for text in PROSE)
+
+
+def test_a_fast_pass_that_holds_the_article_is_kept() -> None:
+    html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in PROSE) + "\n</article>")
+    assert run_trafilatura(html).cascade == extraction.FAST_PASS
+    assert {seg.rule for seg in extract_html("p", "p.html", "o", html).segments if seg.action == "kept"} == {"body.paragraph"}
+
+
+def test_rules_that_would_remove_most_of_the_page_back_off() -> None:
+    """A footer rule firing right after the first paragraph would take the rest of a list-shaped story: it backs off."""
+    story = [ExtractedLine(SENTENCES[0]), ExtractedLine("Sign up for our newsletter")]
+    story += [ExtractedLine(f"- {text[:90]}") for text in PROSE]  # a list-shaped article, no sentence ends
+    decided = decide_lines(story, None)
+    assert decided[1].action == "removed"  # the newsletter box: a line rule, read from its own wording, stands
+    assert [d.action for d in decided[2:]] == ["kept"] * len(PROSE)
+    assert {d.rule.id for d in decided[2:] if d.rule} == {"guard.back-off"}
+
+
+def test_rules_removing_a_footer_do_not_back_off() -> None:
+    lines = [ExtractedLine(text) for text in SENTENCES] + [ExtractedLine("Sign up for our newsletter"),
+                                                         ExtractedLine("Harbour Town Media Group")]
+    decided = decide_lines(lines, None)
+    assert [d.action for d in decided] == ["kept"] * 5 + ["removed", "removed"]
+    assert decided[6].rule is not None and decided[6].rule.id == "zone.footer"
