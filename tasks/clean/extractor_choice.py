@@ -28,7 +28,7 @@ length and run-on tests of :mod:`wirewash.tasks.clean.extraction` decide as befo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -68,13 +68,13 @@ def long_paragraphs(tree: Any) -> str:
 
     Scripts hold no such elements.
     """
-    comments = {element for xpath in _comment_xpaths() for element in xpath(tree)}
+    in_comments = _comment_test(tree)
     out: list[str] = []
     for element in tree.iter(_BLOCK_TAGS):
         if element.tag == "li" and next(element.iter("ul", "ol", "p"), element) is not element:
             continue
         text = " ".join(element.text_content().split())
-        if len(text) < LONG_PARAGRAPH_CHARS or _outside_article(element, comments):
+        if len(text) < LONG_PARAGRAPH_CHARS or _outside_article(element, in_comments):
             continue
         linked = sum(len("".join(link.text_content().split())) for link in element.iter("a"))
         if linked < LINK_SHARE * len(text.replace(" ", "")):
@@ -82,11 +82,11 @@ def long_paragraphs(tree: Any) -> str:
     return "\n".join(out)
 
 
-def _outside_article(element: Any, comments: set[Any]) -> bool:
+def _outside_article(element: Any, in_comments: Callable[[Any], bool]) -> bool:
     """Whether an ancestor places ``element`` in page chrome, reader comments, a link or a nested ``<article>``."""
     articles = 0
     for ancestor in element.iterancestors():
-        if ancestor.tag in _CHROME_TAGS or ancestor.tag == "a" or ancestor in comments:
+        if ancestor.tag in _CHROME_TAGS or ancestor.tag == "a" or in_comments(ancestor):
             return True
         articles += ancestor.tag == "article"
     return articles > 1
@@ -98,6 +98,45 @@ def _comment_xpaths() -> tuple[Any, ...]:
     from trafilatura import xpaths
 
     return tuple(getattr(xpaths, "REMOVE_COMMENTS_AND_LISTS_XPATH", ()))
+
+
+_EXSLT_REGEX = "http://exslt.org/regular-expressions"
+
+
+@lru_cache(maxsize=1)
+def _comment_self_tests() -> tuple[Any, ...] | None:
+    """trafilatura's XPaths of reader comment sections (internal to it), each turned from a search of the tree
+    (``.//*[…]``) into a test of one element (``self::*[…]``); ``None`` if one is not of that form."""
+    from lxml import etree
+
+    tests = []
+    for xpath in _comment_xpaths():
+        path = xpath.path.strip()
+        if not path.startswith(".//*"):
+            return None
+        tests.append(etree.XPath("self::*" + path[len(".//*"):], namespaces={"re": _EXSLT_REGEX}))
+    return tuple(tests)
+
+
+def _comment_test(tree: Any) -> Callable[[Any], bool]:
+    """Whether an element is a reader comment section, as trafilatura's pruning would find it.
+
+    Only the ancestors of the page's long blocks are ever asked about, a few dozen elements, so each is
+    tested by itself (and remembered) rather than searching the whole tree with each XPath; the tree's
+    root, which a search of its descendants never returns, is never one."""
+    tests = _comment_self_tests()
+    if tests is None:  # an XPath of another form: search the tree, as trafilatura does
+        found = {element for xpath in _comment_xpaths() for element in xpath(tree)}
+        return found.__contains__
+    root = tree.getroottree().getroot()
+    seen: dict[Any, bool] = {}
+
+    def in_comments(element: Any) -> bool:
+        if element not in seen:
+            seen[element] = element is not root and any(test(element) for test in tests)
+        return seen[element]
+
+    return in_comments
 
 
 def can_referee(paragraphs: str) -> bool:
