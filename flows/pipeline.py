@@ -174,7 +174,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id)
     overlaps, clusters = list(result.overlaps), list(result.clusters)
     if params.drop_duplicates:
-        drop_duplicates(documents, clusters)
+        documents, _ = drop_duplicates(documents, clusters)
 
     with _timed(timings, "write"):
         annotations = annotate_paragraphs(documents, overlaps, clusters)

@@ -6,7 +6,7 @@ are plain data: no Prefect, no I/O.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Literal, NamedTuple
 
 Action = Literal["kept", "removed", "title", "metadata"]
@@ -175,9 +175,13 @@ class Quarantine:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
-    """A cleaned document: metadata, kept paragraphs and the provenance of every raw line."""
+    """A cleaned document: metadata, kept paragraphs and the provenance of every raw line.
+
+    Frozen, built once: a stage that changes a document (the archive's metadata filled in, duplicates
+    dropped) makes a new one with :func:`dataclasses.replace`. Its sequences are stored as tuples whatever
+    they were given as."""
 
     id: str
     source: str
@@ -187,9 +191,15 @@ class Document:
     published: str | None = None
     url: str | None = None
     copyright: str | None = None
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    segments: list[Segment] = field(default_factory=list)
-    fixes: list[str] = field(default_factory=list)
+    paragraphs: tuple[Paragraph, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    fixes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("paragraphs", "segments", "fixes"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
 
     @property
     def text(self) -> str:

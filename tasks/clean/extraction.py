@@ -692,12 +692,9 @@ def with_record_metadata(doc: Document, raw: RawText) -> Document:
     A JSONL export's ``title``/``published``/``url`` fields and a WARC
     record's target URI are facts about the record; what the page itself
     says (trafilatura's metadata, a recovered headline) wins when present.
-    Returns ``doc`` (mutated) so it can wrap ``clean_document``.
+    Returns the document with those fields filled (records are frozen), so it can wrap ``clean_document``.
     """
     if raw.record is None:
         return doc
-    doc.url = doc.url or raw.url
-    doc.title = doc.title or raw.title
-    if not doc.published and raw.published:
-        doc.published = parse_date(raw.published) or doc.published
-    return doc
+    published = (parse_date(raw.published) or doc.published) if not doc.published and raw.published else doc.published
+    return replace(doc, url=doc.url or raw.url, title=doc.title or raw.title, published=published)

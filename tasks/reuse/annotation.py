@@ -52,8 +52,10 @@ def annotate_paragraphs(
     return notes
 
 
-def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> int:
-    """Remove non-canonical near-duplicate paragraphs from ``documents`` in place; return how many."""
+def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> tuple[list[Document], int]:
+    """The documents with their non-canonical near-duplicate paragraphs taken out, and how many went.
+
+    Each removed paragraph's provenance says so (``reuse.near-duplicate``), naming the canonical copy."""
     by_id = {doc.id: doc for doc in documents}
     doomed: dict[str, dict[int, ParagraphRef]] = {}
     for cluster in clusters:
@@ -61,10 +63,13 @@ def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> int:
             if member.key != cluster.canonical.key and member.doc_id in by_id:
                 doomed.setdefault(member.doc_id, {})[member.index] = cluster.canonical
     dropped = 0
-    for doc_id, indexes in doomed.items():
-        doc = by_id[doc_id]
+    out = []
+    for doc in documents:
+        indexes = doomed.get(doc.id)
+        if not indexes:
+            out.append(doc)
+            continue
         gone = {doc.paragraphs[i].lines: canonical for i, canonical in indexes.items() if i < len(doc.paragraphs)}
-        doc.paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in indexes]
         segments = []
         for seg in doc.segments:
             canonical = gone.get(seg.lines) if seg.action == "kept" else None
@@ -73,5 +78,6 @@ def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> int:
                               reason=f"near-duplicate of {canonical.file}:{canonical.lines[0]}")
                 dropped += 1
             segments.append(seg)
-        doc.segments = segments
-    return dropped
+        paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in indexes]
+        out.append(replace(doc, paragraphs=paragraphs, segments=segments))
+    return out, dropped

@@ -464,12 +464,12 @@ def test_a_page_that_opens_with_a_comment_s_meta_is_a_comment_and_an_article_s_b
         "What I am wondering is whether the council asked riders at all before it drew the new map for the east.",
     ]
     doc = _doc(_spaced(["Pat Reader", "August 8, 2018 at 7:21 pm"] + comment))
-    assert doc.paragraphs == [] and doc.published is None
+    assert doc.paragraphs == () and doc.published is None
     assert _action_of(doc, 1) == ("removed", "comments.entry") and _action_of(doc, 5) == ("removed", "comments.entry")
     # a thread: a second comment's meta and a "Reply" prompt carry the run on, a menu line ends it
     doc = _doc(_spaced(["Pat Reader", "August 8, 2018 at 7:21 pm", comment[0], "Reply", "Sam Rider says:",
                         "August 9, 2018 at 10:02 am", comment[1], "Facebook Twitter Email"]))
-    assert doc.paragraphs == [] and _action_of(doc, 13) == ("removed", "comments.entry")
+    assert doc.paragraphs == () and _action_of(doc, 13) == ("removed", "comments.entry")
     # the same pair under a headline is the article's byline and time; with a comma it dates an article anywhere
     for lines in (["Council expands bus network", "Jane Roe", "August 8, 2018 at 7:21 pm"] + BODY,
                   ["Jane Roe", "November 19, 2019, 9:02 AM"] + BODY):

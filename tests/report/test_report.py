@@ -18,6 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from dataclasses import replace
+
 import pytest
 
 from conftest import ROOT, SAMPLES
@@ -464,8 +466,8 @@ def test_a_report_of_5000_documents_stays_quick(browser: Any, tmp_path: Path) ->
     docs = []
     for i in range(5000):
         doc = _doc(f"o{i % 40}-{i}", f"outlet{i % 40}", f"2023-06-{1 + i % 28:02d}", *[f"{text} ({i}.{j})" for j in range(8)])
-        doc.segments += [Segment(doc.source, (100 + k, 100 + k), "removed", "ad", "ad.marker", "Advertisement")
-                         for k in range(4)]
+        doc = replace(doc, segments=doc.segments + tuple(
+            Segment(doc.source, (100 + k, 100 + k), "removed", "ad", "ad.marker", "Advertisement") for k in range(4)))
         docs.append(doc)
     overlaps = [{"kind": "near-duplicate", "a": {**_side(docs[c].id, 0), "file": docs[c].source},
                  "b": {**_side(docs[c + 1].id, 0), "file": docs[c + 1].source}, "jaccard": 0.9, "containment": 0.9}
