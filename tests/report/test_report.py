@@ -12,13 +12,12 @@ import json
 import os
 import re
 import shutil
+from dataclasses import replace
 from datetime import date
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-
-from dataclasses import replace
 
 import pytest
 
