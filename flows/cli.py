@@ -191,6 +191,7 @@ def _run_locked(params: RunParams, args: argparse.Namespace) -> int:
         return EXIT_BAD_ARGUMENT
     bar = progress.TerminalProgress(sys.stderr) if not args.quiet else None
     progress.install(bar)
+    progress.stage("start")  # on a terminal, at once: the imports and Prefect's temporary API take seconds
     try:
         with shared_local_api():  # one temporary Prefect API for the flow and its pool workers
             state = wirewash_run(params=params, return_state=True)

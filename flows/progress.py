@@ -76,8 +76,9 @@ class TerminalProgress:
         self._open_line = False
 
     def stage(self, name: str, total: int | None) -> None:
-        if self.enabled is None and total is not None:
-            self.enabled = self.tty or total >= self.min_files
+        if self.enabled is None and (total is not None or self.tty):
+            # a terminal shows every stage at once (the start-up too); a log waits for a stage that counts files
+            self.enabled = self.tty or (total or 0) >= self.min_files
         self.name, self.total, self.done, self._last_tenth = name, total, 0, -1
         self._draw()
 
