@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +42,7 @@ from wirewash.tasks.clean.cleaner import template_candidates
 from wirewash.tasks.clean.fingerprint import fingerprint_code
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.records import Document, Quarantine, document_from_json
+from wirewash.tasks.store.atomic import write_atomic
 
 CLEANING_ENTRIES = ("wirewash.tasks.read.intake", "wirewash.tasks.clean.cleaner", "wirewash.tasks.clean.cache")
 """The modules whose functions make what the cache keeps (reading, template candidates, cleaning, the cache's
@@ -63,21 +62,6 @@ class FileStamp:
     sha256: str
     size: int
     mtime_ns: int
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def hash_file(path: Path) -> str:

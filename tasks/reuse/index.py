@@ -598,7 +598,7 @@ def commit_index(commit: IndexCommit | None) -> None:
     if commit is None:
         return
     if commit.backend in ("embedded", "archive"):  # the archive keeps its segments the same way
-        from wirewash.tasks.clean.cache import write_atomic
+        from wirewash.tasks.store.atomic import write_atomic
 
         root = Path(commit.location)
         write_atomic(root / HEAD_NAME, json.dumps(commit.head, indent=1, sort_keys=True).encode())

@@ -1,4 +1,4 @@
-"""The report a person reads and the hand-off an analyst loads (issue #6).
+"""The report a person reads and the hand-off an analyst loads.
 
 One run of the flow over a fixture batch serves most tests: the five samples,
 three outlets that share two paragraphs verbatim (so clusters exist whatever
