@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from wirewash.tasks.read.record_files import ArchiveKind, ArchiveRecord, iter_archive, outlet_domain, sniff_archive, sniff_archive_file
+from wirewash.tasks.read.record_files import RecordFileKind, FileRecord, iter_record_file, outlet_domain, sniff_record_file, sniff_record_file_at
 from wirewash.tasks.records import Quarantine
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -245,14 +245,14 @@ def read_bytes(source: str, data: bytes, max_bytes: int) -> RawText | Quarantine
             data = zlib.decompressobj(47).decompress(data, max_bytes + 1)
         except zlib.error as err:
             return Quarantine(source, f"unreadable: a broken gzip stream ({err})", "intake")
-    kind = sniff_archive(source, data[:1 << 16])
+    kind = sniff_record_file(source, data[:1 << 16])
     if kind is not None:
         return Quarantine(source, f"a {kind.upper()} archive holds many documents: put it in a raw folder and use "
                                   "`wirewash run`", "intake")
     return decode_raw(source, data, max_bytes)
 
 
-def read_record(record: ArchiveRecord, archive_outlet: str) -> RawText | Quarantine:
+def read_record(record: FileRecord, file_outlet: str) -> RawText | Quarantine:
     """Decode one archive record into a :class:`RawText` named by its record id.
 
     The outlet is the record's own ``outlet`` field, else its URL's host, else
@@ -269,17 +269,17 @@ def read_record(record: ArchiveRecord, archive_outlet: str) -> RawText | Quarant
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return Quarantine(record.source, "empty: the record has no text", "intake")
-    outlet = record.outlet or outlet_domain(record.url) or archive_outlet
+    outlet = record.outlet or outlet_domain(record.url) or file_outlet
     return RawText(record.source, record.doc_id, outlet, record.format, text, encoding,
                    url=record.url, title=record.title, published=record.published, record=record.record)
 
 
-def read_archive(raw_dir: Path, source: str, kind: ArchiveKind, max_bytes: int) -> list[RawText | Quarantine]:
+def read_record_file(raw_dir: Path, source: str, kind: RecordFileKind, max_bytes: int) -> list[RawText | Quarantine]:
     """Every record of a WARC or JSONL archive, streamed one record at a time (each capped at ``max_bytes``)."""
-    archive_outlet = outlet_of(source, "")
+    file_outlet = outlet_of(source, "")
     out: list[RawText | Quarantine] = []
-    for item in iter_archive(raw_dir / source, source, clean_name(source), kind, max_bytes):
-        out.append(item if isinstance(item, Quarantine) else read_record(item, archive_outlet))
+    for item in iter_record_file(raw_dir / source, source, clean_name(source), kind, max_bytes):
+        out.append(item if isinstance(item, Quarantine) else read_record(item, file_outlet))
     if not out:
         out.append(Quarantine(source, f"empty: the {kind.upper()} archive holds no HTML or text record", "intake"))
     return out
@@ -287,7 +287,7 @@ def read_archive(raw_dir: Path, source: str, kind: ArchiveKind, max_bytes: int) 
 
 def read_source(raw_dir: Path, source: str, max_bytes: int) -> list[RawText | Quarantine]:
     """One raw file as documents: an archive gives one per record, any other file one (or its quarantine)."""
-    kind = sniff_archive_file(raw_dir / source, source)
+    kind = sniff_record_file_at(raw_dir / source, source)
     if kind is not None:
-        return read_archive(raw_dir, source, kind, max_bytes)
+        return read_record_file(raw_dir, source, kind, max_bytes)
     return [read_raw(raw_dir, source, max_bytes)]

@@ -12,7 +12,7 @@ gzip stream cut short) becomes a :class:`~wirewash.tasks.records.Quarantine` who
 source names the archive *and* the record (``crawl.warc.gz#https://…`` or
 ``export.jsonl#L12``); the rest of the archive is still read.
 
-Each good record becomes an :class:`ArchiveRecord`: its bytes or text, where
+Each good record becomes an :class:`FileRecord`: its bytes or text, where
 it came from, and a deterministic, filesystem-safe document id derived from
 the archive's name and the record's URL (``crawl/example.com-news-a1-3f2c9e1b``),
 so ``clean/<id>.txt`` can be traced back to the record and stays the same from
@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from wirewash.tasks.records import Quarantine
 
-ArchiveKind = Literal["warc", "jsonl"]
+RecordFileKind = Literal["warc", "jsonl"]
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jl"}
 _SNIFF_BYTES = 1 << 16
 _CHUNK = 1 << 16
@@ -43,12 +43,12 @@ _CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECAS
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-class ArchiveError(ValueError):
+class RecordFileError(ValueError):
     """A record of an archive is malformed; the message says how (the archive goes on)."""
 
 
 @dataclass(frozen=True)
-class ArchiveRecord:
+class FileRecord:
     """One document-bearing record of an archive.
 
     ``record`` is what names it inside the archive (the WARC target URI, or
@@ -58,7 +58,7 @@ class ArchiveRecord:
     one the HTTP headers declared, if any.
     """
 
-    archive: str
+    file: str
     record: str
     doc_id: str
     format: str
@@ -72,7 +72,7 @@ class ArchiveRecord:
 
     @property
     def source(self) -> str:
-        return f"{self.archive}#{self.record}"
+        return f"{self.file}#{self.record}"
 
 
 # --- sniffing ---------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def _open_maybe_gzip(path: Path) -> BinaryIO:
     return handle
 
 
-def sniff_archive(source: str, head: bytes) -> ArchiveKind | None:
+def sniff_record_file(source: str, head: bytes) -> RecordFileKind | None:
     """``warc`` or ``jsonl`` when the (decompressed) first bytes say so, else ``None``.
 
     The content decides, not the extension: a WARC starts with ``WARC/1.``;
@@ -111,8 +111,8 @@ def sniff_archive(source: str, head: bytes) -> ArchiveKind | None:
     return "jsonl" if suffixes & JSONL_SUFFIXES else None
 
 
-def sniff_archive_file(path: Path, source: str) -> ArchiveKind | None:
-    """Sniff a file on disk (see :func:`sniff_archive`); unreadable files are left to the text reader."""
+def sniff_record_file_at(path: Path, source: str) -> RecordFileKind | None:
+    """Sniff a file on disk (see :func:`sniff_record_file`); unreadable files are left to the text reader."""
     try:
         with path.open("rb") as handle:
             head = handle.read(_SNIFF_BYTES)
@@ -123,13 +123,13 @@ def sniff_archive_file(path: Path, source: str) -> ArchiveKind | None:
             head = zlib.decompressobj(47).decompress(head, _SNIFF_BYTES)
         except zlib.error:
             return None
-    return sniff_archive(source, head) if head else None
+    return sniff_record_file(source, head) if head else None
 
 
 # --- ids ----------------------------------------------------------------------------------------
 
 
-def record_doc_id(archive_name: str, url: str) -> str:
+def record_doc_id(file_name: str, url: str) -> str:
     """A deterministic, filesystem-safe id: ``<archive name>/<host+path>-<sha1(url)[:8]>``.
 
     The readable part is the URL's host and path with every character outside
@@ -140,7 +140,7 @@ def record_doc_id(archive_name: str, url: str) -> str:
     readable = _SAFE_RE.sub("-", f"{(parts.hostname or '').removeprefix('www.')}{parts.path}").strip("-.")
     readable = readable[:80].rstrip("-.") or "record"
     digest = hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{archive_name}/{readable}-{digest}"
+    return f"{file_name}/{readable}-{digest}"
 
 
 @functools.cache
@@ -172,13 +172,13 @@ def outlet_domain(url: str | None) -> str | None:
 
 
 def _read_exact(stream: BinaryIO, size: int) -> bytes:
-    """Read exactly ``size`` bytes or raise :class:`ArchiveError` (the stream ended early)."""
+    """Read exactly ``size`` bytes or raise :class:`RecordFileError` (the stream ended early)."""
     parts: list[bytes] = []
     left = size
     while left > 0:
         chunk = stream.read(min(left, _CHUNK))
         if not chunk:
-            raise ArchiveError(f"truncated: the block ends {left} bytes before its Content-Length")
+            raise RecordFileError(f"truncated: the block ends {left} bytes before its Content-Length")
         parts.append(chunk)
         left -= len(chunk)
     return b"".join(parts)
@@ -190,7 +190,7 @@ def _skip(stream: BinaryIO, size: int) -> None:
     while left > 0:
         chunk = stream.read(min(left, _CHUNK))
         if not chunk:
-            raise ArchiveError(f"truncated: the block ends {left} bytes before its Content-Length")
+            raise RecordFileError(f"truncated: the block ends {left} bytes before its Content-Length")
         left -= len(chunk)
 
 
@@ -221,7 +221,7 @@ def _read_header_block(stream: BinaryIO, first: bytes | None = None, limit: int 
         line = stream.readline(limit)
         if not line:
             if lines:
-                raise ArchiveError("truncated: the stream ends inside a record header")
+                raise RecordFileError("truncated: the stream ends inside a record header")
             return None
         if line in (b"\r\n", b"\n"):
             if lines:
@@ -230,7 +230,7 @@ def _read_header_block(stream: BinaryIO, first: bytes | None = None, limit: int 
         lines.append(line)
         size += len(line)
         if size > limit:
-            raise ArchiveError("malformed: a record header is longer than 1 MB")
+            raise RecordFileError("malformed: a record header is longer than 1 MB")
 
 
 def _next_record_start(stream: BinaryIO) -> tuple[bytes | None, int]:
@@ -256,12 +256,12 @@ def dechunk(body: bytes) -> bytes:
     while pos < len(body):
         end = body.find(b"\n", pos)
         if end < 0:
-            raise ArchiveError("malformed chunked body: a chunk size line has no end")
+            raise RecordFileError("malformed chunked body: a chunk size line has no end")
         size_text = body[pos:end].split(b";", 1)[0].strip()
         try:
             size = int(size_text, 16)
         except ValueError as err:
-            raise ArchiveError(f"malformed chunked body: bad chunk size {size_text[:20]!r}") from err
+            raise RecordFileError(f"malformed chunked body: bad chunk size {size_text[:20]!r}") from err
         if size == 0:
             break
         start = end + 1
@@ -288,9 +288,9 @@ def decompress_body(body: bytes, encoding: str, max_bytes: int) -> bytes:
                 try:
                     return zlib.decompressobj(-15).decompress(body, max_bytes + 1)  # raw deflate
                 except zlib.error as err:
-                    raise ArchiveError(f"undecodable: bad deflate body ({err})") from err
-            raise ArchiveError("undecodable: the gzip content-encoding is corrupt") from None
-    raise ArchiveError(f"undecodable: unsupported content-encoding {encoding!r}")
+                    raise RecordFileError(f"undecodable: bad deflate body ({err})") from err
+            raise RecordFileError("undecodable: the gzip content-encoding is corrupt") from None
+    raise RecordFileError(f"undecodable: unsupported content-encoding {encoding!r}")
 
 
 def parse_http_response(block: bytes, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
@@ -299,12 +299,12 @@ def parse_http_response(block: bytes, max_bytes: int) -> tuple[int, dict[str, st
     if not sep:
         head, sep, body = block.partition(b"\n\n")
     if not sep:
-        raise ArchiveError("malformed: the HTTP response has no end of headers")
+        raise RecordFileError("malformed: the HTTP response has no end of headers")
     lines = head.split(b"\n")
     status_line = lines[0].decode("latin-1").strip()
     match = re.match(r"HTTP/\d(?:\.\d)?\s+(\d{3})", status_line)
     if not match:
-        raise ArchiveError(f"malformed: not an HTTP status line: {status_line[:60]!r}")
+        raise RecordFileError(f"malformed: not an HTTP status line: {status_line[:60]!r}")
     headers = _parse_headers([line + b"\n" for line in lines[1:]])
     if "chunked" in headers.get("transfer-encoding", "").lower():
         body = dechunk(body)
@@ -337,8 +337,8 @@ def _skip_to_record(stream: BinaryIO, lines: list[bytes], label: str) -> Generat
     return found
 
 
-def iter_warc(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int) -> Iterator[ArchiveRecord | Quarantine]:
-    """Yield one :class:`ArchiveRecord` per HTML response (or resource) record, streaming.
+def iter_warc(stream: BinaryIO, file: str, file_name: str, max_bytes: int) -> Iterator[FileRecord | Quarantine]:
+    """Yield one :class:`FileRecord` per HTML response (or resource) record, streaming.
 
     Request, metadata and warcinfo records, non-HTML responses and redirects
     are not documents and are passed over silently. A record over
@@ -352,20 +352,20 @@ def iter_warc(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int)
     first: bytes | None = None  # a record's version line, when a resync has read it already
     while True:
         number += 1
-        label = f"{archive}#record-{number}"
+        label = f"{file}#record-{number}"
         try:
             header_lines = _read_header_block(stream, first)
             first = None
             if header_lines is not None and not header_lines[0].startswith(b"WARC/"):
                 header_lines = yield from _skip_to_record(stream, header_lines, label)
-        except (ArchiveError, EOFError, OSError, zlib.error) as err:
+        except (RecordFileError, EOFError, OSError, zlib.error) as err:
             yield Quarantine(label, f"truncated archive: {err}", "intake")
             return
         if header_lines is None:
             return
         headers = _parse_headers(header_lines[1:])
         uri = headers.get("warc-target-uri", "").strip("<>") or f"record-{number}"
-        label = f"{archive}#{uri}"
+        label = f"{file}#{uri}"
         length_text = headers.get("content-length", "").strip()
         if not length_text.isdigit():
             try:
@@ -392,7 +392,7 @@ def iter_warc(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int)
                 yield Quarantine(label, f"too large: record of {length} bytes, more than {max_bytes} (raise max_file_bytes to accept it)", "intake")
                 continue
             block = _read_exact(stream, length)
-        except (ArchiveError, EOFError, OSError, zlib.error) as err:
+        except (RecordFileError, EOFError, OSError, zlib.error) as err:
             yield Quarantine(label, f"truncated archive: {err}", "intake")
             return
         try:
@@ -402,7 +402,7 @@ def iter_warc(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int)
             else:
                 status, http_headers, body = 200, {}, block
                 content_type = headers.get("content-type", "")
-        except ArchiveError as err:
+        except RecordFileError as err:
             yield Quarantine(label, str(err), "intake")
             continue
         if not 200 <= status < 300:
@@ -416,8 +416,8 @@ def iter_warc(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int)
             yield Quarantine(label, f"too large: body over {max_bytes} bytes once decoded (raise max_file_bytes to accept it)", "intake")
             continue
         declared = _CHARSET_RE.search(content_type)
-        doc_id = _unique(record_doc_id(archive_name, uri), seen, number)
-        yield ArchiveRecord(archive, uri, doc_id, "html", data=body,
+        doc_id = _unique(record_doc_id(file_name, uri), seen, number)
+        yield FileRecord(file, uri, doc_id, "html", data=body,
                             charset=declared.group(1) if declared else None, url=uri if "://" in uri else None,
                             published=headers.get("warc-date"))
 
@@ -441,8 +441,8 @@ def _str_field(obj: dict[str, object], *names: str) -> str | None:
     return None
 
 
-def iter_jsonl(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int) -> Iterator[ArchiveRecord | Quarantine]:
-    """Yield one :class:`ArchiveRecord` per JSON line with an ``html`` or ``text`` field, streaming.
+def iter_jsonl(stream: BinaryIO, file: str, file_name: str, max_bytes: int) -> Iterator[FileRecord | Quarantine]:
+    """Yield one :class:`FileRecord` per JSON line with an ``html`` or ``text`` field, streaming.
 
     Optional fields: ``url``, ``title``, ``published`` (or ``date``), ``outlet``.
     The id is ``<archive name>/<url id>`` when the line names a URL, else
@@ -454,7 +454,7 @@ def iter_jsonl(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int
     number = 0
     while True:
         number += 1
-        label = f"{archive}#L{number}"
+        label = f"{file}#L{number}"
         try:
             line = stream.readline(max_bytes + 1)
             if len(line) > max_bytes and not line.endswith(b"\n"):
@@ -489,20 +489,20 @@ def iter_jsonl(stream: BinaryIO, archive: str, archive_name: str, max_bytes: int
             yield Quarantine(label, "empty: the object has no non-empty 'html' or 'text' field", "intake")
             continue
         url = _str_field(obj, "url", "link")
-        doc_id = record_doc_id(archive_name, url) if url else f"{archive_name}/L{number}"
-        yield ArchiveRecord(archive, f"L{number}", _unique(doc_id, seen, number), fmt, text=body, url=url,
+        doc_id = record_doc_id(file_name, url) if url else f"{file_name}/L{number}"
+        yield FileRecord(file, f"L{number}", _unique(doc_id, seen, number), fmt, text=body, url=url,
                             title=_str_field(obj, "title", "headline"),
                             published=_str_field(obj, "published", "date", "date_published"),
                             outlet=_str_field(obj, "outlet", "source", "site"))
 
 
-def iter_archive(path: Path, archive: str, archive_name: str, kind: ArchiveKind, max_bytes: int) -> Iterator[ArchiveRecord | Quarantine]:
+def iter_record_file(path: Path, file: str, file_name: str, kind: RecordFileKind, max_bytes: int) -> Iterator[FileRecord | Quarantine]:
     """Stream the records of the archive at ``path`` (gzip or plain)."""
     try:
         stream = _open_maybe_gzip(path)
     except OSError as err:
-        yield Quarantine(archive, f"unreadable: {type(err).__name__}: {err}", "intake")
+        yield Quarantine(file, f"unreadable: {type(err).__name__}: {err}", "intake")
         return
     with stream:
         reader = iter_warc if kind == "warc" else iter_jsonl
-        yield from reader(stream, archive, archive_name, max_bytes)
+        yield from reader(stream, file, file_name, max_bytes)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import warc_record
-from wirewash.tasks.read.record_files import dechunk, record_doc_id, sniff_archive
+from wirewash.tasks.read.record_files import dechunk, record_doc_id, sniff_record_file
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.records import Quarantine
 
@@ -26,11 +26,11 @@ def page(n: int) -> bytes:
 
 
 def test_sniff_from_content_not_extension() -> None:
-    assert sniff_archive("crawl.bin", b"WARC/1.0\r\nWARC-Type: warcinfo\r\n") == "warc"
-    assert sniff_archive("export.txt", b'\n{"url": "https://a.example/x", "text": "hi"}\n') == "jsonl"
-    assert sniff_archive("list.jsonl", b'["not", "an", "object"]\n') is None
-    assert sniff_archive("page.html", b"<!doctype html><html>") is None
-    assert sniff_archive("notes.txt", b"{ this is not json }\nmore") is None
+    assert sniff_record_file("crawl.bin", b"WARC/1.0\r\nWARC-Type: warcinfo\r\n") == "warc"
+    assert sniff_record_file("export.txt", b'\n{"url": "https://a.example/x", "text": "hi"}\n') == "jsonl"
+    assert sniff_record_file("list.jsonl", b'["not", "an", "object"]\n') is None
+    assert sniff_record_file("page.html", b"<!doctype html><html>") is None
+    assert sniff_record_file("notes.txt", b"{ this is not json }\nmore") is None
 
 
 def test_record_ids_are_deterministic_safe_and_traceable() -> None:
