@@ -20,11 +20,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from wirewash.tasks.read.record_files import RecordFileKind, FileRecord, iter_record_file, outlet_domain, sniff_record_file, sniff_record_file_at
+from wirewash.tasks.read.record_files import (FileRecord, RecordFileKind, open_maybe_gzip, iter_jsonl, outlet_domain,
+                                              sniff_record_file, sniff_record_file_at)
+from wirewash.tasks.read.warc import iter_warc
 from wirewash.tasks.records import Quarantine
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HTML_SNIFF_RE = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.IGNORECASE)
 _URL_LINE_RE = re.compile(r"^[ \t]*(https?://[^\s/]+\S*)[ \t]*$", re.MULTILINE)
 
@@ -178,7 +180,7 @@ def decode_bytes(data: bytes, declared_charset: str | None = None) -> tuple[str,
             return data.decode(declared_charset), declared_charset.lower()
         except (LookupError, UnicodeDecodeError):
             pass
-    declared = _CHARSET_RE.search(data[:4096])
+    declared = CHARSET_RE.search(data[:4096])
     if declared:
         name = declared.group(1).decode("ascii", "ignore")
         try:
@@ -274,11 +276,23 @@ def read_record(record: FileRecord, file_outlet: str) -> RawText | Quarantine:
                    url=record.url, title=record.title, published=record.published, record=record.record)
 
 
+def _iter_record_file(path: Path, file: str, file_name: str, kind: RecordFileKind, max_bytes: int) -> Iterator[FileRecord | Quarantine]:
+    """Stream the records of the WARC or JSONL file at ``path`` (gzip or plain)."""
+    try:
+        stream = open_maybe_gzip(path)
+    except OSError as err:
+        yield Quarantine(file, f"unreadable: {type(err).__name__}: {err}", "intake")
+        return
+    with stream:
+        reader = iter_warc if kind == "warc" else iter_jsonl
+        yield from reader(stream, file, file_name, max_bytes)
+
+
 def read_record_file(raw_dir: Path, source: str, kind: RecordFileKind, max_bytes: int) -> list[RawText | Quarantine]:
     """Every record of a WARC or JSONL archive, streamed one record at a time (each capped at ``max_bytes``)."""
     file_outlet = outlet_of(source, "")
     out: list[RawText | Quarantine] = []
-    for item in iter_record_file(raw_dir / source, source, clean_name(source), kind, max_bytes):
+    for item in _iter_record_file(raw_dir / source, source, clean_name(source), kind, max_bytes):
         out.append(item if isinstance(item, Quarantine) else read_record(item, file_outlet))
     if not out:
         out.append(Quarantine(source, f"empty: the {kind.upper()} archive holds no HTML or text record", "intake"))

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from conftest import warc_record
-from wirewash.tasks.read.record_files import dechunk, record_doc_id, sniff_record_file
+from wirewash.tasks.read.record_files import record_doc_id, sniff_record_file
+from wirewash.tasks.read.warc import dechunk
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.records import Quarantine
 
