@@ -30,6 +30,30 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def extraction_scorer() -> Any:
+    """``../shared/eval/score_extraction.py`` as a module (the test skips, saying why, where it is absent)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_extraction", shared_path("eval", "score_extraction.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def macro_f1(scorer: Any, gold: dict[str, str], texts: dict[str, str]) -> float:
+    """F1 of macro-averaged precision and recall over ``gold``'s pages, as the shared scorer computes it."""
+    precisions, recalls = [], []
+    for doc_id, body in gold.items():
+        p, r = scorer.doc_scores(body, texts.get(doc_id, ""))
+        if p is not None:
+            precisions.append(p)
+        if r is not None:
+            recalls.append(r)
+    precision, recall = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    return 2 * precision * recall / (precision + recall)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One temporary Prefect API for the whole session (starting one costs seconds)."""

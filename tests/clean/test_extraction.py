@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import logging
 from pathlib import Path
 
 import pytest
 
-from conftest import shared_path
+from conftest import extraction_scorer, macro_f1, shared_path, warc_record
 from wirewash.tasks.clean.cleaner import clean_document
 from wirewash.tasks.clean.extraction import ExtractedLine, _run_on_share, decide_lines, extract_html, with_record_metadata
 from wirewash.tasks.clean.source_map import locate_lines
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.records import Document
-from conftest import warc_record
 
 AEB_F1_FLOOR = 0.977
 """Measured 0.978 in session 3, 0.9753 in session 1 (trafilatura alone, ``extract(html, include_comments=False)``: 0.960; scripts/eval_html.py).
@@ -145,10 +143,7 @@ def test_aeb_html_f1_floor() -> None:
     """Quality gate: our HTML extraction on the 181 AEB pages, scored like the benchmark."""
     html_dir = shared_path("evaldata", "aeb", "html")
     gold_path = shared_path("evaldata", "aeb", "ground-truth.json")
-    spec = importlib.util.spec_from_file_location("score_extraction", shared_path("eval", "score_extraction.py"))
-    assert spec and spec.loader
-    scorer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scorer)
+    scorer = extraction_scorer()
     gold = scorer.load_gold(gold_path)
     logging.disable(logging.WARNING)
     try:
@@ -156,15 +151,7 @@ def test_aeb_html_f1_floor() -> None:
         texts = {raw.name: clean_document(raw).text for raw in raws if isinstance(raw, RawText)}
     finally:
         logging.disable(logging.NOTSET)
-    precisions, recalls = [], []
-    for doc_id, body in gold.items():
-        p, r = scorer.doc_scores(body, texts.get(doc_id, ""))
-        if p is not None:
-            precisions.append(p)
-        if r is not None:
-            recalls.append(r)
-    precision, recall = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
-    f1 = 2 * precision * recall / (precision + recall)
+    f1 = macro_f1(scorer, gold, texts)
     assert len(texts) == len(gold) == 181
     assert f1 >= AEB_F1_FLOOR, f"AEB HTML F1 {f1:.4f} fell below the floor {AEB_F1_FLOOR}"
 

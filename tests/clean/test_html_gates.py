@@ -9,14 +9,13 @@ every page that loses.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import logging
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from conftest import shared_path
+from conftest import extraction_scorer, macro_f1, shared_path
 from wirewash.tasks.clean.extraction import extract_html
 from wirewash.tasks.read.intake import decode_bytes
 
@@ -27,27 +26,6 @@ WCXB_MAX_BELOW = 13
 MARGIN = 0.05
 HALVES_WITHIN = 0.01
 """Even and odd page ids are scored apart: a change tuned on one half must hold on the other."""
-
-
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score_extraction", shared_path("eval", "score_extraction.py"))
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _macro(scorer: ModuleType, gold: dict[str, str], texts: dict[str, str]) -> float:
-    """F1 of macro-averaged precision and recall, as the scorer computes it."""
-    precisions, recalls = [], []
-    for doc_id, body in gold.items():
-        p, r = scorer.doc_scores(body, texts.get(doc_id, ""))
-        if p is not None:
-            precisions.append(p)
-        if r is not None:
-            recalls.append(r)
-    precision, recall = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
-    return 2 * precision * recall / (precision + recall)
 
 
 def _page_f1(scorer: ModuleType, gold: str, text: str) -> float:
@@ -62,7 +40,7 @@ def wcxb() -> tuple[ModuleType, dict[str, str], dict[str, str], dict[str, str]]:
     import trafilatura
 
     folder = shared_path("evaldata", "wcxb-dev")
-    scorer = _scorer()
+    scorer = extraction_scorer()
     gold = scorer.load_gold(folder / "ground-truth.json")
     ours: dict[str, str] = {}
     alone: dict[str, str] = {}
@@ -82,7 +60,7 @@ def wcxb() -> tuple[ModuleType, dict[str, str], dict[str, str], dict[str, str]]:
 
 def test_wcxb_never_worse_than_trafilatura_alone(wcxb: tuple[ModuleType, dict[str, str], dict[str, str], dict[str, str]]) -> None:
     scorer, gold, ours, alone = wcxb
-    f1_ours, f1_alone = _macro(scorer, gold, ours), _macro(scorer, gold, alone)
+    f1_ours, f1_alone = macro_f1(scorer, gold, ours), macro_f1(scorer, gold, alone)
     assert f1_ours >= WCXB_F1_FLOOR, f"wcxb-dev HTML F1 {f1_ours:.4f} fell below the floor {WCXB_F1_FLOOR}"
     assert f1_ours >= f1_alone, f"wirewash {f1_ours:.4f} < trafilatura alone {f1_alone:.4f}"
 
@@ -96,6 +74,6 @@ def test_wcxb_pages_below_trafilatura_alone(wcxb: tuple[ModuleType, dict[str, st
 
 def test_wcxb_halves_agree(wcxb: tuple[ModuleType, dict[str, str], dict[str, str], dict[str, str]]) -> None:
     scorer, gold, ours, _ = wcxb
-    even = _macro(scorer, {k: v for k, v in gold.items() if int(k) % 2 == 0}, ours)
-    odd = _macro(scorer, {k: v for k, v in gold.items() if int(k) % 2 == 1}, ours)
+    even = macro_f1(scorer, {k: v for k, v in gold.items() if int(k) % 2 == 0}, ours)
+    odd = macro_f1(scorer, {k: v for k, v in gold.items() if int(k) % 2 == 1}, ours)
     assert abs(even - odd) <= HALVES_WITHIN, f"even ids {even:.4f}, odd ids {odd:.4f}"
