@@ -4,8 +4,8 @@ Reuse is reported across the whole current corpus every run (this batch
 plus every earlier paragraph still present), but the expensive per-paragraph
 work is done once per paragraph *content*, ever:
 
-* **encodings** (normalised token hashes, sentence splits, regex match
-  numbers; :class:`wirewash.tasks.reuse.shingle.Encoded`) are filed under a 64-bit blake2b
+* **encodings** (normalised token hashes, sentence splits, each token's
+  character offsets; :class:`wirewash.tasks.reuse.shingle.Encoded`) are filed under a 64-bit blake2b
   hash of the paragraph's exact text (:func:`content_keys`);
 * **MinHash signatures** are filed under the identity hash of the
   normalised text (:attr:`wirewash.tasks.reuse.shingle.DistinctTexts.keys`), so a
@@ -63,11 +63,11 @@ from wirewash.tasks.reuse.paragraph_index import find_lsh_pairs, sign_minhash, u
 from wirewash.tasks.records import ParagraphRef
 from wirewash.tasks.reuse.shingle import Encoded, concat_encoded, encode_paragraphs, sorted_unique, take_paragraphs
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # a head of another format is read as no index: its encodings are laid out differently
 INDEX_DIR = "reuse-index"
 HEAD_NAME = "index.json"
 _CODE = ("shingle.py", "paragraph_index.py", "index.py")
-_ENCODING_ARRAYS = ("hashes", "offsets", "sentence_starts", "sentence_lengths", "sentence_owner", "match_index")
+_ENCODING_ARRAYS = ("hashes", "offsets", "sentence_starts", "sentence_lengths", "sentence_owner", "token_begin", "token_end")
 Backend = Literal["embedded", "redis", "archive"]
 
 
@@ -322,23 +322,25 @@ def _pack_encoding(enc: Encoded, row: int) -> bytes:
     lo, hi = int(enc.offsets[row]), int(enc.offsets[row + 1])
     sentences = np.flatnonzero(np.asarray(enc.sentence_owner) == row)
     head = np.array([hi - lo, sentences.size], dtype=np.int64)
-    assert enc.match_index is not None
     return b"".join([
-        head.tobytes(), np.asarray(enc.hashes[lo:hi], np.uint64).tobytes(), np.asarray(enc.match_index[lo:hi], np.int32).tobytes(),
+        head.tobytes(), np.asarray(enc.hashes[lo:hi], np.uint64).tobytes(),
+        np.asarray(enc.token_begin[lo:hi], np.int32).tobytes(), np.asarray(enc.token_end[lo:hi], np.int32).tobytes(),
         (np.asarray(enc.sentence_starts, np.int64)[sentences] - lo).astype(np.int32).tobytes(),
         np.asarray(enc.sentence_lengths, np.int64)[sentences].astype(np.int32).tobytes(),
     ])
 
 
 def _unpack_encodings(blobs: Sequence[bytes]) -> Encoded:
-    hashes, matches, starts, lengths, owners, counts = [], [], [], [], [], []
+    hashes, begins, ends, starts, lengths, owners, counts = [], [], [], [], [], [], []
     tokens = 0
     for i, blob in enumerate(blobs):
         ntok, nsent = np.frombuffer(blob[:16], np.int64).tolist()
         at = 16
         hashes.append(np.frombuffer(blob[at : at + 8 * ntok], np.uint64))
         at += 8 * ntok
-        matches.append(np.frombuffer(blob[at : at + 4 * ntok], np.int32))
+        begins.append(np.frombuffer(blob[at : at + 4 * ntok], np.int32))
+        at += 4 * ntok
+        ends.append(np.frombuffer(blob[at : at + 4 * ntok], np.int32))
         at += 4 * ntok
         starts.append(np.frombuffer(blob[at : at + 4 * nsent], np.int32).astype(np.int64) + tokens)
         at += 4 * nsent
@@ -353,7 +355,7 @@ def _unpack_encodings(blobs: Sequence[bytes]) -> Encoded:
         return np.concatenate(items).astype(dtype) if items else np.empty(0, dtype)
 
     return Encoded(cat(hashes, np.uint64), offsets, cat(starts, np.int64), cat(lengths, np.int64), cat(owners, np.int64),
-                   cat(matches, np.int32))
+                   cat(begins, np.int32), cat(ends, np.int32))
 
 
 def _key_bytes(keys: np.ndarray) -> list[bytes]:

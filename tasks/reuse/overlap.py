@@ -58,8 +58,8 @@ from wirewash.tasks.reuse.anchors import (AnchorFilter, kept_anchors, paragraph_
                            short_anchor_words, short_anchors)
 from wirewash.tasks.reuse.clusters import cluster_near_duplicates, key_ranks, make_cluster
 from wirewash.tasks.records import Cluster, Overlap, OverlapKind, ParagraphRef, Passage
-from wirewash.tasks.reuse.shingle import (DistinctTexts, Encoded, collapse_identical, encode_paragraphs, hash_ngrams,
-                           shingle_paragraphs)
+from wirewash.tasks.reuse.shingle import (DistinctTexts, Encoded, TokenSpans, collapse_identical, encode_paragraphs,
+                                          hash_ngrams, shingle_paragraphs)
 
 _KINDS: tuple[OverlapKind | None, ...] = (None, "near-duplicate", "contained", "shared-text")
 _NONE, _NEAR, _CONTAINED, _SHARED = range(4)
@@ -135,8 +135,7 @@ class Verdicts:
     kinds: dict[tuple[int, int], tuple[int, float, float]]
     shingles: np.ndarray
     bounds: np.ndarray
-    offsets: np.ndarray
-    match_index: np.ndarray
+    spans: TokenSpans  # where each paragraph's tokens were read, to cut and mark text verbatim
     stats: dict[str, int]
     grams: PositionalGrams | None = None  # every text's shingles in text order, for the alignment
 
@@ -208,7 +207,7 @@ def verify_corpus(
     Two hooks let a persistent index (:mod:`wirewash.tasks.reuse.index`) skip work
     it did in earlier runs without changing a single result: ``encoded``, the
     paragraphs already tokenised (:func:`wirewash.tasks.reuse.shingle.encode_paragraphs`
-    layout, with ``match_index``), and ``lsh_source``, which supplies the LSH
+    layout), and ``lsh_source``, which supplies the LSH
     candidate pairs (default :class:`SignHere`: sign everything now).
 
     Raises ``ValueError`` for n-gram lengths outside 1..12 words or an LSH
@@ -236,11 +235,11 @@ def verify_corpus(
         doc_size = np.bincount(docs)[docs] if n else np.zeros(0, np.int64)
     if n < 2:
         return Verdicts(refs, docs, doc_size, None, {}, np.zeros(0, np.uint64), np.zeros(1, np.int64),
-                        np.zeros(n + 1, np.int64), np.zeros(0, np.int32), stats)
+                        encode_paragraphs([r.text for r in refs]).spans, stats)
     if encoded is None:
         encoded = encode_paragraphs([p.text for p in refs])
-    elif encoded.offsets.size != n + 1 or encoded.match_index is None:
-        raise ValueError("encoded must hold exactly the given paragraphs, with match_index")
+    elif encoded.offsets.size != n + 1:
+        raise ValueError("encoded must hold exactly the given paragraphs")
     texts = collapse_identical(encoded, docs)
     stats["distinct_texts"] = texts.count
     enc = texts.encoded
@@ -280,7 +279,7 @@ def verify_corpus(
         encoded, texts.unit_of, shingle_size=shingle_size, min_shingles=min_shingles), anchor_filter)
     piece_pairs = find_anchor_pairs(pieces, piece_owner, texts.docs, max_fanout=max_anchor_fanout, eligible=tiny,
                                     focus=touched)
-    paragraph_offsets, match_index = encoded.offsets, encoded.match_index
+    spans = encoded.spans
     del encoded, sentences, sentence_owner, edges, edge_owner, pieces, piece_owner
     # short paragraphs get shorter anchors, paired only with them (eligible)
     short, short_owners = kept_anchors("short", *short_anchors(enc, shingles, bounds, words=short_anchor_words(
@@ -315,9 +314,7 @@ def verify_corpus(
     stats["verified"] = int(len(verified.pairs))
     kinds = expand_to_paragraphs(texts, verified, docs, sizes, min_shingles=min_shingles, max_fanout=max_anchor_fanout,
                                  focus=focus)
-    assert match_index is not None
-    return Verdicts(refs, docs, doc_size, texts, kinds, shingles, bounds, paragraph_offsets, match_index, stats,
-                    positional_grams)
+    return Verdicts(refs, docs, doc_size, texts, kinds, shingles, bounds, spans, stats, positional_grams)
 
 
 def report_overlaps(verdicts: Verdicts, *, shingle_size: int = 3, focus: np.ndarray | None = None) -> OverlapResult:
@@ -352,8 +349,8 @@ def report_overlaps(verdicts: Verdicts, *, shingle_size: int = 3, focus: np.ndar
 
     emitted = [(pair, value) for pair, value in kinds.items() if pair not in implied]  # cluster member pairs: the cluster states them
     assert verdicts.grams is not None
-    overlaps, sides = make_overlaps(refs, texts, emitted, verdicts.shingles, verdicts.bounds, verdicts.offsets,
-                                    verdicts.match_index, verdicts.grams, key_rank=key_rank)
+    overlaps, sides = make_overlaps(refs, texts, emitted, verdicts.shingles, verdicts.bounds, verdicts.spans,
+                                    verdicts.grams, key_rank=key_rank)
     # sorted by (a.file, a.lines, b.file, b.lines) through ranks: one stable numpy sort instead of a
     # tuple key per pair (ties keep their order either way)
     overlaps = [overlaps[i] for i in np.lexsort((place_rank[sides[:, 1]], place_rank[sides[:, 0]])).tolist()]
@@ -428,17 +425,15 @@ def make_overlaps(
     emitted: Sequence[tuple[tuple[int, int], tuple[int, float, float]]],
     shingles: np.ndarray,
     bounds: np.ndarray,
-    offsets: np.ndarray,
-    match_index: np.ndarray,
+    spans: TokenSpans,
     grams: PositionalGrams,
     *,
     key_rank: np.ndarray,
 ) -> tuple[list[Overlap], np.ndarray]:
     """:class:`Overlap` records with ``a.key < b.key``, the shared run cut from a's own text, and their passages.
 
-    ``offsets``/``match_index`` locate each paragraph's tokens among its
-    regex matches (:class:`wirewash.tasks.reuse.shingle.Encoded`), so the run found on
-    normalised tokens is cut verbatim from the original text, and passages
+    ``spans`` say where each paragraph's tokens were read, so the run found
+    on normalised tokens is cut verbatim from the original text, and passages
     (:func:`wirewash.tasks.reuse.align.locate_passages`) are located in both texts.
     ``key_rank`` is :func:`key_ranks`' first answer. Returns the records and
     their ``(a, b)`` paragraph numbers.
@@ -449,17 +444,15 @@ def make_overlaps(
     first, count = longest_shared_runs(grams.grams, grams.positional, shingles, bounds, texts.unit_of[ordered],
                                        shingle_size=grams.k)
     same = texts.unit_of[ordered[:, 0]] == texts.unit_of[ordered[:, 1]] if len(ordered) else np.zeros(0, bool)
-    # match numbers of the run's first and last token in a's own text
-    last = first + np.maximum(count, 1) - 1
-    base = offsets[ordered[:, 0]] if len(ordered) else np.zeros(0, np.int64)
-    top = np.maximum(offsets[ordered[:, 0] + 1] - 1, base) if len(ordered) else base
-    first_match = match_index[np.minimum(base + first, top)] if match_index.size else np.zeros(len(ordered), np.int64)
-    last_match = match_index[np.minimum(base + last, top)] if match_index.size else np.zeros(len(ordered), np.int64)
-    found = locate_passages(grams, texts.unit_of[ordered], ordered, [r.text for r in refs], offsets, match_index)
+    # where the run's first and last token sit in a's own text
     cut = np.flatnonzero(~same & (count > 0))
+    base = spans.offsets[ordered[cut, 0]]
+    run_begin = spans.begin[base + first[cut]].tolist()
+    run_end = spans.end[base + first[cut] + count[cut] - 1].tolist()
+    found = locate_passages(grams, texts.unit_of[ordered], ordered, spans)
     shared: list[str] = [""] * len(ordered)
-    for at, a, m1, m2 in zip(cut.tolist(), ordered[cut, 0].tolist(), first_match[cut].tolist(), last_match[cut].tolist()):
-        shared[at] = found.cut(refs[a].text, a, m1, m2)
+    for at, a, begin, end in zip(cut.tolist(), ordered[cut, 0].tolist(), run_begin, run_end):
+        shared[at] = refs[a].text[begin:end]
     for at in np.flatnonzero(same).tolist():
         shared[at] = refs[int(ordered[at, 0])].text.strip()  # word for word the same paragraph
     spans = [Passage((a0, a1), (b0, b1), words) for a0, a1, b0, b1, words in zip(

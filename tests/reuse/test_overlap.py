@@ -309,20 +309,11 @@ def test_encoding_folds_verbatim_copies_without_changing_a_thing() -> None:
     for i, single in enumerate(alone):
         lo, hi = together.offsets[i], together.offsets[i + 1]
         assert together.hashes[lo:hi].tolist() == single.hashes.tolist()
-        assert together.match_index is not None and single.match_index is not None
-        assert together.match_index[lo:hi].tolist() == single.match_index.tolist()
+        assert together.token_begin[lo:hi].tolist() == single.token_begin.tolist()
+        assert together.token_end[lo:hi].tolist() == single.token_end.tolist()
         mine = together.sentence_owner == i
         assert (together.sentence_starts[mine] - lo).tolist() == single.sentence_starts.tolist()
         assert together.sentence_lengths[mine].tolist() == single.sentence_lengths.tolist()
-
-
-def test_cut_many_cuts_what_cut_tokens_cuts() -> None:
-    from wirewash.tasks.reuse.shingle import cut_many, cut_tokens
-
-    texts = [WIRE, HOUSE_STYLE, QUOTE, "", "one", "U.S. officials said. “Yes,” he said."]
-    cuts = [(t, i, j) for t in texts for i in range(0, 45, 3) for j in range(0, 45, 4)]
-    random.Random(4).shuffle(cuts)
-    assert cut_many(cuts) == [cut_tokens(*c) for c in cuts]
 
 
 def test_connected_components_match_union_find() -> None:
