@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from wirewash.tasks.reuse.paragraph_index import split_batches
-from wirewash.tasks.reuse.shingle import Encoded, TokenSpans, csr_gather, hash_ngrams
+from wirewash.tasks.reuse.arrays import csr_gather, run_starts, split_batches
+from wirewash.tasks.reuse.shingle import Encoded, TokenSpans, hash_ngrams
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray,
     keys = (tag.astype(np.uint64) << np.uint64(40)) | (grams[source] >> np.uint64(24))
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
-    group_start = np.flatnonzero(_run_starts(keys))
+    group_start = np.flatnonzero(run_starts(keys))
     size = np.diff(np.append(group_start, keys.size))
     seen_a = np.concatenate([[0], np.cumsum(order < from_b)])
     count_a = seen_a[group_start + size] - seen_a[group_start]
@@ -211,17 +211,10 @@ def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray,
     diagonal = (j - i)[anchor]
     distance = np.abs((j - i) - diagonal)
     # per a entry (row), the candidate nearest that diagonal, the first in b's order among equals
-    row_start = np.flatnonzero(_run_starts(row))
+    row_start = np.flatnonzero(run_starts(row))
     nearest = np.flatnonzero(distance == np.minimum.reduceat(distance, row_start)[row])
-    first = nearest[_run_starts(row[nearest])]
+    first = nearest[run_starts(row[nearest])]
     return pair[first], i[first], j[first]
-
-
-def _run_starts(values: np.ndarray) -> np.ndarray:
-    """Where each run of equal neighbours begins in ``values`` (a bool each)."""
-    starts = np.ones(values.size, dtype=bool)
-    starts[1:] = values[1:] != values[:-1]
-    return starts
 
 
 def _align_batch(grams: np.ndarray, positional: np.ndarray, tokens: np.ndarray, pairs: np.ndarray, k: int,

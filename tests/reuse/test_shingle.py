@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirewash.tasks.reuse.shingle import encode_paragraphs, normalise_token, tokenize_text
+from wirewash.tasks.reuse.normalise import normalise_token, tokenize_text
+from wirewash.tasks.reuse.shingle import encode_paragraphs
 
 TEXTS = [
     "The U.S. State Department said on Monday that Mr. Blinken would travel to Beijing.",
