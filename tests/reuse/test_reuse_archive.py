@@ -71,7 +71,7 @@ def test_any_batches_report_what_one_run_over_them_reports(layout: list[tuple[in
                                                            fanout: int) -> None:
     import tempfile
 
-    import wirewash.tasks.reuse.archive as reuse_archive
+    import wirewash.tasks.reuse.archive_segment as reuse_archive  # where segments are merged
 
     # three batches of documents; the third re-sends every document of the first with an edit
     refs = [ParagraphRef(f"d{doc}", f"d{doc}.txt", f"o{doc}", (2 * i + 1, 2 * i + 1), i,
@@ -216,7 +216,7 @@ def test_archived_records_keep_any_text_and_the_run_that_archived_them(tmp_path:
 
 @needs_syndicated
 def test_size_tiered_merges_keep_every_live_paragraph_and_every_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import wirewash.tasks.reuse.archive as reuse_archive
+    import wirewash.tasks.reuse.archive_segment as reuse_archive  # where segments are merged
 
     monkeypatch.setattr(reuse_archive, "MERGE_FANIN", 3)
     refs = syndicated_refs()
