@@ -93,7 +93,6 @@ def _params(work: Path) -> Any:
 
 
 def part_index_build(work: Path) -> dict[str, Any]:
-    from wirewash.tasks.reuse.detect import detector_options
     from wirewash.tasks.reuse.archive import ARCHIVE_DIR, add_to_archive
     from wirewash.tasks.reuse.index import commit_index
 
@@ -105,7 +104,7 @@ def part_index_build(work: Path) -> dict[str, Any]:
         for ref in new:
             handle.write(json.dumps(asdict(ref), ensure_ascii=False) + "\n")
     start = time.perf_counter()
-    commit_index(add_to_archive(params.state, indexed, detector_options(params), "build"))
+    commit_index(add_to_archive(params.state, indexed, params.detector_options(), "build"))
     seconds = time.perf_counter() - start
     root = params.state / ARCHIVE_DIR
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())

@@ -8,6 +8,7 @@ run's ``summary.json``.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -183,3 +184,88 @@ class RunParams(BaseModel):
     def resolved(self) -> dict[str, Any]:
         """The parameters as JSON-ready values, for the run summary."""
         return self.model_dump(mode="json")
+
+    def detector_options(self) -> "DetectorOptions":
+        """The run's parameters as the reuse detector's settings."""
+        return DetectorOptions(
+            shingle_size=self.shingle_words,
+            num_perm=self.num_perm,
+            lsh_threshold=self.lsh_threshold,
+            near_duplicate_jaccard=self.near_duplicate_jaccard,
+            contained_min=self.contained_min,
+            weak_contained_min=self.weak_contained_min,
+            shared_min_words=self.shared_min_words,
+            min_shingles=_min_shingles(self.min_paragraph_words, self.shingle_words),
+        )
+
+
+def _min_shingles(min_paragraph_words: int, shingle_words: int) -> int:
+    """The shingles of a paragraph of ``min_paragraph_words`` words: N words make N - k + 1 shingles of k words."""
+    return max(1, min_paragraph_words - shingle_words + 1)
+
+
+def _run_default(name: str) -> Any:
+    """A :class:`RunParams` field's default: the detector's defaults are a default run's, written once."""
+    return field(default=RunParams.model_fields[name].default)
+
+
+@dataclass(frozen=True)
+class DetectorOptions:
+    """Everything the reuse detector reads (:mod:`wirewash.tasks.reuse.overlap`), as one record.
+
+    The settings a run may change are :class:`RunParams` fields and default
+    to them (:meth:`RunParams.detector_options` maps a run onto this
+    record); the rest are fixed here. None is tuned to a corpus.
+
+    * ``shingle_size``: words per shingle for Jaccard and containment.
+    * ``num_perm``, ``seed``: MinHash permutations (datasketch's ``affine32``
+      scheme). The seed is fixed: signatures kept by the persistent index and
+      the archive must stay comparable from run to run.
+    * ``lsh_threshold``: the Jaccard the LSH banding targets; a bit below
+      ``near_duplicate_jaccard``, so spun copies still become candidates.
+    * ``lsh_backend``: "datasketch" bands through a ``datasketch.MinHashLSH``;
+      "numpy" does the identical banding (same bands, same pairs) vectorised,
+      far faster and lighter.
+    * ``max_anchor_fanout``: an exact anchor (word run, sentence, short
+      paragraph) held by more texts than this is boilerplate and proposes
+      nothing.
+    * ``near_duplicate_jaccard``: Jaccard at or above which a pair is a
+      near-duplicate.
+    * ``contained_min``: containment at or above which a pair is
+      ``contained`` (when not a near-duplicate).
+    * ``weak_contained_min``: containment that still makes a pair
+      ``contained`` when edits left no shared run long enough for
+      ``shared-text`` (lower, and a name phrase like "US Secretary of State
+      Jane Doe" makes a short headline "contained" in any paragraph).
+    * ``shared_min_words``: a run of this many equal normalised words makes a
+      pair ``shared-text`` (a long clause; 8-word runs are often stock
+      phrases like "minister of state to make the trip in").
+    * ``shared_sentence_min_words``: a whole sentence of at least this many
+      words in both paragraphs also makes ``shared-text``.
+    * ``min_shingles``: a paragraph with fewer shingles is "very short" and
+      only matches a paragraph that is the same word for word (or one whose
+      first or last sentences it is).
+
+    Raises ``ValueError`` for n-gram lengths outside 1..12 words or an LSH
+    threshold outside (0, 1).
+    """
+
+    shingle_size: int = _run_default("shingle_words")
+    num_perm: int = _run_default("num_perm")
+    seed: int = 1
+    lsh_threshold: float = _run_default("lsh_threshold")
+    lsh_backend: Literal["numpy", "datasketch"] = "numpy"
+    max_anchor_fanout: int = 64
+    near_duplicate_jaccard: float = _run_default("near_duplicate_jaccard")
+    contained_min: float = _run_default("contained_min")
+    weak_contained_min: float = _run_default("weak_contained_min")
+    shared_min_words: int = _run_default("shared_min_words")
+    shared_sentence_min_words: int = 3
+    min_shingles: int = _min_shingles(RunParams.model_fields["min_paragraph_words"].default,
+                                      RunParams.model_fields["shingle_words"].default)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.shingle_size <= 12 or not 1 <= self.shared_min_words <= 12:
+            raise ValueError("shingle_size and shared_min_words must be between 1 and 12 words")
+        if not 0.0 < self.lsh_threshold < 1.0:
+            raise ValueError("lsh_threshold must be strictly between 0 and 1")

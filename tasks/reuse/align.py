@@ -37,14 +37,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-import re
 from typing import Any
 
 import numpy as np
 
-from wirewash.tasks.reuse.paragraph_index import split_batches
-from wirewash.tasks.reuse.shingle import _TOKEN_OR_END  # the regex whose matches Encoded.match_index numbers
-from wirewash.tasks.reuse.shingle import Encoded, hash_ngrams
+from wirewash.tasks.reuse.arrays import csr_gather, run_starts, split_batches
+from wirewash.tasks.reuse.shingle import Encoded, TokenSpans, hash_ngrams
 
 
 @dataclass(frozen=True)
@@ -168,39 +166,41 @@ def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray,
     """
     a, b = pairs[:, 0], pairs[:, 1]
     la, lb = positional[a + 1] - positional[a], positional[b + 1] - positional[b]
-    total = la + lb
-    local = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
-    from_a = local < np.repeat(la, total)
-    position = np.where(from_a, local, local - np.repeat(la, total))
-    source = np.where(from_a, np.repeat(positional[a], total), np.repeat(positional[b], total)) + position
-    tag = np.repeat(np.arange(len(pairs), dtype=np.uint64), total)
+    number = np.arange(len(pairs), dtype=np.int64)
+    # every a entry of the batch, pair by pair in text order, then every b entry likewise
+    source = np.concatenate([csr_gather(positional[a], la), csr_gather(positional[b], lb)])
+    tag = np.concatenate([np.repeat(number, la), np.repeat(number, lb)])
+    from_b = int(la.sum())  # entries from here on are b's
     # 40 bits of each hash under a 24-bit pair tag, as count_shared; stable, so in a group of equal
     # keys a's entries (laid out first) come before b's, each side in text order
-    keys = (tag << np.uint64(40)) | (grams[source] >> np.uint64(24))
+    keys = (tag.astype(np.uint64) << np.uint64(40)) | (grams[source] >> np.uint64(24))
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
-    new = np.ones(keys.size, dtype=bool)
-    new[1:] = keys[1:] != keys[:-1]
-    group = np.cumsum(new) - 1
-    group_start = np.flatnonzero(new)
-    in_a = from_a[order]
-    count_a = np.bincount(group, weights=in_a).astype(np.int64)
-    count_b = np.diff(np.append(group_start, keys.size)) - count_a
-    at = np.flatnonzero(in_a & (count_b[group] > 0))
-    g = group[at]
+    group_start = np.flatnonzero(run_starts(keys))
+    size = np.diff(np.append(group_start, keys.size))
+    seen_a = np.concatenate([[0], np.cumsum(order < from_b)])
+    count_a = seen_a[group_start + size] - seen_a[group_start]
+    count_b = size - count_a
+    both = np.flatnonzero((count_a > 0) & (count_b > 0))
+    at = csr_gather(group_start[both], count_a[both])  # the a entries of k-grams b holds too
+    g = np.repeat(both, count_a[both])
+    entry = order[at]
+    by_entry = np.argsort(entry)  # a's entries in layout order: by pair, then position in a (entries are distinct)
+    at, g, entry = at[by_entry], g[by_entry], entry[by_entry]
     choices = np.where(count_b[g] <= max_choices, count_b[g], 1)
-    # every candidate occurrence in b of each a entry (one, in order, for a very repetitive k-gram)
+    # every candidate occurrence in b of each a entry (one, in order, for a very repetitive k-gram); the
+    # candidates of one entry come in b's text order
     row = np.repeat(np.arange(at.size), choices)
     nth = np.arange(int(choices.sum())) - np.repeat(np.cumsum(choices) - choices, choices)
-    nth = np.where(choices[row] == 1, np.minimum(at[row] - group_start[g[row]], count_b[g[row]] - 1), nth)
-    partner = group_start[g[row]] + count_a[g[row]] + nth
-    pair = tag[order[at[row]]].astype(np.int64)
-    i, j = position[order[at[row]]], position[order[partner]]
-    sort = np.lexsort((j, i, pair))
-    pair, i, j, row = pair[sort], i[sort], j[sort], row[sort]
-    single = choices[row] == 1
+    single = choices == 1
+    nth = np.where(single[row], np.minimum(at - group_start[g], count_b[g] - 1)[row], nth)
+    partner = order[(group_start[g] + count_a[g])[row] + nth]
+    pair = tag[entry][row]
+    i = (source[entry] - positional[a[tag[entry]]])[row]
+    j = source[partner] - positional[b[tag[partner]]]
     if single.all():
         return pair, i, j
+    single = single[row]
     # the diagonal of the nearest unambiguous seed before (else after) each seed, within its pair
     index = np.arange(pair.size)
     before = np.maximum.accumulate(np.where(single, index, -1))
@@ -210,9 +210,10 @@ def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray,
     anchor = np.where(usable_before, before, np.where(usable_after, after, index))
     diagonal = (j - i)[anchor]
     distance = np.abs((j - i) - diagonal)
-    best = np.lexsort((distance, row))  # per a entry (row), the candidate nearest that diagonal first
-    first = best[np.concatenate([[True], row[best][1:] != row[best][:-1]])]
-    first.sort()
+    # per a entry (row), the candidate nearest that diagonal, the first in b's order among equals
+    row_start = np.flatnonzero(run_starts(row))
+    nearest = np.flatnonzero(distance == np.minimum.reduceat(distance, row_start)[row])
+    first = nearest[run_starts(row[nearest])]
     return pair[first], i[first], j[first]
 
 
@@ -270,44 +271,6 @@ def covered_tokens(first: np.ndarray, stop: np.ndarray, owner: np.ndarray, owner
     return np.bincount(owner, weights=reach, minlength=owners).astype(np.int64)
 
 
-_SPLIT = re.compile(f"({_TOKEN_OR_END.pattern})")  # split keeping the matches: gap, match, gap, match, ..., gap
-
-
-def match_offsets(texts: Sequence[str], *, chunk: int = 1 << 22) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where every regex match of every text begins and ends: ``(first, begin, end)``.
-
-    Text ``t``'s match number ``n`` (an :attr:`wirewash.tasks.reuse.shingle.Encoded.match_index`
-    value) spans ``[begin[first[t] + n], end[first[t] + n])`` in ``t``. Texts
-    are scanned a chunk of about ``chunk`` characters at a time, joined by
-    a NUL: no match holds one or reaches across it (it is neither a word
-    character nor a space), so each text's matches are what scanning it
-    alone gives, and one ``re.split`` per chunk does the work in C.
-    """
-    first = np.zeros(len(texts) + 1, dtype=np.int64)
-    begins, ends = [], []
-    done = lo = 0
-    while lo < len(texts):
-        hi, size = lo, 0
-        while hi < len(texts) and (hi == lo or size + len(texts[hi]) < chunk):
-            size += len(texts[hi]) + 1
-            hi += 1
-        parts = _SPLIT.split("\0".join(texts[lo:hi]))
-        stops = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
-        begin, end = stops[0::2][:-1], stops[1::2]  # a match begins where the gap before it stops
-        text_start = np.zeros(hi - lo, dtype=np.int64)
-        np.cumsum([len(t) + 1 for t in texts[lo:hi - 1]], out=text_start[1:])
-        at = np.searchsorted(begin, text_start)
-        owner = np.searchsorted(text_start, begin, side="right") - 1
-        begins.append(begin - text_start[owner])
-        ends.append(end - text_start[owner])
-        first[lo:hi] = done + at
-        done += begin.size
-        lo = hi
-    first[len(texts)] = done
-    zero = np.zeros(0, np.int64)
-    return first, np.concatenate(begins or [zero]), np.concatenate(ends or [zero])
-
-
 @dataclass(frozen=True)
 class Located:
     """Passages of many paragraph pairs in characters: pair ``e`` has passages ``starts[e]:starts[e+1]``.
@@ -325,25 +288,16 @@ class Located:
     words: np.ndarray
     a_share: np.ndarray
     b_share: np.ndarray
-    match_base: np.ndarray  # paragraph p's match n spans [match_begin[match_base[p] + n], match_end[...])
-    match_begin: np.ndarray
-    match_end: np.ndarray
-
-    def cut(self, text: str, paragraph: int, first_match: int, last_match: int) -> str:
-        """``text`` (paragraph ``paragraph``'s) from the start of match ``first_match`` to the end of ``last_match``."""
-        base = int(self.match_base[paragraph])
-        return text[int(self.match_begin[base + first_match]):int(self.match_end[base + last_match])]
 
 
-def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.ndarray, texts: Sequence[str],
-                    offsets: np.ndarray, match_index: np.ndarray) -> Located:
+def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.ndarray, spans: TokenSpans) -> Located:
     """The passages of paragraph pairs ``paragraphs`` (``(m, 2)``), whose texts are ``units``, in characters.
 
     Texts are aligned once per distinct text pair (verbatim copies share
-    their alignment); each paragraph's own words are then located in its
-    own text (``offsets``/``match_index``: :class:`wirewash.tasks.reuse.shingle.Encoded` of
-    the paragraphs, ``texts`` their text), since copies with the same words
-    can differ in quotes, dashes and spacing.
+    their alignment); each passage's first and last words are then located
+    in each paragraph's own text through ``spans`` (where every token of
+    each paragraph was read), since copies with the same words can differ
+    in quotes, dashes and spacing.
     """
     m = len(paragraphs)
     count = int(grams.tokens.size)
@@ -363,17 +317,9 @@ def locate_passages(grams: PositionalGrams, units: np.ndarray, paragraphs: np.nd
     np.cumsum(per, out=starts[1:])
     pick = (np.repeat(first[which], per) + np.arange(int(per.sum())) - np.repeat(starts[:-1], per)).astype(np.int64)
     owner = np.repeat(np.arange(m), per)
-    left, right = paragraphs[owner, 0], paragraphs[owner, 1]
-    # every paragraph of a pair is scanned once (each distinct text once), passages or not: Located.cut reads it too
-    used = np.unique(paragraphs.reshape(-1))
-    distinct_texts: dict[str, int] = {}
-    slot = np.array([distinct_texts.setdefault(texts[p], len(distinct_texts)) for p in used.tolist()], dtype=np.int64)
-    first_match, begin, end = match_offsets(list(distinct_texts))
-    base = np.zeros(int(used.max()) + 1 if used.size else 0, dtype=np.int64)
-    base[used] = first_match[slot]
-    match_of = match_index.astype(np.int64)
-    a_begin = begin[base[left] + match_of[offsets[left] + found.a_first[pick]]]
-    a_end = end[base[left] + match_of[offsets[left] + found.a_stop[pick] - 1]]
-    b_begin = begin[base[right] + match_of[offsets[right] + found.b_first[pick]]]
-    b_end = end[base[right] + match_of[offsets[right] + found.b_stop[pick] - 1]]
-    return Located(starts, a_begin, a_end, b_begin, b_end, found.words[pick], a_share, b_share, base, begin, end)
+    left, right = spans.offsets[paragraphs[owner, 0]], spans.offsets[paragraphs[owner, 1]]
+    a_begin = spans.begin[left + found.a_first[pick]].astype(np.int64)
+    a_end = spans.end[left + found.a_stop[pick] - 1].astype(np.int64)
+    b_begin = spans.begin[right + found.b_first[pick]].astype(np.int64)
+    b_end = spans.end[right + found.b_stop[pick] - 1].astype(np.int64)
+    return Located(starts, a_begin, a_end, b_begin, b_end, found.words[pick], a_share, b_share)

@@ -50,25 +50,28 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from wirewash.tasks.params import DetectorOptions
 from wirewash.tasks.reuse.anchors import AnchorKind, sentence_anchors, short_anchor_words, short_anchors
-from wirewash.tasks.reuse.overlap import OverlapResult, report_overlaps, verify_corpus
-from wirewash.tasks.reuse.paragraph_index import band_key, lsh_params, sign_minhash
+from wirewash.tasks.reuse.overlap import OverlapResult, report_overlaps
+from wirewash.tasks.reuse.verify import verify_corpus
+from wirewash.tasks.reuse.minhash import band_key, lsh_params, sign_minhash
 from wirewash.tasks.records import ParagraphRef
 from wirewash.tasks.reuse.index import HEAD_NAME, IndexCommit, batch_tag, content_keys, file_digests
 from wirewash.tasks.reuse.archive_segment import POSTING_KINDS as KINDS
-from wirewash.tasks.reuse.archive_segment import Segment, encode_record, is_member, merge_segments, sorted_postings, write_segment
-from wirewash.tasks.reuse.shingle import (DistinctTexts, collapse_identical, encode_paragraphs, hash_ngrams, shingle_paragraphs,
-                           sorted_unique)
+from wirewash.tasks.reuse.archive_segment import (ArchiveSegment, encode_record, is_member, live_files, merge_newest,
+                                                  sorted_postings, write_segment)
+from wirewash.tasks.reuse.arrays import sorted_unique
+from wirewash.tasks.reuse.shingle import DistinctTexts, collapse_identical, encode_paragraphs, hash_ngrams, shingle_paragraphs
 
 ARCHIVE_DIR = "reuse-archive"
 ARCHIVE_FORMAT = 1
-_CODE = ("shingle.py",)  # tokenising and hashing
+_CODE = ("normalise.py", "shingle.py")  # tokenising and hashing
 _PROBE = (  # texts whose anchors witness how :func:`read_texts` forms anchors (see archive_fingerprint)
     "The U.S. State Department said on Monday that Blinken would travel to Beijing, officials said.",
     "“We are not going to accept it,” she said — and 3.5% of 1,200 voters agreed. Read more.",
@@ -78,7 +81,7 @@ _PROBE = (  # texts whose anchors witness how :func:`read_texts` forms anchors (
 )
 
 
-def archive_fingerprint(options: dict[str, Any]) -> str:
+def archive_fingerprint(options: DetectorOptions) -> str:
     """What archived postings depend on: the format, the detector's parameters, the hashing code, the anchors.
 
     The tokeniser's module is hashed as source; how anchors, signatures
@@ -87,7 +90,9 @@ def archive_fingerprint(options: dict[str, Any]) -> str:
     edit elsewhere in the detector does not force a rebuild of a large
     archive, and a change of what is stored does.
     """
-    digest = hashlib.sha256(f"{ARCHIVE_FORMAT}|{json.dumps(options, sort_keys=True)}".encode())
+    # the LSH backend is left out: both backends band alike, so it changes nothing stored
+    settings = {name: value for name, value in asdict(options).items() if name != "lsh_backend"}
+    digest = hashlib.sha256(f"{ARCHIVE_FORMAT}|{json.dumps(settings, sort_keys=True)}".encode())
     here = Path(__file__).resolve().parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
@@ -110,24 +115,24 @@ class BatchTexts:
     doc_size: np.ndarray  # per paragraph, the paragraphs of its document
 
 
-def read_texts(refs: Sequence[ParagraphRef], options: dict[str, Any]) -> BatchTexts:
+def read_texts(refs: Sequence[ParagraphRef], options: DetectorOptions) -> BatchTexts:
     """Encode paragraphs, fold identical texts and list each text's anchors, as :func:`verify_corpus` forms them."""
     encoded = encode_paragraphs([r.text for r in refs])
     doc_index: dict[str, int] = {}
     docs = np.array([doc_index.setdefault(r.doc_id, len(doc_index)) for r in refs], dtype=np.int64)
     texts = collapse_identical(encoded, docs)
     enc = texts.encoded
-    k, min_shingles = options["shingle_size"], options["min_shingles"]
+    k, min_shingles = options.shingle_size, options.min_shingles
     shingles, bounds = shingle_paragraphs(enc.hashes, enc.offsets, k)
     anchors: dict[str, tuple[np.ndarray, np.ndarray]] = {
-        "run": hash_ngrams(enc.hashes, enc.offsets, options["shared_min_words"]),
-        "sentence": sentence_anchors(encoded, texts.unit_of, options["shared_sentence_min_words"]),
-        "short": short_anchors(enc, shingles, bounds, words=short_anchor_words(k, options["shared_min_words"]),
+        "run": hash_ngrams(enc.hashes, enc.offsets, options.shared_min_words),
+        "sentence": sentence_anchors(encoded, texts.unit_of, options.shared_sentence_min_words),
+        "short": short_anchors(enc, shingles, bounds, words=short_anchor_words(k, options.shared_min_words),
                                min_shingles=min_shingles),
     }
     signed = np.flatnonzero(np.diff(bounds) >= min_shingles)
-    sigs = sign_minhash(shingles, bounds, signed, num_perm=options["num_perm"], seed=options["seed"])
-    bands, rows = lsh_params(options["lsh_threshold"], options["num_perm"])
+    sigs = sign_minhash(shingles, bounds, signed, num_perm=options.num_perm, seed=options.seed)
+    bands, rows = lsh_params(options.lsh_threshold, options.num_perm)
     anchors["band"] = (np.concatenate([band_key(sigs, b, rows) for b in range(bands)] or [np.zeros(0, np.uint64)]),
                        np.tile(signed, bands))
     for kind, (keys, owners) in anchors.items():
@@ -147,11 +152,6 @@ def _unique_postings(keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, 
 # --- the archive ---------------------------------------------------------------------------------
 
 
-def live_files(roster: dict[str, list[str]], seg: Segment, replaced: frozenset[str] = frozenset()) -> np.ndarray:
-    """Which of a segment's files are live (a bool each): the roster names this segment, and no batch replaces them."""
-    return np.array([f not in replaced and roster.get(f, ["", "", ""])[2] == seg.name for f in seg.files] or [False])
-
-
 @dataclass(frozen=True)
 class OverusedAnchors:
     """The :class:`wirewash.tasks.reuse.overlap.AnchorFilter` of a query: anchors held too often by archive and batch together."""
@@ -165,7 +165,7 @@ class OverusedAnchors:
 class Archive:
     """An archive folder: its head, its segments, and what a batch's query and commit need from them."""
 
-    def __init__(self, state: Path, options: dict[str, Any], *, head: dict[str, Any] | None = None) -> None:
+    def __init__(self, state: Path, options: DetectorOptions, *, head: dict[str, Any] | None = None) -> None:
         """Open the committed head (or ``head``, as given); a head of another fingerprint is left in ``stale``."""
         self.root = Path(state) / ARCHIVE_DIR
         self.options = options
@@ -174,7 +174,7 @@ class Archive:
         fits = found is not None and (head is not None or found.get("fingerprint") == self.fingerprint)
         self.head: dict[str, Any] = found if fits and found is not None else self._empty_head()
         self.stale = None if fits else found
-        self.segments = [Segment.open(self.root / name) for name in self.head["segments"]]
+        self.segments = [ArchiveSegment.open(self.root / name) for name in self.head["segments"]]
 
     def _read_head(self) -> dict[str, Any] | None:
         try:
@@ -194,7 +194,7 @@ class Archive:
             for ref, _ in seg.records(np.flatnonzero(alive[seg.array("para_file")])):
                 yield ref
 
-    def _file_alive(self, seg: Segment, replaced: frozenset[str]) -> np.ndarray:
+    def _file_alive(self, seg: ArchiveSegment, replaced: frozenset[str]) -> np.ndarray:
         return live_files(self.head["files"], seg, replaced)
 
     def text_numbers(self, keys: np.ndarray) -> np.ndarray:
@@ -231,7 +231,7 @@ class Archive:
         alive = sorted_unique(np.concatenate([owner for _, _, owner in self.live_paragraphs(suspects_sorted, replaced)] + [empty]))
         return sorted_unique(np.concatenate([orphans, suspects_sorted[~is_member(suspects_sorted, alive)]]))
 
-    def live_paragraphs(self, texts: np.ndarray, replaced: frozenset[str]) -> list[tuple[Segment, np.ndarray, np.ndarray]]:
+    def live_paragraphs(self, texts: np.ndarray, replaced: frozenset[str]) -> list[tuple[ArchiveSegment, np.ndarray, np.ndarray]]:
         """Per segment, the live paragraphs carrying the sorted ``texts`` (not of a ``replaced`` file): ``(numbers, text)``."""
         found = []
         for seg in self.segments:
@@ -239,19 +239,6 @@ class Archive:
             alive = self._file_alive(seg, replaced)[seg.array("para_file")[paragraphs]] if paragraphs.size else paragraphs > 0
             found.append((seg, paragraphs[alive], owner[alive]))
         return found
-
-
-def full_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The detector's keyword parameters, ``options`` over :func:`verify_corpus`'s defaults (one source of truth)."""
-    import inspect
-
-    hooks = {"encoded", "lsh_source", "anchor_filter", "doc_size", "focus", "lsh_backend"}
-    defaults = {name: p.default for name, p in inspect.signature(verify_corpus).parameters.items()
-                if p.kind is p.KEYWORD_ONLY and name not in hooks}
-    unknown = set(options) - set(defaults)
-    if unknown:
-        raise ValueError(f"unknown detector options {sorted(unknown)}")
-    return {**defaults, **options}
 
 
 @dataclass
@@ -295,9 +282,9 @@ class ArchiveSession:
                 sizes.append(size)
         doc_size = np.concatenate([self.batch.doc_size, np.array(sizes, np.int64)])
         focus = np.arange(len(self.refs) + len(archived)) < len(self.refs)
-        verdicts = verify_corpus(self.refs + archived, anchor_filter=OverusedAnchors(over), doc_size=doc_size, focus=focus,
-                                 **options)
-        result = report_overlaps(verdicts, shingle_size=options["shingle_size"], focus=focus)
+        verdicts = verify_corpus(self.refs + archived, options, anchor_filter=OverusedAnchors(over), doc_size=doc_size,
+                                 focus=focus)
+        result = report_overlaps(verdicts, focus=focus)
         self.stats.update({"archive_paragraphs_read": len(archived), "archive_texts_proposed": int(chosen.size),
                            "archive_texts_known": int((self.numbers >= 0).sum()),
                            "archive_anchors_over_fanout": int(sum(keys.size for keys in over.values()))})
@@ -314,7 +301,7 @@ class ArchiveSession:
         archived copies pair with it.
         """
         archive, options = self.archive, self.archive.options
-        limit, short_words = options["max_anchor_fanout"], 2 * options["shared_min_words"]
+        limit, short_words = options.max_anchor_fanout, 2 * options.shared_min_words
         number = np.where(self.numbers >= 0, self.numbers, archive.head["texts"] + np.arange(self.numbers.size))
         short_text = self.batch.words <= short_words
         wanted: list[np.ndarray] = [self.numbers[self.numbers >= 0]]
@@ -385,37 +372,7 @@ class ArchiveSession:
         return IndexCommit("archive", str(archive.root), new_head)
 
 
-MERGE_FANIN = 8
-"""Segments of one size tier merged into one: a year of nightly runs is a handful of segments, not 365."""
-
-
-def _tier(paragraphs: int) -> int:
-    return max(0, int(paragraphs).bit_length() - 1) // 3  # one tier per factor of 8 (MERGE_FANIN)
-
-
-def merge_newest(root: Path, head: dict[str, Any]) -> None:
-    """Size-tiered merging: while the newest ``MERGE_FANIN`` segments share a size tier, write them as one.
-
-    Each paragraph is rewritten about log8(archive / batch) times over the
-    archive's life, and a merge costs the size of what it merges, so a
-    nightly run stays proportional to its batch on average. ``head`` (its
-    segment list and roster) is updated in place; the merged segments stay
-    on disk until the commit that no longer names them.
-    """
-    while len(head["segments"]) >= MERGE_FANIN:
-        newest = [Segment.open(root / name) for name in head["segments"][-MERGE_FANIN:]]
-        if len({_tier(seg.paragraphs) for seg in newest}) != 1:
-            return
-        files = head["files"]
-        alive = [live_files(files, seg) for seg in newest]
-        name = f"{newest[-1].name}-m{len(head['segments'])}"
-        meta = merge_segments(newest, alive, root / name)
-        for f in meta["files"]:
-            files[f] = [files[f][0], files[f][1], name]
-        head["segments"] = head["segments"][:-MERGE_FANIN] + [name]
-
-
-def query_archive(state: Path, refs: Sequence[ParagraphRef], options: dict[str, Any],
+def query_archive(state: Path, refs: Sequence[ParagraphRef], options: DetectorOptions,
                   generation: str) -> tuple[OverlapResult, IndexCommit, str]:
     """Query a batch against the archive under ``state`` and stage its commit: ``(result, commit, batch tag)``."""
     session = ArchiveSession.open(open_archive(state, options), refs)
@@ -423,12 +380,12 @@ def query_archive(state: Path, refs: Sequence[ParagraphRef], options: dict[str, 
     return result, session.stage(generation), session.tag
 
 
-def add_to_archive(state: Path, refs: Sequence[ParagraphRef], options: dict[str, Any], generation: str) -> IndexCommit:
+def add_to_archive(state: Path, refs: Sequence[ParagraphRef], options: DetectorOptions, generation: str) -> IndexCommit:
     """Archive paragraphs without querying them (a backlog, a rebuild): stage the segment a query's commit would add."""
     return ArchiveSession.open(open_archive(state, options), refs).stage(generation)
 
 
-def open_archive(state: Path, options: dict[str, Any]) -> Archive:
+def open_archive(state: Path, options: DetectorOptions) -> Archive:
     """The archive under ``state`` for these detector options; one written by other code or options is rebuilt first.
 
     The postings depend on the tokeniser, the hashing and the anchor
@@ -436,7 +393,7 @@ def open_archive(state: Path, options: dict[str, Any]) -> Archive:
     so a stale archive is re-read from its records (runs and files kept) and
     written afresh, then committed, before this run queries it.
     """
-    archive = Archive(state, full_options(options))
+    archive = Archive(state, options)
     stale = archive.stale
     if stale is None:
         return archive
@@ -445,4 +402,4 @@ def open_archive(state: Path, options: dict[str, Any]) -> Archive:
         from wirewash.tasks.reuse.index import commit_index
 
         commit_index(ArchiveSession.open(archive, refs).stage(f"rebuild-{stale.get('generation', '')}"))
-    return Archive(state, full_options(options))
+    return Archive(state, options)

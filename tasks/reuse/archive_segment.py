@@ -20,7 +20,7 @@ import numpy as np
 
 from wirewash.tasks.records import ParagraphRef
 from wirewash.tasks.reuse.index import ReuseIndexError
-from wirewash.tasks.reuse.shingle import csr_gather
+from wirewash.tasks.reuse.arrays import csr_gather
 
 POSTING_KINDS = ("run", "sentence", "short", "band")  # the anchor kinds a segment keeps postings of
 POSTING_CHUNK = 1 << 21  # postings read per step: 2M keys and texts, 32 MB, whatever the archive's size
@@ -55,7 +55,7 @@ class NpyFile:
 
 
 @dataclass
-class Segment:
+class ArchiveSegment:
     """One committed run's share of the archive, read from its folder.
 
     Small per-paragraph and per-text arrays (numbers, files, lengths) are
@@ -71,7 +71,7 @@ class Segment:
     _arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, folder: Path) -> "Segment":
+    def open(cls, folder: Path) -> "ArchiveSegment":
         try:
             meta = json.loads((folder / "meta.json").read_text())
         except (OSError, ValueError) as err:
@@ -190,7 +190,7 @@ def write_segment(folder: Path, arrays: dict[str, np.ndarray], records: list[byt
     os.replace(staging, folder)
 
 
-def merge_segments(segments: Sequence[Segment], alive: Sequence[np.ndarray], folder: Path) -> dict[str, Any]:
+def merge_segments(segments: Sequence[ArchiveSegment], alive: Sequence[np.ndarray], folder: Path) -> dict[str, Any]:
     """Write consecutive ``segments`` as one (aside, then renamed into ``folder``); return its ``meta``.
 
     ``alive[i]`` says which of segment ``i``'s files are live: the others'
@@ -231,3 +231,38 @@ def merge_segments(segments: Sequence[Segment], alive: Sequence[np.ndarray], fol
     meta = {"files": files, "text_base": base, "text_count": int(out["text_words"].size), "paragraphs": int(out["para_text"].size)}
     write_segment(folder, out, records, meta)
     return meta
+
+
+def live_files(roster: dict[str, list[str]], seg: ArchiveSegment, replaced: frozenset[str] = frozenset()) -> np.ndarray:
+    """Which of a segment's files are live (a bool each): the roster names this segment, and no batch replaces them."""
+    return np.array([f not in replaced and roster.get(f, ["", "", ""])[2] == seg.name for f in seg.files] or [False])
+
+
+MERGE_FANIN = 8
+"""Segments of one size tier merged into one: a year of nightly runs is a handful of segments, not 365."""
+
+
+def _tier(paragraphs: int) -> int:
+    return max(0, int(paragraphs).bit_length() - 1) // 3  # one tier per factor of 8 (MERGE_FANIN)
+
+
+def merge_newest(root: Path, head: dict[str, Any]) -> None:
+    """Size-tiered merging: while the newest ``MERGE_FANIN`` segments share a size tier, write them as one.
+
+    Each paragraph is rewritten about log8(archive / batch) times over the
+    archive's life, and a merge costs the size of what it merges, so a
+    nightly run stays proportional to its batch on average. ``head`` (its
+    segment list and roster) is updated in place; the merged segments stay
+    on disk until the commit that no longer names them.
+    """
+    while len(head["segments"]) >= MERGE_FANIN:
+        newest = [ArchiveSegment.open(root / name) for name in head["segments"][-MERGE_FANIN:]]
+        if len({_tier(seg.paragraphs) for seg in newest}) != 1:
+            return
+        files = head["files"]
+        alive = [live_files(files, seg) for seg in newest]
+        name = f"{newest[-1].name}-m{len(head['segments'])}"
+        meta = merge_segments(newest, alive, root / name)
+        for f in meta["files"]:
+            files[f] = [files[f][0], files[f][1], name]
+        head["segments"] = head["segments"][:-MERGE_FANIN] + [name]

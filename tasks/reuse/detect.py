@@ -1,7 +1,7 @@
 """The reuse stage: turn clean documents into paragraph references and run the overlap detector.
 
-The detection itself lives in ``tasks/reuse/overlap.py``; this module maps the run's
-parameters onto it, plugs in the persistent index (``tasks/reuse/index.py``)
+The detection itself lives in ``tasks/reuse/overlap.py``; this module runs it with the run's
+parameters (:meth:`wirewash.tasks.params.RunParams.detector_options`), plugs in the persistent index (``tasks/reuse/index.py``)
 so that paragraphs indexed by earlier runs are neither tokenised nor signed
 again, and gives Prefect its task.
 """
@@ -52,21 +52,6 @@ def reuse_counts(result: ReuseResult, documents: list[Document]) -> dict[str, in
     return counts
 
 
-def detector_options(params: RunParams) -> dict[str, object]:
-    """The run's parameters as :func:`find_overlaps` keywords."""
-    return {
-        "shingle_size": params.shingle_words,
-        "num_perm": params.num_perm,
-        "lsh_threshold": params.lsh_threshold,
-        "near_duplicate_jaccard": params.near_duplicate_jaccard,
-        "contained_min": params.contained_min,
-        "weak_contained_min": params.weak_contained_min,
-        "shared_min_words": params.shared_min_words,
-        # a paragraph of N words has N - k + 1 shingles of k words
-        "min_shingles": max(1, params.min_paragraph_words - params.shingle_words + 1),
-    }
-
-
 def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None = None) -> ReuseResult:
     """Run the overlap detector with the run's parameters, over the whole current corpus.
 
@@ -80,21 +65,17 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     staged for :func:`wirewash.tasks.reuse.index.commit_index`. The pairs found are the
     same either way; ``stats`` tells how much was actually encoded and signed.
     """
-    options = detector_options(params)
+    options = params.detector_options()
     if run_id is None or params.reuse_index == "off":
-        result = find_overlaps(refs, **options)  # type: ignore[arg-type]
+        result = find_overlaps(refs, options)
         return ReuseResult(result.overlaps, result.clusters, result.stats)
     if params.reuse_index == "archive":
         result, commit, tag = query_archive(params.state, refs, options, run_id)
         return ReuseResult(result.overlaps, result.clusters, result.stats, commit, tag)
-    fingerprint = index_fingerprint(shingle_size=params.shingle_words, num_perm=params.num_perm, seed=1,
-                                    lsh_threshold=params.lsh_threshold)
-    store = open_store(params.reuse_index, params.state, fingerprint, redis_host=params.redis_host,
-                       redis_port=params.redis_port, redis_prefix=params.redis_prefix, threshold=params.lsh_threshold,
-                       num_perm=params.num_perm)
-    session = IndexSession(store, fingerprint, num_perm=params.num_perm, seed=1, threshold=params.lsh_threshold)
+    fingerprint = index_fingerprint(options)
+    session = IndexSession(open_store(params, fingerprint), fingerprint, options)
     tagged, encoded = session.prepare(refs)
-    result = find_overlaps(tagged, encoded=encoded, lsh_source=session, **options)  # type: ignore[arg-type]
+    result = find_overlaps(tagged, options, encoded=encoded, lsh_source=session)
     commit = session.stage(run_id)
     return ReuseResult(result.overlaps, result.clusters, {**result.stats, **session.stats}, commit, session.batch)
 

@@ -1,178 +1,22 @@
-"""Hash-only text normalisation, word tokens and word-shingle hashes.
+"""Word tokens and word-shingle hashes of many paragraphs at once, as flat numpy arrays.
 
-Everything here exists to make two copies of the same paragraph *hash* the
-same even when outlets dressed them differently. Nothing here changes the
-text that is reported: every token remembers which regex match it came
-from, so a shared run of words can be cut out of the original paragraph
-verbatim (:func:`cut_tokens`). Paragraphs become flat numpy arrays
-(:func:`encode_paragraphs`); identical ones are folded into one distinct text
-(:func:`collapse_identical`).
-
-What the normaliser folds (one token at a time, so spans survive):
-
-* case and Unicode compatibility forms (NFKC, casefold);
-* apostrophes and dots inside a word: ``don’t``/``don't`` -> ``dont``,
-  ``U.S.``/``US`` -> ``us``, ``Epstein’s`` -> ``epsteins``;
-* quote and dash styles, because punctuation never becomes a token;
-* honorifics (``Mr``, ``Mr.``, ``Mrs``, ``Ms``, ``Dr``): house styles add and
-  drop them, so they are not tokens at all;
-* number words up to twenty -> digits (``two`` = ``2``);
-* British and American spelling families by suffix rules (``-ise``/``-ize``,
-  ``-our``/``-or``, ``-tre``/``-ter``, ``-elled``/``-eled``, ``-ogue``/``-og``,
-  ``-ence``/``-ense``). The folded form need not be a real word, only the same
-  for both spellings; folding ``prize`` and ``prise`` together costs nothing.
-
-What it leaves alone: synonyms (a spun paragraph still differs), word order,
-hyphenated compounds written solid (``reelection`` vs ``re-election``), and
-any language-specific inflection. Those differences lower the scores rather
-than hide reuse; the thresholds in :mod:`wirewash.tasks.reuse.overlap` are set with that in
-mind.
+Paragraphs become flat arrays of normalised token hashes
+(:func:`encode_paragraphs`; the hashing form of each token comes from
+:mod:`wirewash.tasks.reuse.normalise`), with sentences and, per token, where
+in its paragraph it was read, so a shared run of words can be cut out of
+the original paragraph verbatim. Identical paragraphs are folded into one
+distinct text (:func:`collapse_identical`); shingles, n-grams and segment
+hashes are computed for all texts at once.
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
-from itertools import islice
 from typing import Sequence
 
 import numpy as np
 
-# A word: letters/digits, with apostrophes or dots *inside* it kept in the
-# token (U.S, don't, 3.5) so that they fold away instead of splitting it.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD_RE = re.compile(rf"[^\W_{_CJK}]+(?:[’'‘.][^\W_{_CJK}]+)*|[{_CJK}]")
-# Sentence ends: ., !, ?, … (optionally followed by closing quotes/brackets),
-# or a closing double quote, then whitespace.
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
-# Words and sentence ends in one pass (a sentence end matches only where no
-# word does, i.e. on the whitespace after the end).
-_TOKEN_OR_END = re.compile(rf"{_WORD_RE.pattern}|(?:(?<=[.!?…])[\"'”’)\]]*|(?<=[\"”]))\s+")
-_SENTENCE_MARK = 1
-_INNER_PUNCT = str.maketrans("", "", "’'‘.")
-
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "messrs"})
-
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-
-# Whole-word spelling pairs the suffix rules cannot reach (or would overreach).
-_SPELLING_WORDS = {
-    "grey": "gray",
-    "greys": "grays",
-    "ageing": "aging",
-    "programme": "program",
-    "programmes": "programs",
-    "whilst": "while",
-    "amongst": "among",
-    "tyre": "tire",
-    "tyres": "tires",
-    "kerb": "curb",
-    "cheque": "check",
-    "cheques": "checks",
-    "aluminium": "aluminum",
-    "mum": "mom",
-    "jewellery": "jewelry",
-    "sceptical": "skeptical",
-    "plough": "plow",
-    "draught": "draft",
-    "pyjamas": "pajamas",
-    "fulfil": "fulfill",
-    "fulfils": "fulfills",
-    "enrol": "enroll",
-    "enrols": "enrolls",
-    "judgement": "judgment",
-    "towards": "toward",
-    "afterwards": "afterward",
-}
-
-# Suffix folds, tried in order; the first that matches wins. Each maps both
-# spellings to one form (often the American one, sometimes neither).
-_SUFFIX_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<=\w\w\w)is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
-    (re.compile(r"(?<=\w\w)ys(e|ed|es|ing)$"), r"yz\1"),
-    (re.compile(r"(?<=\w\w)our(s|ed|ing|ite|ites|able|ably|ful)?$"), r"or\1"),
-    (re.compile(r"(?<=\w\w)([tb])re(s)?$"), r"\1er\2"),
-    (re.compile(r"(?<=\w\w)([tb])red$"), r"\1ered"),
-    (re.compile(r"(?<=\w\w[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
-    (re.compile(r"(?<=\w\w\w)ogue(s)?$"), r"og\1"),
-    (re.compile(r"(?<=\w\w)ence(s)?$"), r"ense\1"),
-)
-# Cheap pre-check: most words end in none of these, so skip the regexes.
-_SUFFIX_ENDINGS = (
-    "ise", "ised", "ises", "ising", "isation", "isations", "iser", "isers",
-    "yse", "ysed", "yses", "ysing",
-    "our", "ours", "oured", "ouring", "ourite", "ourites", "ourable", "ourably", "ourful",
-    "tre", "tres", "bre", "bres", "tred", "bred",
-    "lled", "lling", "ller", "llers", "ogue", "ogues", "ence", "ences",
-)
-
-
-def normalise_token(raw: str) -> str:
-    """Fold one raw word token to its hashing form ('' means: not a token).
-
-    Catches case, inner apostrophes/dots, honorifics, number words and the
-    British/American spelling families listed in the module docstring.
-    Leaves synonyms and word order alone.
-    """
-    if raw.isascii():
-        word = raw.lower().translate(_INNER_PUNCT)  # NFKC and casefold change no ASCII
-    else:
-        word = unicodedata.normalize("NFKC", raw).casefold().translate(_INNER_PUNCT)
-    if word in _HONORIFICS:
-        return ""
-    if word in _NUMBER_WORDS:
-        return _NUMBER_WORDS[word]
-    if word in _SPELLING_WORDS:
-        return _SPELLING_WORDS[word]
-    if len(word) >= 5 and word.endswith(_SUFFIX_ENDINGS):
-        for pattern, repl in _SUFFIX_RULES:
-            folded, n = pattern.subn(repl, word)
-            if n:
-                return folded
-    return word
-
-
-def _hash_word(word: str) -> int:
-    """A stable, non-zero 64-bit hash of a normalised word (blake2b, not ``hash()``).
-
-    Python's ``hash`` of a str changes between processes, which would break
-    run-to-run determinism; blake2b does not.
-    """
-    value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
-    return value if value > _SENTENCE_MARK else value + 2
-
-
-class _RawTokenHashes(dict[str, int]):
-    """Raw token -> hash of its normalised form, filled on demand.
-
-    0 means "not a token" (an honorific), :data:`_SENTENCE_MARK` a sentence
-    end (what the sentence regex matched: the whitespace after a full stop,
-    with any closing quotes or brackets before it, so that ``said.” The``
-    and ``said." The`` hash alike). One dict lookup per
-    token on the hot path; normalisation and hashing run once per distinct
-    raw spelling.
-    """
-
-    def __missing__(self, raw: str) -> int:
-        if raw[-1:].isspace():  # a sentence end, closing quotes or brackets included (no word holds a space)
-            value = _SENTENCE_MARK
-        else:
-            word = normalise_token(raw)
-            value = _hash_word(word) if word else 0
-        if len(self) < 2_000_000:  # bound the cache on huge vocabularies
-            self[raw] = value
-        return value
-
-
-_RAW_HASHES = _RawTokenHashes()
-
+from wirewash.tasks.reuse.arrays import csr_gather, split_batches
+from wirewash.tasks.reuse.normalise import RAW_TOKEN_HASHES, SENTENCE_MARK, TOKEN_SPLIT
 
 @dataclass(frozen=True)
 class Encoded:
@@ -180,9 +24,10 @@ class Encoded:
 
     Paragraph ``i`` has tokens ``hashes[offsets[i]:offsets[i+1]]``. Sentence
     ``s`` covers tokens ``sentence_starts[s]`` to ``sentence_starts[s] +
-    sentence_lengths[s]`` of paragraph ``sentence_owner[s]``. ``match_index``
-    gives each token's position among its paragraph's regex matches (see
-    :func:`cut_tokens`).
+    sentence_lengths[s]`` of paragraph ``sentence_owner[s]``. Token ``t``
+    was read from characters ``token_begin[t]:token_end[t]`` of its
+    paragraph's text, so whatever is found on the hashed tokens can be cut
+    from (or marked in) the original text verbatim.
     """
 
     hashes: np.ndarray
@@ -190,7 +35,25 @@ class Encoded:
     sentence_starts: np.ndarray
     sentence_lengths: np.ndarray
     sentence_owner: np.ndarray
-    match_index: np.ndarray | None = None
+    token_begin: np.ndarray
+    token_end: np.ndarray
+
+    @property
+    def spans(self) -> "TokenSpans":
+        """Where each paragraph's tokens were read, without the hashes and sentences."""
+        return TokenSpans(self.offsets, self.token_begin, self.token_end)
+
+
+@dataclass(frozen=True)
+class TokenSpans:
+    """Where each paragraph's tokens were read (:class:`Encoded` without the hashes and sentences).
+
+    Token ``t`` of paragraph ``p`` is ``text[begin[offsets[p] + t]:end[offsets[p] + t]]``.
+    """
+
+    offsets: np.ndarray
+    begin: np.ndarray
+    end: np.ndarray
 
 
 def encode_paragraphs(texts: Sequence[str]) -> Encoded:
@@ -198,10 +61,10 @@ def encode_paragraphs(texts: Sequence[str]) -> Encoded:
 
     Punctuation (quotes, dashes, brackets) never becomes a token, so quote
     and dash styles cannot change a hash; honorifics vanish (see
-    :func:`normalise_token`). Han and kana characters are one token each,
+    :func:`wirewash.tasks.reuse.normalise.normalise_token`). Han and kana characters are one token each,
     since those scripts do not put spaces between words. One regex pass per
-    paragraph yields words and sentence ends together; everything after that
-    is array work.
+    chunk of paragraphs yields words, sentence ends and where each begins and
+    ends; everything after that is array work.
     """
     # verbatim copies (a third of a syndicated corpus) are tokenised once: the
     # regex pass is the costly part, and its result depends on the text alone
@@ -212,25 +75,37 @@ def encode_paragraphs(texts: Sequence[str]) -> Encoded:
     return _encode_distinct(texts)
 
 
-def _encode_distinct(texts: Sequence[str]) -> Encoded:
-    """:func:`encode_paragraphs` without the folding of verbatim copies."""
-    table = _RAW_HASHES
-    flat: list[int] = []
-    counts: list[int] = []
-    findall = _TOKEN_OR_END.findall
-    get = table.__getitem__
-    for text in texts:
-        before = len(flat)
-        flat.extend(map(get, findall(text)))
-        counts.append(len(flat) - before)
-    values = np.array(flat, dtype=np.uint64)
-    del flat
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
-    ends_seen = np.cumsum(values == _SENTENCE_MARK)
-    keep = values > _SENTENCE_MARK
-    stream_start = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=stream_start[1:])
-    match_index = (np.flatnonzero(keep) - stream_start[owner[keep]]).astype(np.int32)
+def _encode_distinct(texts: Sequence[str], *, chunk: int = 1 << 22) -> Encoded:
+    """:func:`encode_paragraphs` without the folding of verbatim copies.
+
+    Texts are scanned about ``chunk`` characters at a time, joined by a NUL:
+    no match holds one or reaches across it (it is neither a word character
+    nor a space, and the lookbehinds of a sentence end see it as the text's
+    start), so each text's matches are what scanning it alone gives. Splitting
+    on the matches keeps the gaps between them, whose lengths place every
+    match in the text at no second scan.
+    """
+    get = RAW_TOKEN_HASHES.__getitem__
+    values_parts, begin_parts, end_parts, owner_parts = [], [], [], []
+    for lo, hi in split_batches(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1, chunk):
+        parts = TOKEN_SPLIT.split("\0".join(texts[lo:hi]))
+        values_parts.append(np.fromiter(map(get, parts[1::2]), dtype=np.uint64, count=len(parts) // 2))
+        stops = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+        begin, end = stops[0::2][:-1], stops[1::2]  # a match begins where the gap before it stops
+        text_start = np.zeros(hi - lo, dtype=np.int64)
+        np.cumsum([len(t) + 1 for t in texts[lo : hi - 1]], out=text_start[1:])
+        owner = np.searchsorted(text_start, begin, side="right") - 1
+        begin_parts.append(begin - text_start[owner])
+        end_parts.append(end - text_start[owner])
+        owner_parts.append(owner + lo)
+        del parts
+    empty = np.zeros(0, np.int64)
+    values = np.concatenate(values_parts) if values_parts else np.zeros(0, np.uint64)
+    owner = np.concatenate(owner_parts or [empty])
+    ends_seen = np.cumsum(values == SENTENCE_MARK)
+    keep = values > SENTENCE_MARK
+    token_begin = np.concatenate(begin_parts or [empty])[keep].astype(np.int32)
+    token_end = np.concatenate(end_parts or [empty])[keep].astype(np.int32)
     values, owner, ends_seen = values[keep], owner[keep], ends_seen[keep]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=len(texts)), out=offsets[1:])
@@ -244,59 +119,9 @@ def _encode_distinct(texts: Sequence[str]) -> Encoded:
         sentence_starts=starts,
         sentence_lengths=np.diff(np.append(starts, values.size)),
         sentence_owner=owner[starts],
-        match_index=match_index,
+        token_begin=token_begin,
+        token_end=token_end,
     )
-
-
-def cut_tokens(text: str, first_match: int, last_match: int) -> str:
-    """The original text from regex match ``first_match`` to the end of match ``last_match``.
-
-    Match numbers come from :attr:`Encoded.match_index`. ``islice`` skips
-    matches in C, so cutting a run costs no per-token Python work.
-    """
-    matches = _TOKEN_OR_END.finditer(text)
-    first = next(islice(matches, first_match, None), None)
-    if first is None:
-        return ""
-    last = first if last_match <= first_match else next(islice(matches, last_match - first_match - 1, None), first)
-    return text[first.start() : last.end()]
-
-
-def cut_many(cuts: Sequence[tuple[str, int, int]]) -> list[str]:
-    """:func:`cut_tokens` for many ``(text, first_match, last_match)`` at once, same answers.
-
-    A text is often cut many times (a wire paragraph paired with each of its
-    copies), so each distinct text is scanned once, up to the last match any
-    of its cuts needs, keeping only the spans of the matches its cuts name
-    (one text at a time: memory does not grow with the batch).
-    """
-    by_text: dict[str, list[int]] = {}
-    for at, (text, _, _) in enumerate(cuts):
-        by_text.setdefault(text, []).append(at)
-    out = [""] * len(cuts)
-    for text, ats in by_text.items():
-        needed = sorted({m for at in ats for m in cuts[at][1:]})
-        matches = _TOKEN_OR_END.finditer(text)
-        spans: dict[int, tuple[int, int]] = {}
-        done = 0
-        for number in needed:  # ascending: islice skips the matches in between in C
-            match = next(islice(matches, number - done, None), None)
-            if match is None:
-                break
-            spans[number] = match.span()
-            done = number + 1
-        for at in ats:
-            _, first, last = cuts[at]
-            if first in spans:
-                # as cut_tokens: a last match before the first, or past the text's end, means the first alone
-                end = spans[last][1] if first < last and last in spans else spans[first][1]
-                out[at] = text[spans[first][0] : end]
-    return out
-
-
-def tokenize_text(text: str) -> list[str]:
-    """The normalised tokens of one text (for inspection and tests)."""
-    return [w for w in (normalise_token(raw) for raw in _WORD_RE.findall(text)) if w]
 
 
 def hash_segments(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -329,16 +154,6 @@ _MIX = np.array(
      0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x2545F4914F6CDD1D, 0x9FB21C651E98DF25],
     dtype=np.uint64,
 )
-
-
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` (sorted distinct values) by one sort: numpy 2.4's hashed ``unique`` is ~50x slower on int64."""
-    ordered = np.sort(values)
-    if ordered.size == 0:
-        return ordered
-    keep = np.ones(ordered.size, dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
 
 
 def mix64(values: np.ndarray) -> np.ndarray:
@@ -484,18 +299,13 @@ def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
     np.minimum.at(low, unit_of, docs)
     np.maximum.at(high, unit_of, docs)
     unit_docs = np.where(low == high, low, -1 - np.arange(reps.size))
-    return DistinctTexts(reps.size, unit_of, members, starts, select_paragraphs(enc, reps), unit_docs, whole[reps])
-
-
-def select_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
-    """The encoding of paragraphs ``rows`` only, renumbered 0..len(rows)-1 (see :func:`take_paragraphs`)."""
-    return take_paragraphs(enc, rows)
+    return DistinctTexts(reps.size, unit_of, members, starts, take_paragraphs(enc, reps), unit_docs, whole[reps])
 
 
 def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
     """The encoding of paragraphs ``rows`` (in that order, repeats allowed), renumbered 0..len(rows)-1.
 
-    Pure gathers: tokens, sentences and match numbers of each chosen row are
+    Pure gathers: tokens, sentences and token offsets of each chosen row are
     copied in CSR fashion, so the cost is the size of the result, plus one
     ``searchsorted`` over ``enc``'s sentences. ``enc`` may be memory-mapped
     (the persistent index keeps its encodings on disk).
@@ -506,22 +316,21 @@ def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
     np.cumsum(lengths, out=offsets[1:])
     source = csr_gather(np.asarray(enc.offsets[rows], dtype=np.int64), lengths)
     hashes = np.asarray(enc.hashes[source], dtype=np.uint64)
-    match_index = None if enc.match_index is None else np.asarray(enc.match_index[source], dtype=np.int32)
+    token_begin = np.asarray(enc.token_begin[source], dtype=np.int32)
+    token_end = np.asarray(enc.token_end[source], dtype=np.int32)
     sentence_bounds = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")
     s_first = sentence_bounds[rows]
     s_count = (sentence_bounds[rows + 1] - s_first).astype(np.int64)
     picked = csr_gather(s_first.astype(np.int64), s_count)
     owner = np.repeat(np.arange(rows.size, dtype=np.int64), s_count)
     starts = offsets[owner] + (np.asarray(enc.sentence_starts[picked], dtype=np.int64) - enc.offsets[rows][owner])
-    return Encoded(hashes, offsets, starts, np.asarray(enc.sentence_lengths[picked], dtype=np.int64), owner, match_index)
+    return Encoded(hashes, offsets, starts, np.asarray(enc.sentence_lengths[picked], dtype=np.int64), owner, token_begin,
+                   token_end)
 
 
 def concat_encoded(parts: Sequence[Encoded]) -> Encoded:
-    """Several encodings back to back, as one (paragraphs of ``parts[0]`` first).
-
-    Every part must carry ``match_index`` or none may.
-    """
-    hashes, offsets, starts, lengths, owners, matches = [], [np.zeros(1, np.int64)], [], [], [], []
+    """Several encodings back to back, as one (paragraphs of ``parts[0]`` first)."""
+    hashes, offsets, starts, lengths, owners = [], [np.zeros(1, np.int64)], [], [], []
     tokens = paragraphs = 0
     for part in parts:
         hashes.append(np.asarray(part.hashes, dtype=np.uint64))
@@ -529,26 +338,14 @@ def concat_encoded(parts: Sequence[Encoded]) -> Encoded:
         starts.append(np.asarray(part.sentence_starts, dtype=np.int64) + tokens)
         lengths.append(np.asarray(part.sentence_lengths, dtype=np.int64))
         owners.append(np.asarray(part.sentence_owner, dtype=np.int64) + paragraphs)
-        if part.match_index is not None:
-            matches.append(np.asarray(part.match_index, dtype=np.int32))
         tokens += int(part.offsets[-1])
         paragraphs += part.offsets.size - 1
-    if matches and len(matches) != len(parts):
-        raise ValueError("concat_encoded: either every part carries match_index or none does")
-    return Encoded(
-        np.concatenate(hashes) if hashes else np.empty(0, np.uint64),
-        np.concatenate(offsets),
-        np.concatenate(starts) if starts else np.empty(0, np.int64),
-        np.concatenate(lengths) if lengths else np.empty(0, np.int64),
-        np.concatenate(owners) if owners else np.empty(0, np.int64),
-        np.concatenate(matches) if matches else None,
-    )
+
+    def cat(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate([np.asarray(a, dtype=dtype) for a in arrays]) if arrays else np.empty(0, dtype)
+
+    return Encoded(cat(hashes, np.uint64), np.concatenate(offsets), cat(starts, np.int64), cat(lengths, np.int64),
+                   cat(owners, np.int64), cat([p.token_begin for p in parts], np.int32),
+                   cat([p.token_end for p in parts], np.int32))
 
 
-def csr_gather(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Indices ``firsts[i] .. firsts[i] + counts[i] - 1`` for every i, back to back."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    shift = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
-    return np.arange(total, dtype=np.int64) + shift

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from wirewash.tasks.reuse.align import PositionalGrams, covered_tokens
 from wirewash.tasks.reuse.overlap import find_overlaps
 from wirewash.tasks.records import Overlap, ParagraphRef
-from wirewash.tasks.reuse.shingle import encode_paragraphs, tokenize_text
+from wirewash.tasks.reuse.normalise import tokenize_text
+from wirewash.tasks.reuse.shingle import encode_paragraphs
 
 
 SOURCE = "Officials in the capital said the new bridge would open to traffic before the winter storms arrive."

@@ -24,13 +24,14 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLES
 from test_reuse_index import TEXTS, needs_syndicated, syndicated_refs
-from wirewash.tasks.reuse.overlap import OverlapResult, report_overlaps, verify_corpus
-from wirewash.tasks.params import RunParams
+from wirewash.tasks.reuse.overlap import OverlapResult, report_overlaps
+from wirewash.tasks.reuse.verify import verify_corpus
+from wirewash.tasks.params import DetectorOptions, RunParams
 from wirewash.tasks.records import ParagraphRef
-from wirewash.tasks.reuse.archive import ARCHIVE_DIR, Archive, full_options, query_archive
+from wirewash.tasks.reuse.archive import ARCHIVE_DIR, Archive, query_archive
 from wirewash.tasks.reuse.index import HEAD_NAME, commit_index
 
-OPTIONS: dict[str, Any] = {"shingle_size": 3, "min_shingles": 3}
+OPTIONS = DetectorOptions(shingle_size=3, min_shingles=3)
 
 
 def _strip(result: OverlapResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -44,23 +45,23 @@ def _strip(result: OverlapResult) -> tuple[list[dict[str, Any]], list[dict[str, 
     return overlaps, clusters
 
 
-def expected(archived: list[ParagraphRef], batch: list[ParagraphRef], options: dict[str, Any]) -> OverlapResult:
+def expected(archived: list[ParagraphRef], batch: list[ParagraphRef], options: DetectorOptions) -> OverlapResult:
     """One run over the archive's live paragraphs plus the batch, reported for the batch."""
     replaced = {r.file for r in batch}
     whole = [r for r in archived if r.file not in replaced] + batch
-    verdicts = verify_corpus(whole, **full_options(options))
+    verdicts = verify_corpus(whole, options)
     focus = np.array([r.file in replaced for r in whole], dtype=bool)
-    return report_overlaps(verdicts, shingle_size=options["shingle_size"], focus=focus)
+    return report_overlaps(verdicts, focus=focus)
 
 
-def commit_batch(state: Path, refs: list[ParagraphRef], generation: str, options: dict[str, Any] = OPTIONS) -> OverlapResult:
+def commit_batch(state: Path, refs: list[ParagraphRef], generation: str, options: DetectorOptions = OPTIONS) -> OverlapResult:
     result, commit, _ = query_archive(state, refs, options, generation)
     commit_index(commit)
     return result
 
 
-def _live(state: Path, options: dict[str, Any] = OPTIONS) -> list[ParagraphRef]:
-    return list(Archive(state, full_options(options)).archived_refs())
+def _live(state: Path, options: DetectorOptions = OPTIONS) -> list[ParagraphRef]:
+    return list(Archive(state, options).archived_refs())
 
 
 @settings(max_examples=20, deadline=None)
@@ -70,13 +71,13 @@ def test_any_batches_report_what_one_run_over_them_reports(layout: list[tuple[in
                                                            fanout: int) -> None:
     import tempfile
 
-    import wirewash.tasks.reuse.archive as reuse_archive
+    import wirewash.tasks.reuse.archive_segment as reuse_archive  # where segments are merged
 
     # three batches of documents; the third re-sends every document of the first with an edit
     refs = [ParagraphRef(f"d{doc}", f"d{doc}.txt", f"o{doc}", (2 * i + 1, 2 * i + 1), i,
                          TEXTS[t] + ("", " Extra words here.", " And more words follow in this one.", "")[edit])
             for i, (doc, t, edit) in enumerate(layout)]
-    options = {**OPTIONS, "max_anchor_fanout": fanout}  # a low limit kills anchors the archive and batch share
+    options = replace(OPTIONS, max_anchor_fanout=fanout)  # a low limit kills anchors the archive and batch share
     first = [r for r in refs if batch_of[int(r.doc_id[1:])] == 0]
     second = [r for r in refs if batch_of[int(r.doc_id[1:])] == 1]
     third = [r for r in refs if batch_of[int(r.doc_id[1:])] == 2] + [replace(r, text=r.text + " Updated.") for r in first[::2]]
@@ -144,7 +145,7 @@ def test_other_detector_options_rebuild_the_archive_from_its_records(tmp_path: P
     half = next(i for i, r in enumerate(refs) if i >= len(refs) // 2 and r.file != refs[i - 1].file)  # whole files each side
     commit_batch(tmp_path, refs[:half], "g1")
     runs = {r.file: r.run for r in _live(tmp_path)}
-    other = {**OPTIONS, "shared_min_words": 8}
+    other = replace(OPTIONS, shared_min_words=8)
     archived = [replace(r, run="") for r in _live(tmp_path)]
     result = commit_batch(tmp_path, refs[half:], "g2", other)
     assert _strip(result) == _strip(expected(archived, refs[half:], other))
@@ -198,7 +199,7 @@ def test_streamed_postings_find_every_posting_across_chunk_borders(keys: list[in
                               {"files": [], "text_base": 0, "text_count": 0, "paragraphs": 0})
         old, segment.POSTING_CHUNK = segment.POSTING_CHUNK, chunk
         try:
-            query, found = segment.Segment.open(folder).lookup("run", asked)
+            query, found = segment.ArchiveSegment.open(folder).lookup("run", asked)
         finally:
             segment.POSTING_CHUNK = old
     want = sorted((q, int(t)) for q, key in enumerate(asked.tolist()) for t in texts[stored == key].tolist())
@@ -215,7 +216,7 @@ def test_archived_records_keep_any_text_and_the_run_that_archived_them(tmp_path:
 
 @needs_syndicated
 def test_size_tiered_merges_keep_every_live_paragraph_and_every_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import wirewash.tasks.reuse.archive as reuse_archive
+    import wirewash.tasks.reuse.archive_segment as reuse_archive  # where segments are merged
 
     monkeypatch.setattr(reuse_archive, "MERGE_FANIN", 3)
     refs = syndicated_refs()

@@ -28,7 +28,8 @@ from conftest import SAMPLES, SHARED
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.records import ParagraphRef
 from wirewash.tasks.reuse.detect import ReuseResult, find_reuse
-from wirewash.tasks.reuse.index import EmbeddedStore, IndexBackendUnavailableError, commit_index, index_size
+from wirewash.tasks.reuse.index import IndexBackendUnavailableError, commit_index, index_size
+from wirewash.tasks.reuse.index_embedded import EmbeddedStore
 
 SYNDICATED = SHARED / "evaldata" / "syndicated"
 needs_syndicated = pytest.mark.skipif(not (SYNDICATED / "raw").is_dir(), reason=f"{SYNDICATED} is absent (shared eval data)")
