@@ -95,6 +95,12 @@ def _parse(path: Path, attempts: int = 3) -> ast.AST:
     raise AssertionError("unreachable")
 
 
+def _parents(dotted: str) -> list[str]:
+    """The packages above ``dotted``: ``a.b.c`` gives ``a.b`` and ``a``."""
+    parts = dotted.split(".")
+    return [".".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)]
+
+
 def find_code_closure(package_dir: Path, entries: Iterable[str]) -> CodeClosure:
     """Walk the imports of ``entries`` (dotted module names of :data:`PACKAGE`, whose folder is ``package_dir``).
 
@@ -113,6 +119,8 @@ def find_code_closure(package_dir: Path, entries: Iterable[str]) -> CodeClosure:
         if path is None:
             continue
         seen[name] = path
+        # importing a module runs its packages' __init__ first (the rule catalog is joined in one)
+        todo.extend(parent for parent in _parents(name) if _inside(parent))
         tree = _parse(path)
         for imported in _imported_names(tree, name):
             top = imported.split(".")[0]

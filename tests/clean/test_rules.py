@@ -1,10 +1,10 @@
-"""Golden cases for every line rule in the catalog: what it must catch, what must survive."""
+"""Golden cases for every line rule in the catalog: what it must catch, what must survive; and the catalog's ids."""
 from __future__ import annotations
 
 import pytest
 
 from wirewash.tasks.clean.lines import count_words
-from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, match_line
+from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, ids, match_line
 
 CASES = [(rule.id, text) for rule in LINE_RULES for text in rule.examples]
 NEGATIVES = [(rule.id, text) for rule in LINE_RULES for text in rule.negatives]
@@ -17,6 +17,13 @@ def test_catalog_ids_unique_and_documented() -> None:
         assert rule.rationale.strip(), rule.id
         if rule.scope == "line":
             assert rule.examples and rule.negatives, f"{rule.id} needs golden examples and negatives"
+
+
+def test_every_rule_has_one_id_constant_and_every_constant_one_rule() -> None:
+    constants = {name: value for name, value in vars(ids).items() if name.isupper()}
+    assert sorted(constants.values()) == sorted(RULES), "ids.py and the catalog disagree"
+    for name, value in constants.items():
+        assert name == value.replace(".", "_").replace("-", "_").upper(), f"{name} should be named after {value!r}"
 
 
 @pytest.mark.parametrize(("rule_id", "text"), CASES)
