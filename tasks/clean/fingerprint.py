@@ -83,7 +83,7 @@ def _imported_names(tree: ast.AST, current: str) -> Iterable[str]:
 
 def _parse(path: Path, attempts: int = 3) -> ast.AST:
     """``ast.parse`` of a module, tried again on CPython 3.11's spurious "AST constructor recursion depth
-    mismatch" (cpython gh-106905): the AST builder's depth counter is the interpreter's, not the thread's, so
+    mismatch" (a CPython 3.11 fault): the AST builder's depth counter is the interpreter's, not the thread's, so
     a parse in another thread (Prefect parses docstrings while a flow runs) can trip the check of a parse
     that went well. Seen once in the test suite; the next attempt parses."""
     for attempt in range(attempts):
