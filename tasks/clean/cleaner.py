@@ -34,8 +34,8 @@ from collections.abc import Iterable
 from wirewash.tasks.clean.by_line import line_rule_decisions
 from wirewash.tasks.clean.decision import Decision, merge, removed_by
 from wirewash.tasks.clean.entries import opening_comment_decisions, shared_card_decisions
-from wirewash.tasks.clean.extraction import with_record_metadata
 from wirewash.tasks.clean.lines import MAX_LINE_CHARS, LineView, is_invisible, join_wrapped_lines, pick_stoplist, view_lines
+from wirewash.tasks.clean.metadata import with_record_metadata
 from wirewash.tasks.clean.neighbours import neighbour_decisions, repeat_decisions
 from wirewash.tasks.clean.rules.ids import SHAPE_INVISIBLE
 from wirewash.tasks.clean.story import find_story_window, story_decisions, teaser_tail_decisions
