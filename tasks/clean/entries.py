@@ -9,7 +9,7 @@ shapes give such entries away before the window is placed:
   WordPress default) or as "Jan Roe says:". A page that *opens* with that pair
   has no headline above it: it is a comment, or a thread of them, cut out of a
   page. Further down the page the pair is left alone: a comments heading
-  before it already walls the story off (``zone.comments``), and an article's
+  before it already walls the story off (the comments are footer), and an article's
   byline over its publication time ("Jane Roe" / "November 19, 2019, 9:02 AM")
   sits under a headline.
 * **A share bar per paragraph.** A story prints one row of share buttons,

@@ -30,7 +30,6 @@ from wirewash.tasks.clean.rules.ids import (
     TEMPLATE_OUTLET_REPEAT,
     TITLE_HEADLINE,
     ZONE_BOILERPLATE,
-    ZONE_COMMENTS,
     ZONE_FOOTER,
     ZONE_HEADER,
 )
@@ -47,7 +46,6 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(MEDIA_WIDGET_BLOCK, "media", "Short lines glued to a player control belong to the widget.", "context"),
     Rule(RELATED_LIST, "related", "Short headline-like lines under a 'Read more'/'Most popular' heading are a link list.", "context"),
     Rule(ABOUT_BLURB, "branding", "The paragraphs under an 'About us' / 'About the author' heading describe the site or author.", "context"),
-    Rule(ZONE_COMMENTS, "comments", "Everything after a comments heading is reader comments, not the story.", "context"),
     Rule(COMMENTS_ENTRY, "comments", "A page that opens with a commenter's name over a '<date> at <time>' stamp is a reader comment, not a story.", "context"),
     Rule(SHAPE_INVISIBLE, "blank", "A line of only zero-width or format characters is blank to a reader.", "context"),
     Rule(SHAPE_OVERSIZE_LINE, "oversize", "A line of more than 20,000 characters is a data blob, not a paragraph.", "context"),
