@@ -34,7 +34,7 @@ _TITLE_SEP_RE = re.compile(r"\s*[|–—:-]\s")  # between a headline and the si
 _ADDRESS_RE = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net|co\.uk)\b", re.IGNORECASE)  # headlines carry no addresses
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
 HTML_SKIPPED_RULES = frozenset({RELATED_GLUED_TEASER, SOURCE_URL_LINE})
-"""Line rules that read artefacts of flattened text, not of extracted HTML (see the module docstring)."""
+"""Line rules that read artefacts of flattened text, not of extracted HTML (:mod:`wirewash.tasks.clean.extraction`, step 2)."""
 
 LINK_SHARE = 0.75
 """A line whose visible characters are at least this share link text is a link (card, tag, teaser)."""
