@@ -78,7 +78,7 @@ class ProvenanceRecord(_Record):
     lines: Lines
     action: Action
     category: str
-    rule: str = Field(description="an id of the rule catalog (tasks/clean/rules.py)")
+    rule: str = Field(description="an id of the rule catalog (tasks/clean/rules/)")
     text: str
     reason: str
     fixes: list[str] = Field(description="ftfy's repairs of these lines")

@@ -17,13 +17,9 @@ lead-in, or a heading right after prose); elsewhere it is neutral.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
+from wirewash.tasks.clean.decision import Decisions
 from wirewash.tasks.clean.lines import LineView
-
-if TYPE_CHECKING:
-    from wirewash.tasks.clean.story import Decision
 
 _TABLE_MIN_LINES = 8  # cells in a run before it is read as a table (two rows of four)
 _TABLE_NUMERIC_SHARE = 0.4  # of them mostly digits
@@ -45,7 +41,7 @@ def _is_pager(numeric: list[LineView]) -> bool:
     return bool(bare) and len(bare) == len(numeric) and bare == [str(n) for n in range(int(bare[0]), int(bare[0]) + len(bare))]
 
 
-def find_table_lines(views: list[LineView], decided: Mapping[int, Decision]) -> frozenset[int]:
+def find_table_lines(views: list[LineView], decided: Decisions) -> frozenset[int]:
     """Line numbers of flattened tables and result lists: long runs of short lines, many of them numbers.
 
     A table flattened to text prints a cell per line ("Pos." / "Driver" /
@@ -125,7 +121,7 @@ _LIST_MAX_WORDS = 25
 _LEAD_IN_MIN_WORDS = 3  # "Ingredients:" or "Source:" is a field label; a lead-in says what follows
 
 
-def find_list_lines(views: list[LineView], decided: Mapping[int, Decision]) -> frozenset[int]:
+def find_list_lines(views: list[LineView], decided: Decisions) -> frozenset[int]:
     """Line numbers of lists a lead-in announces: short lines after a line ending in ':'.
 
     "The game offers:" followed by feature lines, "Ingredients:" followed by
@@ -154,7 +150,7 @@ _QUANTITY_SHARE = 0.75
 _QUANTITY_MAX_WORDS = 12
 
 
-def find_quantity_lines(views: list[LineView], decided: Mapping[int, Decision]) -> frozenset[int]:
+def find_quantity_lines(views: list[LineView], decided: Decisions) -> frozenset[int]:
     """Line numbers of measured lists: four or more short lines in a row, most opening with a quantity.
 
     A recipe's ingredients ("8-9 ripe pears", "1 tsp cinnamon", "½ cup feta")
@@ -187,7 +183,7 @@ _NUMBERED_MIN_ITEMS = 3
 _NUMBERED_MAX_GAP = 3  # other lines between two items: a link, a price, a paragraph about the item
 
 
-def find_numbered_items(views: list[LineView], decided: Mapping[int, Decision]) -> tuple[frozenset[int], frozenset[int]]:
+def find_numbered_items(views: list[LineView], decided: Decisions) -> tuple[frozenset[int], frozenset[int]]:
     """(items, lines between them) of counted lists: "1) …", "2) …", "3) …" in order from 1.
 
     A deals post or a ranking prints its items numbered, often each followed

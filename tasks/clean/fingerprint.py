@@ -83,7 +83,7 @@ def _imported_names(tree: ast.AST, current: str) -> Iterable[str]:
 
 def _parse(path: Path, attempts: int = 3) -> ast.AST:
     """``ast.parse`` of a module, tried again on CPython 3.11's spurious "AST constructor recursion depth
-    mismatch" (cpython gh-106905): the AST builder's depth counter is the interpreter's, not the thread's, so
+    mismatch" (a CPython 3.11 fault): the AST builder's depth counter is the interpreter's, not the thread's, so
     a parse in another thread (Prefect parses docstrings while a flow runs) can trip the check of a parse
     that went well. Seen once in the test suite; the next attempt parses."""
     for attempt in range(attempts):
@@ -93,6 +93,12 @@ def _parse(path: Path, attempts: int = 3) -> ast.AST:
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _parents(dotted: str) -> list[str]:
+    """The packages above ``dotted``: ``a.b.c`` gives ``a.b`` and ``a``."""
+    parts = dotted.split(".")
+    return [".".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)]
 
 
 def find_code_closure(package_dir: Path, entries: Iterable[str]) -> CodeClosure:
@@ -113,6 +119,8 @@ def find_code_closure(package_dir: Path, entries: Iterable[str]) -> CodeClosure:
         if path is None:
             continue
         seen[name] = path
+        # importing a module runs its packages' __init__ first (the rule catalog is joined in one)
+        todo.extend(parent for parent in _parents(name) if _inside(parent))
         tree = _parse(path)
         for imported in _imported_names(tree, name):
             top = imported.split(".")[0]

@@ -1,12 +1,19 @@
-"""Metadata recovered from the lines the cleaner drops: dates, authors, copyright holders.
+"""Metadata recovered from the lines the cleaner drops: dates, authors, copyright holders; and an archive's.
 
 Parsers here are small and strict: they return ``None`` rather than guess, so
-a wrong date never reaches ``clean/corpus.jsonl``.
+a wrong date never reaches ``clean/corpus.jsonl``. What an archive says about
+a record fills what the page itself did not say (:func:`with_record_metadata`).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wirewash.tasks.read.intake import RawText
+    from wirewash.tasks.records import Document
 
 _MONTH_NAMES = {
     # English, German, French, Spanish, Italian, Portuguese, Dutch: full names and the usual abbreviations
@@ -115,3 +122,17 @@ def parse_author(text: str) -> str | None:
 def looks_like_name(text: str) -> bool:
     """Two to five capitalised words and nothing else: how a person's name looks on its own line."""
     return bool(_NAME_RE.match(text.strip())) and len(text) <= 60
+
+
+def with_record_metadata(doc: Document, raw: RawText) -> Document:
+    """Fill what an archive said about a record (URL, title, date) where cleaning found nothing.
+
+    A JSONL export's ``title``/``published``/``url`` fields and a WARC
+    record's target URI are facts about the record; what the page itself
+    says (trafilatura's metadata, a recovered headline) wins when present.
+    Returns the document with those fields filled (records are frozen), so it can wrap ``clean_document``.
+    """
+    if raw.record is None:
+        return doc
+    published = (parse_date(raw.published) or doc.published) if not doc.published and raw.published else doc.published
+    return replace(doc, url=doc.url or raw.url, title=doc.title or raw.title, published=published)

@@ -13,10 +13,13 @@ import bisect
 import html as html_lib
 import re
 
+from wirewash.tasks.clean.rules import RULES
+from wirewash.tasks.clean.rules.ids import EXTRACT_OUTSIDE_ARTICLE
 from wirewash.tasks.records import Segment
 
 LIST_MARK = "- "  # how trafilatura's text renderer starts a list item
-OUTSIDE_RULE = "extract.outside-article"
+OUTSIDE_RULE = EXTRACT_OUTSIDE_ARTICLE
+_OUTSIDE_CATEGORY = RULES[OUTSIDE_RULE].category
 OUTSIDE_REASON = "trafilatura placed this markup outside the article"
 _TAG_RE = re.compile(r"<[^>]*>")
 _CODE_OPENERS = {"<script": "</script", "<style": "</style", "<!--": "-->"}
@@ -204,7 +207,7 @@ def cover_source(source: str, html: str, by_line: dict[int, list[Segment]]) -> l
         while start < before and not lines[start - 1].strip():
             start += 1
         if start < before:
-            segments.append(Segment(source, (start, before - 1), "removed", "markup", OUTSIDE_RULE, "", OUTSIDE_REASON))
+            segments.append(Segment(source, (start, before - 1), "removed", _OUTSIDE_CATEGORY, OUTSIDE_RULE, "", OUTSIDE_REASON))
 
     previous = 0
     for number in sorted(by_line):

@@ -5,10 +5,10 @@ it pulls a window towards itself (prose, by its length) or pushes it away
 (menus, link lists, clutter a rule caught); the maximum-sum window is the
 story. A list printed a line per item between two stretches of prose costs
 the window a bounded amount, so it does not split the story (:func:`_gap_cost`).
-Before the window is the header, after it the footer (:mod:`wirewash.tasks.clean.cleaner`
-names those lines). Inside it, :func:`decide_story` keeps prose, headings
+Before the window is the header, after it the footer (:mod:`wirewash.tasks.clean.zones`
+names those lines). Inside it, :func:`story_decisions` keeps prose, headings
 between paragraphs, lines that carry on kept text and runs of list items, and
-:func:`remove_teaser_tail` drops cards of other stories that close a page.
+:func:`teaser_tail_decisions` drops cards of other stories that close a page.
 """
 from __future__ import annotations
 
@@ -24,9 +24,20 @@ from wirewash.tasks.clean.blocks import (
     find_table_lines,
     introduced_tables,
 )
+from wirewash.tasks.clean.decision import Decision, Decisions, kept_by, overlay, removed_by
 from wirewash.tasks.clean.lines import LineView
-from wirewash.tasks.records import Action
-from wirewash.tasks.clean.rules import RULES
+from wirewash.tasks.clean.rules.ids import (
+    BODY_BLOCK,
+    BODY_CONTINUATION,
+    BODY_HEADING,
+    BODY_LIST_ITEM,
+    BODY_PARAGRAPH,
+    BODY_TABLE,
+    RELATED_CAPS_HEADLINE,
+    RELATED_DOUBLED_HEADLINE,
+    RELATED_TEASER_LIST,
+    ZONE_BOILERPLATE,
+)
 
 _CLEAN_SHARE = 0.85
 _CONTINUATION_MIN_WORDS = 6
@@ -45,26 +56,6 @@ _QA_RE = re.compile(r"^[QA]\s?[:.]\s")
 _CLAUSE_RE = re.compile(r"\w[,;]\s\w|\w\s[(–—-]\s?\w")
 
 
-@dataclass(frozen=True)
-class Decision:
-    """What the cleaner did with one line, and which rule said so."""
-
-    action: Action
-    category: str
-    rule: str
-    reason: str = ""
-
-
-def removed_by(rule_id: str, reason: str = "") -> Decision:
-    rule = RULES[rule_id]
-    return Decision("removed", rule.category, rule.id, reason or rule.rationale)
-
-
-def kept_by(rule_id: str) -> Decision:
-    rule = RULES[rule_id]
-    return Decision("kept", rule.category, rule.id, rule.rationale)
-
-
 def _score(view: LineView, decided: Decision | None) -> float:
     """How much a line pulls the story window towards itself (+) or away (−).
 
@@ -73,7 +64,7 @@ def _score(view: LineView, decided: Decision | None) -> float:
     heading) is already explained by that neighbour and counts little.
     """
     if decided is not None and decided.action != "kept":
-        return -_CLUTTER_PENALTY if RULES[decided.rule].scope == "line" else -_EXPLAINED_PENALTY
+        return -_CLUTTER_PENALTY if decided.by_line_rule else -_EXPLAINED_PENALTY
     if view.text.endswith(("...", "…")) and not view.inner_sentence:
         return -_SHORT_PENALTY  # a teaser cut short for a link list, not the story
     if _POST_SIGNATURE_RE.match(view.text):
@@ -87,7 +78,7 @@ def _score(view: LineView, decided: Decision | None) -> float:
     return -_SHORT_PENALTY - 0.3 * min(view.words, 20)
 
 
-def find_story_window(views: list[LineView], decided: dict[int, Decision]) -> tuple[int, int]:
+def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, int]:
     """Indexes (into ``views``, inclusive) of the maximum-sum run of line scores: the story.
 
     A comments heading is a wall the window never crosses, and prose after
@@ -126,7 +117,7 @@ _GAP_MIN_WORDS = 2  # ... when its lines average this many words (list items, no
 _FRAME_CATEGORIES = frozenset({"nav", "related", "comments", "legal", "cookie", "tags", "branding", "promo", "paywall"})
 
 
-def _gap_cost(views: list[LineView], decided: dict[int, Decision], scores: list[float], lo: int, hi: int) -> float:
+def _gap_cost(views: list[LineView], decided: Decisions, scores: list[float], lo: int, hi: int) -> float:
     """What the run of non-prose lines ``lo..hi`` costs a window that spans it.
 
     Flattening prints a list, a spec sheet or a pros-and-cons box inside a
@@ -142,12 +133,12 @@ def _gap_cost(views: list[LineView], decided: dict[int, Decision], scores: list[
         return total
     for view in lines:
         rule = decided.get(view.number)
-        if rule is not None and rule.action != "kept" and RULES[rule.rule].scope == "line" and rule.category in _FRAME_CATEGORIES:
+        if rule is not None and rule.action != "kept" and rule.by_line_rule and rule.category in _FRAME_CATEGORIES:
             return total
     return max(total, -_GAP_CAP)
 
 
-def _best_window(views: list[LineView], decided: dict[int, Decision], scores: list[float]) -> tuple[int, int]:
+def _best_window(views: list[LineView], decided: Decisions, scores: list[float]) -> tuple[int, int]:
     """The maximum-sum window over ``scores``, each run of non-positive lines taken as one step
     that costs :func:`_gap_cost`; ``(0, -1)`` when nothing scores above zero."""
     steps: list[tuple[float, int, int]] = []
@@ -171,25 +162,26 @@ def _best_window(views: list[LineView], decided: dict[int, Decision], scores: li
     return best if best_sum > 0 else (0, -1)
 
 
-def looks_clean(views: list[LineView], decided: dict[int, Decision], start: int, end: int) -> bool:
+def looks_clean(views: list[LineView], decided: Decisions, start: int, end: int) -> bool:
     """True for text that is already an article body: no line rule fired anywhere, and the story
     window holds nearly all of its words. Pages with any menu, credit or footer line fail this."""
-    if any(rule.action != "kept" and RULES[rule.rule].scope == "line" for rule in decided.values()):
+    if any(rule.action != "kept" and rule.by_line_rule for rule in decided.values()):
         return False
     total = sum(view.words for view in views)
     return total > 0 and sum(view.words for view in views[start : end + 1]) >= _CLEAN_SHARE * total
 
 
-def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> None:
+def teaser_tail_decisions(story: list[LineView], decided: Decisions) -> dict[int, Decision]:
     """Cards of other stories at the end of the window: headline, one teaser paragraph, repeated.
 
     A story ends with paragraphs; a page often goes on with a list of other
     stories, each a headline-shaped line and a single paragraph of teaser.
-    Three or more such pairs in a row, up to the window's end, are removed.
-    Subheadings inside a story are left alone: they are followed by more
-    than one paragraph, or they are not at the end; so is a caption printed
-    before every paragraph (the same "headline" each time), and an
-    exclamation ("Now, for the main event!") is the story talking, not a card.
+    Three or more such pairs in a row, up to the window's end, are removed
+    (``related.teaser-list``). Subheadings inside a story are left alone: they
+    are followed by more than one paragraph, or they are not at the end; so
+    is a caption printed before every paragraph (the same "headline" each
+    time), and an exclamation ("Now, for the main event!") is the story
+    talking, not a card.
     """
     open_lines = [view for view in story if decided.get(view.number) is None]
     pairs: list[LineView] = []
@@ -204,11 +196,10 @@ def remove_teaser_tail(story: list[LineView], decided: dict[int, Decision]) -> N
     headlines = [view.text for view in pairs[0::2]]
     # cards of other stories have headlines of their own; one line over and over is a caption
     if len(pairs) < 2 * _CARD_MIN_PAIRS or len(set(headlines)) != len(headlines):
-        return
+        return {}
     if _is_faq(headlines) or _announced(open_lines, i + 1):
-        return
-    for view in pairs:
-        decided[view.number] = removed_by("related.teaser-list")
+        return {}
+    return {view.number: removed_by(RELATED_TEASER_LIST) for view in pairs}
 
 
 _QUESTION_END = ("?", "？", "؟", ";")  # ";" is the Greek question mark
@@ -243,7 +234,7 @@ def _paragraph_like(view: LineView) -> bool:
     return view.is_prose or (view.sentence_end and view.words >= 3)
 
 
-def _in_heading_run(story: list[LineView], i: int, undecided: frozenset[int], decided: dict[int, Decision]) -> bool:
+def _in_heading_run(story: list[LineView], i: int, undecided: frozenset[int], decided: Decisions) -> bool:
     """True when line ``i`` is one of a few short lines between a kept line and a paragraph: subheadings."""
     def open_short(j: int) -> bool:
         return story[j].number in undecided and not _paragraph_like(story[j]) and 1 <= story[j].words <= _HEADING_MAX_WORDS
@@ -294,45 +285,70 @@ def _is_shouted_headline(view: LineView) -> bool:
     return upper >= _SHOUTED_MIN_CAPITALS and lower <= _SHOUTED_LOWER_SHARE * (upper + lower)
 
 
-def decide_story(story: list[LineView], decided: dict[int, Decision]) -> None:
-    """Inside the story window: prose stays; a short line stays as a heading between kept lines, or
-    when it carries on from a kept line with a few words of its own (a list item, an answer, an
-    embedded post's attribution); lone fragments, long headlines in capitals and headlines printed twice
-    in a row (a card's image and its link) go."""
-    undecided = frozenset(view.number for view in story if view.number not in decided)
+@dataclass(frozen=True)
+class _StoryBlocks:
+    """What the story's structure says about its open lines before they are decided one by one."""
+
+    table: frozenset[int]
+    """cells of a flattened table or results list"""
+    listed: frozenset[int]
+    """items of an announced, counted or measured list (not table cells)"""
+    doubled: frozenset[int]
+    """headlines printed twice in a row (a card's image and its link; not table cells)"""
+
+
+def _story_blocks(story: list[LineView], decided: Decisions) -> _StoryBlocks:
     table = find_table_lines(story, decided)
     listed = (find_list_lines(story, decided) | find_numbered_items(story, decided)[0]
               | find_quantity_lines(story, decided)) - table
-    doubled = {view.number for a, b in pairwise(story)
-               if a.text == b.text and _DOUBLED_MIN_WORDS <= a.words <= _CARD_HEADLINE_WORDS
-               and a.number not in decided and b.number not in decided for view in (a, b)} - table
+    doubled = frozenset({view.number for a, b in pairwise(story)
+                         if a.text == b.text and _DOUBLED_MIN_WORDS <= a.words <= _CARD_HEADLINE_WORDS
+                         and a.number not in decided and b.number not in decided for view in (a, b)} - table)
+    return _StoryBlocks(table, listed, doubled)
+
+
+def _story_line(story: list[LineView], i: int, blocks: _StoryBlocks, undecided: frozenset[int],
+                seen: Decisions) -> Decision:
+    """The decision for the open story line ``i``, given everything decided before it (``seen``)."""
+    view = story[i]
+    if view.number in blocks.doubled:
+        return removed_by(RELATED_DOUBLED_HEADLINE)
+    if _is_shouted_headline(view):
+        return removed_by(RELATED_CAPS_HEADLINE)
+    if view.number in blocks.table:
+        return kept_by(BODY_TABLE)
+    if view.number in blocks.listed:
+        return kept_by(BODY_LIST_ITEM)
+    if _paragraph_like(view):
+        return kept_by(BODY_PARAGRAPH)
+    prev_ok = i > 0 and (story[i - 1].number not in seen or seen[story[i - 1].number].action == "kept")
+    next_ok = i + 1 < len(story) and story[i + 1].is_prose and story[i + 1].number not in seen
+    if prev_ok and next_ok and 1 <= view.words <= _HEADING_MAX_WORDS:
+        return kept_by(BODY_HEADING)
+    if prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
+        return kept_by(BODY_CONTINUATION)
+    if _in_heading_run(story, i, undecided, seen):
+        return kept_by(BODY_HEADING)
+    if _in_item_run(story, i, undecided):
+        return kept_by(BODY_BLOCK)
+    return removed_by(ZONE_BOILERPLATE)
+
+
+def story_decisions(story: list[LineView], decided: Decisions) -> dict[int, Decision]:
+    """Decisions for the story window's open lines, in order.
+
+    Prose stays; a short line stays as a heading between kept lines, or
+    when it carries on from a kept line with a few words of its own (a list
+    item, an answer, an embedded post's attribution); lone fragments, long
+    headlines in capitals and headlines printed twice in a row (a card's
+    image and its link) go. A line's fate may hang on the line above it, so
+    each reads what this pass decided before it.
+    """
+    found: dict[int, Decision] = {}
+    seen = overlay(found, decided)
+    undecided = frozenset(view.number for view in story if view.number not in decided)
+    blocks = _story_blocks(story, decided)
     for i, view in enumerate(story):
-        if view.number in decided:
-            continue
-        if view.number in doubled:
-            decided[view.number] = removed_by("related.doubled-headline")
-            continue
-        if _is_shouted_headline(view):
-            decided[view.number] = removed_by("related.caps-headline")
-            continue
-        if view.number in table:
-            decided[view.number] = kept_by("body.table")
-            continue
-        if view.number in listed:
-            decided[view.number] = kept_by("body.list-item")
-            continue
-        if _paragraph_like(view):
-            decided[view.number] = kept_by("body.paragraph")
-            continue
-        prev_ok = i > 0 and (story[i - 1].number not in decided or decided[story[i - 1].number].action == "kept")
-        next_ok = i + 1 < len(story) and story[i + 1].is_prose and story[i + 1].number not in decided
-        if prev_ok and next_ok and 1 <= view.words <= _HEADING_MAX_WORDS:
-            decided[view.number] = kept_by("body.heading")
-        elif prev_ok and view.words >= _CONTINUATION_MIN_WORDS:
-            decided[view.number] = kept_by("body.continuation")
-        elif _in_heading_run(story, i, undecided, decided):
-            decided[view.number] = kept_by("body.heading")
-        elif _in_item_run(story, i, undecided):
-            decided[view.number] = kept_by("body.block")
-        else:
-            decided[view.number] = removed_by("zone.boilerplate")
+        if view.number not in seen:
+            found[view.number] = _story_line(story, i, blocks, undecided, seen)
+    return found

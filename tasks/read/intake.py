@@ -39,7 +39,7 @@ class RawText:
     ``<archive path>#<record>`` (the record's URI, or ``L<n>`` for a JSON
     line), ``name`` the record's document id, and ``record`` the part after
     ``#``; ``url``, ``title`` and ``published`` carry what the archive said
-    about the record (see :func:`wirewash.tasks.clean.extraction.with_record_metadata`).
+    about the record (see :func:`wirewash.tasks.clean.metadata.with_record_metadata`).
     """
 
     source: str

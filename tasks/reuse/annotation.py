@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from wirewash.tasks.clean.rules import RULES
+from wirewash.tasks.clean.rules.ids import REUSE_NEAR_DUPLICATE
 from wirewash.tasks.records import Cluster, Document, Overlap, ParagraphRef
 from wirewash.tasks.report.data import covered_words, word_count
 
-DROP_RULE = "reuse.near-duplicate"
+DROP_RULE = RULES[REUSE_NEAR_DUPLICATE]
+"""The catalog rule that names a removed near-duplicate copy."""
 
 
 def _paragraph_id(documents: dict[str, Document], ref: ParagraphRef) -> str | None:
@@ -74,7 +77,7 @@ def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> tuple
         for seg in doc.segments:
             canonical = gone.get(seg.lines) if seg.action == "kept" else None
             if canonical is not None:
-                seg = replace(seg, action="removed", category="duplicate", rule=DROP_RULE,
+                seg = replace(seg, action="removed", category=DROP_RULE.category, rule=DROP_RULE.id,
                               reason=f"near-duplicate of {canonical.file}:{canonical.lines[0]}")
                 dropped += 1
             segments.append(seg)

@@ -10,7 +10,10 @@ import pytest
 
 from conftest import extraction_scorer, macro_f1, shared_path, warc_record
 from wirewash.tasks.clean.cleaner import clean_document
-from wirewash.tasks.clean.extraction import ExtractedLine, _run_on_share, decide_lines, extract_html, with_record_metadata
+from wirewash.tasks.clean.extraction import extract_html
+from wirewash.tasks.clean.html_decide import decide_lines
+from wirewash.tasks.clean.html_trafilatura import ExtractedLine, _run_on_share
+from wirewash.tasks.clean.metadata import with_record_metadata
 from wirewash.tasks.clean.source_map import locate_lines
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.records import Document
@@ -77,11 +80,11 @@ def test_link_lists_and_headline_are_removed_by_named_rules() -> None:
         ExtractedLine(SENTENCES[1]),
     ]
     decisions = decide_lines(lines, "Harbour wall to be rebuilt")
-    assert [(d.action, d.rule.id if d.rule else None) for d in decisions] == [
-        ("title", "title.headline"), ("kept", None), ("removed", "related.list"), ("removed", "related.list"),
-        ("kept", None),  # a URL in an article body is content, not the scrape's address
-        ("kept", None),  # one linked line alone is not a list
-        ("kept", None),
+    assert [(d.action, d.rule) for d in decisions] == [
+        ("title", "title.headline"), ("kept", "body.paragraph"), ("removed", "related.list"), ("removed", "related.list"),
+        ("kept", "body.paragraph"),  # a URL in an article body is content, not the scrape's address
+        ("kept", "body.paragraph"),  # one linked line alone is not a list
+        ("kept", "body.paragraph"),
     ]
 
 
@@ -163,11 +166,11 @@ def test_with_record_metadata_leaves_plain_files_alone(kind: str) -> None:
     assert with_record_metadata(doc, raw).url is None
 
 
-# --- line filtering after trafilatura (tasks/clean/extraction.py, step 5) ------------------------------
+# --- line filtering after trafilatura (tasks/clean/html_decide.py) -------------------------------------
 
 
-def _decide(lines: list[ExtractedLine], title: str | None = None) -> list[tuple[str, str | None]]:
-    return [(d.action, d.rule.id if d.rule else None) for d in decide_lines(lines, title)]
+def _decide(lines: list[ExtractedLine], title: str | None = None) -> list[tuple[str, str]]:
+    return [(d.action, d.rule) for d in decide_lines(lines, title)]
 
 
 def test_caption_is_removed_and_a_sentence_about_a_photo_is_kept() -> None:
@@ -176,13 +179,13 @@ def test_caption_is_removed_and_a_sentence_about_a_photo_is_kept() -> None:
     decided = _decide([ExtractedLine(SENTENCES[0]), ExtractedLine(caption), ExtractedLine(about_photo),
                        ExtractedLine(SENTENCES[1])])
     assert decided[1][0] == "removed" and decided[1][1] and decided[1][1].startswith("caption.")
-    assert decided[2] == ("kept", None) and decided[0] == decided[3] == ("kept", None)
+    assert decided[2] == ("kept", "body.paragraph") and decided[0] == decided[3] == ("kept", "body.paragraph")
 
 
 def test_copyright_closing_the_story_is_kept_elsewhere_removed() -> None:
     notice = "© 2019 Associated Press. All Rights Reserved. This material may not be published, broadcast, rewritten, or redistributed."
     closing = _decide([ExtractedLine(SENTENCES[0]), ExtractedLine(SENTENCES[1]), ExtractedLine(notice)])
-    assert closing[2] == ("kept", None)  # a wire story's own closing notice
+    assert closing[2] == ("kept", "body.paragraph")  # a wire story's own closing notice
     footer = _decide([ExtractedLine(SENTENCES[0]), ExtractedLine(SENTENCES[1]), ExtractedLine("Thank you"),
                       ExtractedLine("Copyright 2019 Example Media. All rights reserved.")])
     assert footer[3] == ("removed", "legal.copyright")
@@ -198,7 +201,7 @@ def test_teaser_cards_and_footer_after_the_story_are_removed() -> None:
         ExtractedLine("There was an error processing your subscription."),
     ]
     decided = _decide(lines)
-    assert decided[:4] == [("kept", None), ("kept", None), ("removed", "related.list"), ("removed", "related.list")]
+    assert decided[:4] == [("kept", "body.paragraph"), ("kept", "body.paragraph"), ("removed", "related.list"), ("removed", "related.list")]
     assert decided[4][0] == "removed" and str(decided[4][1]).startswith("promo.")
     assert decided[5:] == [("removed", "zone.footer"), ("removed", "zone.footer")]
 
@@ -220,13 +223,13 @@ def test_header_lines_before_the_story() -> None:
     ]
     assert _decide(lines, "Harbour wall to be rebuilt after winter storms") == [
         ("metadata", "source-url.line"), ("title", "title.headline"), ("removed", "dek.standfirst"),
-        ("kept", None), ("kept", None),
+        ("kept", "body.paragraph"), ("kept", "body.paragraph"),
     ]
     # with no page title to compare, an unpunctuated line right above the first paragraph is the headline
     assert _decide(lines[1:2] + lines[3:])[0] == ("title", "title.headline")
     # a dateline label or a line with an address is not
-    assert _decide([ExtractedLine("Tested by: Jane Doe More info: www.example.com")] + lines[3:])[0] == ("kept", None)
-    assert _decide([ExtractedLine("BAAR, SWITZERLAND")] + lines[3:])[0] == ("kept", None)
+    assert _decide([ExtractedLine("Tested by: Jane Doe More info: www.example.com")] + lines[3:])[0] == ("kept", "body.paragraph")
+    assert _decide([ExtractedLine("BAAR, SWITZERLAND")] + lines[3:])[0] == ("kept", "body.paragraph")
 
 
 def test_a_rule_hit_inside_a_kept_list_is_read_in_context() -> None:
@@ -240,7 +243,7 @@ def test_a_shouted_link_between_paragraphs_is_a_teaser() -> None:
     teaser = ExtractedLine("HARBOUR TOWN VOTES TO KEEP ITS LIFEBOAT STATION OPEN", 1.0)
     product = ExtractedLine("Harbour Works 3-in-1 Mooring Kit", 1.0)
     decided = _decide([ExtractedLine(SENTENCES[0]), teaser, ExtractedLine(SENTENCES[1]), product, ExtractedLine(SENTENCES[2])])
-    assert decided[1] == ("removed", "related.inline") and decided[3] == ("kept", None)
+    assert decided[1] == ("removed", "related.inline") and decided[3] == ("kept", "body.paragraph")
 
 
 def test_run_on_lines_are_measured() -> None:
@@ -273,7 +276,7 @@ def test_headline_matches_the_page_title_without_the_site_name() -> None:
              ExtractedLine("Harbour wall")]
     decided = _decide(lines, "Harbour wall to be rebuilt after the storms - Example News")
     assert decided[0] == ("title", "title.headline")
-    assert decided[3] == ("kept", None)  # a few words of the title are not the headline
+    assert decided[3] == ("kept", "body.paragraph")  # a few words of the title are not the headline
 
 
 def test_wire_notice_closing_the_story_is_kept_and_names_the_holder() -> None:
@@ -293,7 +296,7 @@ def test_author_from_a_marked_byline_element() -> None:
 
 def test_the_copyright_notice_is_read_from_the_line_rules_as_the_rule_reads_it() -> None:
     """extract_html finds the page's notice from each line's first catching rule instead of re-running the rule."""
-    from wirewash.tasks.clean.extraction import _is_notice, _read_line
+    from wirewash.tasks.clean.html_decide import _read_line, is_notice
     from wirewash.tasks.clean.rules import RULES
 
     notice = RULES["legal.copyright"]
@@ -307,7 +310,7 @@ def test_the_copyright_notice_is_read_from_the_line_rules_as_the_rule_reads_it()
     for text, first_id in lines.items():
         words, first = _read_line(text)
         assert (first.id if first else None) == first_id, text
-        assert _is_notice(text, words, first) == notice.matches(text, words), text
+        assert is_notice(text, words, first) == notice.matches(text, words), text
     assert sum(notice.matches(text, _read_line(text)[0]) for text in lines) == 2
 
 
@@ -315,7 +318,7 @@ def test_the_author_xpath_finds_what_an_element_by_element_test_finds() -> None:
     from lxml.etree import XPath
     from lxml.html import fromstring
 
-    from wirewash.tasks.clean.extraction import _AUTHOR_XPATH
+    from wirewash.tasks.clean.html_metadata import _AUTHOR_XPATH
 
     page = fromstring(
         '<html><body><div class="authors"><span itemprop="author">A</span></div><a rel="author">B</a>'
@@ -337,7 +340,7 @@ def test_the_fast_pass_on_the_tree_itself_is_bare_extraction_on_a_copy() -> None
     import trafilatura
     from lxml.etree import tostring
 
-    from wirewash.tasks.clean.extraction import _fast_body, _trafilatura_sequence
+    from wirewash.tasks.clean.html_trafilatura import _fast_body, _trafilatura_sequence
 
     assert _trafilatura_sequence() is not None, "the installed trafilatura's cascade no longer fits _fast_body"
     html_dir = shared_path("evaldata", "aeb", "html")

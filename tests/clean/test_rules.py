@@ -1,10 +1,15 @@
-"""Golden cases for every line rule in the catalog: what it must catch, what must survive."""
+"""Golden cases for every line rule in the catalog: what it must catch, what must survive; and the catalog's ids."""
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
+
 from wirewash.tasks.clean.lines import count_words
-from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, match_line
+from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, ids, match_line
 
 CASES = [(rule.id, text) for rule in LINE_RULES for text in rule.examples]
 NEGATIVES = [(rule.id, text) for rule in LINE_RULES for text in rule.negatives]
@@ -17,6 +22,13 @@ def test_catalog_ids_unique_and_documented() -> None:
         assert rule.rationale.strip(), rule.id
         if rule.scope == "line":
             assert rule.examples and rule.negatives, f"{rule.id} needs golden examples and negatives"
+
+
+def test_every_rule_has_one_id_constant_and_every_constant_one_rule() -> None:
+    constants = {name: value for name, value in vars(ids).items() if name.isupper()}
+    assert sorted(constants.values()) == sorted(RULES), "ids.py and the catalog disagree"
+    for name, value in constants.items():
+        assert name == value.replace(".", "_").replace("-", "_").upper(), f"{name} should be named after {value!r}"
 
 
 @pytest.mark.parametrize(("rule_id", "text"), CASES)
@@ -44,3 +56,26 @@ def test_body_text_survives_every_line_rule(rule_id: str, text: str) -> None:
 )
 def test_body_sentences_in_any_language_survive(text: str) -> None:
     assert match_line(text, count_words(text)) is None
+
+
+def _code_modules() -> list[tuple[Path, ast.AST]]:
+    """Every module of the project's code (tasks/, flows/) but the id constants themselves."""
+    ids_file = Path(ids.__file__).resolve()
+    return [(path, ast.parse(path.read_text(encoding="utf-8"))) for folder in ("tasks", "flows")
+            for path in sorted((ROOT / folder).rglob("*.py")) if path.resolve() != ids_file]
+
+
+def test_code_names_rules_by_their_constants_never_by_a_string() -> None:
+    strings = [(path.relative_to(ROOT), node.lineno, node.value) for path, tree in _code_modules() for node in ast.walk(tree)
+               if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in RULES]
+    assert strings == [], "rule ids written as strings; import them from wirewash.tasks.clean.rules.ids"
+
+
+def test_every_context_rule_is_decided_somewhere_in_the_code() -> None:
+    """A context rule the code never names could never appear in provenance: the catalog would explain nothing."""
+    catalog = Path(ids.__file__).resolve().parent
+    named = {node.id if isinstance(node, ast.Name) else node.attr for path, tree in _code_modules()
+             if catalog not in path.resolve().parents for node in ast.walk(tree) if isinstance(node, (ast.Name, ast.Attribute))}
+    constants = {value: name for name, value in vars(ids).items() if name.isupper()}
+    unused = [rule.id for rule in CATALOG if rule.scope == "context" and constants[rule.id] not in named]
+    assert unused == []

@@ -104,7 +104,7 @@ def test_the_fingerprint_follows_every_module_cleaning_imports() -> None:
     # modules a hand-kept list once missed: each shapes what a file cleans to
     assert {f"wirewash.tasks.{name}" for name in (
         "clean.story", "clean.blocks", "read.letter_model", "clean.entries", "clean.source_map", "records",
-        "clean.extraction", "read.repair", "clean.rules", "clean.lines", "clean.metadata", "read.record_files")
+        "clean.extraction", "read.repair", "clean.rules", "clean.rules.ids", "clean.rules.media", "clean.lines", "clean.metadata", "read.record_files")
     } <= set(CLEANING_MODULES)
     assert "wirewash.tasks.reuse.overlap" not in CLEANING_MODULES and "wirewash.tasks.report.html" not in CLEANING_MODULES
 
@@ -114,7 +114,8 @@ def test_an_edit_to_any_cleaning_module_changes_the_fingerprint(module: str, tmp
     shutil.copytree(ROOT / "tasks", tmp_path / "tasks", ignore=shutil.ignore_patterns("__pycache__"))
     params = {"template_min_docs": 3}
     before = cleaning_fingerprint(params, tmp_path / "tasks")
-    path = tmp_path.joinpath("tasks", *module.split(".")[2:]).with_suffix(".py")
+    base = tmp_path.joinpath("tasks", *module.split(".")[2:])
+    path = base.with_suffix(".py") if base.with_suffix(".py").is_file() else base / "__init__.py"
     path.write_text(path.read_text() + "\n# an edit\n")
     assert cleaning_fingerprint(params, tmp_path / "tasks") != before
 

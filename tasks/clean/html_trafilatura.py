@@ -1,0 +1,231 @@
+"""trafilatura on one page: its fast pass, and its full cascade where the fast pass kept too little.
+
+One trafilatura pass (fast mode: no second opinion from readability or
+jusText, which costs as much again and on news pages rarely helps) runs with
+links kept in the extracted tree, so that every extracted line knows how
+much of its text is link text (:class:`ExtractedLine`). The page's metadata
+(title, author, date, URL, site name) comes from trafilatura's metadata
+functions on the same parsed tree (:mod:`wirewash.tasks.clean.html_metadata`).
+When that pass returns next to nothing, one run-on line that is mostly not
+sentences (a menu and the story flattened together), or under half of the
+page's long paragraphs (it took one box of the page, not the article),
+trafilatura's full cascade gets a second try, and the extraction that agrees
+better with the page's long paragraphs is kept
+(:mod:`wirewash.tasks.clean.extractor_choice`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from wirewash.tasks.clean.extractor_choice import can_referee, long_paragraphs, referee, under_covered
+from wirewash.tasks.clean.html_metadata import page_metadata
+
+SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
+"""A sentence's end: its mark, closing quotes or brackets, then a space or the line's end."""
+FALLBACK_CHARS = 500
+"""Below this many extracted characters, trafilatura's full cascade gets a second try."""
+RUN_ON_WORDS = 150
+RUN_ON_WORDS_PER_SENTENCE = 60
+"""A line of more than ``RUN_ON_WORDS`` words with fewer than one sentence end per this many words is run-on."""
+RUN_ON_SHARE = 0.5
+"""When run-on lines hold more than this share of the extracted text, trafilatura's full cascade gets a second try."""
+FAST_PASS, FULL_CASCADE = "fast", "full"
+"""The two extractions of :func:`run_trafilatura`: trafilatura's fast pass, and its full cascade."""
+
+_OPEN, _CLOSE = "\u2983", "\u2984"  # printable brackets marking link text through trafilatura's renderer
+_MARK_RE = re.compile(f"([{_OPEN}{_CLOSE}])")
+
+
+class ExtractionError(RuntimeError):
+    """trafilatura could not parse the page at all (the message says why)."""
+
+
+@dataclass(frozen=True)
+class ExtractedLine:
+    """One line of trafilatura's text and the share of its visible characters that was link text."""
+
+    text: str
+    link_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What trafilatura found in a page: the article's lines and the page's metadata."""
+
+    lines: tuple[ExtractedLine, ...]
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+    sitename: str | None = None
+    cascade: str = "fast"
+    """Which of trafilatura's extractions the lines come from: ``FAST_PASS`` or ``FULL_CASCADE``."""
+
+
+
+# --- trafilatura --------------------------------------------------------------------------------
+
+
+def _lines_with_link_share(body: Any) -> list[ExtractedLine]:
+    """Render trafilatura's extracted tree as its own text output, measuring link text per line.
+
+    Each link's text is wrapped in marker characters, the link elements are
+    unwrapped (so the renderer writes plain text, not Markdown links), and
+    trafilatura's own renderer produces the lines; the markers then say which
+    characters of each line were link text, and are removed.
+    """
+    from lxml.etree import strip_tags
+    from trafilatura.utils import sanitize_tree
+    from trafilatura.xml import xmltotxt
+
+    for ref in body.iter("ref"):
+        ref.text = _OPEN + (ref.text or "")
+        if len(ref):
+            ref[-1].tail = (ref[-1].tail or "") + _CLOSE
+        else:
+            ref.text += _CLOSE
+    strip_tags(body, "ref")
+    sanitize_tree(body)
+    out: list[ExtractedLine] = []
+    for line in xmltotxt(body, False).split("\n"):
+        if _OPEN not in line and _CLOSE not in line:
+            text = " ".join(line.split())
+            if text:
+                out.append(ExtractedLine(text))
+            continue
+        inside = total = depth = 0
+        for piece in _MARK_RE.split(line):
+            if piece == _OPEN:
+                depth += 1
+            elif piece == _CLOSE:
+                depth = max(0, depth - 1)
+            else:
+                visible = len("".join(piece.split()))
+                total += visible
+                inside += visible if depth else 0
+        text = " ".join(line.replace(_OPEN, "").replace(_CLOSE, "").split())
+        if text:
+            out.append(ExtractedLine(text, inside / total if total else 0.0))
+    return out
+
+
+def _run_on_share(lines: list[ExtractedLine]) -> float:
+    """The share of extracted characters in run-on lines: long lines that are mostly not sentences.
+
+    trafilatura's fast mode sometimes takes a whole page region (menu, story
+    and footer) as one block, which comes out as one enormous line with few
+    sentence ends; real paragraphs, however long, end a sentence every few
+    dozen words.
+    """
+    total = sum(len(line.text) for line in lines)
+    if not total:
+        return 0.0
+    run_on = 0
+    for line in lines:
+        words = line.text.count(" ") + 1
+        if words > RUN_ON_WORDS and words > RUN_ON_WORDS_PER_SENTENCE * max(1, len(SENTENCE_END_RE.findall(line.text))):
+            run_on += len(line.text)
+    return run_on / total
+
+
+def run_trafilatura(html: str, url: str | None = None) -> Extraction:
+    """Extract the article lines and metadata of one page (see the module docstring, step 1)."""
+    import trafilatura
+
+    try:
+        tree = trafilatura.load_html(html)
+    except Exception as err:  # noqa: BLE001 - lxml raises several types on hostile markup
+        raise ExtractionError(f"unparseable HTML: {type(err).__name__}: {err}") from err
+    if tree is None:
+        return Extraction(())
+    meta = page_metadata(tree, url)  # first: the fast pass below consumes the tree
+    paragraphs = long_paragraphs(tree)  # before it too: the cascade prunes the tree in place
+    # no url: trafilatura would resolve every link's target against it, and only link text is read here
+    # output "txt": bare_extraction then leaves its tree unrendered (the lines are rendered here, with link markers)
+    options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
+               "output_format": "txt"}
+    body = _fast_body(tree, options)
+    lines = _lines_with_link_share(body) if body is not None else []
+    chars = sum(len(line.text) for line in lines)
+    run_on = _run_on_share(lines)
+    cascade = FAST_PASS
+    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs):
+        # the fast pass pruned the tree in place: the page is parsed again (on about one page in twelve)
+        full = trafilatura.bare_extraction(trafilatura.load_html(html), **options)
+        second = _lines_with_link_share(full.body) if full is not None and full.body is not None else []
+        if _take_second(lines, second, paragraphs, chars, run_on):
+            lines, cascade = second, FULL_CASCADE
+    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade)
+
+
+def _take_second(first: list[ExtractedLine], second: list[ExtractedLine], paragraphs: str, chars: int,
+                 run_on: float) -> bool:
+    """Whether the full cascade's lines replace the fast pass's (``chars``, ``run_on``: the fast pass's measures).
+
+    Where the page has long paragraphs to judge by, the extraction that agrees
+    better with them wins (:mod:`wirewash.tasks.clean.extractor_choice`). Elsewhere: a short
+    fast pass gives way to a longer second, a run-on one to a second that is
+    less run-on.
+    """
+    second_chars = sum(len(line.text) for line in second)
+    if not second_chars:
+        return False
+    verdict = referee([line.text for line in first], [line.text for line in second], paragraphs) if can_referee(paragraphs) else None
+    if verdict is not None:
+        return verdict
+    if chars < FALLBACK_CHARS:
+        return second_chars > chars
+    return _run_on_share(second) < run_on
+
+
+def _fast_body(tree: Any, options: dict[str, Any]) -> Any | None:
+    """The body ``trafilatura.bare_extraction(tree, fast=True, **options)`` returns, without copying the page.
+
+    Given a parsed tree, ``bare_extraction`` first deep-copies all of it
+    (so that the caller's tree survives) and then runs trafilatura's cascade
+    on the copy. Here nothing reads the tree afterwards (the metadata was
+    read before), so the cascade (``trafilatura.core.trafilatura_sequence``)
+    runs on the tree itself, which it prunes in place. The rest of what
+    ``bare_extraction`` does with these options is repeated exactly: the
+    same ``Extractor``, the same minimum output size, and ``None`` where it
+    would have caught a ``TypeError`` or ``ValueError``. The copy it spares
+    costs about half a millisecond on a news page.
+
+    ``trafilatura_sequence`` is internal to trafilatura: where the installed
+    version's does not take ``(tree, options, url)``, or where trafilatura's
+    settings cap the extracted tree's size (a check not repeated here),
+    ``bare_extraction`` itself runs, copy included.
+    """
+    import trafilatura
+    from trafilatura.settings import Extractor
+
+    sequence = _trafilatura_sequence()
+    extractor = None if sequence is None else Extractor(
+        output_format=options["output_format"], fast=True, comments=options["include_comments"],
+        links=options["include_links"], tables=options["include_tables"], dedup=options["deduplicate"])
+    if sequence is None or extractor is None or extractor.max_tree_size:
+        result = trafilatura.bare_extraction(tree, fast=True, **options)
+        return result.body if result is not None else None
+    try:
+        body, text, _, comments = sequence(tree, extractor, None)
+    except (TypeError, ValueError):
+        return None
+    if len(text) < extractor.min_output_size and len(comments) < extractor.min_output_comm_size:
+        return None
+    return body
+
+
+@lru_cache(maxsize=1)
+def _trafilatura_sequence() -> Any | None:
+    """trafilatura's extraction cascade when it has the signature :func:`_fast_body` relies on, else ``None``."""
+    import inspect
+
+    from trafilatura import core
+
+    sequence = getattr(core, "trafilatura_sequence", None)
+    if sequence is None or list(inspect.signature(sequence).parameters) != ["tree", "options", "url"]:
+        return None
+    return sequence

@@ -1,0 +1,67 @@
+"""The rule catalog: every reason the cleaner may give for keeping or removing a line, and its one lookup.
+
+Rules are grouped by category and named ``category.what`` (``credit.photo``);
+code names a rule by its id constant (:mod:`wirewash.tasks.clean.rules.ids`),
+never by a string, and finds it in :data:`RULES`. Each rule has a one-line
+rationale and golden cases: what it must catch and the body text that must
+survive it. ``tests/clean/test_rules.py`` runs every line rule's cases and
+``tests/clean/test_context_rules.py`` every context rule's; both fail for a
+rule without them.
+
+Two scopes:
+
+* ``line`` rules look at one stripped line: a regular expression plus a word
+  limit, because clutter is short and a long sentence that happens to contain
+  "subscribe" is body text. Their ``examples`` and ``negatives`` are lines.
+* ``context`` rules need the line's neighbours, its position or the batch; the
+  cleaner's passes implement them (:mod:`wirewash.tasks.clean.cleaner` names
+  them, the HTML path is :mod:`wirewash.tasks.clean.extraction`), and their
+  golden cases are small documents in the tests. They are listed here so that
+  provenance can name them and the report can explain them.
+
+The catalog is kept by category in a few modules (:mod:`.media`, :mod:`.promo`,
+:mod:`.page`, :mod:`.bylines`, :mod:`.context`) and joined here, in order:
+the first line rule that matches names the decision, so the more specific
+rules come first.
+
+Phrase lists cover English first; shape, position and batch rules carry over
+to other languages, and no pattern assumes a Latin script.
+"""
+from __future__ import annotations
+
+from wirewash.tasks.clean.rules.bylines import BYLINE_RULES
+from wirewash.tasks.clean.rules.context import CONTEXT_RULES
+from wirewash.tasks.clean.rules.media import MEDIA_RULES
+from wirewash.tasks.clean.rules.page import PAGE_RULES
+from wirewash.tasks.clean.rules.patterns import COMMENT_STAMP_RE
+from wirewash.tasks.clean.rules.promo import PROMO_RULES
+from wirewash.tasks.clean.rules.rule import Rule, Scope
+
+__all__ = ["CATALOG", "COMMENT_STAMP_RE", "LINE_RULES", "RULES", "Rule", "Scope", "match_line", "rule_view"]
+
+CATALOG: tuple[Rule, ...] = MEDIA_RULES + PROMO_RULES + PAGE_RULES + BYLINE_RULES + CONTEXT_RULES
+"""Every rule, the line rules first in the order they are tried."""
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in CATALOG}
+"""The one lookup: a rule by its id."""
+
+LINE_RULES: tuple[Rule, ...] = tuple(rule for rule in CATALOG if rule.scope == "line")
+
+
+# no-break, thin, figure and ideographic spaces read as plain spaces to the patterns
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+
+
+def rule_view(line: str) -> tuple[str, str]:
+    """``line`` as the line rules read it (odd spaces made plain) and its lowercase (for rule keywords)."""
+    line = line.translate(_SPACES)
+    return line, line.lower()
+
+
+def match_line(line: str, words: int) -> Rule | None:
+    """The first line rule that catches ``line``, or ``None`` when no line rule applies."""
+    line, lowered = rule_view(line)
+    for rule in LINE_RULES:
+        if rule.matches(line, words, lowered):
+            return rule
+    return None

@@ -1,0 +1,153 @@
+"""The page's frame: tags, comment prompts, navigation, links to other stories, branding, the source address."""
+from __future__ import annotations
+
+import re
+
+from wirewash.tasks.clean.rules.ids import (
+    ABOUT_HEADING,
+    BRANDING_LOGO,
+    COMMENTS_PROMPT,
+    NAV_CONTROL,
+    NAV_COUNT_LINK,
+    NAV_SHARE_BAR,
+    RELATED_GLUED_TEASER,
+    RELATED_HEADING,
+    RELATED_INLINE,
+    SOURCE_URL_CITATION,
+    SOURCE_URL_LINE,
+    TAGS_LIST,
+)
+from wirewash.tasks.clean.rules.rule import Rule, icase
+
+
+PAGE_RULES: tuple[Rule, ...] = (
+    # --- tags and comments
+    Rule(TAGS_LIST, "tags", "A 'Tags'/'Topics' label followed by keywords is a tag cloud.",
+         pattern=icase(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics|more (?:about|on)|"
+                       r"теги|метки|рубрики|temas|etiquetas|palavras-chave|schlagwörter|themen|argomenti|mots-clés|태그)\b\s*:?"
+                       r"(?:\s*[^.!?\s][^.!?]*)?$"),
+         max_words=40,
+         examples=("Tags Budget City Council Transport Elections", "Related Topics", "Topics: Politics, China", "Теги",
+                   "Etiquetas: política, economía"),
+         negatives=("Topics discussed included trade, climate and the war in Ukraine.",)),
+    Rule(COMMENTS_PROMPT, "comments", "Comment prompts and counters.",
+         pattern=icase(r"^\[?\s*(?:leave a (?:reply|comment)|comments?(?:\s*\(\d+\))?|\d+\s+comments?|add (?:a|your) comment|"
+                       r"(?:top|most|highest)[ -]rated comments|(?:reader|user|latest|recent|all) comments|conversation|"
+                       r"join the (?:conversation|discussion)|post a comment|(?:show|view|load|hide) comments|"
+                       r"be the first to comment|what do you think\??|have your say|cancel reply|comment policy|"
+                       r"\d+ (?:responses|replies|comments|thoughts) (?:to|on) .{1,200}|[^!?]{1,80} (?:says|said|wrote|writes):|"
+                       r"reply|report (?:comment|abuse)|(?:\d+ )?(?:likes?|upvotes?|points?|votes?)|rating: .{1,20}|"
+                     # the same prompts in the benchmark's other languages
+                       r"lascia un commento|commenti|deixe (?:um|seu) comentário|comentários|deja (?:un|tu) comentario|comentarios|"
+                       r"laisser un commentaire|commentaires|kommentar (?:schreiben|verfassen)|kommentare|"
+                       r"оставить комментарий|комментарии|댓글(?: ?쓰기)?)\s*:?\s*\]?$"),
+         max_words=40,
+         examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments",
+                   "34 responses to “A headline here”", "C. M. says:", "Lascia un commento", "Комментарии"),
+         negatives=("Comments from the minister drew criticism on Monday.",)),
+    # --- navigation and branding
+    Rule(NAV_CONTROL, "nav", "Navigation controls and section links.",
+         pattern=icase(r"^(?:skip to (?:main )?(?:content|navigation|main|footer)|menu|main menu|home|search|close|"
+                       r"back to top|load more|show more|more stories|next(?: article| story)?|previous(?: article)?|"
+                       r"sections|open menu|close menu|toggle navigation|sign in|log ?in|log ?out|subscribe|register|"
+                       r"share(?: this)?(?: article| story)?|print|email|copy link|link copied|facebook|twitter|x|"
+                       r"linkedin|whatsapp|reddit|pinterest|telegram|instagram|youtube|tiktok|rss|contact(?: us)?|"
+                       r"newsletters?|podcasts?|video|videos|photos|live|watch|listen|"
+                       r"go to (?:page|comments)|page \d+(?: of \d+)?|\d+ of \d+|see all|view all|"
+                       r"show less|expand|collapse|loading\.*|advertise(?: with us)?|site map|sitemap|"
+                       r"careers|help|faqs?|accessibility|feedback|corrections)(?:\s*\(\d{1,6}\))?\s*[:›»>|]?$"),
+         max_words=6,
+         examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3", "View all (23)"),
+         negatives=("Home prices rose 4% last year.",)),
+    Rule(NAV_SHARE_BAR, "nav", "A row of share buttons ('Facebook  Twitter  WhatsApp  Email') printed as one line.",
+         pattern=icase(r"^(?:(?:share (?:on|via|to) )?(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|pin|pint|"
+                       r"telegram|email|e-mail|mail|print|copy link|messenger|flipboard|tumblr|sms|viber|line|vk|"
+                       r"share|tweet|download|baixar|compartilhar|compartir|teilen|partager|condividi|поделиться)"
+                       r"\s*[|·•,/]?\s*){2,}(?:\S{1,2})?$"),
+         max_words=16,
+         examples=("Facebook Twitter Email", "Whatsapp \xa0 Facebook \xa0 Pint \xa0 Baixar", "Facebook | Twitter | LinkedIn | Email",
+                   "Tweet Share Email Print"),
+         negatives=("Share prices fell on Twitter's news.", "Facebook and Twitter said on Monday they would comply.")),
+    Rule(NAV_COUNT_LINK, "nav", "A label with a count in brackets ('March (113)', 'Politics (24)') is an archive or category link.",
+         # one word, or capitalised words; the count is no year
+         pattern=re.compile(r"^(?:[►▶•·»›*–-]\s*)?(?:[^\W\d_]+(?:[、・,/][^\W\d_]+)*|[A-ZÀ-ÞА-Я][^\W\d_]*(?:[ &'’.-]+[A-ZÀ-ÞА-Я&][^\W\d_]*){1,4})\s*"
+                            r"\((?!(?:19|20)\d\d\))\d{1,6}\)$"),
+         max_words=6,
+         examples=("Novembro (113)", "Politics (24)", "Local News (7)", "►Software(207)", "日記、雑記(8)"),
+         negatives=("Population (2020)", "He scored twice (2)")),
+    Rule(SOURCE_URL_CITATION, "source-url", "A 'Citation:' / 'Cite this article' label opens the reference block under a story.",
+         pattern=icase(r"^(?:citation|cite this (?:article|page|story)|how to cite(?: this (?:article|page))?|zitiervorschlag|citação)\s*:?$"),
+         max_words=5,
+         examples=("Citation:", "Cite this article"),
+         negatives=("Citation needed, the editor wrote in the margin of the draft.",)),
+    Rule(RELATED_HEADING, "related", "Headings that introduce lists of other stories.",
+         pattern=icase(r"^(?:most (?:popular|read|viewed|shared|commented|emailed)(?: \w+)?|trending(?: now| stories| news| topics)?|"
+                       r"recent(?:ly)? (?:posts|articles|stories|news)|latest(?: news| stories| headlines| videos)?|top stories|"
+                       r"more (?:from |on |at )?[^.!?]{1,40}|you may (?:also )?(?:like|be interested in|have missed)|you might (?:also )?like|"
+                       r"recommended(?: for you| stories| reading)?|related(?: posts| articles| stories| content| coverage| news| reading| links| videos)?(?: (?:from|on|in|at) [^.!?]{1,60})?|more|"
+                       r"read (?:more|next|also|this next)|see also|also read|also on \S{2,40}|more on this(?: story)?|more in [^.]{1,40}|"
+                       r"popular(?: now| stories)?|editor'?s? picks|don'?t miss|in other news|elsewhere on [^.]{1,40}|"
+                       r"further reading|more (?:news|stories|videos|headlines)|what to read next|explore more|around the web|"
+                       r"promoted stories|sponsored stories|from our partners|"
+                     # the same headings in the benchmark's other languages
+                       r"voc[êe] (?:pode|também pode) gostar|veja também|leia também|leia mais|relacionad[ao]s|mais lidas|"
+                       r"te puede interesar|también te puede interesar|lee también|noticias relacionadas|lo más leído|"
+                       r"vous aimerez aussi|à lire aussi|lire aussi|articles similaires|les plus lus|"
+                       r"das könnte sie auch interessieren|mehr zum thema|lesen sie auch|meistgelesen|"
+                       r"potrebbe interessarti|leggi anche|articoli correlati|i più letti|"
+                       r"читайте также|вам может понравиться|похожие (?:статьи|новости)|популярное|материалы по теме|"
+                       r"관련 ?기사|많이 본 뉴스|인기 ?기사)\s*(?:[:›»]|\.\.\.|…)?$"),
+         max_words=8,
+         examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos", "Also on example.com",
+                   "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch",
+                   "Related coverage from The Money Desk:", "More:"),
+         negatives=("Read the full statement below.",)),
+    Rule(RELATED_INLINE, "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
+         pattern=icase(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content| posts?| reading)?|see (?:also|more)|also(?: read| see)?|"
+                       r"(?:also |more )?on [\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|com\.au|in|ca)|"
+                       r"more(?: on| about)? this|recommended|watch(?: more)?|listen|leia (?:mais|também)|lesen sie auch|mehr zum thema|"
+                       r"lire aussi|à lire aussi|leer más|lee también|leggi anche(?: su)?|vedi anche|читайте (?:также|тоже))\s*[:|»›>–—-]\s*(?:[^.!?]|\.(?=\w)|(?<=\b[A-Z])\.)*[?!]?[\])]?$"),
+         max_words=30,
+         examples=("Read more: Markets slide as rate fears return", "[Related: Ten things we learned this week]",
+                   "Read more: Retailer poised for record $13.4bn listing in the U.S.", "Related post: Slow-cooker chili recipe",
+                   "SEE MORE: Students under siege at the university",
+                   "Also: See our holiday coverage", "READ MORE - Rail strike called off",
+                   "On ExampleChronicle.com: Car sales plunge nearly 17 percent in August"),
+         negatives=("Read more about it in the report, she said.", "Also, the board approved the budget.",
+                    "On Tuesday: the council voted to close the road")),
+    Rule(RELATED_GLUED_TEASER, "related", "A Title-Case headline glued to its teaser ('…Student-AthleteA 24-year-old…') is a link card.",
+         # three or more capitalised headline words (each may be followed by one of the short lowercase
+         # words title case keeps), then a capitalised word glued to the teaser's first word, which
+         # goes on for a few words: a brand like "AirPower" or "iPad" ending a sentence is no card
+         # (an initialism such as "R-W.Va." is no glue, nor is a wire dateline glued to the lead: "Hong Kong (CNN Business)A …";
+         # the text cleaner also spares a glued word the page prints again elsewhere: a brand such as "AirPods")
+         pattern=re.compile(r"^(?![^()]{0,60}\([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}\)[A-Z][a-z]* [a-z])"
+                            r"(?:[^\w\s]*(?:[A-Z0-9][\w'’.,:;&$?!-]*|&)\s+"
+                            r"(?:(?:a|an|and|at|by|for|from|in|of|on|or|the|to|with)\s+)?){3,}"
+                            r"(?!(?:Mc|Mac|De|Di|Du|La|Le|Van|Von|O['’])[A-Z])"
+                            r"(?P<glued>[A-Z0-9][\w'’-]*[a-z?!.'’\d]\)?(?![A-Z][a-z]?\.)[A-Z])"
+                            r"(?:[a-z]|\s[a-z\d])\S*(?:\s+\S+){3}"),
+         max_words=120,
+         examples=("Police: 2 In Custody After Death Of Student-AthleteA 24-year-old woman and a man were arrested.",
+                   "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was foiled.",
+                   "Where To Eat? The 3 Best Noodle Bars in TownLooking for noodles? We ranked the top spots."),
+         negatives=("The Old McDonald's farm reopened on Sunday after repairs.",
+                    "Wichita East's Hugh McPherson won first place in the 100 yard freestyle.",
+                    "Officials In Detroit said the iPhone app would launch next week.",
+                    "Even with the Company's AirPower charger canceled, wireless charging moved on.",
+                    "Deals: Folding Keyboard Case for iPad Pro and more",
+                    "Sponsors: Acme Report, Metro Eats, and ParkMobile",
+                    "In October, Rep. Dave Roe, R-W.Va., visited the border near the city and argued for more agents.",
+                    "Hong Kong (Example Business)A muddled view of the trade talks once again seems to be weighing on investors.")),
+    Rule(ABOUT_HEADING, "branding", "An 'About us' / 'About the author' heading introduces a site or author blurb.",
+         pattern=icase(r"^(?:about|sobre|über|à propos(?: de)?|acerca de|chi siamo|об авторе|о нас)(?:\s+(?:us|the authors?|the writers?|this (?:site|blog|website|author)|[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}))?\s*:?$"),
+         max_words=6,
+         examples=("About Us", "About the author", "Sobre Carlos Nadalim"),
+         negatives=("About 300 people attended the rally.", "About time, the crowd shouted.")),
+    Rule(BRANDING_LOGO, "branding", "A line ending in 'Logo' is the text of a site's logo image.",
+         pattern=icase(r"^[^.!?]{1,60}\blogo$"), max_words=6,
+         examples=("Example News Logo", "Site logo"), negatives=("The company unveiled its new logo.",)),
+    Rule(SOURCE_URL_LINE, "source-url", "A bare URL line is the scrape's source address, not prose.",
+         pattern=icase(r"^(?:source:\s*)?(?:https?://|www\.)\S+$"), max_words=80,
+         examples=("https://example.com/news/2023/story-123/",), negatives=("Visit https://example.com for details, she said.",)),
+)

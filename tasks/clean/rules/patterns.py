@@ -1,0 +1,24 @@
+"""Pattern pieces several rules share: month and weekday names, written dates, photo agencies, comment stamps."""
+from __future__ import annotations
+
+import re
+
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+# a date written out with its month's name, either way round: "Nov. 19, 2019", "19th November 2019"
+WRITTEN_DATE = rf"{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}"
+AGENCY = (
+    r"(?:AP|AFP|EPA|Reuters|REUTERS|Getty(?: Images)?|Associated Press|Shutterstock|Pool|POOL|Xinhua|Alamy|"
+    r"PA(?: Media| Wire)?|Bloomberg|NurPhoto|SOPA Images|Anadolu(?: Agency)?|ANSA|Yonhap|Kyodo|TASS|IANS|ANI|"
+    r"dpa|Sipa|Zuma(?: Press)?|Imagn|USA TODAY Sports|Courtesy)"
+)
+
+# a comment's timestamp as comment systems print it under the commenter's name: the date, "at", the time
+# ("August 8, 2018 at 7:21 pm"); articles put a comma there ("November 19, 2019, 9:02 AM") or a label before it
+COMMENT_STAMP_RE = re.compile(
+    rf"^(?:{WRITTEN_DATE}|"
+    rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})\s+at\s+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?$",
+    re.IGNORECASE)

@@ -1,0 +1,321 @@
+"""Golden cases for every context rule of the catalog: a page where it decides a line, and one where it must not.
+
+Each case is a small page (:mod:`context_pages`), the text of one of its
+lines, and the ``(action, rule)`` that line must end with. A case whose
+expected rule is the case's own rule shows the rule catching its line; any
+other is a negative: text the rule must leave to another rule, most often
+text of the story that must be kept. The tables are kept by category, and
+:func:`test_every_context_rule_has_golden_cases_both_ways` reads the catalog:
+a context rule added without a case of each kind fails it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from context_pages import (
+    BAR,
+    BODY,
+    CARDS,
+    COMMENT,
+    HEADLINE,
+    INGREDIENTS,
+    ITEMS,
+    SHARED,
+    TABLE,
+    ClusterPage,
+    ExtractedPage,
+    HtmlPage,
+    Page,
+    TextPage,
+    html_page,
+    spaced,
+)
+from wirewash.tasks.clean.rules import CATALOG, RULES
+from wirewash.tasks.clean.rules.ids import (
+    ABOUT_BLURB,
+    BODY_BLOCK,
+    BODY_CLEAN_INPUT,
+    BODY_CONTINUATION,
+    BODY_FULL_CASCADE,
+    BODY_HEADING,
+    BODY_LIST_ITEM,
+    BODY_PARAGRAPH,
+    BODY_TABLE,
+    CAPTION_BESIDE_CREDIT,
+    CAPTION_LABELLED,
+    CAPTION_REPEAT,
+    COMMENTS_ENTRY,
+    DEK_STANDFIRST,
+    EXTRACT_OUTSIDE_ARTICLE,
+    GUARD_BACK_OFF,
+    MEDIA_WIDGET_BLOCK,
+    NAV_CONTROL,
+    PROMO_CALL_TO_ACTION,
+    RELATED_CAPS_HEADLINE,
+    RELATED_DOUBLED_HEADLINE,
+    RELATED_LIST,
+    RELATED_SHARED_CARDS,
+    RELATED_TEASER_LIST,
+    REUSE_NEAR_DUPLICATE,
+    SHAPE_INVISIBLE,
+    SHAPE_OVERSIZE_LINE,
+    TEMPLATE_OUTLET_REPEAT,
+    TITLE_HEADLINE,
+    ZONE_BOILERPLATE,
+    ZONE_FOOTER,
+    ZONE_HEADER,
+)
+
+B0, B1, B2, B3, B4 = BODY
+
+
+@dataclass(frozen=True)
+class Case:
+    """``rule``'s golden case: on ``page``, the line holding ``text`` (its ``occurrence``-th copy, when the page
+    prints it more than once) ends as ``expect``."""
+
+    rule: str
+    page: Page
+    text: str
+    expect: tuple[str, str]
+    occurrence: int | None = None
+
+    @property
+    def catches(self) -> bool:
+        return self.expect[1] == self.rule
+
+
+def kept(rule: str) -> tuple[str, str]:
+    return "kept", rule
+
+
+def removed(rule: str) -> tuple[str, str]:
+    return "removed", rule
+
+
+# --- pages several cases read -------------------------------------------------------------------------------
+
+CAPTION = "Commuters wait for a bus in the rain in the eastern district, Monday, March 4, 2024."
+CREDITED = TextPage(spaced(HEADLINE, B0, CAPTION, "Jane Roe/AP", B1, B2, B3))
+LONG_LEAD = B0 + " " + B1  # more than thirty words: a first paragraph, not a photographer's caption
+SUBHEAD = TextPage(spaced("Home", HEADLINE, B0, B1, "What happens next", B2, B3))
+FRAGMENT = TextPage(spaced("Home", HEADLINE, B0, B1, "[ad_1]", "Ok", B2, B3))  # a lone word after an ad marker
+BIO = "Jane Roe is a freelance writer based in Toronto. Her work has appeared in a number of publications."
+COMPANY = "Acmecorp offers an open platform for publishers and networks, and serves more than two hundred clients worldwide."
+QA = ("Q: Favourite bus route in the city?",
+      "A: The number 12 along the river, because it passes every park and the old market hall.",
+      "Q: Most memorable ride so far?",
+      "A: The night bus after the final, when the whole top deck sang the team's song together.",
+      "Q: What would you change first?",
+      "A: More night buses on weekends, so that people can get home safely from the centre.")
+CLOSING = "Officials will meet again in May"  # a short closing line, no sentence end
+SPECS = ("Length: twelve metres, with room for ninety riders", "Range: about three hundred kilometres a charge",
+         "Charging: four hours at the depot overnight", "Doors: three, with a ramp at the middle door",
+         "Seats: thirty-two, eight of them folding", "Screens: route maps at every door and the front",
+         "Heating: a heat pump that also cools in summer", "Wi-Fi: free for every rider on every route",
+         "Cameras: six inside, two outside at the doors", "Bikes: a rack for two bicycles at the front",
+         "Noise: quieter than the diesel buses it replaces", "Delivery: the first ten buses arrive in the spring")
+AFTER_SPECS = (B3, B4, "Drivers will train on the new buses over the winter, the agency said, before the first routes open.")
+MENU = ("World", "Business", "Sport", "Weather", "Travel", "Culture", "Science", "Health", "Style", "Food", "Video", "Audio")
+PAGER = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "Next")
+ARTICLE = "\n".join(f"<p>{BODY[i]} {BODY[(i + 1) % 5]} {BODY[(i + 2) % 5]}</p>" for i in range(5))
+PROMO_BOX = "<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>"
+LIST_STORY = ((B0, 0.0), ("Sign up for our newsletter", 0.0)) + tuple((f"- {b[:90]}", 0.0) for b in BODY[1:] + (B0,))
+
+
+CASES: dict[str, list[Case]] = {
+    "title": [
+        Case(TITLE_HEADLINE, TextPage(spaced(HEADLINE, "By Maria Lopez", "March 3, 2024 10:15 am ET", *BODY)), HEADLINE,
+             ("title", TITLE_HEADLINE)),
+        Case(TITLE_HEADLINE, ExtractedPage(((HEADLINE, 0.0), (B0, 0.0), (B1, 0.0)), HEADLINE), HEADLINE,
+             ("title", TITLE_HEADLINE)),
+        Case(TITLE_HEADLINE, SUBHEAD, "What happens next", kept(BODY_HEADING)),  # a subheading inside the story
+    ],
+    "dek": [
+        Case(DEK_STANDFIRST, TextPage(spaced(HEADLINE, "The council says the first new routes will open next spring.",
+                                             "By Maria Lopez", *BODY)),
+             "The council says the first new routes will open next spring.", removed(DEK_STANDFIRST)),
+        Case(DEK_STANDFIRST, ExtractedPage(((HEADLINE, 0.0), ("What the new routes mean for the east", 0.0), (B0, 0.0),
+                                            (B1, 0.0)), HEADLINE),
+             "What the new routes mean for the east", removed(DEK_STANDFIRST)),
+        Case(DEK_STANDFIRST, TextPage(spaced("Home", HEADLINE, *BODY)), B0, kept(BODY_PARAGRAPH)),  # no byline: the lead
+    ],
+    "caption": [
+        Case(CAPTION_BESIDE_CREDIT, CREDITED, CAPTION, removed(CAPTION_BESIDE_CREDIT)),
+        Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, "© Jane Roe", "Commuters wait in the rain.", B2)),
+             "Commuters wait in the rain.", removed(CAPTION_BESIDE_CREDIT)),
+        Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, "© Jane Roe", LONG_LEAD, B2, B3)), LONG_LEAD,
+             kept(BODY_PARAGRAPH)),
+        Case(CAPTION_LABELLED, TextPage(spaced(HEADLINE, B0, B1, "Image copyright", "Getty Images", "Image caption",
+                                               "Commuters wait for a bus in the eastern district", B2, B3)),
+             "Commuters wait for a bus in the eastern district", removed(CAPTION_LABELLED)),
+        # a label glued to its caption is one line: the paragraph under it is the story
+        Case(CAPTION_LABELLED, TextPage(spaced(HEADLINE, B0, "Media captionJane Roe waits at the depot", B1, B2)), B1,
+             kept(BODY_PARAGRAPH)),
+        Case(CAPTION_REPEAT, TextPage((HEADLINE, "", CAPTION, "Jane Roe/AP", CAPTION, "") + spaced(*BODY)), CAPTION,
+             removed(CAPTION_REPEAT), occurrence=1),
+        # the story's lead reused as a photo's caption further down is still the lead
+        Case(CAPTION_REPEAT, TextPage(spaced(HEADLINE, B0, B1, B2, B0, "Jane Roe/AP", B3, B4)), B0,
+             kept(BODY_PARAGRAPH), occurrence=0),
+    ],
+    "media": [
+        Case(MEDIA_WIDGET_BLOCK, TextPage(spaced(HEADLINE, B0) + (
+            "Residents describe their daily commute on the old network3:12", "Play Video – Residents on the new bus plan",
+            "Residents on the new bus plan", B1, "") + spaced(B2, B3)),
+             "Residents on the new bus plan", removed(MEDIA_WIDGET_BLOCK)),
+        Case(MEDIA_WIDGET_BLOCK, TextPage(spaced(HEADLINE, B0) + ("Play Video – Residents on the new bus plan", B1, "")
+                                          + spaced(B2, B3)), B1, kept(BODY_PARAGRAPH)),  # prose glued to the player
+    ],
+    "related": [
+        Case(RELATED_LIST, TextPage(spaced(HEADLINE, B0, B1) + (
+            "Read more:", "Tram line delayed again after contractor dispute", "Why bus fares are rising this year", "")
+                                    + spaced(B2, B3)),
+             "Tram line delayed again after contractor dispute", removed(RELATED_LIST)),
+        Case(RELATED_LIST, ExtractedPage(((B0, 0.0), ("Tram line delayed again", 1.0), ("Why bus fares are rising", 1.0),
+                                          (B1, 0.0))), "Why bus fares are rising", removed(RELATED_LIST)),
+        Case(RELATED_LIST, TextPage(spaced(HEADLINE, B0, B1, "Trending News", "Man arrested after stolen bus found: Police",
+                                           "Riders wear masks to keep dry on the open top deck.", B2, B3)),
+             "Riders wear masks to keep dry on the open top deck.", kept(BODY_PARAGRAPH)),  # a sentence: the story resumes
+        Case(RELATED_DOUBLED_HEADLINE, TextPage(spaced("Home", HEADLINE, B0, B1, B2, "Column: A bid for the depot shows value",
+                                                       "Column: A bid for the depot shows value", B3, B4)),
+             "Column: A bid for the depot shows value", removed(RELATED_DOUBLED_HEADLINE), occurrence=0),
+        Case(RELATED_DOUBLED_HEADLINE, TextPage(spaced("Home", HEADLINE, B0, B1, "Phase one", "Phase one", B2, B3)), "Phase one",
+             kept(BODY_HEADING), occurrence=0),  # two words: a subhead printed twice, no card
+        Case(RELATED_CAPS_HEADLINE, TextPage(spaced("Home", HEADLINE, B0, B1, "MAYOR'S OFFICE SAYS NEW TRAM LINE WILL OPEN NEXT SPRING",
+                                                    B2, B3)),
+             "MAYOR'S OFFICE SAYS NEW TRAM LINE WILL OPEN NEXT SPRING", removed(RELATED_CAPS_HEADLINE)),
+        Case(RELATED_CAPS_HEADLINE, TextPage(spaced("Home", HEADLINE, B0, B1, "WHAT HAPPENS NEXT", B2, B3)),
+             "WHAT HAPPENS NEXT", kept(BODY_HEADING)),
+        Case(RELATED_SHARED_CARDS, TextPage(spaced(HEADLINE, BAR, *BODY, "You might like", BAR, SHARED[0], BAR, SHARED[1],
+                                                   BAR, SHARED[2])), SHARED[1], removed(RELATED_SHARED_CARDS)),
+        Case(RELATED_SHARED_CARDS, TextPage(spaced(HEADLINE, BAR, *BODY, BAR)), B1, kept(BODY_PARAGRAPH)),
+        Case(RELATED_TEASER_LIST, TextPage(spaced(HEADLINE, *BODY, *CARDS)), CARDS[2], removed(RELATED_TEASER_LIST)),
+        Case(RELATED_TEASER_LIST, TextPage(spaced("Home", HEADLINE, *BODY, *QA)), QA[2], kept(BODY_PARAGRAPH)),  # an interview
+    ],
+    "branding": [
+        Case(ABOUT_BLURB, TextPage(spaced(HEADLINE, *BODY, "About Jane Roe", BIO, "Share on email")), BIO,
+             removed(ABOUT_BLURB)),
+        Case(ABOUT_BLURB, TextPage(spaced("Acmecorp names a new chief strategy officer", *BODY, "About Acmecorp", COMPANY,
+                                          "Share on email")), COMPANY, kept(BODY_PARAGRAPH)),  # a release's own closing
+    ],
+    "comments": [
+        Case(COMMENTS_ENTRY, TextPage(spaced("Pat Reader", "August 8, 2018 at 7:21 pm", *COMMENT)), COMMENT[1],
+             removed(COMMENTS_ENTRY)),
+        Case(COMMENTS_ENTRY, TextPage(spaced(HEADLINE, "Jane Roe", "August 8, 2018 at 7:21 pm", *BODY)), B0,
+             kept(BODY_PARAGRAPH)),  # an article's byline and time under its headline
+    ],
+    "blank": [
+        Case(SHAPE_INVISIBLE, TextPage((HEADLINE, "", B0, "", "\u200b", "", B1, "", B2)), "\u200b",
+             removed(SHAPE_INVISIBLE)),
+        Case(SHAPE_INVISIBLE, TextPage(("Home", "", HEADLINE, "", B0, "", B1.replace(" ", " \u200b", 1), "", B2)),
+             B1.replace(" ", " \u200b", 1), kept(BODY_PARAGRAPH)),
+    ],
+    "oversize": [
+        Case(SHAPE_OVERSIZE_LINE, TextPage(spaced(HEADLINE, B0, "x" * 20_001, B1)), "x" * 20_001,
+             removed(SHAPE_OVERSIZE_LINE)),
+        Case(SHAPE_OVERSIZE_LINE, TextPage(spaced("Home", HEADLINE, " ".join(BODY * 20), B1)), " ".join(BODY * 20),
+             kept(BODY_PARAGRAPH)),  # a long paragraph, under the limit
+    ],
+    "nav": [
+        Case(ZONE_HEADER, TextPage(spaced("Home", "News", "Sport", "Weather", HEADLINE, *BODY)), "Weather",
+             removed(ZONE_HEADER)),
+        Case(ZONE_HEADER, TextPage(spaced("Home", "News", "Council and agency expand the bus network", "March 4, 2024",
+                                          "The council and the agency announce a partnership to expand the network.",
+                                          "SPRINGFIELD, ILLINOIS", *BODY)),
+             "SPRINGFIELD, ILLINOIS", kept(BODY_HEADING)),  # a press release's place line opens its text
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, *BODY, "Example Times", "Our offices are in the old hall")),
+             "Our offices are in the old hall", removed(ZONE_FOOTER)),
+        Case(ZONE_FOOTER, ExtractedPage(tuple((b, 0.0) for b in BODY) + (("Sign up for our newsletter", 0.0),
+                                                                          ("Harbour Town Media Group", 0.0))),
+             "Harbour Town Media Group", removed(ZONE_FOOTER)),
+        Case(ZONE_FOOTER, TextPage(spaced(*BODY, CLOSING)), CLOSING, kept(BODY_CLEAN_INPUT)),  # an article body already
+        Case(ZONE_BOILERPLATE, FRAGMENT, "Ok", removed(ZONE_BOILERPLATE)),
+        Case(ZONE_BOILERPLATE, SUBHEAD, "What happens next", kept(BODY_HEADING)),
+    ],
+    "template": [
+        Case(TEMPLATE_OUTLET_REPEAT, TextPage(SUBHEAD.lines, frozenset({"What happens next"})), "What happens next",
+             removed(TEMPLATE_OUTLET_REPEAT)),
+        Case(TEMPLATE_OUTLET_REPEAT, TextPage(SUBHEAD.lines, frozenset({"Our mission statement"})), "What happens next",
+             kept(BODY_HEADING)),  # a line the outlet does not repeat
+    ],
+    "markup": [
+        Case(EXTRACT_OUTSIDE_ARTICLE, HtmlPage(html_page(f"<nav>\n<a href='/'>Home</a> <a href='/news'>News</a>\n</nav>\n"
+                                                         f"<article>\n{ARTICLE}\n</article>")),
+             "<a href='/'>Home</a>", removed(EXTRACT_OUTSIDE_ARTICLE)),
+        Case(EXTRACT_OUTSIDE_ARTICLE, HtmlPage(html_page(f"<nav>\n<a href='/'>Home</a>\n</nav>\n<article>\n{ARTICLE}\n</article>")),
+             f"{B1} {B2} {B3}", kept(BODY_PARAGRAPH)),
+    ],
+    "duplicate": [
+        Case(REUSE_NEAR_DUPLICATE, ClusterPage(spaced("Home", HEADLINE, *BODY), spaced("Home", "Buses reach three new districts", B0, B2, B4),
+                                               B0, "copy"), B0, removed(REUSE_NEAR_DUPLICATE)),
+        Case(REUSE_NEAR_DUPLICATE, ClusterPage(spaced("Home", HEADLINE, *BODY), spaced("Home", "Buses reach three new districts", B0, B2, B4),
+                                               B0, "canonical"), B0, kept(BODY_PARAGRAPH)),  # the canonical copy stays
+    ],
+    "body": [
+        Case(BODY_PARAGRAPH, SUBHEAD, B2, kept(BODY_PARAGRAPH)),
+        Case(BODY_PARAGRAPH, ExtractedPage(((B0, 0.0), (B1, 0.0))), B1, kept(BODY_PARAGRAPH)),
+        Case(BODY_PARAGRAPH, ExtractedPage(((B0, 0.0), (B1, 0.9), (B2, 0.0))), B1, kept(BODY_PARAGRAPH)),
+        # reader comments after a comments heading are prose too, but not the story's
+        Case(BODY_PARAGRAPH, TextPage(spaced("Council expands bus network to three districts",
+                                             " ".join(BODY) + " Officials said more details would be published next week.",
+                                             "Comments", "Pat Reader on March 4, 2024 at 9:12 am said:", *COMMENT)),
+             COMMENT[1], removed(ZONE_FOOTER)),
+        Case(BODY_FULL_CASCADE, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{ARTICLE}\n</article>"), first_box_only=True),
+             f"{B2} {B3} {B4}", kept(BODY_FULL_CASCADE)),
+        Case(BODY_FULL_CASCADE, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{ARTICLE}\n</article>")),
+             f"{B2} {B3} {B4}", kept(BODY_PARAGRAPH)),  # a fast pass that holds the article is kept
+        Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), f"- {B2[:90]}", kept(GUARD_BACK_OFF)),
+        Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), "Sign up for our newsletter", removed(PROMO_CALL_TO_ACTION)),
+        Case(BODY_CLEAN_INPUT, TextPage(spaced(*BODY, CLOSING)), CLOSING, kept(BODY_CLEAN_INPUT)),
+        Case(BODY_CLEAN_INPUT, TextPage(spaced(*BODY, "Advertisement", CLOSING)), CLOSING, removed(ZONE_FOOTER)),
+        Case(BODY_CONTINUATION, TextPage(spaced(HEADLINE, B0, "The new routes serve these districts:") + (
+            "Riverside, from the station to the hospital", "Northgate and the university campus, every ten minutes", "",
+            "Share", "") + spaced(B1, B2, B3)),
+             "Northgate and the university campus, every ten minutes", kept(BODY_CONTINUATION)),
+        Case(BODY_CONTINUATION, FRAGMENT, "Ok", removed(ZONE_BOILERPLATE)),  # a word after a removed line
+        Case(BODY_HEADING, SUBHEAD, "What happens next", kept(BODY_HEADING)),
+        Case(BODY_HEADING, TextPage(spaced(HEADLINE, B0, B1, "Share", B2, B3)), "Share", removed(NAV_CONTROL)),
+        Case(BODY_BLOCK, TextPage(spaced("Home", HEADLINE, B0, B1, B2, "The new buses", *SPECS, *AFTER_SPECS)),
+             "The new buses", kept(BODY_BLOCK)),
+        Case(BODY_BLOCK, TextPage(spaced("Home", HEADLINE, B0, B1, B2, *MENU, *AFTER_SPECS)), "Culture",
+             removed(ZONE_HEADER)),  # one-word links: a menu, and the story starts after it
+        Case(BODY_LIST_ITEM, TextPage(spaced("Home", HEADLINE, B0, B1, B2, "Ingredients", *INGREDIENTS, "Instructions",
+                                             B3, B4)), "1 tsp cinnamon", kept(BODY_LIST_ITEM)),
+        Case(BODY_LIST_ITEM, TextPage(spaced("Home", HEADLINE, *BODY, "The plan approved on Tuesday includes:", *ITEMS)), ITEMS[2],
+             kept(BODY_LIST_ITEM)),
+        Case(BODY_LIST_ITEM, TextPage(spaced("Home", HEADLINE, *BODY, "Source:", *ITEMS)), ITEMS[2],
+             removed(ZONE_FOOTER)),  # a label is no lead-in
+        Case(BODY_TABLE, TextPage(spaced(HEADLINE, B0, B1, B2, "The final standings after twelve rounds:", *TABLE, B3,
+                                         B4, *PAGER)), "Athletic", kept(BODY_TABLE)),
+        Case(BODY_TABLE, TextPage(spaced(HEADLINE, B0, B1, B2, "The final standings after twelve rounds:", *TABLE, B3,
+                                         B4, *PAGER)), "Next", removed(NAV_CONTROL)),
+    ],
+}
+
+
+def _case_id(category: str, case: Case) -> str:
+    return f"{case.rule}:{'catches' if case.catches else 'spares'}:{case.text[:24]}"
+
+
+ALL = [pytest.param(case, id=_case_id(category, case)) for category, cases in CASES.items() for case in cases]
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_context_rule_golden_case(case: Case) -> None:
+    assert case.page.decision(case.text, case.occurrence) == case.expect
+
+
+def test_every_context_rule_has_golden_cases_both_ways() -> None:
+    for rule in CATALOG:
+        if rule.scope != "context":
+            continue
+        cases = [case for case in CASES.get(rule.category, []) if case.rule == rule.id]
+        assert any(case.catches for case in cases), f"{rule.id} needs a golden case it catches (category {rule.category!r})"
+        assert any(not case.catches for case in cases), f"{rule.id} needs a golden case it must spare"
+
+
+def test_the_tables_are_kept_by_category() -> None:
+    for category, cases in CASES.items():
+        assert all(RULES[case.rule].category == category and RULES[case.rule].scope == "context" for case in cases), category
