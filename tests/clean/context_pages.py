@@ -170,7 +170,7 @@ class ClusterPage:
                 for name, lines in (("a", self.canonical), ("b", self.copy))]
         refs = [ParagraphRef(doc.id, doc.source, doc.outlet, doc.paragraphs[i].lines, i, self.shared)
                 for doc in docs for i, p in enumerate(doc.paragraphs) if p.text == self.shared]
-        drop_duplicates(docs, [Cluster("c1", refs[0], tuple(refs))])
+        docs, _ = drop_duplicates(docs, [Cluster("c1", refs[0], tuple(refs))])
         doc, lines = (docs[0], self.canonical) if self.side == "canonical" else (docs[1], self.copy)
         holding = [number for number, line in enumerate(lines, 1) if line == text]
         (seg,) = _covering(doc.segments, _line_number(holding, text, occurrence))
