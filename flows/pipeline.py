@@ -9,6 +9,7 @@ quarantined with its reason and the run goes on.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -26,20 +27,21 @@ from wirewash.flows.artifacts import publish_artifacts
 from wirewash.flows.lifeline import tie_processes_to_run
 from wirewash.tasks.clean.cache import FileRead, read_files_task
 from wirewash.tasks.clean.cleaner import clean_batch_task
-from wirewash.tasks.clean.plan import CleaningPlan
+from wirewash.tasks.clean.plan import CleanedItem, CleaningPlan
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawListing, RawText, scan_raw_folder
 from wirewash.tasks.records import Document, Quarantine
-from wirewash.tasks.report.data import build_report_data
+from wirewash.tasks.report.data import ParagraphIndex, build_report_data
+from wirewash.tasks.report.documents import write_documents
 from wirewash.tasks.report.html import render_report_data
 from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
 from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
-from wirewash.tasks.reuse.annotation import annotate_paragraphs, drop_duplicates
+from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_paragraphs, plan_drops
 from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts
 from wirewash.tasks.reuse.index import commit_index
 from wirewash.tasks.store.lock import hold_run_lock
-from wirewash.tasks.store.outputs import (assign_unique_ids, begin_report, commit_report, dump_json, dump_jsonl,
-                                          publish_clean, stage_clean, swap_into_place, tidy_clean)
+from wirewash.tasks.store.outputs import (CleanStaging, assign_unique_ids, begin_report, commit_report, dump_json,
+                                          dump_jsonl, publish_clean, renamed_ids, swap_into_place, tidy_clean, with_id)
 
 
 class NothingProcessedError(RuntimeError):
@@ -77,22 +79,24 @@ def _read_sources(params: RunParams, sources: list[str]) -> dict[str, FileRead]:
 
 
 def _clean_sources(
-    params: RunParams, read: dict[str, list[RawText | Quarantine]], templates: dict[str, frozenset[str]]
-) -> dict[str, list[Document | Quarantine]]:
-    """Clean what was read, in batches of documents; results come back grouped by raw file."""
+    params: RunParams, read: dict[str, list[RawText | Quarantine]], templates: dict[str, frozenset[str]], spill: Path
+) -> dict[str, list[CleanedItem]]:
+    """Clean what was read, in batches of documents; results come back grouped by raw file, each document
+    as its head, its whole record spilled by the worker to ``spill/batch-<n>.jsonl``."""
     items = [(source, raw) for source in sorted(read) for raw in read[source] if isinstance(raw, RawText)]
-    results: dict[str, list[Document | Quarantine]] = {
-        source: [q for q in read[source] if isinstance(q, Quarantine)] for source in read
+    results: dict[str, list[CleanedItem]] = {
+        source: [CleanedItem(q) for q in read[source] if isinstance(q, Quarantine)] for source in read
     }
     batches = runner.batches(params, items)
+    spills = [spill / f"batch-{n:05d}.jsonl" for n in range(len(batches))]
     # each batch carries only its own outlets' template lines (what clean_batch looks up), not the corpus's
-    futures = runner.submit(clean_batch_task, [{"raws": [raw for _, raw in batch],
+    futures = runner.submit(clean_batch_task, [{"raws": [raw for _, raw in batch], "spill": path,
                                           "templates": {o: templates[o] for o in {raw.outlet for _, raw in batch}
-                                                        if o in templates}} for batch in batches])
+                                                        if o in templates}} for batch, path in zip(batches, spills)])
     # track() first: zip stops at the shorter input, and track() counts a batch when asked for the next
-    for future, batch in zip(progress.track(futures, [len(b) for b in batches], "clean"), batches):
-        for (source, _), result in zip(batch, future.result()):
-            results[source].append(result)
+    for future, batch, path in zip(progress.track(futures, [len(b) for b in batches], "clean"), batches, spills):
+        for number, ((source, _), result) in enumerate(zip(batch, future.result())):
+            results[source].append(CleanedItem(result, (path, number)))
     return results
 
 
@@ -149,9 +153,24 @@ def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, fl
         # files known from the cache's template lines, but whose result must be made again, are read now
         read.update({source: done.items for source, done in
                      _read_sources(params, [s for s in to_clean if s not in read]).items()})
-        plan.record_cleaned(_clean_sources(params, {s: read[s] for s in to_clean}, templates))
+        # the workers spill whole documents; the plan files them in the cache and keeps their heads
+        spill = params.state / "spill"
+        shutil.rmtree(spill, ignore_errors=True)
+        spill.mkdir(parents=True)
+        plan.record_cleaned(_clean_sources(params, {s: read.pop(s) for s in to_clean}, templates, spill))
+        shutil.rmtree(spill)
     crash_point("after-clean")
     return plan.results()
+
+
+def _whole_documents(plan: CleaningPlan, documents: list[Document], collisions: list[dict[str, Any]],
+                     drops: Drops) -> Iterator[Document]:
+    """The whole documents (segments included) of ``documents``' heads, in their order, read back from the
+    result cache under the ids cleaning gave them, renamed and with duplicates dropped as their heads were."""
+    renamed = renamed_ids(collisions)
+    filed = ((head.source, renamed.get((head.source, head.id), head.id)) for head in documents)
+    for head, doc in zip(documents, plan.whole_documents(filed)):
+        yield drop_paragraphs(doc if doc.id == head.id else with_id(doc, head.id), drops)
 
 
 def _run(params: RunParams) -> dict[str, Any] | State:
@@ -173,28 +192,31 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         # below. quote(): Prefect would otherwise walk every paragraph reference of the argument
         result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id)
     overlaps, clusters = list(result.overlaps), list(result.clusters)
-    if params.drop_duplicates:
-        documents, _ = drop_duplicates(documents, clusters)
+    drops = plan_drops(documents, clusters) if params.drop_duplicates else {}
+    documents = [drop_paragraphs(doc, drops) for doc in documents]
 
     with _timed(timings, "write"):
         annotations = annotate_paragraphs(documents, overlaps, clusters)
-        clean_staging = stage_clean(params.clean, documents, annotations,
-                                    extra=lambda staging: write_paragraphs_parquet(staging / PARQUET_NAME, documents,
-                                                                                   annotations))
+        current = {doc.source for doc in documents}
+        archived = [ref for o in overlaps for ref in (o.a, o.b) if ref.file not in current]  # --reuse-index archive
+        archived += [ref for c in clusters for ref in (c.canonical, *c.members) if ref.file not in current]
+        index = ParagraphIndex(documents, archived)
         staging = begin_report(params.reports, run_id)
-        dump_jsonl(staging / "provenance.jsonl", (seg.to_json() for doc in documents for seg in doc.segments))
+        clean = CleanStaging(params.clean)
+        tally, views = write_documents(_whole_documents(plan, documents, collisions, drops), clean,
+                                       staging / "provenance.jsonl", annotations, index)
+        clean_staging = clean.close(
+            extra=lambda folder: write_paragraphs_parquet(folder / PARQUET_NAME, documents, annotations))
         overlap_records = [o.to_json() for o in overlaps]
         dump_jsonl(staging / "overlaps.jsonl", overlap_records)
         cluster_records = [c.to_json() for c in clusters]
         dump_jsonl(staging / "clusters.jsonl", cluster_records)
     summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
                          timings, wall, run_counts={**plan.counts(), **reuse_counts(result, documents)},
-                         index_batch=result.batch, collisions=[NameCollision(**c) for c in collisions])
+                         index_batch=result.batch, collisions=[NameCollision(**c) for c in collisions], tally=tally)
     dump_json(staging / "summary.json", summary)
-    current = {doc.source for doc in documents}
-    archived = [ref for o in overlaps for ref in (o.a, o.b) if ref.file not in current]  # --reuse-index archive
-    archived += [ref for c in clusters for ref in (c.canonical, *c.members) if ref.file not in current]
-    report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations, archived)
+    report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations,
+                                    views=views, index=index)
     (staging / "report.html").write_text(render_report_data(report_data), encoding="utf-8")
     # Commit: everything is staged; clean/ is published first, then reports/latest, then the state
     crash_point("before-commit")

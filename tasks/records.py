@@ -6,7 +6,7 @@ are plain data: no Prefect, no I/O.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, NamedTuple
 
 Action = Literal["kept", "removed", "title", "metadata"]
@@ -205,6 +205,12 @@ class Document:
     def text(self) -> str:
         return "\n\n".join(p.text for p in self.paragraphs)
 
+    def head(self) -> Document:
+        """The document without its line decisions (``segments``): what the flow holds in memory while the
+        whole record waits on disk. Segments carry every raw line's text, removed ones too: most of a
+        document's bytes, and needed again only when the outputs are written."""
+        return replace(self, segments=())
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -224,6 +230,24 @@ def segment_from_json(data: dict[str, Any]) -> Segment:
     """Inverse of :meth:`Segment.to_json` (for the incremental cache)."""
     return Segment(data["file"], (data["lines"][0], data["lines"][1]), data["action"], data["category"],
                    data["rule"], data["text"], data.get("reason", ""), tuple(data.get("fixes", ())))
+
+
+def encode_result(item: Document | Quarantine) -> dict[str, Any]:
+    """One cleaning result as the result cache and a batch's spill store it: a document with its
+    segments and fixes, or a quarantine (inverse: :func:`decode_result`)."""
+    if isinstance(item, Quarantine):
+        return {"quarantine": item.to_json()}
+    record = item.to_json()
+    record["segments"] = [seg.to_json() for seg in item.segments]
+    record["fixes"] = list(item.fixes)
+    return {"document": record}
+
+
+def decode_result(data: dict[str, Any]) -> Document | Quarantine:
+    """Inverse of :func:`encode_result`."""
+    if "quarantine" in data:
+        return Quarantine(**data["quarantine"])
+    return document_from_json(data["document"])
 
 
 def document_from_json(data: dict[str, Any]) -> Document:

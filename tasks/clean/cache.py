@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 from wirewash.tasks.clean.cleaner import template_candidates
 from wirewash.tasks.clean.fingerprint import fingerprint_code
 from wirewash.tasks.read.intake import RawText, read_source
-from wirewash.tasks.records import Document, Quarantine, document_from_json
+from wirewash.tasks.records import Document, Quarantine, decode_result, encode_result
 from wirewash.tasks.store.atomic import write_atomic
 
 CLEANING_ENTRIES = ("wirewash.tasks.read.intake", "wirewash.tasks.clean.cleaner", "wirewash.tasks.clean.cache")
@@ -172,24 +172,18 @@ class ResultCache:
     def get_results(self, key: str, source: str) -> list[Document | Quarantine] | None:
         """What ``source`` cleaned to under ``key``; None when missing, unreadable or not ``source``'s own."""
         try:
-            data = json.loads(self._path(key, "results").read_text())
-            out = [Quarantine(**item["quarantine"]) if "quarantine" in item else document_from_json(item["document"])
-                   for item in data]
+            out = [decode_result(item) for item in json.loads(self._path(key, "results").read_text())]
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return out if all(belongs_to(item, source) for item in out) else None
 
     def put_results(self, key: str, results: list[Document | Quarantine]) -> None:
-        items = []
-        for item in results:
-            if isinstance(item, Quarantine):
-                items.append({"quarantine": item.to_json()})
-            else:
-                record = item.to_json()
-                record["segments"] = [seg.to_json() for seg in item.segments]
-                record["fixes"] = list(item.fixes)
-                items.append({"document": record})
-        write_atomic(self._path(key, "results"), json.dumps(items, ensure_ascii=False).encode())
+        self.put_encoded(key, [json.dumps(encode_result(item), ensure_ascii=False).encode() for item in results])
+
+    def put_encoded(self, key: str, items: list[bytes]) -> None:
+        """Store results already encoded (each the JSON of :func:`encode_result`), as a batch's spill holds them:
+        the flow files a worker's results without decoding them."""
+        write_atomic(self._path(key, "results"), b"[" + b", ".join(items) + b"]")
 
     def get_lines(self, key: str) -> list[tuple[str, list[str]]] | None:
         """The (outlet, template-candidate lines) pairs a raw file's text records gave, by :func:`lines_key`."""

@@ -28,8 +28,10 @@ Every non-blank line ends up in exactly one provenance segment.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from wirewash.tasks.clean.by_line import line_rule_decisions
 from wirewash.tasks.clean.decision import Decision, merge, removed_by
@@ -52,7 +54,8 @@ from wirewash.tasks.clean.zones import (
 )
 from wirewash.tasks.read.intake import RawText
 from wirewash.tasks.read.repair import repair_lines
-from wirewash.tasks.records import Document, Paragraph, Quarantine, Segment
+from wirewash.tasks.records import Document, Paragraph, Quarantine, Segment, encode_result
+from wirewash.tasks.store.atomic import write_atomic
 
 _TEMPLATE_MAX_WORDS = 30
 
@@ -214,9 +217,23 @@ def clean_batch(raws: list[RawText], templates: dict[str, frozenset[str]]) -> li
     return out
 
 
+def clean_batch_to_spill(raws: list[RawText], templates: dict[str, frozenset[str]], spill: Path) -> list[Document | Quarantine]:
+    """Clean a batch and write each whole result to ``spill``, one JSON line per raw (:func:`encode_result`);
+    return the results with each document reduced to its :meth:`~Document.head`.
+
+    This keeps a run's memory flat in its size: the documents' line decisions (most of their bytes) go
+    to disk in the worker that made them, and the flow, which holds every result until the outputs are
+    written, receives only what the reuse stage and the summary need.
+    """
+    results = clean_batch(raws, templates)
+    write_atomic(spill, b"".join(json.dumps(encode_result(item), ensure_ascii=False).encode() + b"\n"
+                                 for item in results))
+    return [item.head() if isinstance(item, Document) else item for item in results]
+
+
 # --- Prefect shell -----------------------------------------------------------------------------
 from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 # NO_CACHE: Prefect's default cache policy hashes every input (all the batch's raw text) to no use here
-clean_batch_task = task(clean_batch, name="clean-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+clean_batch_task = task(clean_batch_to_spill, name="clean-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)

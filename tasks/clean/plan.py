@@ -17,15 +17,49 @@ Nothing here runs tasks; the flow does, and hands the plan what they returned.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
 from wirewash.tasks.clean.cache import (FileRead, FileStamp, ResultCache, cache_key, cleaning_fingerprint, lines_key,
                                         load_manifest, save_manifest, stamp_files)
 from wirewash.tasks.clean.cleaner import find_outlet_templates
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawText
-from wirewash.tasks.records import Document, Quarantine
+from wirewash.tasks.records import Document, Quarantine, encode_result
 
 Candidates = list[tuple[str, list[str]]]
 """A file's (outlet, template-candidate lines) pairs, one per text record."""
+
+
+class CleanedItem(NamedTuple):
+    """One result of a file as the flow holds it: a quarantine or a document's head, and where a worker
+    spilled the whole record (:class:`SpillLines`), or None for a result the flow made itself."""
+
+    result: Document | Quarantine
+    spilled: tuple[Path, int] | None = None
+
+
+class SpillLines:
+    """Lines of the batches' spill files (:func:`~wirewash.tasks.clean.cleaner.clean_batch_to_spill`), one
+    file held at a time: a file's results sit in one batch or in consecutive ones."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.lines: list[bytes] = []
+
+    def line(self, where: tuple[Path, int]) -> bytes:
+        path, number = where
+        if path != self.path:
+            self.path, self.lines = path, path.read_bytes().split(b"\n")
+        return self.lines[number]
+
+
+class CacheEntryLostError(RuntimeError):
+    """A result filed in the cache earlier in the run could not be read back (the state folder was changed
+    under a running run)."""
 
 
 class CleaningPlan:
@@ -44,6 +78,8 @@ class CleaningPlan:
         }
         self.keys: dict[str, str] = {}
         self.done: dict[str, list[Document | Quarantine]] = {}
+        self.filed: dict[str, str] = {}  # raw file -> the cache key its whole results are filed under this run
+        self.file_of: dict[str, str] = {}  # a result's source -> its raw file
         self.to_clean: list[str] = []
 
     def unread(self) -> list[str]:
@@ -77,20 +113,48 @@ class CleaningPlan:
             for source, key in self.keys.items():
                 cached = self.cache.get_results(key, source)
                 if cached is not None:
-                    self.done[source] = cached
+                    self._keep(source, cached, key)
         self.to_clean = [source for source in self.sources if source not in self.done]
         return self.to_clean
 
-    def record_cleaned(self, cleaned: dict[str, list[Document | Quarantine]]) -> None:
-        """Keep (and cache) what cleaning gave each file."""
+    def record_cleaned(self, cleaned: dict[str, list[CleanedItem]]) -> None:
+        """File what cleaning gave each file in the cache, and keep its documents' heads.
+
+        A document's whole record is read from its batch's spill (the worker wrote it there) and filed
+        without being decoded; a file that has no stamp is filed under a key of this run only, which the
+        next run never looks up and :meth:`commit` prunes.
+        """
+        spills = SpillLines()
         for source, items in cleaned.items():
-            self.done[source] = items
-            if source in self.keys:
-                self.cache.put_results(self.keys[source], items)
+            key = self.keys.get(source) or hashlib.sha256(f"unstamped\0{source}".encode()).hexdigest()
+            self.cache.put_encoded(key, [spills.line(item.spilled) if item.spilled else
+                                         json.dumps(encode_result(item.result), ensure_ascii=False).encode()
+                                         for item in items])
+            self._keep(source, [item.result for item in items], key)
 
     def results(self) -> list[Document | Quarantine]:
-        """Every document and quarantine of the run, in source order."""
+        """Every document (its head: :meth:`Document.head`) and quarantine of the run, in source order."""
         return [item for source in self.sources for item in self.done.get(source, [])]
+
+    def whole_documents(self, wanted: Iterable[tuple[str, str]]) -> Iterator[Document]:
+        """The whole documents, segments included, for ``(source, document id)`` pairs, in that order, read
+        back from the cache one file's results at a time."""
+        loaded: tuple[str, dict[str, Document]] = ("", {})
+        for source, doc_id in wanted:
+            file = self.file_of[source]  # a record's source is its file's, plus ``#record``
+            if loaded[0] != file:
+                items = self.cache.get_results(self.filed[file], file)
+                if items is None:
+                    raise CacheEntryLostError(f"the cleaning results of {file!r} vanished from "
+                                              f"{self.cache.root} during the run")
+                loaded = (file, {item.id: item for item in items if isinstance(item, Document)})
+            yield loaded[1][doc_id]
+
+    def _keep(self, file: str, results: list[Document | Quarantine], key: str) -> None:
+        """Hold ``file``'s results, each document as its head, their whole records filed under ``key``."""
+        self.filed[file] = key
+        self.done[file] = [item.head() if isinstance(item, Document) else item for item in results]
+        self.file_of.update((item.source, file) for item in results)
 
     def counts(self) -> dict[str, int]:
         """Files cleaned by this run, taken from the cache, and gone since the last run (their outputs with them)."""

@@ -42,6 +42,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’‘.][^\W_]+)*")
 
 MAX_PAIR_VIEWS = 20_000
 MAX_CLUSTER_VIEWS = 5_000
+MAX_DOCUMENT_LINE_VIEWS = 5_000
+"""Documents whose raw lines the page shows; every document keeps its row and counts."""
 
 
 def word_count(text: str) -> int:
@@ -126,13 +128,18 @@ class ParagraphIndex:
         for ref in archived:  # paragraphs of earlier batches that this batch reuses (reuse archive)
             self._by_key[ref.key] = Located(ref.doc_id, ref.outlet, ref.published, ref.text)
         for doc in documents:
-            for seg in doc.segments:
-                if seg.action == "removed" and seg.category == "duplicate":
-                    self._by_key[(doc.source, seg.lines[0])] = Located(doc.id, doc.outlet, doc.published, seg.text)
+            self.add_dropped(doc)
             for paragraph in doc.paragraphs:
                 self._by_key[(doc.source, paragraph.lines[0])] = Located(
                     doc.id, doc.outlet, doc.published, paragraph.text
                 )
+
+    def add_dropped(self, doc: Document) -> None:
+        """Index the paragraphs ``--drop-duplicates`` took out of ``doc`` (found in its segments): a run that
+        holds only documents' heads adds them as the whole documents stream past."""
+        for seg in doc.segments:
+            if seg.action == "removed" and seg.category == "duplicate":
+                self._by_key[(doc.source, seg.lines[0])] = Located(doc.id, doc.outlet, doc.published, seg.text)
 
     def locate(self, side: dict[str, Any]) -> Located:
         # ``run`` names the index batch that first indexed the paragraph; a side names a current file or an archived one
@@ -294,36 +301,47 @@ def outlet_pairs(
     return rows
 
 
-def document_views(documents: Sequence[Document], annotations: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every document: metadata, repairs, and every raw segment with its decision and rule.
+def document_view(doc: Document, annotations: dict[str, dict[str, Any]], with_lines: bool = True) -> dict[str, Any]:
+    """One document: metadata, repairs, counts, and every raw segment with its decision and rule.
 
     A segment is ``[first line, last line, action, category, rule, text,
     reason, reuse]`` (a list, not an object, to keep a 5,000-document report
     small); ``reuse`` is the kept paragraph's reuse notes or ``null``.
+    Without ``with_lines`` the segments are left out (``lines_omitted``):
+    past :data:`MAX_DOCUMENT_LINE_VIEWS` documents the page would hold the
+    whole raw corpus; ``provenance.jsonl`` has every line.
     """
-    views = []
-    for doc in sorted(documents, key=lambda d: d.id):
-        notes_by_line = {p.lines[0]: annotations.get(p.id) for p in doc.paragraphs}
-        segments = []
-        removed_lines = 0
-        for seg in doc.segments:
-            notes = notes_by_line.get(seg.lines[0]) if seg.action == "kept" else None
-            if seg.action == "removed":
-                removed_lines += seg.text.count("\n") + 1
+    notes_by_line = {p.lines[0]: annotations.get(p.id) for p in doc.paragraphs}
+    segments = []
+    removed_lines = 0
+    for seg in doc.segments:
+        notes = notes_by_line.get(seg.lines[0]) if seg.action == "kept" else None
+        if seg.action == "removed":
+            removed_lines += seg.text.count("\n") + 1
+        if with_lines:
             segments.append([seg.lines[0], seg.lines[1], seg.action, seg.category, seg.rule, seg.text,
                              seg.reason, notes or None])
-        views.append({
-            "id": doc.id, "source": doc.source, "outlet": doc.outlet, "title": doc.title,
-            "author": doc.author, "published": doc.published, "url": doc.url, "copyright": doc.copyright,
-            "fixes": list(doc.fixes), "paragraphs": len(doc.paragraphs),
-            "words": sum(word_count(p.text) for p in doc.paragraphs),
-            "reused_words": sum((annotations.get(p.id) or {}).get("reused_words", 0) for p in doc.paragraphs),
-            "removed": removed_lines,
-            "reused": sum(1 for p in doc.paragraphs if annotations.get(p.id)),
-            "rules": sorted({seg.rule for seg in doc.segments if seg.action != "kept"}),
-            "segments": segments,
-        })
-    return views
+    view = {
+        "id": doc.id, "source": doc.source, "outlet": doc.outlet, "title": doc.title,
+        "author": doc.author, "published": doc.published, "url": doc.url, "copyright": doc.copyright,
+        "fixes": list(doc.fixes), "paragraphs": len(doc.paragraphs),
+        "words": sum(word_count(p.text) for p in doc.paragraphs),
+        "reused_words": sum((annotations.get(p.id) or {}).get("reused_words", 0) for p in doc.paragraphs),
+        "removed": removed_lines,
+        "reused": sum(1 for p in doc.paragraphs if annotations.get(p.id)),
+        "rules": sorted({seg.rule for seg in doc.segments if seg.action != "kept"}),
+        "segments": segments,
+    }
+    if not with_lines:
+        view["lines_omitted"] = True
+    return view
+
+
+def document_views(documents: Iterable[Document], annotations: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every document's view (:func:`document_view`) in id order, the raw lines of the first
+    :data:`MAX_DOCUMENT_LINE_VIEWS` only."""
+    ordered = sorted(documents, key=lambda d: d.id)
+    return [document_view(doc, annotations, with_lines=n < MAX_DOCUMENT_LINE_VIEWS) for n, doc in enumerate(ordered)]
 
 
 def lines_by_action(documents: Iterable[Document]) -> dict[str, int]:
@@ -342,10 +360,16 @@ def build_report_data(
     clusters: Sequence[dict[str, Any]],
     annotations: dict[str, dict[str, Any]],
     archived: Sequence[ParagraphRef] = (),
+    *,
+    views: list[dict[str, Any]] | None = None,
+    index: ParagraphIndex | None = None,
 ) -> dict[str, Any]:
-    """Everything the report page shows, as one JSON-ready value (``archived``: earlier batches' paragraphs the pairs name)."""
-    index = ParagraphIndex(documents, archived)
-    docs = document_views(documents, annotations)
+    """Everything the report page shows, as one JSON-ready value (``archived``: earlier batches' paragraphs the pairs name).
+
+    A run streaming its documents from disk passes their ``views`` (:func:`document_views`) and the
+    ``index`` of their paragraphs, made while they passed, with ``documents`` holding their heads."""
+    index = index if index is not None else ParagraphIndex(documents, archived)
+    docs = views if views is not None else document_views(documents, annotations)
     # A pair or cluster view carries both texts with their shared words marked: on a corpus with
     # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
     # says how many more the JSONL files hold; every count above stays exact.

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,10 @@ def paragraph_schema() -> Any:
     ])
 
 
+ROW_GROUP_ROWS = 100_000
+"""Rows per Parquet row group: readers skip whole groups by their statistics."""
+
+
 def write_paragraphs_parquet(
     path: Path, documents: Sequence[Document], annotations: dict[str, dict[str, Any]]
 ) -> Path:
@@ -102,6 +107,15 @@ def write_paragraphs_parquet(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist(list(paragraph_rows(documents, annotations)), schema=paragraph_schema())
-    pq.write_table(table, path, compression="zstd", write_statistics=True, row_group_size=100_000)
+    schema = paragraph_schema()
+    rows = paragraph_rows(documents, annotations)
+    # a row group at a time: the same file as writing one table, without every row in memory at once
+    # (byte for byte the file one pq.write_table of the whole table writes, an empty table included)
+    with pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True) as writer:
+        wrote = False
+        while group := list(islice(rows, ROW_GROUP_ROWS)):
+            writer.write_table(pa.Table.from_pylist(group, schema=schema), row_group_size=ROW_GROUP_ROWS)
+            wrote = True
+        if not wrote:
+            writer.write_table(pa.Table.from_pylist([], schema=schema))
     return path

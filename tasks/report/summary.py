@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Annotated, Any
@@ -121,25 +121,54 @@ class Summary(_Part):
         return self.model_dump(mode="json")
 
 
-def find_documents_without_text(documents: Sequence[Document]) -> list[FileWithoutText]:
-    """The documents that kept no paragraph, each with the rule that removed most of its lines.
+def without_text(doc: Document) -> FileWithoutText | None:
+    """A document that kept no paragraph, with the rule that removed most of its lines; None when it kept one.
 
     A page that holds only reader comments, a menu or cards of other stories
     rightly yields nothing; the reader of the summary should still see which
     files those were, and why, before handing the clean text on.
     """
-    found = []
-    for doc in sorted(documents, key=lambda d: d.source):
-        if doc.paragraphs:
-            continue
-        by_rule: Counter[str] = Counter()
+    if doc.paragraphs:
+        return None
+    by_rule: Counter[str] = Counter()
+    for seg in doc.segments:
+        if seg.action == "removed":
+            by_rule[seg.rule] += seg.line_count
+    # most lines first, then the rule id, so equal counts always name the same rule
+    rule = min(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[0] if by_rule else None
+    return FileWithoutText(source=doc.source, id=doc.id, lines=sum(by_rule.values()), rule=rule)
+
+
+class LineTally:
+    """What the summary counts in the documents' segments, added one whole document at a time (a run
+    streams them from disk: it never holds every document's segments at once)."""
+
+    def __init__(self) -> None:
+        self.segments = 0
+        self.actions: Counter[str] = Counter()
+        self.removed: Counter[str] = Counter()
+        self.rules: Counter[str] = Counter()
+        self.lines: Counter[str] = Counter()
+        self.without_text: list[FileWithoutText] = []
+
+    @classmethod
+    def of(cls, documents: Iterable[Document]) -> LineTally:
+        tally = cls()
+        for doc in documents:
+            tally.add(doc)
+        return tally
+
+    def add(self, doc: Document) -> None:
         for seg in doc.segments:
+            self.segments += 1
+            self.actions[seg.action] += 1
+            self.rules[seg.rule] += 1
+            self.lines[seg.action] += seg.line_count
             if seg.action == "removed":
-                by_rule[seg.rule] += seg.line_count
-        # most lines first, then the rule id, so equal counts always name the same rule
-        rule = min(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[0] if by_rule else None
-        found.append(FileWithoutText(source=doc.source, id=doc.id, lines=sum(by_rule.values()), rule=rule))
-    return found
+                self.removed[seg.category] += seg.line_count
+        found = without_text(doc)
+        if found is not None:
+            self.without_text.append(found)
 
 
 def build_summary(
@@ -156,40 +185,30 @@ def build_summary(
     collisions: Sequence[NameCollision] = (),
     index_batch: str | None = None,
     run_counts: dict[str, int] | None = None,
+    tally: LineTally | None = None,
 ) -> Summary:
     """Everything a reader needs to trust the run; every count can be re-derived from the files.
 
     ``run_counts`` are the counts only the run knows (files cleaned, from cache, deleted; what the reuse
-    index did), named as :class:`Counts` names them."""
-    actions: Counter[str] = Counter()
-    removed: Counter[str] = Counter()
-    rules: Counter[str] = Counter()
-    lines: Counter[str] = Counter()
-    segments = 0
-    without_text = find_documents_without_text(documents)
-    for doc in documents:
-        for seg in doc.segments:
-            segments += 1
-            actions[seg.action] += 1
-            rules[seg.rule] += 1
-            lines[seg.action] += seg.line_count
-            if seg.action == "removed":
-                removed[seg.category] += seg.line_count
+    index did), named as :class:`Counts` names them. ``tally`` is what a run streaming its whole documents
+    counted in their segments, ``documents`` then holding their heads; without it, ``documents`` are counted."""
+    tally = tally if tally is not None else LineTally.of(documents)
+    missing = sorted(tally.without_text, key=lambda found: found.source)
     counts = Counts(
         files_seen=files_seen, documents=len(documents), quarantined=len(quarantined),
-        paragraphs=sum(len(d.paragraphs) for d in documents), provenance_records=segments,
+        paragraphs=sum(len(d.paragraphs) for d in documents), provenance_records=tally.segments,
         overlaps=len(overlaps), clusters=len(clusters), fixes=sum(len(d.fixes) for d in documents),
-        documents_without_text=len(without_text), entries_skipped=len(skipped), **(run_counts or {}),
+        documents_without_text=len(missing), entries_skipped=len(skipped), **(run_counts or {}),
     )
     return Summary(
         run_id=run_id, counts=counts,
-        segments_by_action=dict(sorted(actions.items())),
-        lines_by_action=dict(sorted(lines.items())),
-        segments_by_rule=dict(sorted(rules.items())),
-        lines_removed_by_category=dict(sorted(removed.items())),
+        segments_by_action=dict(sorted(tally.actions.items())),
+        lines_by_action=dict(sorted(tally.lines.items())),
+        segments_by_rule=dict(sorted(tally.rules.items())),
+        lines_removed_by_category=dict(sorted(tally.removed.items())),
         overlaps_by_kind=dict(sorted(Counter(o["kind"] for o in overlaps).items())),
         quarantined=sorted(quarantined, key=lambda q: q.source),
-        name_collisions=list(collisions), skipped=list(skipped), documents_without_text=without_text,
+        name_collisions=list(collisions), skipped=list(skipped), documents_without_text=missing,
         index_batch=index_batch, parameters=params, versions=library_versions(),
         timings_seconds={k: round(v, 3) for k, v in timings.items()},
     )

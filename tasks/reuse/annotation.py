@@ -7,6 +7,7 @@ provenance segments say so, naming the canonical copy they duplicate.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -55,32 +56,41 @@ def annotate_paragraphs(
     return notes
 
 
-def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> tuple[list[Document], int]:
-    """The documents with their non-canonical near-duplicate paragraphs taken out, and how many went.
+Drops = dict[str, dict[int, ParagraphRef]]
+"""Per document id, the paragraph indexes ``--drop-duplicates`` takes out, each with its canonical copy."""
 
-    Each removed paragraph's provenance says so (``reuse.near-duplicate``), naming the canonical copy."""
-    by_id = {doc.id: doc for doc in documents}
-    doomed: dict[str, dict[int, ParagraphRef]] = {}
+
+def plan_drops(documents: Iterable[Document], clusters: list[Cluster]) -> Drops:
+    """Which paragraphs of ``documents`` are non-canonical members of a near-duplicate cluster."""
+    known = {doc.id for doc in documents}
+    drops: Drops = {}
     for cluster in clusters:
         for member in cluster.members:
-            if member.key != cluster.canonical.key and member.doc_id in by_id:
-                doomed.setdefault(member.doc_id, {})[member.index] = cluster.canonical
-    dropped = 0
-    out = []
-    for doc in documents:
-        indexes = doomed.get(doc.id)
-        if not indexes:
-            out.append(doc)
-            continue
-        gone = {doc.paragraphs[i].lines: canonical for i, canonical in indexes.items() if i < len(doc.paragraphs)}
-        segments = []
-        for seg in doc.segments:
-            canonical = gone.get(seg.lines) if seg.action == "kept" else None
-            if canonical is not None:
-                seg = replace(seg, action="removed", category=DROP_RULE.category, rule=DROP_RULE.id,
-                              reason=f"near-duplicate of {canonical.file}:{canonical.lines[0]}")
-                dropped += 1
-            segments.append(seg)
-        paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in indexes]
-        out.append(replace(doc, paragraphs=paragraphs, segments=segments))
-    return out, dropped
+            if member.key != cluster.canonical.key and member.doc_id in known:
+                drops.setdefault(member.doc_id, {})[member.index] = cluster.canonical
+    return drops
+
+
+def drop_paragraphs(doc: Document, drops: Drops) -> Document:
+    """``doc`` without its paragraphs in ``drops``; each removed paragraph's segment (when the document
+    carries its segments) says so (``reuse.near-duplicate``), naming the canonical copy."""
+    indexes = drops.get(doc.id)
+    if not indexes:
+        return doc
+    gone = {doc.paragraphs[i].lines: canonical for i, canonical in indexes.items() if i < len(doc.paragraphs)}
+    segments = []
+    for seg in doc.segments:
+        canonical = gone.get(seg.lines) if seg.action == "kept" else None
+        if canonical is not None:
+            seg = replace(seg, action="removed", category=DROP_RULE.category, rule=DROP_RULE.id,
+                          reason=f"near-duplicate of {canonical.file}:{canonical.lines[0]}")
+        segments.append(seg)
+    paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in indexes]
+    return replace(doc, paragraphs=paragraphs, segments=segments)
+
+
+def drop_duplicates(documents: list[Document], clusters: list[Cluster]) -> tuple[list[Document], int]:
+    """The documents with their non-canonical near-duplicate paragraphs taken out, and how many went."""
+    drops = plan_drops(documents, clusters)
+    out = [drop_paragraphs(doc, drops) for doc in documents]
+    return out, sum(len(d.paragraphs) for d in documents) - sum(len(d.paragraphs) for d in out)

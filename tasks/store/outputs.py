@@ -134,46 +134,56 @@ def publish_clean(staging: Path, clean: Path) -> None:
         shutil.rmtree(old)
 
 
+class CleanStaging:
+    """``clean/``'s staging folder, filled one document at a time: ``<id>.txt`` and a ``corpus.jsonl`` line each.
+
+    The folder is built beside ``clean`` (:func:`clean_staging_path`); :func:`publish_clean` later swaps
+    it in. Documents are added in id order (``corpus.jsonl``'s order); a run streams them from disk, so
+    the whole corpus never needs to be in memory. ``annotations`` map a paragraph id to reuse fields
+    added to its corpus entry (cluster id, canonical or not), never to its text.
+    """
+
+    def __init__(self, clean: Path) -> None:
+        self.path = clean_staging_path(clean)
+        if self.path.exists():
+            shutil.rmtree(self.path)  # left by a crashed run: never trusted
+        self.path.mkdir(parents=True)
+        (self.path / CLEAN_MARKER).touch()
+        self._root = self.path.resolve()
+        self._corpus = (self.path / "corpus.jsonl").open("w", encoding="utf-8")
+
+    def add(self, doc: Document, annotations: dict[str, dict[str, Any]]) -> None:
+        target = self.path / f"{doc.id}.txt"
+        if self._root not in target.resolve().parents:
+            raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")
+        record = doc.to_json()
+        for paragraph in record["paragraphs"]:
+            paragraph.update(annotations.get(paragraph["id"], {}))
+        self._corpus.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self, extra: Callable[[Path], object] | None = None) -> Path:
+        """Finish ``corpus.jsonl``; ``extra``, when given, is called with the staging folder before the swap,
+        to add more files to ``clean/`` under the same all-or-nothing guarantee (the Parquet hand-off,
+        :mod:`wirewash.tasks.report.parquet`). Returns the staging folder."""
+        self._corpus.close()
+        if extra is not None:
+            extra(self.path)
+        return self.path
+
+
 def stage_clean(
     clean: Path,
     documents: list[Document],
     annotations: dict[str, dict[str, Any]],
     extra: Callable[[Path], object] | None = None,
 ) -> Path:
-    """Write ``<name>.txt`` for each document and ``corpus.jsonl`` into a staging folder; return it.
-
-    The folder is built beside ``clean`` (:func:`clean_staging_path`); :func:`publish_clean` later swaps it
-    in. ``annotations`` maps a paragraph id to reuse fields added to its
-    corpus entry (cluster id, canonical or not), never to its text.
-    ``extra``, when given, is called with the staging folder before the
-    swap, to add more files to ``clean/`` under the same all-or-nothing
-    guarantee (the Parquet hand-off, :mod:`wirewash.tasks.report.parquet`).
-    """
-    staging = clean_staging_path(clean)
-    if staging.exists():
-        shutil.rmtree(staging)  # left by a crashed run: never trusted
-    staging.mkdir(parents=True)
-    (staging / CLEAN_MARKER).touch()
-    root = staging.resolve()
-    ordered = sorted(documents, key=lambda d: d.id)
-    for doc in ordered:
-        target = staging / f"{doc.id}.txt"
-        if root not in target.resolve().parents:
-            raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")
-
-    def corpus() -> Iterable[dict[str, Any]]:
-        for doc in ordered:
-            record = doc.to_json()
-            for paragraph in record["paragraphs"]:
-                paragraph.update(annotations.get(paragraph["id"], {}))
-            yield record
-
-    dump_jsonl(staging / "corpus.jsonl", corpus())
-    if extra is not None:
-        extra(staging)
-    return staging
+    """Write every document of ``documents`` into a fresh :class:`CleanStaging`; return the staging folder."""
+    staging = CleanStaging(clean)
+    for doc in sorted(documents, key=lambda d: d.id):
+        staging.add(doc, annotations)
+    return staging.close(extra)
 
 
 class UnsafeOutputPathError(ValueError):
@@ -221,19 +231,26 @@ def commit_report(reports_dir: Path, run_id: str, staging: Path) -> Path:
     return final
 
 
-def _distinct_id(doc: Document) -> str:
+def _distinct_id(source: str, doc_id: str) -> str:
     """A document's id with its raw file's whole name kept (``dup.html`` for ``dup.html``, ``x.jsonl/L1`` for a
     record of ``x.jsonl``): what tells apart two inputs that the extension-less name gives one id."""
-    archive, _, record = doc.source.partition("#")
+    archive, _, record = source.partition("#")
     if not record:
         return archive
     prefix = archive.rsplit("/", 1)[0] + "/" if "/" in archive else ""
     stem = archive[len(prefix):].split(".", 1)[0]
-    rest = doc.id.removeprefix(prefix + stem)
+    rest = doc_id.removeprefix(prefix + stem)
     return archive + rest
 
 
-def _with_id(doc: Document, new_id: str) -> Document:
+def renamed_ids(collisions: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """For the documents :func:`assign_unique_ids` renamed: ``(source, new id)`` → the id cleaning gave them
+    (what the result cache files them under)."""
+    return {(source, _distinct_id(source, c["id"])): c["id"] for c in collisions for source in c["sources"]}
+
+
+def with_id(doc: Document, new_id: str) -> Document:
+    """``doc`` under ``new_id``, its paragraph ids following."""
     paragraphs = [replace(p, id=new_id + p.id[len(doc.id):]) for p in doc.paragraphs]
     return replace(doc, id=new_id, paragraphs=paragraphs)
 
@@ -263,9 +280,9 @@ def assign_unique_ids(documents: list[Document]) -> tuple[list[Document], list[d
             continue
         collisions.append({"id": doc_id, "sources": sorted(doc.source for doc in group)})
         for doc in group:
-            new_id = _distinct_id(doc)
+            new_id = _distinct_id(doc.source, doc.id)
             if new_id in taken:
                 raise UnsafeOutputPathError(f"{doc.source!r} and another input both name the output {new_id!r}")
             taken.add(new_id)
-            out.append(_with_id(doc, new_id))
+            out.append(with_id(doc, new_id))
     return sorted(out, key=lambda d: d.id), collisions

@@ -145,7 +145,8 @@
       el("p", { cls: "legend muted" }, [el("span", { text: "Raw lines, numbered as in the file:" }), el("span", { cls: "lg-removed", text: "removed" }),
         el("span", { text: "(the rule and its reason below)" }), el("span", { cls: "lg-kept", text: "kept" }), el("b", { text: "title" }),
         el("i", { text: "metadata" }), toggle]),
-      lines,
+      d.lines_omitted ? el("p", { cls: "muted", text: "This page holds the raw lines of the first documents only; this document's lines, " +
+        "each with its decision and rule, are in provenance.jsonl." }) : lines,
     ]);
   }
 
