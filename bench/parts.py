@@ -136,11 +136,14 @@ def part_clean_text(work: Path, every: int = 7) -> dict[str, Any]:
 class _PlainPool:
     """Stands in for the flow's pool in ``wirewash.flows.runner.batches``: same worker count, same batching."""
 
-    def __init__(self, params: Any, workers: int) -> None:
-        self.params, self._workers = params, workers
+    def __init__(self, params: Any, workers: int, executor: Any) -> None:
+        self.params, self._workers, self._executor = params, workers, executor
 
     def workers(self) -> int:
         return self._workers
+
+    def close(self) -> None:  # as the flow's pool does after the clean stage: the workers go
+        self._executor.shutdown()
 
 
 class _Done:
@@ -178,7 +181,7 @@ def part_plain(work: Path) -> dict[str, Any]:
     pipeline.find_reuse_task = lambda refs, *args: find_reuse(refs.unquote() if hasattr(refs, "unquote") else refs, *args)
     pipeline.get_run_logger = lambda: logging.getLogger("wirewash")
     pipeline.publish_artifacts = lambda *args, **kwargs: None
-    runner.POOL.set(_PlainPool(params, workers))  # type: ignore[arg-type]
+    runner.POOL.set(_PlainPool(params, workers, executor))  # type: ignore[arg-type]
     start = time.perf_counter()
     with hold_run_lock(params.state, 0.0):
         summary = pipeline._run(params)

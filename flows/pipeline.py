@@ -33,7 +33,7 @@ from wirewash.tasks.read.intake import RawListing, RawText, scan_raw_folder
 from wirewash.tasks.records import Document, Quarantine
 from wirewash.tasks.report.data import ParagraphIndex, build_report_data
 from wirewash.tasks.report.documents import write_documents
-from wirewash.tasks.report.html import render_report_data
+from wirewash.tasks.report.html import write_report_page
 from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
 from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
 from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_paragraphs, plan_drops
@@ -160,6 +160,7 @@ def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, fl
         plan.record_cleaned(_clean_sources(params, {s: read.pop(s) for s in to_clean}, templates, spill))
         shutil.rmtree(spill)
     crash_point("after-clean")
+    runner.release_pool()  # the rest runs in this process: the workers' memory goes back now
     return plan.results()
 
 
@@ -217,7 +218,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     dump_json(staging / "summary.json", summary)
     report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations,
                                     views=views, index=index)
-    (staging / "report.html").write_text(render_report_data(report_data), encoding="utf-8")
+    write_report_page(staging / "report.html", report_data)
     # Commit: everything is staged; clean/ is published first, then reports/latest, then the state
     crash_point("before-commit")
     publish_clean(clean_staging, params.clean)

@@ -45,12 +45,17 @@ class _TaskPool:
     """The run's runner, started on first use (a run of a single batch never pays for a pool)."""
 
     def __init__(self, params: RunParams, stack: ExitStack) -> None:
-        self.params, self.stack, self.runner = params, stack, None
+        self.params, self.runner = params, None
+        self.stack = stack.enter_context(ExitStack())
 
     def get(self) -> TaskRunner:
         if self.runner is None:
             self.runner = self.stack.enter_context(task_runner_for(self.params))
         return self.runner
+
+    def close(self) -> None:
+        self.stack.close()
+        self.runner = None
 
     def workers(self) -> int:
         runner = self.get()
@@ -68,6 +73,14 @@ def task_pool(params: RunParams) -> Iterator[None]:
             yield
         finally:
             POOL.reset(token)
+
+
+def release_pool() -> None:
+    """Stop the run's pool (its worker processes and their memory) once no stage will submit to it again;
+    a later :func:`submit` would start a new one. On a Dask cluster only this run's client goes."""
+    pool = POOL.get()
+    if pool is not None:
+        pool.close()
 
 
 def batches(params: RunParams, items: list[T]) -> list[list[T]]:

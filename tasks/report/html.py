@@ -26,9 +26,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 
@@ -58,10 +59,40 @@ def json_for_script(value: Any) -> str:
     ``\\uXXXX`` escapes mean the same thing to ``JSON.parse``; U+2028 and
     U+2029 are escaped too, for older JavaScript parsers.
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, code)
-    return text
+    return "".join(iter_json_for_script(value))
+
+
+SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def iter_json_for_script(value: Any) -> Iterator[str]:
+    """:func:`json_for_script` in pieces, for writing a large page without holding its whole text: a dict's
+    lists go an item at a time (each by the fast one-shot encoder). Every escape replaces one character,
+    so escaping piece by piece is escaping the whole."""
+    for piece in _json_pieces(value):
+        for char, code in SCRIPT_ESCAPES:
+            piece = piece.replace(char, code)
+        yield piece
+
+
+def _json_pieces(value: Any) -> Iterator[str]:
+    def dump(item: Any) -> str:
+        return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+
+    if not isinstance(value, dict):
+        yield dump(value)
+        return
+    yield "{"
+    for n, (key, item) in enumerate(value.items()):
+        yield ("," if n else "") + dump(str(key)) + ":"
+        if isinstance(item, list):
+            yield "["
+            for m, element in enumerate(item):
+                yield ("," if m else "") + dump(element)
+            yield "]"
+        else:
+            yield dump(item)
+    yield "}"
 
 
 class _Raw(str):
@@ -128,11 +159,24 @@ def _summary_html(data: dict[str, Any]) -> str:
 
 def render_report_data(data: dict[str, Any], generated: str = "") -> str:
     """The page for already-built report data (see :func:`wirewash.tasks.report.data.build_report_data`)."""
+    return "".join(iter_report_page(data, generated))
+
+
+def write_report_page(path: Path, data: dict[str, Any], generated: str = "") -> None:
+    """Write :func:`render_report_data`'s page to ``path`` piece by piece (a large run's page is hundreds of
+    megabytes: built as one string it would be held twice over)."""
+    with path.open("w", encoding="utf-8") as handle:
+        for piece in iter_report_page(data, generated):
+            handle.write(piece)
+
+
+def iter_report_page(data: dict[str, Any], generated: str = "") -> Iterator[str]:
+    """The report page in pieces: the summary as HTML, every view's data as one JSON script, the script."""
     script, style = _asset("report.js"), _asset("report.css")
     run_id = escape(data["run"]["id"])
     nav = "".join(f'<a href="#{key}">{escape(label)}</a>' for key, label in VIEWS)
     stamp = f" · {escape(generated)}" if generated else ""
-    return "".join([
+    yield from (
         "<!doctype html>\n<html lang=en><head><meta charset=utf-8>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{escape(content_security_policy(script, style))}">',
@@ -143,6 +187,8 @@ def render_report_data(data: dict[str, Any], generated: str = "") -> str:
         '<section id="ww-view" hidden></section>',
         "<noscript><p>The documents, clusters, reuse pairs and outlets views need JavaScript; "
         "the data is in this run's JSONL files.</p></noscript></main>\n",
-        f'<script type="application/json" id="wirewash-data">{json_for_script(data)}</script>\n',
-        f"<script>{script}</script>\n</body></html>\n",
-    ])
+        '<script type="application/json" id="wirewash-data">',
+    )
+    yield from iter_json_for_script(data)
+    yield "</script>\n"
+    yield f"<script>{script}</script>\n</body></html>\n"

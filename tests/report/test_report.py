@@ -506,3 +506,75 @@ def test_report_data_caps_marked_views_but_keeps_counts(monkeypatch: pytest.Monk
     assert len(data["pairs"]) == 2 and data["pairs_omitted"] == 3
     assert len(data["clusters"]) == 1 and data["clusters_omitted"] == 2
     assert data["run"]["counts"]["overlaps"] == 5
+
+
+# --- a large run's page and table, written in pieces ----------------------------------------------
+
+def _one_shot_json_for_script(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+def test_json_for_script_in_pieces_is_the_one_shot_encoding() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    leaves = st.none() | st.booleans() | st.integers() | st.text(alphabet="ab<>&\u2028\u2029é\"\\ \n")
+    values = st.recursive(leaves, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
+                                                                                                max_size=4), max_leaves=20)
+
+    @settings(max_examples=200, deadline=None)
+    @given(values)
+    def check(value: Any) -> None:
+        assert json_for_script(value) == _one_shot_json_for_script(value)
+
+    check()
+
+
+def test_report_page_written_in_pieces_is_the_rendered_page(tmp_path: Path) -> None:
+    from wirewash.tasks.report.html import write_report_page
+
+    docs = [Document("a", "a.txt", "x", "T", paragraphs=[Paragraph("a#1", "Some </script> text & more.", (1, 1))],
+                     segments=[Segment("a.txt", (1, 1), "kept", "body", "body.paragraph", "Some </script> text & more.")])]
+    summary = {"run_id": "r1", "counts": {}, "lines_removed_by_category": {}, "quarantined": []}
+    data = build_report_data(summary, docs, [], [], {})
+    write_report_page(tmp_path / "report.html", data, "now")
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == render_report_data(data, "now")
+    assert "</script> text" not in render_report_data(data)
+
+
+def test_documents_past_the_line_view_limit_keep_their_row_without_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wirewash.tasks.report.data as report_data
+
+    monkeypatch.setattr(report_data, "MAX_DOCUMENT_LINE_VIEWS", 1)
+    docs = [Document(name, f"{name}.txt", "x", paragraphs=[Paragraph(f"{name}#1", "Kept text here.", (2, 2))],
+                     segments=[Segment(f"{name}.txt", (1, 1), "removed", "navigation", "nav.menu", "Home | News"),
+                               Segment(f"{name}.txt", (2, 2), "kept", "body", "body.paragraph", "Kept text here.")])
+            for name in ("b", "a")]
+    views = report_data.document_views(docs, {})
+    assert [v["id"] for v in views] == ["a", "b"]
+    assert len(views[0]["segments"]) == 2 and "lines_omitted" not in views[0]
+    assert views[1]["segments"] == [] and views[1]["lines_omitted"] is True
+    # the row's counts do not depend on whether its lines are shown
+    assert {k: v for k, v in views[1].items() if k not in ("id", "source", "segments", "lines_omitted")} == \
+        {k: v for k, v in views[0].items() if k not in ("id", "source", "segments")}
+
+
+def test_parquet_written_a_row_group_at_a_time_is_the_one_table_file(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import wirewash.tasks.report.parquet as parquet
+
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 7)
+    docs = [Document(f"d{n:02d}", f"d{n:02d}.txt", "x", paragraphs=[Paragraph(f"d{n:02d}#{i}", f"Paragraph {i} of {n}.",
+                                                                              (i, i)) for i in range(1, n % 5 + 1)])
+            for n in range(12)]
+    for count in (0, 3, len(docs)):
+        parquet.write_paragraphs_parquet(tmp_path / "pieces.parquet", docs[:count], {})
+        table = pa.Table.from_pylist(list(parquet.paragraph_rows(docs[:count], {})), schema=parquet.paragraph_schema())
+        pq.write_table(table, tmp_path / "whole.parquet", compression="zstd", write_statistics=True, row_group_size=7)
+        assert (tmp_path / "pieces.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
