@@ -30,6 +30,7 @@ from wirewash.tasks.clean.cleaner import clean_batch_task
 from wirewash.tasks.clean.plan import CleanedItem, CleaningPlan
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawListing, RawText, scan_raw_folder
+from wirewash.tasks.read.spill import SpilledText
 from wirewash.tasks.records import Document, Quarantine
 from wirewash.tasks.report.data import ParagraphIndex, build_report_data
 from wirewash.tasks.report.documents import write_documents
@@ -67,11 +68,13 @@ def crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _read_sources(params: RunParams, sources: list[str]) -> dict[str, FileRead]:
-    """Read ``sources`` in batches, one task per batch."""
+def _read_sources(params: RunParams, sources: list[str], spill: Path, tag: str) -> dict[str, FileRead]:
+    """Read ``sources`` in batches, one task per batch; each batch's texts are left in ``spill`` (the flow
+    receives what each file yielded, by name, and its template candidates)."""
     batches = runner.batches(params, sources)
-    futures = runner.submit(read_files_task, [{"raw_dir": params.raw, "sources": batch, "max_bytes": params.max_file_bytes}
-                                        for batch in batches])
+    futures = runner.submit(read_files_task, [{"raw_dir": params.raw, "sources": batch, "max_bytes": params.max_file_bytes,
+                                               "spill": spill / f"read-{tag}-{n:05d}.pickle"}
+                                              for n, batch in enumerate(batches)])
     read: dict[str, FileRead] = {}
     for future in progress.track(futures, [len(b) for b in batches], "read"):
         read.update(future.result())
@@ -79,11 +82,12 @@ def _read_sources(params: RunParams, sources: list[str]) -> dict[str, FileRead]:
 
 
 def _clean_sources(
-    params: RunParams, read: dict[str, list[RawText | Quarantine]], templates: dict[str, frozenset[str]], spill: Path
+    params: RunParams, read: dict[str, list[RawText | SpilledText | Quarantine]], templates: dict[str, frozenset[str]],
+    spill: Path
 ) -> dict[str, list[CleanedItem]]:
     """Clean what was read, in batches of documents; results come back grouped by raw file, each document
     as its head, its whole record spilled by the worker to ``spill/batch-<n>.jsonl``."""
-    items = [(source, raw) for source in sorted(read) for raw in read[source] if isinstance(raw, RawText)]
+    items = [(source, raw) for source in sorted(read) for raw in read[source] if not isinstance(raw, Quarantine)]
     results: dict[str, list[CleanedItem]] = {
         source: [CleanedItem(q) for q in read[source] if isinstance(q, Quarantine)] for source in read
     }
@@ -143,20 +147,23 @@ def wirewash_run(params: RunParams) -> dict[str, Any] | State:
 
 
 def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, float]) -> list[Document | Quarantine]:
-    """The read and clean stages: what the plan says must be read and cleaned, in batches of task runs."""
+    """The read and clean stages: what the plan says must be read and cleaned, in batches of task runs.
+
+    Texts and whole documents go through ``<state>/spill/``: read tasks leave texts there for the
+    clean tasks, which leave whole documents there for the plan to file in the result cache; the flow
+    holds names, template candidates and documents' heads. The spill goes when the stage ends."""
+    spill = params.state / "spill"
+    shutil.rmtree(spill, ignore_errors=True)  # a killed run's
+    spill.mkdir(parents=True)
     with _timed(timings, "read"):
-        read = plan.record_read(_read_sources(params, plan.unread()))
+        read = plan.record_read(_read_sources(params, plan.unread(), spill, "new"))
     crash_point("after-read")
     with _timed(timings, "clean"):
         templates = plan.outlet_templates()
         to_clean = plan.take_cached(templates)
         # files known from the cache's template lines, but whose result must be made again, are read now
         read.update({source: done.items for source, done in
-                     _read_sources(params, [s for s in to_clean if s not in read]).items()})
-        # the workers spill whole documents; the plan files them in the cache and keeps their heads
-        spill = params.state / "spill"
-        shutil.rmtree(spill, ignore_errors=True)
-        spill.mkdir(parents=True)
+                     _read_sources(params, [s for s in to_clean if s not in read], spill, "again").items()})
         plan.record_cleaned(_clean_sources(params, {s: read.pop(s) for s in to_clean}, templates, spill))
         shutil.rmtree(spill)
     crash_point("after-clean")

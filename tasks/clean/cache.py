@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 from wirewash.tasks.clean.cleaner import template_candidates
 from wirewash.tasks.clean.fingerprint import fingerprint_code
 from wirewash.tasks.read.intake import RawText, read_source
+from wirewash.tasks.read.spill import SpilledText, spill_texts
 from wirewash.tasks.records import Document, Quarantine, decode_result, encode_result
 from wirewash.tasks.store.atomic import write_atomic
 
@@ -115,7 +116,7 @@ def stamp_files(raw_dir: Path, sources: Iterable[str], previous: dict[str, FileS
 class FileRead(NamedTuple):
     """What one raw file yielded, and the template candidates of its text records as (outlet, lines)."""
 
-    items: list[RawText | Quarantine]
+    items: list[RawText | SpilledText | Quarantine]
     candidates: list[tuple[str, list[str]]]
 
 
@@ -130,6 +131,15 @@ def read_files(raw_dir: Path, sources: list[str], max_bytes: int) -> dict[str, F
         items = read_source(raw_dir, source, max_bytes)
         out[source] = FileRead(items, [(raw.outlet, template_candidates(raw)) for raw in items if isinstance(raw, RawText)])
     return out
+
+
+def read_files_to_spill(raw_dir: Path, sources: list[str], max_bytes: int, spill: Path) -> dict[str, FileRead]:
+    """:func:`read_files`, the batch's texts left in ``spill`` for the clean tasks (each item a
+    :class:`~wirewash.tasks.read.spill.SpilledText`): the flow receives names and candidates, not text."""
+    read = read_files(raw_dir, sources, max_bytes)
+    spilled = iter(spill_texts([raw for done in read.values() for raw in done.items if isinstance(raw, RawText)], spill))
+    return {source: FileRead([next(spilled) if isinstance(raw, RawText) else raw for raw in done.items], done.candidates)
+            for source, done in read.items()}
 
 
 def cleaning_fingerprint(params: dict[str, Any], package_dir: Path | None = None) -> str:
@@ -211,4 +221,4 @@ from prefect import task  # noqa: E402  (the pure functions above never need Pre
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 # NO_CACHE: results are never persisted, and Prefect's default policy would hash every input of every run
-read_files_task = task(read_files, name="read-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+read_files_task = task(read_files_to_spill, name="read-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)

@@ -54,6 +54,7 @@ from wirewash.tasks.clean.zones import (
 )
 from wirewash.tasks.read.intake import RawText
 from wirewash.tasks.read.repair import repair_lines
+from wirewash.tasks.read.spill import SpilledText, load_texts
 from wirewash.tasks.records import Document, Paragraph, Quarantine, Segment, encode_result
 from wirewash.tasks.store.atomic import write_atomic
 
@@ -217,15 +218,17 @@ def clean_batch(raws: list[RawText], templates: dict[str, frozenset[str]]) -> li
     return out
 
 
-def clean_batch_to_spill(raws: list[RawText], templates: dict[str, frozenset[str]], spill: Path) -> list[Document | Quarantine]:
-    """Clean a batch and write each whole result to ``spill``, one JSON line per raw (:func:`encode_result`);
-    return the results with each document reduced to its :meth:`~Document.head`.
+def clean_batch_to_spill(raws: list[RawText | SpilledText], templates: dict[str, frozenset[str]],
+                         spill: Path) -> list[Document | Quarantine]:
+    """Clean a batch (its texts read back from the read tasks' spill where spilled) and write each whole
+    result to ``spill``, one JSON line per raw (:func:`encode_result`); return the results with each
+    document reduced to its :meth:`~Document.head`.
 
     This keeps a run's memory flat in its size: the documents' line decisions (most of their bytes) go
     to disk in the worker that made them, and the flow, which holds every result until the outputs are
     written, receives only what the reuse stage and the summary need.
     """
-    results = clean_batch(raws, templates)
+    results = clean_batch(load_texts(raws), templates)
     write_atomic(spill, b"".join(json.dumps(encode_result(item), ensure_ascii=False).encode() + b"\n"
                                  for item in results))
     return [item.head() if isinstance(item, Document) else item for item in results]

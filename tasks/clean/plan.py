@@ -28,6 +28,7 @@ from wirewash.tasks.clean.cache import (FileRead, FileStamp, ResultCache, cache_
 from wirewash.tasks.clean.cleaner import find_outlet_templates
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawText
+from wirewash.tasks.read.spill import SpilledText
 from wirewash.tasks.records import Document, Quarantine, encode_result
 
 Candidates = list[tuple[str, list[str]]]
@@ -86,7 +87,7 @@ class CleaningPlan:
         """The files whose template candidates are unknown: they are read before anything is cleaned."""
         return [source for source in self.sources if self.candidates[source] is None]
 
-    def record_read(self, read: dict[str, FileRead]) -> dict[str, list[RawText | Quarantine]]:
+    def record_read(self, read: dict[str, FileRead]) -> dict[str, list[RawText | SpilledText | Quarantine]]:
         """Keep (and cache) what reading found out about each file's candidates; return what was read."""
         for source, done in read.items():
             self.candidates[source] = done.candidates
