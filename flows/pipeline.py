@@ -25,7 +25,7 @@ from prefect.utilities.annotations import quote
 from wirewash.flows import environment, progress, runner
 from wirewash.flows.artifacts import publish_artifacts
 from wirewash.flows.lifeline import tie_processes_to_run
-from wirewash.tasks.clean.cache import FileRead, read_files_task
+from wirewash.tasks.clean.cache import FileRead, FileStamp, read_files_task
 from wirewash.tasks.clean.cleaner import clean_batch_task
 from wirewash.tasks.clean.plan import CleanedItem, CleaningPlan
 from wirewash.tasks.params import RunParams
@@ -68,10 +68,12 @@ def crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _read_sources(params: RunParams, sources: list[str], spill: Path, tag: str) -> dict[str, FileRead]:
-    """Read ``sources`` in batches, one task per batch; each batch's texts are left in ``spill`` (the flow
-    receives what each file yielded, by name, and its template candidates)."""
-    batches = runner.batches(params, sources)
+def _read_sources(params: RunParams, sources: list[str], stamps: dict[str, FileStamp], spill: Path,
+                  tag: str) -> dict[str, FileRead]:
+    """Read ``sources`` in batches (sized by the files' bytes, as ``stamps`` know them), one task per batch;
+    each batch's texts are left in ``spill`` (the flow receives what each file yielded, by name, and its
+    template candidates)."""
+    batches = runner.batches(params, sources, [stamps[s].size if s in stamps else 0 for s in sources])
     futures = runner.submit(read_files_task, [{"raw_dir": params.raw, "sources": batch, "max_bytes": params.max_file_bytes,
                                                "spill": spill / f"read-{tag}-{n:05d}.pickle"}
                                               for n, batch in enumerate(batches)])
@@ -91,7 +93,7 @@ def _clean_sources(
     results: dict[str, list[CleanedItem]] = {
         source: [CleanedItem(q) for q in read[source] if isinstance(q, Quarantine)] for source in read
     }
-    batches = runner.batches(params, items)
+    batches = runner.batches(params, items, [raw.size if isinstance(raw, SpilledText) else len(raw.text) for _, raw in items])
     spills = [spill / f"batch-{n:05d}.jsonl" for n in range(len(batches))]
     # each batch carries only its own outlets' template lines (what clean_batch looks up), not the corpus's
     futures = runner.submit(clean_batch_task, [{"raws": [raw for _, raw in batch], "spill": path,
@@ -156,14 +158,14 @@ def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, fl
     shutil.rmtree(spill, ignore_errors=True)  # a killed run's
     spill.mkdir(parents=True)
     with _timed(timings, "read"):
-        read = plan.record_read(_read_sources(params, plan.unread(), spill, "new"))
+        read = plan.record_read(_read_sources(params, plan.unread(), plan.stamps, spill, "new"))
     crash_point("after-read")
     with _timed(timings, "clean"):
         templates = plan.outlet_templates()
         to_clean = plan.take_cached(templates)
         # files known from the cache's template lines, but whose result must be made again, are read now
         read.update({source: done.items for source, done in
-                     _read_sources(params, [s for s in to_clean if s not in read], spill, "again").items()})
+                     _read_sources(params, [s for s in to_clean if s not in read], plan.stamps, spill, "again").items()})
         plan.record_cleaned(_clean_sources(params, {s: read.pop(s) for s in to_clean}, templates, spill))
         shutil.rmtree(spill)
     crash_point("after-clean")

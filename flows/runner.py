@@ -83,14 +83,30 @@ def release_pool() -> None:
         pool.close()
 
 
-def batches(params: RunParams, items: list[T]) -> list[list[T]]:
+BATCH_BYTES = 16_000_000
+"""A batch's raw input, at most (unless one file is larger): a worker holds its batch's texts and their
+cleaned documents at once, several times the input's bytes, so a pool's memory is bounded by this,
+not by the size of the run."""
+
+
+def batches(params: RunParams, items: list[T], sizes: list[int] | None = None) -> list[list[T]]:
     """``items`` in batches of ``params.batch_size``; on a pool, batches grow to about
-    :data:`TASKS_PER_WORKER` per worker when there are more (results never depend on the batching)."""
+    :data:`TASKS_PER_WORKER` per worker when there are more. With ``sizes`` (each item's bytes), a batch
+    also ends before it would pass :data:`BATCH_BYTES`. Results never depend on the batching."""
     size = params.batch_size
     pool = POOL.get()
     if pool is not None and (len(items) > size or pool.params.dask):
         size = max(size, -(-len(items) // (TASKS_PER_WORKER * pool.workers())))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    out: list[list[T]] = []
+    held = 0
+    for n, item in enumerate(items):
+        weight = sizes[n] if sizes is not None else 0
+        if not out or len(out[-1]) >= size or (out[-1] and held + weight > BATCH_BYTES):
+            out.append([])
+            held = 0
+        out[-1].append(item)
+        held += weight
+    return out
 
 
 def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:

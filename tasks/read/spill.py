@@ -24,12 +24,13 @@ class SpilledText:
     index: int
     source: str
     outlet: str
+    size: int  # the text's length: what a batch of texts is sized by
 
 
 def spill_texts(texts: list[RawText], spill: Path) -> list[SpilledText]:
     """Write ``texts`` to ``spill`` (the run's own file: pickled, read back only by this run's tasks)."""
     write_atomic(spill, pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL))
-    return [SpilledText(spill, index, raw.source, raw.outlet) for index, raw in enumerate(texts)]
+    return [SpilledText(spill, index, raw.source, raw.outlet, len(raw.text)) for index, raw in enumerate(texts)]
 
 
 def load_texts(items: list[RawText | SpilledText]) -> list[RawText]:

@@ -1,0 +1,42 @@
+"""Batching: a batch's raw bytes are bounded, whatever the size of the run (a worker's memory follows its batch)."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wirewash.flows import runner
+from wirewash.tasks.params import RunParams
+
+
+ROOT = Path(tempfile.mkdtemp(prefix="wirewash-runner-"))
+(ROOT / "raw").mkdir()
+
+
+def _params(batch_size: int = 64) -> RunParams:
+    return RunParams.build(raw=ROOT / "raw", clean=ROOT / "clean", reports=ROOT / "reports", state=ROOT / "state",
+                           batch_size=batch_size)
+
+
+def test_a_batch_ends_before_its_bytes_pass_the_limit() -> None:
+    params = _params()
+    big = runner.BATCH_BYTES // 3
+    out = runner.batches(params, list("abcdefg"), [big, big, big, big, 10, 10, runner.BATCH_BYTES * 2])
+    assert out == [["a", "b", "c"], ["d", "e", "f"], ["g"]]  # a file larger than the limit is a batch of its own
+
+
+def test_without_sizes_batches_are_counted_in_files() -> None:
+    assert runner.batches(_params(batch_size=3), list(range(7))) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+@settings(max_examples=100, deadline=None)
+@given(sizes=st.lists(st.integers(0, runner.BATCH_BYTES * 2), max_size=60), batch_size=st.integers(1, 10))
+def test_batching_keeps_every_item_in_order_within_both_limits(sizes: list[int], batch_size: int) -> None:
+    params = _params(batch_size)
+    out = runner.batches(params, list(range(len(sizes))), sizes)
+    assert [i for batch in out for i in batch] == list(range(len(sizes)))
+    for batch in out:
+        assert 1 <= len(batch) <= batch_size
+        assert len(batch) == 1 or sum(sizes[i] for i in batch) <= runner.BATCH_BYTES
