@@ -193,7 +193,7 @@ class ResultCache:
     def put_encoded(self, key: str, items: list[bytes]) -> None:
         """Store results already encoded (each the JSON of :func:`encode_result`), as a batch's spill holds them:
         the flow files a worker's results without decoding them."""
-        write_atomic(self._path(key, "results"), b"[" + b", ".join(items) + b"]")
+        write_atomic(self._path(key, "results"), b"[" + b", ".join(items) + b"]", durable=False)
 
     def get_lines(self, key: str) -> list[tuple[str, list[str]]] | None:
         """The (outlet, template-candidate lines) pairs a raw file's text records gave, by :func:`lines_key`."""
@@ -203,7 +203,7 @@ class ResultCache:
             return None
 
     def put_lines(self, key: str, entries: list[tuple[str, list[str]]]) -> None:
-        write_atomic(self._path(key, "lines"), json.dumps(entries, ensure_ascii=False).encode())
+        write_atomic(self._path(key, "lines"), json.dumps(entries, ensure_ascii=False).encode(), durable=False)
 
     def prune(self, keep_results: set[str], keep_lines: set[str]) -> int:
         """Remove entries no current raw file needs; return how many went."""

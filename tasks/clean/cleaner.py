@@ -230,7 +230,7 @@ def clean_batch_to_spill(raws: list[RawText | SpilledText], templates: dict[str,
     """
     results = clean_batch(load_texts(raws), templates)
     write_atomic(spill, b"".join(json.dumps(encode_result(item), ensure_ascii=False).encode() + b"\n"
-                                 for item in results))
+                                 for item in results), durable=False)
     return [item.head() if isinstance(item, Document) else item for item in results]
 
 

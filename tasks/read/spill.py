@@ -29,7 +29,7 @@ class SpilledText:
 
 def spill_texts(texts: list[RawText], spill: Path) -> list[SpilledText]:
     """Write ``texts`` to ``spill`` (the run's own file: pickled, read back only by this run's tasks)."""
-    write_atomic(spill, pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomic(spill, pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     return [SpilledText(spill, index, raw.source, raw.outlet, len(raw.text)) for index, raw in enumerate(texts)]
 
 
