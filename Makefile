@@ -33,8 +33,9 @@ browser:
 	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# the scale benchmark: builds a ~22,000-file corpus from ../shared under bench/work/, runs the
-# pipeline and the baselines, writes bench/results/bench.json and bench.md; 10-15 min on 2 cores. Never run by tests.
+# the scale benchmark: builds a ~22,000-file corpus from ../shared under bench/work/ (and a tenth of it), runs the
+# pipeline on both and on a local Dask cluster, then the baselines, writes bench/results/bench.json and bench.md
+# (measures, and goals with yes/no); 20 min or more on 2 cores. Never run by tests.
 bench: $(TEST_STAMP)
 	$(PIP) -e '.[test,dask]'
 	$(BIN)/python -m bench.run

@@ -116,7 +116,8 @@ def part_index_query(work: Path) -> dict[str, Any]:
     from wirewash.tasks.reuse.detect import find_reuse
 
     params = _params(work)
-    lines = (work / "index1m" / "batch.jsonl").read_text(encoding="utf-8").splitlines()
+    # newlines only: str.splitlines would also split at the U+2028 and the like that JSON leaves in strings
+    lines = [line for line in (work / "index1m" / "batch.jsonl").read_text(encoding="utf-8").split("\n") if line]
     new = [ParagraphRef(**{**json.loads(line), "lines": tuple(json.loads(line)["lines"])}) for line in lines]
     start = time.perf_counter()
     result = find_reuse(new, params, "query")  # staged, not committed: the archive stays as built
