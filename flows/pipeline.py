@@ -32,7 +32,7 @@ from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawListing, RawText, scan_raw_folder
 from wirewash.tasks.read.spill import SpilledText
 from wirewash.tasks.records import Document, Quarantine
-from wirewash.tasks.report.data import ParagraphIndex, build_report_data
+from wirewash.tasks.report.data import JsonRecords, ParagraphIndex, build_report_data
 from wirewash.tasks.report.documents import write_documents
 from wirewash.tasks.report.html import write_report_page
 from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
@@ -217,9 +217,9 @@ def _run(params: RunParams) -> dict[str, Any] | State:
                                        staging / "provenance.jsonl", annotations, index)
         clean_staging = clean.close(
             extra=lambda folder: write_paragraphs_parquet(folder / PARQUET_NAME, documents, annotations))
-        overlap_records = [o.to_json() for o in overlaps]
+        # the pairs as JSON, made as each reader asks and not kept (as dicts they would double their memory)
+        overlap_records, cluster_records = JsonRecords(overlaps), JsonRecords(clusters)
         dump_jsonl(staging / "overlaps.jsonl", overlap_records)
-        cluster_records = [c.to_json() for c in clusters]
         dump_jsonl(staging / "clusters.jsonl", cluster_records)
     summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
                          timings, wall, run_counts={**plan.counts(), **reuse_counts(result, documents)},

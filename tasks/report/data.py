@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -99,6 +99,28 @@ def mark_spans(text: str, spans: Iterable[Sequence[int]]) -> list[str]:
 def side_spans(pair: dict[str, Any], side: str) -> list[list[int]]:
     """The character spans of one side (``"a"`` or ``"b"``) of a reuse record's passages."""
     return [p[side] for p in pair.get("passages", [])]
+
+
+class JsonRecords(Sequence[dict[str, Any]]):
+    """Records (pairs, clusters) seen as their JSON dicts, each made when it is asked for and not kept.
+
+    A large run has hundreds of thousands of pairs: as dicts, with their passages, they would take
+    as much memory again as the records. Every reader here goes through them once or takes a slice.
+    """
+
+    def __init__(self, records: Sequence[Any]) -> None:
+        self._records = records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, where: Any) -> Any:
+        if isinstance(where, slice):
+            return [record.to_json() for record in self._records[where]]
+        return self._records[where].to_json()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (record.to_json() for record in self._records)
 
 
 @dataclass(frozen=True)
@@ -193,10 +215,12 @@ def cluster_views(
     A member's marks are its passages with the canonical copy; the
     canonical's marks are its passages with any member.
     """
+    wanted = {_side_key(side) for cluster in clusters for side in (cluster["canonical"], *cluster["members"])}
     scores: dict[tuple[tuple[str, str, int], tuple[str, str, int]], dict[str, Any]] = {}
-    for pair in overlaps:
+    for pair in overlaps:  # only pairs inside the clusters shown are kept
         ka, kb = _side_key(pair["a"]), _side_key(pair["b"])
-        scores[(ka, kb)] = scores[(kb, ka)] = pair
+        if ka in wanted and kb in wanted:
+            scores[(ka, kb)] = scores[(kb, ka)] = pair
     views = []
     for cluster in clusters:
         canon_key = _side_key(cluster["canonical"])
@@ -249,10 +273,16 @@ def outlet_pairs(
     total_words: Counter[str] = Counter()
     for doc in documents:
         total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
-    links: list[tuple[str, dict[str, Any], dict[str, Any], list[list[int]], list[list[int]]]] = [
-        (o["kind"], o["a"], o["b"], side_spans(o, "a"), side_spans(o, "b")) for o in overlaps
-    ]
-    pairs = {(_side_key(o["a"]), _side_key(o["b"])): o for o in overlaps}
+    canonicals = {_side_key(cluster["canonical"]) for cluster in clusters}
+    links: list[tuple[str, dict[str, Any], dict[str, Any], list[list[int]], list[list[int]]]] = []
+    pairs: dict[tuple[tuple[str, str, int], tuple[str, str, int]], dict[str, Any]] = {}
+    # one pass (pairs may be made as they are read: JsonRecords); a whole pair is kept only where a cluster's
+    # canonical is a side, the one lookup below (a member's spans with its canonical)
+    for o in overlaps:
+        links.append((o["kind"], o["a"], o["b"], side_spans(o, "a"), side_spans(o, "b")))
+        ka, kb = _side_key(o["a"]), _side_key(o["b"])
+        if ka in canonicals or kb in canonicals:
+            pairs[(ka, kb)] = o
     for cluster in clusters:  # members of one cluster are near-duplicates of each other as well
         canon = _side_key(cluster["canonical"])
         others = [m for m in cluster["members"] if _side_key(m) != canon]
