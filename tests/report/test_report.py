@@ -578,3 +578,23 @@ def test_parquet_written_a_row_group_at_a_time_is_the_one_table_file(tmp_path: P
         table = pa.Table.from_pylist(list(parquet.paragraph_rows(docs[:count], {})), schema=parquet.paragraph_schema())
         pq.write_table(table, tmp_path / "whole.parquet", compression="zstd", write_statistics=True, row_group_size=7)
         assert (tmp_path / "pieces.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+def test_json_records_are_made_on_each_read_and_equal_the_records_json() -> None:
+    from wirewash.tasks.report.data import JsonRecords
+
+    made: list[int] = []
+
+    class Record:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def to_json(self) -> dict[str, Any]:
+            made.append(self.n)
+            return {"n": self.n}
+
+    records = JsonRecords([Record(n) for n in range(5)])
+    assert len(records) == 5 and made == []  # nothing is made before it is read
+    assert list(records) == [{"n": n} for n in range(5)]
+    assert records[1:3] == [{"n": 1}, {"n": 2}] and records[-1] == {"n": 4}
+    assert list(records) == list(records) and made.count(0) == 3  # made again each time, never kept
