@@ -31,8 +31,8 @@ from wirewash.tasks.clean.plan import CleanedItem, CleaningPlan
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawListing, RawText, scan_raw_folder
 from wirewash.tasks.read.spill import SpilledText
-from wirewash.tasks.records import Document, Quarantine
-from wirewash.tasks.report.data import JsonRecords, ParagraphIndex, build_report_data
+from wirewash.tasks.records import Document, JsonRecords, Quarantine
+from wirewash.tasks.report.data import ParagraphIndex, build_report_data
 from wirewash.tasks.report.documents import write_documents
 from wirewash.tasks.report.html import write_report_page
 from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet

@@ -6,6 +6,7 @@ are plain data: no Prefect, no I/O.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, NamedTuple
 
@@ -260,3 +261,26 @@ def document_from_json(data: dict[str, Any]) -> Document:
         segments=[segment_from_json(s) for s in data.get("segments", [])],
         fixes=list(data.get("fixes", [])),
     )
+
+
+class JsonRecords(Sequence[dict[str, Any]]):
+    """Records (pairs, clusters) seen as their JSON dicts, each made when it is asked for and not kept.
+
+    A large run has hundreds of thousands of pairs: as dicts, with their passages, they would take
+    as much memory again as the records. Each reader of a run's records (the JSONL writers, the summary,
+    the report) goes through them once or takes a slice.
+    """
+
+    def __init__(self, records: Sequence[Any]) -> None:
+        self._records = records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, where: Any) -> Any:
+        if isinstance(where, slice):
+            return [record.to_json() for record in self._records[where]]
+        return self._records[where].to_json()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (record.to_json() for record in self._records)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -99,28 +99,6 @@ def mark_spans(text: str, spans: Iterable[Sequence[int]]) -> list[str]:
 def side_spans(pair: dict[str, Any], side: str) -> list[list[int]]:
     """The character spans of one side (``"a"`` or ``"b"``) of a reuse record's passages."""
     return [p[side] for p in pair.get("passages", [])]
-
-
-class JsonRecords(Sequence[dict[str, Any]]):
-    """Records (pairs, clusters) seen as their JSON dicts, each made when it is asked for and not kept.
-
-    A large run has hundreds of thousands of pairs: as dicts, with their passages, they would take
-    as much memory again as the records. Every reader here goes through them once or takes a slice.
-    """
-
-    def __init__(self, records: Sequence[Any]) -> None:
-        self._records = records
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def __getitem__(self, where: Any) -> Any:
-        if isinstance(where, slice):
-            return [record.to_json() for record in self._records[where]]
-        return self._records[where].to_json()
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (record.to_json() for record in self._records)
 
 
 @dataclass(frozen=True)

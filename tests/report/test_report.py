@@ -581,7 +581,7 @@ def test_parquet_written_a_row_group_at_a_time_is_the_one_table_file(tmp_path: P
 
 
 def test_json_records_are_made_on_each_read_and_equal_the_records_json() -> None:
-    from wirewash.tasks.report.data import JsonRecords
+    from wirewash.tasks.records import JsonRecords
 
     made: list[int] = []
 
