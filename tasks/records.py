@@ -6,6 +6,7 @@ are plain data: no Prefect, no I/O.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, NamedTuple
@@ -242,6 +243,11 @@ def encode_result(item: Document | Quarantine) -> dict[str, Any]:
     record["segments"] = [seg.to_json() for seg in item.segments]
     record["fixes"] = list(item.fixes)
     return {"document": record}
+
+
+def result_bytes(item: Document | Quarantine) -> bytes:
+    """:func:`encode_result` as UTF-8 JSON: one entry of the result cache, one line of a batch's spill."""
+    return json.dumps(encode_result(item), ensure_ascii=False).encode()
 
 
 def decode_result(data: dict[str, Any]) -> Document | Quarantine:

@@ -42,7 +42,7 @@ from wirewash.tasks.clean.cleaner import template_candidates
 from wirewash.tasks.clean.fingerprint import fingerprint_code
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.read.spill import SpilledText, spill_texts
-from wirewash.tasks.records import Document, Quarantine, decode_result, encode_result
+from wirewash.tasks.records import Document, Quarantine, decode_result, result_bytes
 from wirewash.tasks.store.atomic import write_atomic
 
 CLEANING_ENTRIES = ("wirewash.tasks.read.intake", "wirewash.tasks.clean.cleaner", "wirewash.tasks.clean.cache")
@@ -188,7 +188,7 @@ class ResultCache:
         return out if all(belongs_to(item, source) for item in out) else None
 
     def put_results(self, key: str, results: list[Document | Quarantine]) -> None:
-        self.put_encoded(key, [json.dumps(encode_result(item), ensure_ascii=False).encode() for item in results])
+        self.put_encoded(key, [result_bytes(item) for item in results])
 
     def put_encoded(self, key: str, items: list[bytes]) -> None:
         """Store results already encoded (each the JSON of :func:`encode_result`), as a batch's spill holds them:

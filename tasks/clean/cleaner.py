@@ -28,7 +28,6 @@ Every non-blank line ends up in exactly one provenance segment.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,7 +54,7 @@ from wirewash.tasks.clean.zones import (
 from wirewash.tasks.read.intake import RawText
 from wirewash.tasks.read.repair import repair_lines
 from wirewash.tasks.read.spill import SpilledText, load_texts
-from wirewash.tasks.records import Document, Paragraph, Quarantine, Segment, encode_result
+from wirewash.tasks.records import Document, Paragraph, Quarantine, Segment, result_bytes
 from wirewash.tasks.store.atomic import write_atomic
 
 _TEMPLATE_MAX_WORDS = 30
@@ -229,8 +228,7 @@ def clean_batch_to_spill(raws: list[RawText | SpilledText], templates: dict[str,
     written, receives only what the reuse stage and the summary need.
     """
     results = clean_batch(load_texts(raws), templates)
-    write_atomic(spill, b"".join(json.dumps(encode_result(item), ensure_ascii=False).encode() + b"\n"
-                                 for item in results), durable=False)
+    write_atomic(spill, b"".join(result_bytes(item) + b"\n" for item in results), durable=False)
     return [item.head() if isinstance(item, Document) else item for item in results]
 
 

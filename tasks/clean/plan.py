@@ -18,7 +18,6 @@ Nothing here runs tasks; the flow does, and hands the plan what they returned.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -29,7 +28,7 @@ from wirewash.tasks.clean.cleaner import find_outlet_templates
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawText
 from wirewash.tasks.read.spill import SpilledText
-from wirewash.tasks.records import Document, Quarantine, encode_result
+from wirewash.tasks.records import Document, Quarantine, result_bytes
 
 Candidates = list[tuple[str, list[str]]]
 """A file's (outlet, template-candidate lines) pairs, one per text record."""
@@ -129,7 +128,7 @@ class CleaningPlan:
         for source, items in cleaned.items():
             key = self.keys.get(source) or hashlib.sha256(f"unstamped\0{source}".encode()).hexdigest()
             self.cache.put_encoded(key, [spills.line(item.spilled) if item.spilled else
-                                         json.dumps(encode_result(item.result), ensure_ascii=False).encode()
+                                         result_bytes(item.result)
                                          for item in items])
             self._keep(source, [item.result for item in items], key)
 

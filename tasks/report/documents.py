@@ -10,7 +10,6 @@ document, whatever the size of the run.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from wirewash.tasks.records import Document
 from wirewash.tasks.report.data import MAX_DOCUMENT_LINE_VIEWS, ParagraphIndex, document_view
 from wirewash.tasks.report.summary import LineTally
-from wirewash.tasks.store.outputs import CleanStaging
+from wirewash.tasks.store.outputs import CleanStaging, jsonl_line
 
 
 def write_documents(
@@ -36,7 +35,7 @@ def write_documents(
         for doc in documents:
             clean.add(doc, annotations)
             for seg in doc.segments:
-                handle.write(json.dumps(seg.to_json(), ensure_ascii=False) + "\n")
+                handle.write(jsonl_line(seg.to_json()))
             tally.add(doc)
             views.append(document_view(doc, annotations, with_lines=len(views) < MAX_DOCUMENT_LINE_VIEWS))
             index.add_dropped(doc)

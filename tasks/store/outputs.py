@@ -21,12 +21,17 @@ from typing import Any
 from wirewash.tasks.records import Document
 
 
+def jsonl_line(record: dict[str, Any]) -> str:
+    """One line of a JSONL output: the record as JSON (not ASCII-escaped) and a newline."""
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
 def dump_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
-    """Write one JSON object per line (UTF-8, not ASCII-escaped); return the count."""
+    """Write one JSON object per line (UTF-8, :func:`jsonl_line`); return the count."""
     count = 0
     with path.open("w", encoding="utf-8") as handle:
         for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(jsonl_line(record))
             count += 1
     return count
 
@@ -161,7 +166,7 @@ class CleanStaging:
         record = doc.to_json()
         for paragraph in record["paragraphs"]:
             paragraph.update(annotations.get(paragraph["id"], {}))
-        self._corpus.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._corpus.write(jsonl_line(record))
 
     def close(self, extra: Callable[[Path], object] | None = None) -> Path:
         """Finish ``corpus.jsonl``; ``extra``, when given, is called with the staging folder before the swap,
@@ -171,19 +176,6 @@ class CleanStaging:
         if extra is not None:
             extra(self.path)
         return self.path
-
-
-def stage_clean(
-    clean: Path,
-    documents: list[Document],
-    annotations: dict[str, dict[str, Any]],
-    extra: Callable[[Path], object] | None = None,
-) -> Path:
-    """Write every document of ``documents`` into a fresh :class:`CleanStaging`; return the staging folder."""
-    staging = CleanStaging(clean)
-    for doc in sorted(documents, key=lambda d: d.id):
-        staging.add(doc, annotations)
-    return staging.close(extra)
 
 
 class UnsafeOutputPathError(ValueError):
