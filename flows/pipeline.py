@@ -14,6 +14,7 @@ import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from wirewash.tasks.report.html import write_report_page
 from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
 from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
 from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_paragraphs, plan_drops
-from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts
+from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts, write_batch_segment
 from wirewash.tasks.reuse.index import commit_index
 from wirewash.tasks.store.lock import hold_run_lock
 from wirewash.tasks.store.outputs import (CleanStaging, assign_unique_ids, begin_report, commit_report, dump_json,
@@ -88,7 +89,8 @@ def _clean_sources(
     spill: Path
 ) -> dict[str, list[CleanedItem]]:
     """Clean what was read, in batches of documents; results come back grouped by raw file, each document
-    as its head, its whole record spilled by the worker to ``spill/batch-<n>.jsonl``."""
+    as its head, its whole record spilled by the worker to ``spill/batch-<n>.jsonl``. Each worker then
+    encodes and signs its batch's kept paragraphs for the reuse stage (``<state>/reuse-spill/batch-<n>``)."""
     items = [(source, raw) for source in sorted(read) for raw in read[source] if not isinstance(raw, Quarantine)]
     results: dict[str, list[CleanedItem]] = {
         source: [CleanedItem(q) for q in read[source] if isinstance(q, Quarantine)] for source in read
@@ -96,14 +98,22 @@ def _clean_sources(
     batches = runner.batches(params, items, [raw.size if isinstance(raw, SpilledText) else len(raw.text) for _, raw in items])
     spills = [spill / f"batch-{n:05d}.jsonl" for n in range(len(batches))]
     # each batch carries only its own outlets' template lines (what clean_batch looks up), not the corpus's
+    segments = [reuse_spill(params) / f"batch-{n:05d}" for n in range(len(batches))]
     futures = runner.submit(clean_batch_task, [{"raws": [raw for _, raw in batch], "spill": path,
-                                          "templates": {o: templates[o] for o in {raw.outlet for _, raw in batch}
-                                                        if o in templates}} for batch, path in zip(batches, spills)])
+                                                "then": partial(write_batch_segment, segment, params),
+                                                "templates": {o: templates[o] for o in {raw.outlet for _, raw in batch}
+                                                              if o in templates}}
+                                               for batch, path, segment in zip(batches, spills, segments)])
     # track() first: zip stops at the shorter input, and track() counts a batch when asked for the next
     for future, batch, path in zip(progress.track(futures, [len(b) for b in batches], "clean"), batches, spills):
         for number, ((source, _), result) in enumerate(zip(batch, future.result())):
             results[source].append(CleanedItem(result, (path, number)))
     return results
+
+
+def reuse_spill(params: RunParams) -> Path:
+    """Where clean workers leave their batches' encodings and signatures for the reuse stage (gone after it)."""
+    return params.state / "reuse-spill"
 
 
 def _summarize(params: RunParams, run_id: str, listing: RawListing, documents: list[Document],
@@ -155,7 +165,8 @@ def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, fl
     clean tasks, which leave whole documents there for the plan to file in the result cache; the flow
     holds names, template candidates and documents' heads. The spill goes when the stage ends."""
     spill = params.state / "spill"
-    shutil.rmtree(spill, ignore_errors=True)  # a killed run's
+    for folder in (spill, reuse_spill(params)):
+        shutil.rmtree(folder, ignore_errors=True)  # a killed run's
     spill.mkdir(parents=True)
     with _timed(timings, "read"):
         read = plan.record_read(_read_sources(params, plan.unread(), plan.stamps, spill, "new"))
@@ -200,7 +211,8 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         # the whole current corpus; the persistent index (state folder or Redis) supplies what earlier runs
         # computed and tags each paragraph with the index batch that first indexed it; committed with the run
         # below. quote(): Prefect would otherwise walk every paragraph reference of the argument
-        result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id)
+        result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id, reuse_spill(params))
+        shutil.rmtree(reuse_spill(params), ignore_errors=True)
     overlaps, clusters = list(result.overlaps), list(result.clusters)
     drops = plan_drops(documents, clusters) if params.drop_duplicates else {}
     documents = [drop_paragraphs(doc, drops) for doc in documents]

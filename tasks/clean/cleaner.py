@@ -29,7 +29,7 @@ Every non-blank line ends up in exactly one provenance segment.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from wirewash.tasks.clean.by_line import line_rule_decisions
@@ -217,18 +217,22 @@ def clean_batch(raws: list[RawText], templates: dict[str, frozenset[str]]) -> li
     return out
 
 
-def clean_batch_to_spill(raws: list[RawText | SpilledText], templates: dict[str, frozenset[str]],
-                         spill: Path) -> list[Document | Quarantine]:
+def clean_batch_to_spill(raws: list[RawText | SpilledText], templates: dict[str, frozenset[str]], spill: Path,
+                         then: Callable[[list[Document]], None] | None = None) -> list[Document | Quarantine]:
     """Clean a batch (its texts read back from the read tasks' spill where spilled) and write each whole
     result to ``spill``, one JSON line per raw (:func:`encode_result`); return the results with each
     document reduced to its :meth:`~Document.head`.
 
     This keeps a run's memory flat in its size: the documents' line decisions (most of their bytes) go
     to disk in the worker that made them, and the flow, which holds every result until the outputs are
-    written, receives only what the reuse stage and the summary need.
+    written, receives only what the reuse stage and the summary need. ``then`` is given the batch's
+    documents in the worker, where they are: the flow hands the reuse stage's per-batch work in here
+    (:func:`wirewash.tasks.reuse.detect.write_batch_segment`), so cleaning never imports reuse.
     """
     results = clean_batch(load_texts(raws), templates)
     write_atomic(spill, b"".join(result_bytes(item) + b"\n" for item in results), durable=False)
+    if then is not None:
+        then([item for item in results if isinstance(item, Document)])
     return [item.head() if isinstance(item, Document) else item for item in results]
 
 

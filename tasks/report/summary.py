@@ -66,8 +66,10 @@ class Counts(_Part):
     files_deleted: Count | None = Field(None, description="raw files gone since the last run; their outputs left")
     paragraphs_indexed: Count | None = None
     paragraphs_from_index: Count | None = None
-    contents_encoded: Count | None = None
-    texts_signed: Count | None = None
+    contents_encoded: Count | None = Field(None, description="distinct paragraph texts tokenised this run (new to the index)")
+    texts_signed: Count | None = Field(None, description="distinct normalised texts MinHash-signed this run (new to the index)")
+    contents_from_workers: Count | None = Field(None, description="of contents_encoded, tokenised by the clean workers")
+    texts_from_workers: Count | None = Field(None, description="of texts_signed, signed by the clean workers")
     archive_paragraphs_read: Count | None = Field(None, description="--reuse-index archive: archived paragraphs read")
     archive_texts_proposed: Count | None = Field(None, description="--reuse-index archive: archived texts proposed")
 

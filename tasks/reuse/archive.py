@@ -59,15 +59,16 @@ import numpy as np
 from wirewash.tasks.params import DetectorOptions
 from wirewash.tasks.reuse.anchors import AnchorKind, sentence_anchors, short_anchor_words, short_anchors
 from wirewash.tasks.reuse.overlap import OverlapResult, report_overlaps
-from wirewash.tasks.reuse.verify import verify_corpus
-from wirewash.tasks.reuse.minhash import band_key, lsh_params, sign_minhash
+from wirewash.tasks.reuse.verify import SignHere, verify_corpus
+from wirewash.tasks.reuse.minhash import band_key, lsh_params
 from wirewash.tasks.records import ParagraphRef
-from wirewash.tasks.reuse.index import HEAD_NAME, IndexCommit, batch_tag, content_keys, file_digests
+from wirewash.tasks.reuse.index import HEAD_NAME, IndexCommit, batch_tag, file_digests
+from wirewash.tasks.reuse.segment import EntrySource, content_keys, encode_texts, gather_signatures
 from wirewash.tasks.reuse.archive_segment import POSTING_KINDS as KINDS
 from wirewash.tasks.reuse.archive_segment import (ArchiveSegment, encode_record, is_member, live_files, merge_newest,
                                                   sorted_postings, write_segment)
 from wirewash.tasks.reuse.arrays import sorted_unique
-from wirewash.tasks.reuse.shingle import DistinctTexts, collapse_identical, encode_paragraphs, hash_ngrams, shingle_paragraphs
+from wirewash.tasks.reuse.shingle import DistinctTexts, collapse_identical, hash_ngrams, shingle_paragraphs
 
 ARCHIVE_DIR = "reuse-archive"
 ARCHIVE_FORMAT = 1
@@ -115,9 +116,12 @@ class BatchTexts:
     doc_size: np.ndarray  # per paragraph, the paragraphs of its document
 
 
-def read_texts(refs: Sequence[ParagraphRef], options: DetectorOptions) -> BatchTexts:
-    """Encode paragraphs, fold identical texts and list each text's anchors, as :func:`verify_corpus` forms them."""
-    encoded = encode_paragraphs([r.text for r in refs])
+def read_texts(refs: Sequence[ParagraphRef], options: DetectorOptions, sources: Sequence[EntrySource] = ()) -> BatchTexts:
+    """Encode paragraphs, fold identical texts and list each text's anchors, as :func:`verify_corpus` forms them.
+
+    Encodings and signatures the clean workers made (``sources``) are looked up, not made again.
+    """
+    encoded = encode_texts([r.text for r in refs], sources)
     doc_index: dict[str, int] = {}
     docs = np.array([doc_index.setdefault(r.doc_id, len(doc_index)) for r in refs], dtype=np.int64)
     texts = collapse_identical(encoded, docs)
@@ -131,7 +135,8 @@ def read_texts(refs: Sequence[ParagraphRef], options: DetectorOptions) -> BatchT
                                min_shingles=min_shingles),
     }
     signed = np.flatnonzero(np.diff(bounds) >= min_shingles)
-    sigs = sign_minhash(shingles, bounds, signed, num_perm=options.num_perm, seed=options.seed)
+    assert texts.keys is not None
+    sigs, _ = gather_signatures(texts.keys[signed], shingles, bounds, signed, sources, options)
     bands, rows = lsh_params(options.lsh_threshold, options.num_perm)
     anchors["band"] = (np.concatenate([band_key(sigs, b, rows) for b in range(bands)] or [np.zeros(0, np.uint64)]),
                        np.tile(signed, bands))
@@ -253,21 +258,22 @@ class ArchiveSession:
     unchanged: frozenset[str]
     tag: str
     stats: dict[str, int] = field(default_factory=dict)
+    sources: tuple[EntrySource, ...] = ()  # entries the clean workers made this run
 
     @classmethod
-    def open(cls, archive: Archive, refs: Sequence[ParagraphRef]) -> "ArchiveSession":
+    def open(cls, archive: Archive, refs: Sequence[ParagraphRef], sources: tuple[EntrySource, ...] = ()) -> "ArchiveSession":
         """Read the batch: tag files the archive already holds unchanged with their run; encode and anchor every text."""
         digests = file_digests(refs, content_keys([r.text for r in refs]))
         roster = archive.head["files"]
         unchanged = frozenset(f for f, d in digests.items() if f in roster and roster[f][1] == d)
         tag = batch_tag({f: d for f, d in digests.items() if f not in unchanged})
         tagged = [replace(r, run=roster[r.file][0]) if r.file in unchanged else r for r in refs]
-        batch = read_texts(tagged, archive.options)
+        batch = read_texts(tagged, archive.options, sources)
         assert batch.texts.keys is not None
         from_archive = sum(1 for r in tagged if r.file in unchanged)
         stats = {"paragraphs_from_index": from_archive, "paragraphs_indexed": len(tagged) - from_archive,
                  "contents_encoded": len(tagged), "texts_signed": int(sorted_unique(batch.anchors["band"][1]).size)}
-        return cls(archive, tagged, batch, archive.text_numbers(batch.texts.keys), digests, unchanged, tag, stats)
+        return cls(archive, tagged, batch, archive.text_numbers(batch.texts.keys), digests, unchanged, tag, stats, sources)
 
     def query(self) -> OverlapResult:
         """The batch's reuse: pairs with a batch paragraph on one side, as one run over archive and batch finds them."""
@@ -282,8 +288,10 @@ class ArchiveSession:
                 sizes.append(size)
         doc_size = np.concatenate([self.batch.doc_size, np.array(sizes, np.int64)])
         focus = np.arange(len(self.refs) + len(archived)) < len(self.refs)
-        verdicts = verify_corpus(self.refs + archived, options, anchor_filter=OverusedAnchors(over), doc_size=doc_size,
-                                 focus=focus)
+        both = self.refs + archived
+        verdicts = verify_corpus(both, options, encoded=encode_texts([r.text for r in both], self.sources),
+                                 lsh_source=SignHere(options, self.sources), anchor_filter=OverusedAnchors(over),
+                                 doc_size=doc_size, focus=focus)
         result = report_overlaps(verdicts, focus=focus)
         self.stats.update({"archive_paragraphs_read": len(archived), "archive_texts_proposed": int(chosen.size),
                            "archive_texts_known": int((self.numbers >= 0).sum()),
@@ -372,10 +380,13 @@ class ArchiveSession:
         return IndexCommit("archive", str(archive.root), new_head)
 
 
-def query_archive(state: Path, refs: Sequence[ParagraphRef], options: DetectorOptions,
-                  generation: str) -> tuple[OverlapResult, IndexCommit, str]:
-    """Query a batch against the archive under ``state`` and stage its commit: ``(result, commit, batch tag)``."""
-    session = ArchiveSession.open(open_archive(state, options), refs)
+def query_archive(state: Path, refs: Sequence[ParagraphRef], options: DetectorOptions, generation: str,
+                  sources: tuple[EntrySource, ...] = ()) -> tuple[OverlapResult, IndexCommit, str]:
+    """Query a batch against the archive under ``state`` and stage its commit: ``(result, commit, batch tag)``.
+
+    ``sources``: encodings and signatures the clean workers made for the batch.
+    """
+    session = ArchiveSession.open(open_archive(state, options), refs, sources)
     result = session.query()
     return result, session.stage(generation), session.tag
 

@@ -49,3 +49,11 @@ def csr_gather(firsts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     shift = np.repeat(firsts - (np.cumsum(counts) - counts), counts)
     return np.arange(total, dtype=np.int64) + shift
+
+
+def sorted_lookup(stored: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each key, whether ``stored`` (sorted) holds it and at which position."""
+    if stored.size == 0:
+        return np.zeros(keys.size, bool), np.zeros(keys.size, np.int64)
+    pos = np.minimum(np.searchsorted(stored, keys), stored.size - 1)
+    return stored[pos] == keys, pos

@@ -7,13 +7,17 @@ again, and gives Prefect its task.
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from wirewash.tasks.reuse.overlap import OverlapResult, find_overlaps
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.records import Document, ParagraphRef
 from wirewash.tasks.reuse.archive import query_archive
 from wirewash.tasks.reuse.index import IndexCommit, IndexSession, index_fingerprint, open_store
+from wirewash.tasks.reuse.segment import SegmentShelf, encode_texts, make_segment, write_segment
+from wirewash.tasks.reuse.verify import SignHere
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,26 @@ def paragraph_refs(documents: list[Document]) -> list[ParagraphRef]:
     return refs
 
 
+def write_batch_segment(folder: Path, params: RunParams, documents: list[Document]) -> None:
+    """Encode and sign the kept paragraphs of a batch of documents (a clean worker's share of the reuse work).
+
+    Written as an index segment (:mod:`wirewash.tasks.reuse.segment`) named
+    ``folder``, in the folder :func:`find_reuse` reads as ``batch_segments``.
+    A worker does this where the texts already are, in parallel with the
+    other workers; the reuse stage then looks the entries up instead of
+    tokenising and signing every paragraph in one process. A segment that
+    cannot be written is only work not saved: the reuse stage makes what
+    it does not find, with the same result.
+    """
+    texts = [p.text for doc in documents for p in doc.paragraphs]
+    if not texts:
+        return
+    try:
+        write_segment(folder, make_segment(texts, params.detector_options()), durable=False)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def reuse_counts(result: ReuseResult, documents: list[Document]) -> dict[str, int]:
     """What the reuse stage did, for the run summary: paragraphs indexed or taken from the index, contents
     encoded and texts signed, and (``--reuse-index archive``) what the batch read of the archive."""
@@ -47,12 +71,15 @@ def reuse_counts(result: ReuseResult, documents: list[Document]) -> dict[str, in
               ("paragraphs_indexed", "paragraphs_from_index", "contents_encoded", "texts_signed")}
     if "paragraphs_indexed" not in result.stats:  # no index: every paragraph was this run's to sign
         counts["paragraphs_indexed"] = sum(len(doc.paragraphs) for doc in documents)
-    counts.update({name: int(result.stats[name]) for name in ("archive_paragraphs_read", "archive_texts_proposed")
+    # counted where an index session keeps the tally (embedded, redis); absent elsewhere
+    counts.update({name: int(result.stats[name]) for name in ("contents_from_workers", "texts_from_workers",
+                                                               "archive_paragraphs_read", "archive_texts_proposed")
                    if name in result.stats})
     return counts
 
 
-def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None = None) -> ReuseResult:
+def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None = None,
+               batch_segments: Path | None = None) -> ReuseResult:
     """Run the overlap detector with the run's parameters, over the whole current corpus.
 
     With ``reuse_index="archive"``, ``refs`` is a batch queried against the
@@ -64,16 +91,23 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     come back tagged with the run that indexed them, and the new entries are
     staged for :func:`wirewash.tasks.reuse.index.commit_index`. The pairs found are the
     same either way; ``stats`` tells how much was actually encoded and signed.
+
+    ``batch_segments`` is the folder where the clean workers left the
+    encodings and signatures of the paragraphs they kept
+    (:func:`write_batch_segment`): those are looked up (after the index),
+    not made again; any that are missing are made here.
     """
     options = params.detector_options()
+    shelf = (SegmentShelf.read(batch_segments),)
     if run_id is None or params.reuse_index == "off":
-        result = find_overlaps(refs, options)
+        result = find_overlaps(refs, options, encoded=encode_texts([r.text for r in refs], shelf),
+                               lsh_source=SignHere(options, shelf))
         return ReuseResult(result.overlaps, result.clusters, result.stats)
     if params.reuse_index == "archive":
-        result, commit, tag = query_archive(params.state, refs, options, run_id)
+        result, commit, tag = query_archive(params.state, refs, options, run_id, shelf)
         return ReuseResult(result.overlaps, result.clusters, result.stats, commit, tag)
     fingerprint = index_fingerprint(options)
-    session = IndexSession(open_store(params, fingerprint), fingerprint, options)
+    session = IndexSession(open_store(params, fingerprint), fingerprint, options, made_elsewhere=shelf)
     tagged, encoded = session.prepare(refs)
     result = find_overlaps(tagged, options, encoded=encoded, lsh_source=session)
     commit = session.stage(run_id)

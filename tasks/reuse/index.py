@@ -60,15 +60,15 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from wirewash.tasks.reuse.arrays import sorted_unique
-from wirewash.tasks.reuse.minhash import sign_minhash
 from wirewash.tasks.params import DetectorOptions, RunParams
 from wirewash.tasks.records import ParagraphRef
-from wirewash.tasks.reuse.shingle import Encoded, concat_encoded, encode_paragraphs, take_paragraphs
+from wirewash.tasks.reuse.segment import EntrySource, content_keys, gather_contents, gather_signatures
+from wirewash.tasks.reuse.shingle import Encoded, encode_paragraphs, take_paragraphs
 
 INDEX_FORMAT = 2  # a head of another format is read as no index: its encodings are laid out differently
 INDEX_DIR = "reuse-index"
 HEAD_NAME = "index.json"
-_CODE = ("normalise.py", "shingle.py", "arrays.py", "minhash.py", "index.py")  # what stored entries are made by
+_CODE = ("normalise.py", "shingle.py", "arrays.py", "minhash.py", "index.py", "segment.py")  # what stored entries are made by
 Backend = Literal["embedded", "redis", "archive"]
 
 
@@ -81,14 +81,6 @@ class IndexBackendUnavailableError(ReuseIndexError):
 
 
 # --- identities ---------------------------------------------------------------------------------
-
-
-def content_keys(texts: Sequence[str]) -> np.ndarray:
-    """A 64-bit blake2b hash of each paragraph's exact text (uint64), the key its encoding is filed under."""
-    out = np.empty(len(texts), dtype=np.uint64)
-    for i, text in enumerate(texts):
-        out[i] = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-    return out
 
 
 def index_fingerprint(options: DetectorOptions) -> str:
@@ -182,14 +174,6 @@ class IndexCommit:
     redis: dict[str, Any] = field(default_factory=dict)
 
 
-def sorted_lookup(stored: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each key, whether ``stored`` (sorted) holds it and at which position."""
-    if stored.size == 0:
-        return np.zeros(keys.size, bool), np.zeros(keys.size, np.int64)
-    pos = np.minimum(np.searchsorted(stored, keys), stored.size - 1)
-    return stored[pos] == keys, pos
-
-
 def batch_tag(new_files: dict[str, str]) -> str:
     """The tag of the batch a run indexes: ``b-`` and a digest of its new or changed files and their contents.
 
@@ -218,6 +202,7 @@ class IndexSession:
     fingerprint: str
     options: DetectorOptions
     stats: dict[str, int] = field(default_factory=dict)
+    made_elsewhere: tuple[EntrySource, ...] = ()  # entries the clean workers made this run (asked after the index)
     _head: Head | None = None
     _keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     _new_contents: tuple[np.ndarray, Encoded] | None = None
@@ -242,35 +227,36 @@ class IndexSession:
         self._files = {file: [runs.get(file, self.batch), digest] for file, digest in digests.items()}
         tagged = [replace(r, run=self._files[r.file][0]) for r in refs]
         unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        found, stored = self.store.get_contents(unique) if self._head else (np.zeros(unique.size, bool), encode_paragraphs([]))
-        missing = np.flatnonzero(~found)
-        fresh = encode_paragraphs([texts[i] for i in first[missing].tolist()])
-        self._new_contents = (unique[missing], fresh)
-        both = concat_encoded([stored, fresh])
-        place = np.empty(unique.size, np.int64)
-        place[np.flatnonzero(found)] = np.arange(int(found.sum()))
-        place[missing] = int(found.sum()) + np.arange(missing.size)
+        encoded, origin = gather_contents(unique, [texts[i] for i in first.tolist()], self._sources())
+        new = np.flatnonzero(origin >= self._from_index)  # new to the index: made by a worker or here
+        self._new_contents = (unique[new], take_paragraphs(encoded, new))
         self.stats.update({
             "paragraphs_from_index": int(sum(1 for r in tagged if r.file in runs)),
             "paragraphs_indexed": int(sum(1 for r in tagged if r.file not in runs)),
-            "contents_encoded": int(missing.size),
-            "contents_from_index": int(found.sum()),
+            "contents_encoded": int(new.size),
+            "contents_from_index": int(unique.size - new.size),
+            "contents_from_workers": int(np.count_nonzero(origin[new] < len(self._sources()))),
         })
-        return tagged, take_paragraphs(both, place[inverse.reshape(-1)])
+        return tagged, take_paragraphs(encoded, inverse.reshape(-1))
+
+    @property
+    def _from_index(self) -> int:
+        """How many of :meth:`_sources` are the index (an origin below it came from the index)."""
+        return int(self._head is not None)
+
+    def _sources(self) -> tuple[EntrySource, ...]:
+        """Where entries are looked up before they are made here: the index (when live), then the workers' segments."""
+        return ((self.store,) if self._head is not None else ()) + self.made_elsewhere
 
     def lsh_pairs(self, keys: np.ndarray, shingles: np.ndarray, bounds: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """The :class:`wirewash.tasks.reuse.overlap.LshSource` hook: stored signatures where known, signing only the rest."""
         o = self.options
-        found, stored = self.store.get_signatures(keys, o.num_perm) if self._head else (np.zeros(keys.size, bool), None)
-        sigs = np.empty((keys.size, o.num_perm), np.uint32)
-        if stored is not None and found.any():
-            sigs[found] = stored
-        missing = np.flatnonzero(~found)
-        if missing.size:
-            sigs[missing] = sign_minhash(shingles, bounds, rows[missing], num_perm=o.num_perm, seed=o.seed)
-        self._new_sigs = (keys[missing], sigs[missing])
+        sigs, origin = gather_signatures(keys, shingles, bounds, rows, self._sources(), o)
+        new = np.flatnonzero(origin >= self._from_index)  # new to the index: signed by a worker or here
+        self._new_sigs = (keys[new], sigs[new])
         self._live_texts = sorted_unique(keys)
-        self.stats.update({"texts_signed": int(missing.size), "texts_from_index": int(found.sum())})
+        self.stats.update({"texts_signed": int(new.size), "texts_from_index": int(keys.size - new.size),
+                           "texts_from_workers": int(np.count_nonzero(origin[new] < len(self._sources())))})
         return self.store.lsh_pairs(self._head, keys, sigs, rows, threshold=o.lsh_threshold, seed=o.seed)
 
     def stage(self, generation: str) -> IndexCommit:

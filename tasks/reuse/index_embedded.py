@@ -9,29 +9,15 @@ segments go (compaction). See :mod:`wirewash.tasks.reuse.index`.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from wirewash.tasks.reuse.index import HEAD_NAME, INDEX_DIR, Head, IndexCommit, ReuseIndexError, sorted_lookup
+from wirewash.tasks.reuse.index import HEAD_NAME, INDEX_DIR, Head, IndexCommit, ReuseIndexError
 from wirewash.tasks.reuse.minhash import find_lsh_pairs
-from wirewash.tasks.reuse.shingle import Encoded, concat_encoded, encode_paragraphs, take_paragraphs
-
-_ENCODING_ARRAYS = ("hashes", "offsets", "sentence_starts", "sentence_lengths", "sentence_owner", "token_begin", "token_end")
-
-
-@dataclass
-class IndexSegment:
-    """One segment folder of the embedded index: sorted content keys with their encodings, text keys with their signatures."""
-
-    name: str
-    content_keys: np.ndarray
-    encoded: Encoded
-    text_keys: np.ndarray
-    signatures: np.ndarray
+from wirewash.tasks.reuse.segment import (IndexSegment, SegmentReadError, find_contents, find_signatures, read_segment,
+                                          write_segment)
+from wirewash.tasks.reuse.shingle import Encoded, concat_encoded
 
 
 class EmbeddedStore:
@@ -50,46 +36,20 @@ class EmbeddedStore:
 
     def _segment(self, name: str) -> IndexSegment:
         if name not in self._segments:
-            folder = self.root / name
-
-            def load(array: str) -> np.ndarray:
-                return np.load(folder / f"{array}.npy", mmap_mode="r")
-
             try:
-                self._segments[name] = IndexSegment(
-                    name, load("content_keys"), Encoded(*(load(a) for a in _ENCODING_ARRAYS)),
-                    load("text_keys"), load("signatures"),
-                )
-            except (OSError, ValueError) as err:
-                raise ReuseIndexError(f"index segment {folder} is unreadable ({err}); delete {self.root} to rebuild it") from err
+                self._segments[name] = read_segment(self.root / name)
+            except SegmentReadError as err:
+                raise ReuseIndexError(f"{err}; delete {self.root} to rebuild it") from err
         return self._segments[name]
 
     def _live(self, head: Head | None) -> list[IndexSegment]:
         return [self._segment(name) for name in (head.segments if head else ())]
 
     def get_contents(self, keys: np.ndarray) -> tuple[np.ndarray, Encoded]:
-        found = np.zeros(keys.size, bool)
-        parts: list[Encoded] = []
-        order: list[np.ndarray] = []
-        for seg in self._live(self.active):
-            hit, pos = sorted_lookup(seg.content_keys, keys)
-            hit &= ~found
-            if hit.any():
-                parts.append(take_paragraphs(seg.encoded, pos[hit]))
-                order.append(np.flatnonzero(hit))
-                found |= hit
-        return found, _arrange(parts, order, found)
+        return find_contents(self._live(self.active), keys)
 
     def get_signatures(self, keys: np.ndarray, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-        found = np.zeros(keys.size, bool)
-        out = np.empty((keys.size, num_perm), np.uint32)
-        for seg in self._live(self.active):
-            hit, pos = sorted_lookup(seg.text_keys, keys)
-            hit &= ~found
-            if hit.any():
-                out[hit] = seg.signatures[pos[hit]]
-                found |= hit
-        return found, out[found]
+        return find_signatures(self._live(self.active), keys, num_perm)
 
     def lsh_pairs(self, head: Head | None, keys: np.ndarray, sigs: np.ndarray, rows: np.ndarray, *, threshold: float,
                   seed: int) -> np.ndarray:
@@ -109,44 +69,9 @@ class EmbeddedStore:
             sig_found, sigs = self.get_signatures(live_texts, signatures[1].shape[1])
             signatures = (np.concatenate([live_texts[sig_found], signatures[0]]), np.concatenate([sigs, signatures[1]]))
         name = f"seg-{generation}"
-        segments = ((name,) if compact else tuple(seg.name for seg in old) + ((name,) if contents[0].size or signatures[0].size else ()))
+        segments = ((name,) if compact else tuple(head.segments if head else ()) + ((name,) if contents[0].size or signatures[0].size else ()))
         if name in segments:
-            self._write_segment(name, contents, signatures)
+            write_segment(self.root / name, IndexSegment(contents[0], contents[1], signatures[0], signatures[1]))
         fingerprint = head.fingerprint if head else ""
         new_head = Head(fingerprint, generation, files, segments)
         return IndexCommit("embedded", str(self.root), new_head.to_json())
-
-    def _write_segment(self, name: str, contents: tuple[np.ndarray, Encoded], signatures: tuple[np.ndarray, np.ndarray]) -> None:
-        """Write a segment folder aside (``.name.staging``) and rename it into place."""
-        ckeys, enc = contents
-        order = np.argsort(ckeys, kind="stable")
-        enc = take_paragraphs(enc, order)
-        tkeys, sigs = signatures
-        torder = np.argsort(tkeys, kind="stable")
-        staging = self.root / f".{name}.staging"
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
-        arrays = {"content_keys": ckeys[order], "text_keys": tkeys[torder], "signatures": sigs[torder]}
-        arrays.update({a: getattr(enc, a) for a in _ENCODING_ARRAYS})
-        for array, value in arrays.items():
-            with (staging / f"{array}.npy").open("wb") as handle:
-                np.save(handle, np.ascontiguousarray(value))
-                handle.flush()
-                os.fsync(handle.fileno())
-        final = self.root / name
-        if final.exists():
-            shutil.rmtree(final)  # left by a run that crashed before its commit: never named by a head
-        os.replace(staging, final)
-
-
-def _arrange(parts: list[Encoded], order: list[np.ndarray], found: np.ndarray) -> Encoded:
-    """Concatenate per-segment encodings, then put them in ``keys[found]`` order."""
-    if not parts:
-        return encode_paragraphs([])
-    both = concat_encoded(parts)
-    where = np.concatenate(order)  # positions in keys, per concatenated row
-    rank = np.searchsorted(np.flatnonzero(found), where)  # its place among the found
-    inverse = np.empty_like(rank)
-    inverse[rank] = np.arange(rank.size)
-    return take_paragraphs(both, inverse)

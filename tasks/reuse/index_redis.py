@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from wirewash.tasks.reuse.arrays import unique_pairs
-from wirewash.tasks.reuse.index import (Head, IndexBackendUnavailableError, IndexCommit, sorted_lookup)
+from wirewash.tasks.reuse.arrays import sorted_lookup, unique_pairs
+from wirewash.tasks.reuse.index import Head, IndexBackendUnavailableError, IndexCommit
 from wirewash.tasks.reuse.shingle import Encoded
 
 

@@ -280,11 +280,7 @@ def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
     numbering follows input order only through content. ``keys[u]`` is text
     ``u``'s identity hash: the persistent index files signatures under it.
     """
-    n = enc.offsets.size - 1
-    lengths = np.diff(enc.offsets)
-    whole = np.zeros(n, dtype=np.uint64)
-    nonempty = lengths > 0
-    whole[nonempty] = hash_segments(enc.hashes, enc.offsets[:-1][nonempty], lengths[nonempty])
+    whole = text_identities(enc)
     _, first, unit_of = np.unique(whole, return_index=True, return_inverse=True)
     unit_of = unit_of.reshape(-1)
     # renumber texts by their first paragraph, for a stable, readable order
@@ -300,6 +296,19 @@ def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
     np.maximum.at(high, unit_of, docs)
     unit_docs = np.where(low == high, low, -1 - np.arange(reps.size))
     return DistinctTexts(reps.size, unit_of, members, starts, take_paragraphs(enc, reps), unit_docs, whole[reps])
+
+
+def text_identities(enc: Encoded) -> np.ndarray:
+    """Each paragraph's identity hash (uint64): of its whole normalised token sequence and its length; 0 when empty.
+
+    Two paragraphs with the same normalised tokens are one text (:func:`collapse_identical`), and the
+    reuse index files a text's signature under this hash, wherever the text was encoded.
+    """
+    lengths = np.diff(enc.offsets)
+    whole = np.zeros(lengths.size, dtype=np.uint64)
+    nonempty = lengths > 0
+    whole[nonempty] = hash_segments(enc.hashes, enc.offsets[:-1][nonempty], lengths[nonempty])
+    return whole
 
 
 def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:

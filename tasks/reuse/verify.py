@@ -28,9 +28,10 @@ from wirewash.tasks.records import OverlapKind, ParagraphRef
 from wirewash.tasks.reuse.align import PositionalGrams
 from wirewash.tasks.reuse.anchors import (AnchorFilter, AnchorKind, kept_anchors, paragraph_edge_anchors, sentence_anchors,
                                           sentence_edge_anchors, short_anchor_words, short_anchors)
-from wirewash.tasks.reuse.minhash import find_lsh_pairs, sign_minhash
+from wirewash.tasks.reuse.minhash import find_lsh_pairs
 from wirewash.tasks.reuse.paragraph_index import (contains_pairs, count_shared, find_anchor_pairs, pairs_within_groups,
                                                   unique_pairs)
+from wirewash.tasks.reuse.segment import EntrySource, gather_signatures
 from wirewash.tasks.reuse.shingle import (DistinctTexts, Encoded, TokenSpans, collapse_identical, encode_paragraphs,
                                           hash_ngrams, shingle_paragraphs)
 
@@ -55,13 +56,19 @@ class LshSource(Protocol):
 
 @dataclass(frozen=True)
 class SignHere:
-    """The in-memory :class:`LshSource`: sign every text, band with the options' backend."""
+    """The in-memory :class:`LshSource`: sign every text (but those ``sources`` have signed), band with the options' backend.
+
+    ``sources`` are the clean workers' batch segments
+    (:class:`wirewash.tasks.reuse.segment.SegmentShelf`): the signatures they
+    made are the ones signing here would make.
+    """
 
     options: DetectorOptions
+    sources: tuple[EntrySource, ...] = ()
 
     def lsh_pairs(self, keys: np.ndarray, shingles: np.ndarray, bounds: np.ndarray, rows: np.ndarray) -> np.ndarray:
         o = self.options
-        sigs = sign_minhash(shingles, bounds, rows, num_perm=o.num_perm, seed=o.seed)
+        sigs, _ = gather_signatures(keys, shingles, bounds, rows, self.sources, o)
         return find_lsh_pairs(sigs, rows, threshold=o.lsh_threshold, seed=o.seed, backend=o.lsh_backend)
 
 

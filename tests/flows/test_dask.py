@@ -1,6 +1,8 @@
-"""Scale-out: the same flow on a Dask cluster (prefect-dask's DaskTaskRunner) gives byte-identical outputs."""
+"""Scale-out: the same flow on a Dask cluster (prefect-dask's DaskTaskRunner) gives byte-identical outputs,
+with the reuse stage's per-paragraph work done on the workers."""
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +33,8 @@ def test_a_dask_cluster_gives_the_outputs_of_a_local_run(tmp_path: Path, cluster
     from wirewash.flows.pipeline import wirewash_run
 
     shutil.copytree(SAMPLES, tmp_path / "raw")
+    first = sorted((tmp_path / "raw").iterdir())[0]  # a reprint, so that near-duplicate clusters are compared too
+    (tmp_path / "raw" / f"reprint-{first.name}").write_bytes(first.read_bytes())
 
     def run(name: str, **extra: object) -> Path:
         out = tmp_path / name
@@ -41,14 +45,21 @@ def test_a_dask_cluster_gives_the_outputs_of_a_local_run(tmp_path: Path, cluster
     import distributed
 
     local = run("local")
-    # one file per batch: five read tasks and five clean tasks, spread over both workers
+    # one file per batch: six read tasks and six clean tasks, spread over both workers
     remote = run("dask", dask=cluster.scheduler_address, batch_size=1)  # type: ignore[attr-defined]
     with distributed.Client(cluster) as client:
         executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert len(executed) == 2 and sum(executed.values()) >= 10, executed
     assert _tree(local / "clean") == _tree(remote / "clean")
     assert _tree(local / "clean")  # not two empty folders
-    assert (local / "reports/latest/overlaps.jsonl").read_bytes() == (remote / "reports/latest/overlaps.jsonl").read_bytes()
+    assert (local / "reports/latest/clusters.jsonl").read_text()  # not two empty files
+    for name in ("overlaps.jsonl", "clusters.jsonl", "provenance.jsonl"):
+        assert (local / "reports/latest" / name).read_bytes() == (remote / "reports/latest" / name).read_bytes(), name
+    # the reuse stage's per-paragraph work (tokenising, signing) was done by the workers, batch by batch
+    counts = json.loads((remote / "reports/latest/summary.json").read_text())["counts"]
+    assert counts["contents_from_workers"] == counts["contents_encoded"] > 0
+    assert counts["texts_from_workers"] == counts["texts_signed"] > 0
+    assert not (remote / "state" / "reuse-spill").exists()  # gone with the stage
 
 
 def test_dask_address_is_checked() -> None:

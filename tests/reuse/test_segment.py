@@ -1,0 +1,139 @@
+"""Index segments and the clean workers' share of reuse work: entries made anywhere are the entries the stage makes.
+
+Covered: a segment holds exactly the encodings and signatures the reuse
+stage would compute (duplicates, empty and short texts included); written
+and read back it is the same; an unreadable segment is left out, not fatal;
+entries gathered from any split over sources equal one encoding of all
+(property test); and on the syndicated corpus the pairs found with worker
+segments, for every index mode, are the pairs found without them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SHARED
+from wirewash.tasks.params import DetectorOptions, RunParams
+from wirewash.tasks.reuse.detect import find_reuse
+from wirewash.tasks.reuse.index import commit_index
+from wirewash.tasks.reuse.minhash import sign_minhash
+from wirewash.tasks.reuse.segment import (ENCODING_ARRAYS, SegmentShelf, content_keys, encode_texts,
+                                          make_segment, read_segment, write_segment)
+from wirewash.tasks.reuse.shingle import Encoded, collapse_identical, encode_paragraphs, shingle_paragraphs
+
+SYNDICATED = SHARED / "evaldata" / "syndicated"
+needs_syndicated = pytest.mark.skipif(not (SYNDICATED / "raw").is_dir(), reason=f"{SYNDICATED} is absent (shared eval data)")
+
+TEXTS = [
+    "The council approved the budget on Tuesday after a long debate about road repairs and school funding.",
+    "“We did what we had to do,” the mayor said, adding that the vote was close but fair to every district.",
+    "The council approved the budget on Tuesday after a long debate about road repairs and school funding.",
+    "THE COUNCIL approved the budget, on Tuesday, after a long debate about road repairs and school funding!",
+    "Read more.",
+    "",
+    "Die Stadtverwaltung hat am Dienstag den Haushalt beschlossen, nach einer langen Debatte über Straßen.",
+]
+
+
+def assert_same_encoding(a: Encoded, b: Encoded) -> None:
+    for name in ENCODING_ARRAYS:
+        assert np.array_equal(np.asarray(getattr(a, name)), np.asarray(getattr(b, name))), name
+
+
+def stage_signatures(texts: list[str], options: DetectorOptions) -> dict[int, np.ndarray]:
+    """Signatures as the reuse stage makes them (fold identical texts, shingle, sign the long enough), by text key."""
+    enc = encode_paragraphs(texts)
+    distinct = collapse_identical(enc, np.arange(len(texts)))
+    shingles, bounds = shingle_paragraphs(distinct.encoded.hashes, distinct.encoded.offsets, options.shingle_size)
+    signed = np.flatnonzero(np.diff(bounds) >= options.min_shingles)
+    sigs = sign_minhash(shingles, bounds, signed, num_perm=options.num_perm, seed=options.seed)
+    assert distinct.keys is not None
+    return {int(distinct.keys[t]): sigs[row] for row, t in enumerate(signed.tolist())}
+
+
+def test_a_segment_holds_what_the_reuse_stage_makes() -> None:
+    options = DetectorOptions()
+    segment = make_segment(TEXTS, options)
+    keys = content_keys(TEXTS)
+    assert np.array_equal(segment.content_keys, np.unique(keys))  # one entry per distinct exact text, sorted
+    for text, key in zip(TEXTS, keys.tolist()):
+        found, stored = SegmentShelf((segment,)).get_contents(np.array([key], np.uint64))
+        assert found.all()
+        assert_same_encoding(stored, encode_paragraphs([text]))
+    expected = stage_signatures(TEXTS, options)
+    # the house-styled copy folds into the original text; "Read more." and "" are too short to sign
+    assert len(expected) == 3 and set(segment.text_keys.tolist()) == set(expected)
+    for key, row in zip(segment.text_keys.tolist(), segment.signatures):
+        assert np.array_equal(row, expected[key])
+
+
+def test_a_written_segment_reads_back_the_same_and_an_unreadable_one_is_left_out(tmp_path: Path) -> None:
+    segment = make_segment(TEXTS, DetectorOptions())
+    write_segment(tmp_path / "batch-00000", segment, durable=False)
+    write_segment(tmp_path / "batch-00001", make_segment(TEXTS[:2], DetectorOptions()), durable=False)
+    back = read_segment(tmp_path / "batch-00000")
+    assert np.array_equal(back.content_keys, segment.content_keys) and np.array_equal(back.signatures, segment.signatures)
+    assert_same_encoding(back.encoded, segment.encoded)
+    (tmp_path / "batch-00001" / "signatures.npy").write_bytes(b"not an array")
+    (tmp_path / ".batch-00002.staging").mkdir()  # a write that never finished
+    shelf = SegmentShelf.read(tmp_path)
+    assert len(shelf.segments) == 1
+    assert SegmentShelf.read(tmp_path / "absent").segments == ()
+
+
+WORDS = ["wire", "copy", "council", "vote", "budget", "said", "on", "Tuesday", "the", "a", "“quote”", "mayor's", "2,5"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join), min_size=1, max_size=12),
+       st.data())
+def test_entries_gathered_from_any_split_equal_one_encoding_of_all(texts: list[str], data: Any) -> None:
+    holders = data.draw(st.lists(st.integers(0, 3), min_size=len(texts), max_size=len(texts)))
+    segments = []
+    for source in range(3):  # holder 3: no worker made it, the stage encodes it itself
+        mine = [t for t, h in zip(texts, holders) if h == source]
+        if mine:
+            segments.append(make_segment(mine, DetectorOptions()))
+    assert_same_encoding(encode_texts(texts, (SegmentShelf(tuple(segments)),)), encode_paragraphs(texts))
+    assert_same_encoding(encode_texts(texts, ()), encode_paragraphs(texts))
+
+
+def _pairs(result: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return [o.to_json() for o in result.overlaps], [c.to_json() for c in result.clusters]
+
+
+@needs_syndicated
+@pytest.mark.parametrize("index", ["off", "embedded", "archive"])
+def test_worker_segments_change_the_work_not_the_pairs(tmp_path: Path, index: str) -> None:
+    from tests.reuse.test_reuse_index import syndicated_refs
+
+    refs = syndicated_refs()
+    files = sorted({r.file for r in refs})
+    # three workers' batches over two thirds of the files; the last third is left for the stage to encode
+    folder = tmp_path / "reuse-spill"
+    options = RunParams.build(raw=tmp_path).detector_options()
+    for n in range(3):
+        batch = set(files[n::3])
+        if n < 2:
+            write_segment(folder / f"batch-{n:05d}", make_segment([r.text for r in refs if r.file in batch], options),
+                          durable=False)
+
+    def run(name: str, segments: Path | None) -> Any:
+        (tmp_path / name / "raw").mkdir(parents=True)
+        params = RunParams.build(raw=tmp_path / name / "raw", state=tmp_path / name / "state", reuse_index=index)
+        result = find_reuse(refs, params, None if index == "off" else "run-1", batch_segments=segments)
+        commit_index(result.index_commit)
+        return result
+
+    plain, helped = run("plain", None), run("helped", folder)
+    assert _pairs(helped) == _pairs(plain) and plain.overlaps
+    if index == "embedded":  # the session counts where its entries came from
+        assert helped.stats["contents_encoded"] == plain.stats["contents_encoded"]
+        assert 0 < helped.stats["contents_from_workers"] < helped.stats["contents_encoded"]
+        assert 0 < helped.stats["texts_from_workers"] < helped.stats["texts_signed"] == plain.stats["texts_signed"]
+        assert plain.stats["contents_from_workers"] == plain.stats["texts_from_workers"] == 0
