@@ -248,65 +248,81 @@ def outlet_pairs(
     how often each outlet published first (dates are days: ties are
     ``same_day``; a story without a date is ``undated``).
     """
-    total_words: Counter[str] = Counter()
-    for doc in documents:
-        total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
+    tally = _OutletTally(index)
     canonicals = {_side_key(cluster["canonical"]) for cluster in clusters}
-    links: list[tuple[str, dict[str, Any], dict[str, Any], list[list[int]], list[list[int]]]] = []
-    pairs: dict[tuple[tuple[str, str, int], tuple[str, str, int]], dict[str, Any]] = {}
-    # one pass (pairs may be made as they are read: JsonRecords); a whole pair is kept only where a cluster's
-    # canonical is a side, the one lookup below (a member's spans with its canonical)
+    # one pass (pairs may be made as they are read: JsonRecords), each pair counted as it passes; of a pair
+    # with a cluster's canonical on one side only the other side's spans are kept, for the members below
+    member_spans: dict[tuple[tuple[str, str, int], tuple[str, str, int]], list[list[int]]] = {}
     for o in overlaps:
-        links.append((o["kind"], o["a"], o["b"], side_spans(o, "a"), side_spans(o, "b")))
+        spans_a, spans_b = side_spans(o, "a"), side_spans(o, "b")
+        tally.add(o["kind"], o["a"], o["b"], spans_a, spans_b)
         ka, kb = _side_key(o["a"]), _side_key(o["b"])
-        if ka in canonicals or kb in canonicals:
-            pairs[(ka, kb)] = o
+        if kb in canonicals:
+            member_spans[(ka, kb)] = spans_a
+        if ka in canonicals:
+            member_spans[(kb, ka)] = spans_b
     for cluster in clusters:  # members of one cluster are near-duplicates of each other as well
         canon = _side_key(cluster["canonical"])
         others = [m for m in cluster["members"] if _side_key(m) != canon]
-        own = {_side_key(m): _spans_of(pairs.get((_side_key(m), canon)) or pairs.get((canon, _side_key(m))), _side_key(m))
-               for m in others}
-        links += [("near-duplicate", x, y, own[_side_key(x)], own[_side_key(y)]) for x, y in combinations(others, 2)]
-    spans: dict[tuple[str, str], dict[tuple[str, int], list[list[int]]]] = defaultdict(dict)  # (A, B) -> A's paragraph -> spans
-    kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    stories: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    dates: dict[str, str | None] = {doc.id: doc.published for doc in documents}
-    texts: dict[tuple[str, int], str] = {}
-    for kind, side_a, side_b, spans_a, spans_b in links:
-        a, b = index.locate(side_a), index.locate(side_b)
+        own = {_side_key(m): member_spans.get((_side_key(m), canon), []) for m in others}
+        for x, y in combinations(others, 2):
+            tally.add("near-duplicate", x, y, own[_side_key(x)], own[_side_key(y)])
+    return tally.rows(documents)
+
+
+class _OutletTally:
+    """What :func:`outlet_pairs` counts per pair of outlets, link by link (a reuse pair, or two members of a cluster)."""
+
+    def __init__(self, index: ParagraphIndex) -> None:
+        self.index = index
+        self.spans: dict[tuple[str, str], dict[tuple[str, int], list[list[int]]]] = defaultdict(dict)  # (A, B) -> A's paragraph -> spans
+        self.kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        self.stories: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        self.texts: dict[tuple[str, int], str] = {}
+
+    def add(self, kind: str, side_a: dict[str, Any], side_b: dict[str, Any], spans_a: list[list[int]],
+            spans_b: list[list[int]]) -> None:
+        a, b = self.index.locate(side_a), self.index.locate(side_b)
         if not (a.outlet and b.outlet and a.doc_id and b.doc_id) or a.outlet == b.outlet:
-            continue
+            return
         for mine, theirs, side, found in ((a, b, side_a, spans_a), (b, a, side_b, spans_b)):
             key = (mine.outlet or "", theirs.outlet or "")
             para = (side["file"], side["lines"][0])
-            texts[para] = mine.text
-            spans[key].setdefault(para, []).extend(found)
+            self.texts[para] = mine.text
+            self.spans[key].setdefault(para, []).extend(found)
         pair_key = tuple(sorted((a.outlet, b.outlet)))
-        kinds[pair_key][kind] += 1  # type: ignore[index]
+        self.kinds[pair_key][kind] += 1  # type: ignore[index]
         first, second = (a, b) if a.outlet == pair_key[0] else (b, a)
-        stories[pair_key].add((first.doc_id or "", second.doc_id or ""))  # type: ignore[index]
-    rows = []
-    for (x, y), kind_counts in kinds.items():
-        order: Counter[str] = Counter()
-        for doc_x, doc_y in stories[(x, y)]:
-            dx, dy = dates.get(doc_x), dates.get(doc_y)
-            order["undated" if not (dx and dy) else "a_first" if dx < dy else "b_first" if dy < dx else "same_day"] += 1
-        words_x = sum(covered_words(texts[para], found) for para, found in spans[(x, y)].items())
-        words_y = sum(covered_words(texts[para], found) for para, found in spans[(y, x)].items())
-        rows.append({
-            "a": x, "b": y,
-            "a_words": words_x, "a_total": total_words[x],
-            "a_share": round(words_x / total_words[x], 4) if total_words[x] else 0.0,
-            "b_words": words_y, "b_total": total_words[y],
-            "b_share": round(words_y / total_words[y], 4) if total_words[y] else 0.0,
-            "pairs": sum(kind_counts.values()),
-            "kinds": dict(sorted(kind_counts.items())),
-            "stories": len(stories[(x, y)]),
-            "a_first": order["a_first"], "b_first": order["b_first"],
-            "same_day": order["same_day"], "undated": order["undated"],
-        })
-    rows.sort(key=lambda r: (-(r["a_words"] + r["b_words"]), r["a"], r["b"]))
-    return rows
+        self.stories[pair_key].add((first.doc_id or "", second.doc_id or ""))  # type: ignore[index]
+
+    def rows(self, documents: Sequence[Document]) -> list[dict[str, Any]]:
+        """One row per outlet pair, most shared words first."""
+        total_words: Counter[str] = Counter()
+        for doc in documents:
+            total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
+        dates: dict[str, str | None] = {doc.id: doc.published for doc in documents}
+        rows = []
+        for (x, y), kind_counts in self.kinds.items():
+            order: Counter[str] = Counter()
+            for doc_x, doc_y in self.stories[(x, y)]:
+                dx, dy = dates.get(doc_x), dates.get(doc_y)
+                order["undated" if not (dx and dy) else "a_first" if dx < dy else "b_first" if dy < dx else "same_day"] += 1
+            words_x = sum(covered_words(self.texts[para], found) for para, found in self.spans[(x, y)].items())
+            words_y = sum(covered_words(self.texts[para], found) for para, found in self.spans[(y, x)].items())
+            rows.append({
+                "a": x, "b": y,
+                "a_words": words_x, "a_total": total_words[x],
+                "a_share": round(words_x / total_words[x], 4) if total_words[x] else 0.0,
+                "b_words": words_y, "b_total": total_words[y],
+                "b_share": round(words_y / total_words[y], 4) if total_words[y] else 0.0,
+                "pairs": sum(kind_counts.values()),
+                "kinds": dict(sorted(kind_counts.items())),
+                "stories": len(self.stories[(x, y)]),
+                "a_first": order["a_first"], "b_first": order["b_first"],
+                "same_day": order["same_day"], "undated": order["undated"],
+            })
+        rows.sort(key=lambda r: (-(r["a_words"] + r["b_words"]), r["a"], r["b"]))
+        return rows
 
 
 def document_view(doc: Document, annotations: dict[str, dict[str, Any]], with_lines: bool = True) -> dict[str, Any]:
