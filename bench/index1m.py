@@ -84,10 +84,10 @@ def index_corpus(work: Path) -> tuple[list[Any], list[Any]]:
     return indexed, new
 
 
-def _params(work: Path) -> Any:
+def _params(work: Path, folder: str = "index1m") -> Any:
     from wirewash.tasks.params import RunParams
 
-    root = work / "index1m"
+    root = work / folder
     return RunParams.build(raw=work / "corpus" / "raw", clean=root / "clean", reports=root / "reports",
                            state=root / "state", reuse_index="archive")
 
@@ -127,6 +127,55 @@ def part_index_query(work: Path) -> dict[str, Any]:
             "new_files": len({r.file for r in new}), "new_paragraphs": len(new), "seconds": seconds,
             "pairs": len(result.overlaps), "clusters": len(result.clusters),
             "work": {k: stats.get(k) for k in ("archive_paragraphs_read", "archive_texts_proposed", "archive_texts_known",
+                                                "archive_anchors_over_fanout", "candidates", "verified")}}
+
+
+SCALE_COPIES = 5
+"""Copies of the bench corpus's paragraphs in the scale archive: with the corpus's ~500,000, about 3,000,000 in all."""
+
+
+def part_index_scale(work: Path) -> dict[str, Any]:
+    """The archive grown to ~3,000,000 paragraphs a batch at a time, as nightly runs grow it, then the batch query.
+
+    The bench corpus's paragraphs and ``SCALE_COPIES`` perturbed copies are archived one copy per
+    commit (each :func:`add_to_archive`, as a day's backlog is); after each step: paragraphs archived,
+    the step's seconds, bytes on disk. Then the same kind of 1,000-file batch as ``index_query`` is
+    queried against the whole archive. The README's scale-on-paper figures come from here.
+    """
+    import resource
+
+    from wirewash.tasks.reuse.archive import ARCHIVE_DIR, add_to_archive
+    from wirewash.tasks.reuse.detect import find_reuse
+    from wirewash.tasks.reuse.index import commit_index
+    from bench.parts import _paragraph_refs
+
+    root = work / "index-scale"
+    shutil.rmtree(root, ignore_errors=True)
+    params = _params(work, "index-scale")
+    base = _paragraph_refs(work)
+    docs: dict[str, list[Any]] = {}
+    for ref in base:
+        docs.setdefault(ref.file, []).append(ref)
+    files = sorted(docs)
+    steps = []
+    archived = 0
+    for copy in range(SCALE_COPIES + 1):
+        batch = base if copy == 0 else _copy(docs, copy, files)
+        start = time.perf_counter()
+        commit_index(add_to_archive(params.state, batch, params.detector_options(), f"step{copy}"))
+        archived += len(batch)
+        size = sum(p.stat().st_size for p in (params.state / ARCHIVE_DIR).rglob("*") if p.is_file())
+        steps.append({"archived": archived, "seconds": round(time.perf_counter() - start, 2), "bytes_on_disk": size,
+                      "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2)})
+        print(steps[-1], flush=True)
+    step = max(1, len(files) // NEW_FILES)
+    new = _copy(docs, SCALE_COPIES + 1, files[::step][:NEW_FILES])
+    start = time.perf_counter()
+    result = find_reuse(new, params, "query")  # staged, not committed
+    stats = result.stats
+    return {"steps": steps, "new_paragraphs": len(new), "query_seconds": round(time.perf_counter() - start, 2),
+            "pairs": len(result.overlaps),
+            "work": {k: stats.get(k) for k in ("archive_paragraphs_read", "archive_texts_proposed",
                                                 "archive_anchors_over_fanout", "candidates", "verified")}}
 
 
