@@ -230,7 +230,7 @@ def _align_batch(grams: np.ndarray, positional: np.ndarray, tokens: np.ndarray, 
     adds = np.full(pair.size, k, dtype=np.int64)
     adds[:-1][joined] = np.minimum(step_i[joined], k)
     words = np.bincount(chain, weights=adds, minlength=starts.size).astype(np.int64)
-    ends = np.append(starts[1:], pair.size) - 1
+    ends = np.append(starts[1:], pair.size)[:starts.size] - 1  # no seed at all: no chain (a pair with itself may remain)
     out = Passages(pair[starts], i[starts], i[ends] + k, j[starts], j[ends] + k, words)
     whole_a = (out.a_first == 0) & (out.a_stop == tokens[pairs[out.pair, 0]])
     whole_b = (out.b_first == 0) & (out.b_stop == tokens[pairs[out.pair, 1]])

@@ -86,6 +86,14 @@ def test_a_short_text_found_whole_is_a_passage_though_shorter_than_min_words() -
         ("bis 13 september", "bis 13 september", 3)]
 
 
+def test_a_text_shorter_than_a_seed_paired_with_itself_is_one_whole_passage() -> None:
+    """Two words make no three-word seed: a batch with no seed at all still gives the pair of a text with itself."""
+    found = PositionalGrams.of(encode_paragraphs(["Bis morgen."]), 3).align(np.array([[0, 0]]))
+    assert (found.pair.tolist(), found.a_first.tolist(), found.a_stop.tolist(), found.words.tolist()) == ([0], [0], [2], [2])
+    (overlap,) = find_overlaps([ref("one", 0, "Bis morgen."), ref("two", 0, "Bis morgen!")]).overlaps
+    assert sliced(overlap) == [("Bis morgen", "Bis morgen")]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 20)), max_size=30))
 def test_covered_tokens_is_the_size_of_the_union(ranges: list[tuple[int, int, int]]) -> None:
