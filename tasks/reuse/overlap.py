@@ -181,8 +181,11 @@ def find_redundant_pairs(
     several of its paragraphs. Copying happened once, so A is attributed to
     the best of them: a pair (A, B) is redundant when another paragraph B' of
     B's document shares with A a superset of what B shares, and B' is the
-    better copy (more shared shingles, then higher Jaccard, then nearer in
-    relative position in its document). Checked from both sides. Only
+    better copy: more shared shingles, then nearer in relative position in
+    its document (outlets keep the order of the story they copy, so where a
+    repeated text sits says which copy was taken: a list item the wire
+    repeats, copied once alone and once merged into its neighbour), then
+    higher Jaccard. Checked from both sides. Only
     ``contained`` and ``shared-text`` pairs can be redundant: when a document
     repeats a whole paragraph, every copy of it is a near-duplicate in its
     own right. Disjoint matches (a paragraph split in two, two paragraphs
@@ -227,7 +230,7 @@ def find_redundant_pairs(
         for b in others:
             kind, jac, con = kinds[(min(a, b), max(a, b))]
             inter = round(con * min(int(sizes[ua]), int(sizes[unit_of[b]])))
-            ranks[b] = (-inter, -jac, abs(place(a) - place(b)), refs[b].key)
+            ranks[b] = (-inter, abs(place(a) - place(b)), -jac, refs[b].key)
         for b in others:
             if kinds[(min(a, b), max(a, b))][0] == NEAR:
                 continue  # whole-paragraph copies are each real reuse
