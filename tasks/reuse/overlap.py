@@ -138,9 +138,12 @@ def make_overlaps(
     pairs = np.array([pair for pair, _ in emitted], dtype=np.int64).reshape(-1, 2)
     swap = key_rank[pairs[:, 0]] > key_rank[pairs[:, 1]]
     ordered = np.where(swap[:, None], pairs[:, ::-1], pairs)
-    first, count = longest_shared_runs(grams.grams, grams.positional, shingles, bounds, texts.unit_of[ordered],
-                                       shingle_size=grams.k)
     same = texts.unit_of[ordered[:, 0]] == texts.unit_of[ordered[:, 1]] if len(ordered) else np.zeros(0, bool)
+    # the longest shared run of a text with itself is all of it: only other pairs are scanned
+    first, count = np.zeros(len(ordered), np.int64), np.zeros(len(ordered), np.int64)
+    rest = np.flatnonzero(~same)
+    first[rest], count[rest] = longest_shared_runs(grams.grams, grams.positional, shingles, bounds,
+                                                   texts.unit_of[ordered[rest]], shingle_size=grams.k)
     # where the run's first and last token sit in a's own text
     cut = np.flatnonzero(~same & (count > 0))
     base = spans.offsets[ordered[cut, 0]]
