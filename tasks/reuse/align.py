@@ -36,7 +36,7 @@ costs about what counting their shared shingles costs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -145,13 +145,23 @@ def align_pairs(
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     if len(pairs) == 0:
         return empty_passages()
+    # a text paired with itself shares all of it, word for word: no seed to find (verbatim copies are most
+    # of the pairs a report aligns, and the costliest to seed)
+    same = pairs[:, 0] == pairs[:, 1]
+    rows = np.flatnonzero(~same)
     counts = np.diff(positional)
     parts, offsets = [], []
-    for lo, hi in split_batches(counts[pairs[:, 0]] + counts[pairs[:, 1]], chunk):
-        parts.append(_align_batch(grams, positional, tokens, pairs[lo:hi], k, max_gap, max_shift, min_words,
-                                  keep_best))
-        offsets.append(lo)
-    return concat_passages(parts, offsets)
+    for lo, hi in split_batches(counts[pairs[rows, 0]] + counts[pairs[rows, 1]], chunk):
+        found = _align_batch(grams, positional, tokens, pairs[rows[lo:hi]], k, max_gap, max_shift, min_words,
+                             keep_best)
+        parts.append(replace(found, pair=rows[lo + found.pair]))
+        offsets.append(0)
+    whole = np.flatnonzero(same)
+    size = tokens[pairs[whole, 0]]
+    parts.append(Passages(whole, 0 * size, size, 0 * size, size, size))
+    offsets.append(0)
+    out = concat_passages(parts, offsets)
+    return out.take(np.lexsort((out.a_first, out.pair))) if whole.size and rows.size else out
 
 
 def _seed_matches(grams: np.ndarray, positional: np.ndarray, pairs: np.ndarray,
@@ -230,7 +240,7 @@ def _align_batch(grams: np.ndarray, positional: np.ndarray, tokens: np.ndarray, 
     adds = np.full(pair.size, k, dtype=np.int64)
     adds[:-1][joined] = np.minimum(step_i[joined], k)
     words = np.bincount(chain, weights=adds, minlength=starts.size).astype(np.int64)
-    ends = np.append(starts[1:], pair.size) - 1
+    ends = np.append(starts[1:], pair.size)[:starts.size] - 1  # no seed at all: no chain (a pair with itself may remain)
     out = Passages(pair[starts], i[starts], i[ends] + k, j[starts], j[ends] + k, words)
     whole_a = (out.a_first == 0) & (out.a_stop == tokens[pairs[out.pair, 0]])
     whole_b = (out.b_first == 0) & (out.b_stop == tokens[pairs[out.pair, 1]])
@@ -241,15 +251,7 @@ def _align_batch(grams: np.ndarray, positional: np.ndarray, tokens: np.ndarray, 
         rows = np.flatnonzero(bare)
         best = rows[np.lexsort((-out.words[rows], out.pair[rows]))]
         keep[best[np.concatenate([[True], out.pair[best][1:] != out.pair[best][:-1]])]] = True
-    out = out.take(keep)
-    same = np.flatnonzero(pairs[:, 0] == pairs[:, 1])  # a text paired with itself: all of it, word for word
-    if same.size == 0:
-        return out
-    size = tokens[pairs[same, 0]]
-    out = concat_passages([out.take(~np.isin(out.pair, same)), Passages(same, 0 * size, size, 0 * size, size, size)],
-                          [0, 0])
-    order = np.lexsort((out.a_first, out.pair))
-    return out.take(order)
+    return out.take(keep)
 
 
 def covered_tokens(first: np.ndarray, stop: np.ndarray, owner: np.ndarray, owners: int) -> np.ndarray:

@@ -138,9 +138,12 @@ def make_overlaps(
     pairs = np.array([pair for pair, _ in emitted], dtype=np.int64).reshape(-1, 2)
     swap = key_rank[pairs[:, 0]] > key_rank[pairs[:, 1]]
     ordered = np.where(swap[:, None], pairs[:, ::-1], pairs)
-    first, count = longest_shared_runs(grams.grams, grams.positional, shingles, bounds, texts.unit_of[ordered],
-                                       shingle_size=grams.k)
     same = texts.unit_of[ordered[:, 0]] == texts.unit_of[ordered[:, 1]] if len(ordered) else np.zeros(0, bool)
+    # the longest shared run of a text with itself is all of it: only other pairs are scanned
+    first, count = np.zeros(len(ordered), np.int64), np.zeros(len(ordered), np.int64)
+    rest = np.flatnonzero(~same)
+    first[rest], count[rest] = longest_shared_runs(grams.grams, grams.positional, shingles, bounds,
+                                                   texts.unit_of[ordered[rest]], shingle_size=grams.k)
     # where the run's first and last token sit in a's own text
     cut = np.flatnonzero(~same & (count > 0))
     base = spans.offsets[ordered[cut, 0]]
@@ -181,8 +184,11 @@ def find_redundant_pairs(
     several of its paragraphs. Copying happened once, so A is attributed to
     the best of them: a pair (A, B) is redundant when another paragraph B' of
     B's document shares with A a superset of what B shares, and B' is the
-    better copy (more shared shingles, then higher Jaccard, then nearer in
-    relative position in its document). Checked from both sides. Only
+    better copy: more shared shingles, then nearer in relative position in
+    its document (outlets keep the order of the story they copy, so where a
+    repeated text sits says which copy was taken: a list item the wire
+    repeats, copied once alone and once merged into its neighbour), then
+    higher Jaccard. Checked from both sides. Only
     ``contained`` and ``shared-text`` pairs can be redundant: when a document
     repeats a whole paragraph, every copy of it is a near-duplicate in its
     own right. Disjoint matches (a paragraph split in two, two paragraphs
@@ -227,7 +233,7 @@ def find_redundant_pairs(
         for b in others:
             kind, jac, con = kinds[(min(a, b), max(a, b))]
             inter = round(con * min(int(sizes[ua]), int(sizes[unit_of[b]])))
-            ranks[b] = (-inter, -jac, abs(place(a) - place(b)), refs[b].key)
+            ranks[b] = (-inter, abs(place(a) - place(b)), -jac, refs[b].key)
         for b in others:
             if kinds[(min(a, b), max(a, b))][0] == NEAR:
                 continue  # whole-paragraph copies are each real reuse

@@ -93,6 +93,27 @@ def test_shared_quote_in_different_paragraphs_is_shared_text() -> None:
     assert overlap.shared_text in a  # cut verbatim from the original text
 
 
+def test_a_text_a_document_repeats_pairs_with_the_copy_at_its_own_place() -> None:
+    """The wire prints a paragraph twice (first and fifth of six); an outlet copies it alone first and merged last.
+
+    Both outlet paragraphs hold all of its words, so only position tells which copy each wire paragraph
+    was taken into: the wire's fifth pairs with the merged one, the wire's first does not (the copy alone
+    stands for it; identical copies are near-duplicates and always pair).
+    """
+    wire = [WIRE, OTHER_A, REWORDED_A, QUOTE, WIRE, REWORDED_B]
+    tail = ("Shares of the carmaker fell sharply in early trading after the company cut its delivery forecast "
+            "again, blaming a shortage of chips. Dealers in several states reported long waiting lists for the "
+            "new model, while the union warned that a strike at two plants could start as soon as next month.")
+    outlet = [WIRE, "The weather service expects heavy rain along the coast through the whole weekend.",
+              "Local schools will stay closed on Friday while crews repair the flooded gymnasium floor.",
+              f"{WIRE} {tail}"]
+    found = kinds_of(find_overlaps([ref("wire", i, t) for i, t in enumerate(wire)]
+                                   + [ref("outlet", i, t) for i, t in enumerate(outlet)]))
+    assert found[("outlet.txt:7", "wire.txt:9")] == "contained"
+    assert ("outlet.txt:7", "wire.txt:1") not in found
+    assert found[("outlet.txt:1", "wire.txt:1")] == found[("outlet.txt:1", "wire.txt:9")] == "near-duplicate"
+
+
 def test_same_facts_in_different_words_is_nothing() -> None:
     assert find_overlaps([ref("one", 0, REWORDED_A), ref("two", 0, REWORDED_B)]).overlaps == ()
 
@@ -212,10 +233,10 @@ needs_shared = pytest.mark.skipif(
 @needs_shared
 def test_quality_gate_syndicated() -> None:
     values = _run_scorer(SHARED / "evaldata" / "syndicated" / "raw")
-    assert values["f1"] >= 0.98, values
+    assert values["f1"] >= 0.983 and values["recall"] >= 0.99, values
     for name, recall in values.items():
-        if name.startswith("recall "):
-            assert recall >= 0.96, (name, values)
+        if name.startswith("recall "):  # shared-text's 6 misses are a two-word dateline the corpus lifted
+            assert recall >= (0.96 if "shared-text" in name else 0.985), (name, values)
 
 
 @needs_shared
