@@ -34,6 +34,7 @@ from context_pages import (
 )
 from wirewash.tasks.clean.rules import CATALOG, RULES
 from wirewash.tasks.clean.rules.ids import (
+    ABOUT_AUTHOR_BIO,
     ABOUT_BLURB,
     BODY_BLOCK,
     BODY_CLEAN_INPUT,
@@ -103,6 +104,9 @@ LONG_LEAD = B0 + " " + B1  # more than thirty words: a first paragraph, not a ph
 SUBHEAD = TextPage(spaced("Home", HEADLINE, B0, B1, "What happens next", B2, B3))
 FRAGMENT = TextPage(spaced("Home", HEADLINE, B0, B1, "[ad_1]", "Ok", B2, B3))  # a lone word after an ad marker
 BIO = "Jane Roe is a freelance writer based in Toronto. Her work has appeared in a number of publications."
+FIRST_NAME_BIO = "Jane writes about transport and cities. She has covered the council for ten years and lives in the east."
+PROFILE = "Jane Roe has run the shelter since 2009 and says demand for beds has never been higher than this winter."
+SECTION = "Extension cords are a convenient way to provide power where the wall outlets of a room do not reach."
 COMPANY = "Acmecorp offers an open platform for publishers and networks, and serves more than two hundred clients worldwide."
 QA = ("Q: Favourite bus route in the city?",
       "A: The number 12 along the river, because it passes every park and the old market hall.",
@@ -199,6 +203,16 @@ CASES: dict[str, list[Case]] = {
              removed(ABOUT_BLURB)),
         Case(ABOUT_BLURB, TextPage(spaced("Acmecorp names a new chief strategy officer", *BODY, "About Acmecorp", COMPANY,
                                           "Share on email")), COMPANY, kept(BODY_PARAGRAPH)),  # a release's own closing
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Jane Roe", BIO)), BIO, removed(ABOUT_AUTHOR_BIO)),
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Jane Roe", BIO)), "Jane Roe", removed(ABOUT_AUTHOR_BIO)),
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, "By Jane Roe", *BODY, FIRST_NAME_BIO)), FIRST_NAME_BIO,
+             removed(ABOUT_AUTHOR_BIO)),  # the byline's author, by first name
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, B0, "Jane Roe", PROFILE, B1, B2, B3, B4)), PROFILE,
+             kept(BODY_PARAGRAPH)),  # a person the story profiles, with much of the story after her
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, *BODY, "Extension Cords", SECTION)), SECTION,
+             kept(BODY_PARAGRAPH)),  # a title-case section heading over its paragraph
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, "By Jane Roe", *BODY, FIRST_NAME_BIO.replace("Jane", "The"))),
+             FIRST_NAME_BIO.replace("Jane", "The"), kept(BODY_PARAGRAPH)),  # "The" is no first name
     ],
     "comments": [
         Case(COMMENTS_ENTRY, TextPage(spaced("Pat Reader", "August 8, 2018 at 7:21 pm", *COMMENT)), COMMENT[1],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wirewash.tasks.clean.rules.ids import (
+    ABOUT_AUTHOR_BIO,
     ABOUT_BLURB,
     BODY_BLOCK,
     BODY_CLEAN_INPUT,
@@ -46,6 +47,8 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(MEDIA_WIDGET_BLOCK, "media", "Short lines glued to a player control belong to the widget.", "context"),
     Rule(RELATED_LIST, "related", "Short headline-like lines under a 'Read more'/'Most popular' heading are a link list.", "context"),
     Rule(ABOUT_BLURB, "branding", "The paragraphs under an 'About us' / 'About the author' heading describe the site or author.", "context"),
+    Rule(ABOUT_AUTHOR_BIO, "branding", "A paragraph closing the story that opens with the name of a person the page names "
+         "(on a name line above it, or in the byline) is the author's bio.", "context"),
     Rule(COMMENTS_ENTRY, "comments", "A page that opens with a commenter's name over a '<date> at <time>' stamp is a reader comment, not a story.", "context"),
     Rule(SHAPE_INVISIBLE, "blank", "A line of only zero-width or format characters is blank to a reader.", "context"),
     Rule(SHAPE_OVERSIZE_LINE, "oversize", "A line of more than 20,000 characters is a data blob, not a paragraph.", "context"),
