@@ -197,9 +197,25 @@ def teaser_tail_decisions(story: list[LineView], decided: Decisions) -> dict[int
     # cards of other stories have headlines of their own; one line over and over is a caption
     if len(pairs) < 2 * _CARD_MIN_PAIRS or len(set(headlines)) != len(headlines):
         return {}
-    if _is_faq(headlines) or _announced(open_lines, i + 1):
+    if _is_faq(headlines) or _announced(open_lines, i + 1) or _outweighs_story(open_lines[: i + 1], pairs):
         return {}
     return {view.number: removed_by(RELATED_TEASER_LIST) for view in pairs}
+
+
+_CARDS_STORY_SHARE = 0.6  # cards after a story are an appendix to it, a fraction of its prose
+_SECTION_MIN_WORDS = 40  # a section's paragraph, on average; a card's teaser is a sentence or two
+
+
+def _outweighs_story(before: list[LineView], pairs: list[LineView]) -> bool:
+    """The pairs are the story's own sections, each a heading over one paragraph (a guide's trails, a
+    listicle's picks), not cards of other stories closing it: their paragraphs are longer than a card's
+    teaser of a sentence or two, and together they hold more than ``_CARDS_STORY_SHARE`` of the prose
+    of the story above them."""
+    teasers = pairs[1::2]
+    if sum(view.words for view in teasers) < _SECTION_MIN_WORDS * len(teasers):
+        return False
+    story_words = sum(view.words for view in before if view.is_prose)
+    return sum(view.words for view in pairs) > _CARDS_STORY_SHARE * story_words
 
 
 _QUESTION_END = ("?", "？", "؟", ";")  # ";" is the Greek question mark

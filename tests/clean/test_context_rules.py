@@ -114,6 +114,8 @@ QA = ("Q: Favourite bus route in the city?",
       "A: The night bus after the final, when the whole top deck sang the team's song together.",
       "Q: What would you change first?",
       "A: More night buses on weekends, so that people can get home safely from the centre.")
+SECTIONS = tuple(part for i, name in enumerate(("The river route", "The harbour loop", "The hill line"))
+                 for part in (name, " ".join(BODY[i : i + 3])))
 CLOSING = "Officials will meet again in May"  # a short closing line, no sentence end
 SPECS = ("Length: twelve metres, with room for ninety riders", "Range: about three hundred kilometres a charge",
          "Charging: four hours at the depot overnight", "Doors: three, with a ramp at the middle door",
@@ -197,6 +199,8 @@ CASES: dict[str, list[Case]] = {
         Case(RELATED_SHARED_CARDS, TextPage(spaced(HEADLINE, BAR, *BODY, BAR)), B1, kept(BODY_PARAGRAPH)),
         Case(RELATED_TEASER_LIST, TextPage(spaced(HEADLINE, *BODY, *CARDS)), CARDS[2], removed(RELATED_TEASER_LIST)),
         Case(RELATED_TEASER_LIST, TextPage(spaced("Home", HEADLINE, *BODY, *QA)), QA[2], kept(BODY_PARAGRAPH)),  # an interview
+        Case(RELATED_TEASER_LIST, TextPage(spaced("Home", HEADLINE, B0, *SECTIONS)), SECTIONS[3],
+             kept(BODY_PARAGRAPH)),  # a guide's own sections, each a heading over one long paragraph
     ],
     "branding": [
         Case(ABOUT_BLURB, TextPage(spaced(HEADLINE, *BODY, "About Jane Roe", BIO, "Share on email")), BIO,
