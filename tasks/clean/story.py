@@ -35,6 +35,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_TABLE,
     RELATED_CAPS_HEADLINE,
     RELATED_DOUBLED_HEADLINE,
+    RELATED_HEADING,
     RELATED_TEASER_LIST,
     ZONE_BOILERPLATE,
 )
@@ -108,7 +109,33 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
         elif after_comments and score > 0:
             score *= _AFTER_COMMENTS_WEIGHT
         scores.append(score)
-    return _best_window(views, decided, scores)
+    start, end = _best_window(views, decided, scores)
+    return start, _trim_tail(views, decided, scores, start, end)
+
+
+_TAIL_SHARE = 0.25  # prose after a "Related" heading, against the story's before it: cards or teasers, not story
+
+
+def _trim_tail(views: list[LineView], decided: Decisions, scores: list[float], start: int, end: int) -> int:
+    """The window's end, moved up to the line before its first "Related posts" heading when the prose after
+    that heading is less than ``_TAIL_SHARE`` of the prose before it.
+
+    A page that closes its story with a box of other posts prints their excerpts as prose, and the window
+    takes them in. A heading that announces what follows ("More information:") is left alone, and so is a
+    "Related" box printed early in the story (news sites print several between paragraphs): only the
+    first such heading in the window is read.
+    """
+    if end < start:
+        return end
+    total = sum(s for s in scores[start : end + 1] if s > 0)
+    before = 0.0
+    for k in range(start, end + 1):
+        rule = decided.get(views[k].number)
+        if scores[k] > 0:
+            before += scores[k]
+        elif rule is not None and rule.rule == RELATED_HEADING and not views[k].text.endswith(":"):
+            return k - 1 if total - before < _TAIL_SHARE * before else end
+    return end
 
 
 _GAP_CAP = 40.0  # the most a run of short lines between two stretches of prose costs the window

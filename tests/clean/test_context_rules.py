@@ -116,6 +116,7 @@ QA = ("Q: Favourite bus route in the city?",
       "A: More night buses on weekends, so that people can get home safely from the centre.")
 SECTIONS = tuple(part for i, name in enumerate(("The river route", "The harbour loop", "The hill line"))
                  for part in (name, " ".join(BODY[i : i + 3])))
+EXCERPT = "Five years on, riders and shop owners along the tram route tell us what changed for them."
 CLOSING = "Officials will meet again in May"  # a short closing line, no sentence end
 SPECS = ("Length: twelve metres, with room for ninety riders", "Range: about three hundred kilometres a charge",
          "Charging: four hours at the depot overnight", "Doors: three, with a ramp at the middle door",
@@ -249,6 +250,12 @@ CASES: dict[str, list[Case]] = {
                                                                           ("Harbour Town Media Group", 0.0))),
              "Harbour Town Media Group", removed(ZONE_FOOTER)),
         Case(ZONE_FOOTER, TextPage(spaced(*BODY, CLOSING)), CLOSING, kept(BODY_CLEAN_INPUT)),  # an article body already
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, *BODY, "Related posts", EXCERPT)), EXCERPT,
+             removed(ZONE_FOOTER)),  # another post's excerpt after the story's "Related posts" box
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, *BODY, "More information:", EXCERPT)), EXCERPT,
+             kept(BODY_PARAGRAPH)),  # a heading that announces the story's own closing lines
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, B0, "Related posts", EXCERPT, B1, B2, B3, B4)), B4,
+             kept(BODY_PARAGRAPH)),  # a "Related" box early in the story: the story goes on after it
         Case(ZONE_BOILERPLATE, FRAGMENT, "Ok", removed(ZONE_BOILERPLATE)),
         Case(ZONE_BOILERPLATE, SUBHEAD, "What happens next", kept(BODY_HEADING)),
     ],
