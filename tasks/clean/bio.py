@@ -30,13 +30,13 @@ def _opens_with(view: LineView, name: str, first_name_will_do: bool, lower_words
     """The paragraph opens with the person's full name as printed ("Rebecca Lake, CEPF® …"), or, for the
     byline's author, with the first name alone ("Karina holds …"). A section heading in title case over a
     paragraph that opens with its words ("Extension Cords" / "Extension cords are …") matches neither, and
-    a first "name" the story writes in lowercase is a word ("The Investopedia Team": "the")."""
+    a first "name" the story writes in lowercase is a word ("The Spring Creek Greenway", "The Investopedia
+    Team": "the")."""
     name_words = WORD_RE.findall(name)
     opening = WORD_RE.findall(view.text)[: len(name_words)]
-    if len(name_words) < 2 or not opening:
+    if len(name_words) < 2 or not opening or name_words[0].lower() in lower_words:
         return False
-    return opening == name_words or (first_name_will_do and opening[0] == name_words[0]
-                                     and name_words[0].lower() not in lower_words)
+    return opening == name_words or (first_name_will_do and opening[0] == name_words[0])
 
 
 def _byline_author(views: list[LineView], decided: Decisions) -> str | None:

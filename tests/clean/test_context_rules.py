@@ -106,6 +106,7 @@ FRAGMENT = TextPage(spaced("Home", HEADLINE, B0, B1, "[ad_1]", "Ok", B2, B3))  #
 BIO = "Jane Roe is a freelance writer based in Toronto. Her work has appeared in a number of publications."
 FIRST_NAME_BIO = "Jane writes about transport and cities. She has covered the council for ten years and lives in the east."
 PROFILE = "Jane Roe has run the shelter since 2009 and says demand for beds has never been higher than this winter."
+GREENWAY = "The Spring Creek Greenway, which runs along the creek for twelve miles, is the longest trail in the region."
 SECTION = "Extension cords are a convenient way to provide power where the wall outlets of a room do not reach."
 COMPANY = "Acmecorp offers an open platform for publishers and networks, and serves more than two hundred clients worldwide."
 QA = ("Q: Favourite bus route in the city?",
@@ -216,6 +217,8 @@ CASES: dict[str, list[Case]] = {
              kept(BODY_PARAGRAPH)),  # a person the story profiles, with much of the story after her
         Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, *BODY, "Extension Cords", SECTION)), SECTION,
              kept(BODY_PARAGRAPH)),  # a title-case section heading over its paragraph
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, *BODY, "The Spring Creek Greenway", GREENWAY)), GREENWAY,
+             kept(BODY_PARAGRAPH)),  # a place's name: its first word is a word the story writes in lowercase
         Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, "By Jane Roe", *BODY, FIRST_NAME_BIO.replace("Jane", "The"))),
              FIRST_NAME_BIO.replace("Jane", "The"), kept(BODY_PARAGRAPH)),  # "The" is no first name
     ],
