@@ -109,8 +109,22 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
         elif after_comments and score > 0:
             score *= _AFTER_COMMENTS_WEIGHT
         scores.append(score)
+    _mute_framed(views, decided, scores)
     start, end = _best_window(views, decided, scores)
     return start, _trim_tail(views, decided, scores, start, end)
+
+
+def _is_legal(rule: Decision | None) -> bool:
+    return rule is not None and rule.action != "kept" and rule.by_line_rule and rule.category in ("legal", "cookie")
+
+
+def _mute_framed(views: list[LineView], decided: Decisions, scores: list[float]) -> None:
+    """A paragraph between two legal or cookie lines a line rule caught (a disclaimer, a copyright line) is the
+    page's legal text, however long: it no longer pulls the window (its score becomes 0). A story's
+    last paragraph between two promo lines is left alone; news sites frame their paragraphs with those."""
+    for i in range(1, len(views) - 1):
+        if scores[i] > 0 and _is_legal(decided.get(views[i - 1].number)) and _is_legal(decided.get(views[i + 1].number)):
+            scores[i] = 0.0
 
 
 _TAIL_SHARE = 0.25  # prose after a "Related" heading, against the story's before it: cards or teasers, not story

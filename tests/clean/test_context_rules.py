@@ -118,6 +118,11 @@ QA = ("Q: Favourite bus route in the city?",
 SECTIONS = tuple(part for i, name in enumerate(("The river route", "The harbour loop", "The hill line"))
                  for part in (name, " ".join(BODY[i : i + 3])))
 EXCERPT = "Five years on, riders and shop owners along the tram route tell us what changed for them."
+LEGAL = ("This material is not intended to replace the advice of a qualified advisor.",
+         "Products and services referenced here are for general information only, and the firm makes no warranty as to "
+         "their accuracy or completeness; always consult a qualified adviser about your own situation before you act, "
+         "as past performance does not guarantee future results.",
+         "Copyright © 2024 Example Advisors, Inc. All Rights Reserved.")
 CLOSING = "Officials will meet again in May"  # a short closing line, no sentence end
 SPECS = ("Length: twelve metres, with room for ninety riders", "Range: about three hundred kilometres a charge",
          "Charging: four hours at the depot overnight", "Doors: three, with a ramp at the middle door",
@@ -257,6 +262,9 @@ CASES: dict[str, list[Case]] = {
              removed(ZONE_FOOTER)),  # another post's excerpt after the story's "Related posts" box
         Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, *BODY, "More information:", EXCERPT)), EXCERPT,
              kept(BODY_PARAGRAPH)),  # a heading that announces the story's own closing lines
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, B0, B1, *LEGAL)), LEGAL[1], removed(ZONE_FOOTER)),  # legal text
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, B0, B1, LEGAL[1], LEGAL[2])), LEGAL[1],
+             kept(BODY_PARAGRAPH)),  # a paragraph after the story with one legal line after it: the story's own
         Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, B0, "Related posts", EXCERPT, B1, B2, B3, B4)), B4,
              kept(BODY_PARAGRAPH)),  # a "Related" box early in the story: the story goes on after it
         Case(ZONE_BOILERPLATE, FRAGMENT, "Ok", removed(ZONE_BOILERPLATE)),

@@ -58,7 +58,7 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(RELATED_TEASER_LIST, "related", "Three or more headline + one-paragraph pairs closing the page are cards of other stories.", "context"),
     Rule(ZONE_HEADER, "nav", "Short lines before the story's first paragraph are page header: menus, sections, logos.", "context"),
     Rule(ZONE_FOOTER, "nav", "Lines after the story's last paragraph are page footer: lists, links, legal text, and the "
-         "excerpts under a closing 'Related posts' heading.", "context"),
+         "excerpts under a closing 'Related posts' heading, a paragraph between two legal lines.", "context"),
     Rule(ZONE_BOILERPLATE, "nav", "A short non-sentence line between story paragraphs, unlike the prose around it.", "context"),
     Rule(TEMPLATE_OUTLET_REPEAT, "template", "A line an outlet repeats across its different stories is site template.", "context"),
     Rule(EXTRACT_OUTSIDE_ARTICLE, "markup", "HTML that trafilatura placed outside the article: menus, scripts, footers.", "context"),
