@@ -21,17 +21,17 @@ from wirewash.tasks.clean.lines import WORD_RE, LineView
 from wirewash.tasks.clean.metadata import looks_like_name, parse_author
 from wirewash.tasks.clean.rules.ids import ABOUT_AUTHOR_BIO
 
-_NAME_LINES_ABOVE = 3  # a name, a role and a blank-free gap between the box's heading and its paragraph
-_BIO_TAIL_SHARE = 0.35
-_BIO_MAX_WORDS = 300  # a bio box runs a paragraph or three  # the bio and what follows it: at most this share of the story's prose before it
+_NAME_LINES_ABOVE = 3  # the name line, a role line ("Head Winemaker, Co-Founder") and a label between them and the bio
+_BIO_TAIL_SHARE = 0.35  # the bio and what follows it: at most this share of the story's prose before it
+_BIO_MAX_WORDS = 300  # a bio box runs a paragraph or three
 
 
 def _opens_with(view: LineView, name: str, first_name_will_do: bool, lower_words: frozenset[str]) -> bool:
     """The paragraph opens with the person's full name as printed ("Rebecca Lake, CEPF® …"), or, for the
     byline's author, with the first name alone ("Karina holds …"). A section heading in title case over a
     paragraph that opens with its words ("Extension Cords" / "Extension cords are …") matches neither, and
-    a first "name" the story writes in lowercase is a word ("The Spring Creek Greenway", "The Investopedia
-    Team": "the")."""
+    a name whose first word the story writes in lowercase names no person ("The Spring Creek Greenway",
+    "The Investopedia Team": "the")."""
     name_words = WORD_RE.findall(name)
     opening = WORD_RE.findall(view.text)[: len(name_words)]
     if len(name_words) < 2 or not opening or name_words[0].lower() in lower_words:
