@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from wirewash.tasks.clean.bio import author_bio_decisions
 from wirewash.tasks.clean.by_line import line_rule_decisions
 from wirewash.tasks.clean.decision import Decision, merge, removed_by
 from wirewash.tasks.clean.entries import opening_comment_decisions, shared_card_decisions
@@ -90,6 +91,7 @@ def classify_lines(
     decided = merge(decided, header_decisions(zones, title, decided))
     decided = merge(decided, footer_decisions(zones, decided))
     decided = merge(decided, teaser_tail_decisions(zones.story, decided))
+    decided = merge(decided, author_bio_decisions(views, zones.story, decided))
     decided = merge(decided, clean_input_decisions(zones, decided))
     decided = merge(decided, story_decisions(zones.story, decided))
     return decided, recover_metadata(views, decided, title)

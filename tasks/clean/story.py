@@ -35,6 +35,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_TABLE,
     RELATED_CAPS_HEADLINE,
     RELATED_DOUBLED_HEADLINE,
+    RELATED_HEADING,
     RELATED_TEASER_LIST,
     ZONE_BOILERPLATE,
 )
@@ -108,7 +109,47 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
         elif after_comments and score > 0:
             score *= _AFTER_COMMENTS_WEIGHT
         scores.append(score)
-    return _best_window(views, decided, scores)
+    _mute_framed(views, decided, scores)
+    start, end = _best_window(views, decided, scores)
+    return start, _trim_tail(views, decided, scores, start, end)
+
+
+def _is_legal(rule: Decision | None) -> bool:
+    return rule is not None and rule.action != "kept" and rule.by_line_rule and rule.category in ("legal", "cookie")
+
+
+def _mute_framed(views: list[LineView], decided: Decisions, scores: list[float]) -> None:
+    """A paragraph between two legal or cookie lines a line rule caught (a disclaimer, a copyright line) is the
+    page's legal text, however long: it no longer pulls the window (its score becomes 0). A story's
+    last paragraph between two promo lines is left alone; news sites frame their paragraphs with those."""
+    for i in range(1, len(views) - 1):
+        if scores[i] > 0 and _is_legal(decided.get(views[i - 1].number)) and _is_legal(decided.get(views[i + 1].number)):
+            scores[i] = 0.0
+
+
+_TAIL_SHARE = 0.25  # prose after a "Related" heading, against the story's before it: cards or teasers, not story
+
+
+def _trim_tail(views: list[LineView], decided: Decisions, scores: list[float], start: int, end: int) -> int:
+    """The window's end, moved up to the line before its first "Related posts" heading when the prose after
+    that heading is less than ``_TAIL_SHARE`` of the prose before it.
+
+    A page that closes its story with a box of other posts prints their excerpts as prose, and the window
+    takes them in. A heading that announces what follows ("More information:") is left alone, and so is a
+    "Related" box printed early in the story (news sites print several between paragraphs): only the
+    first such heading in the window is read.
+    """
+    if end < start:
+        return end
+    total = sum(s for s in scores[start : end + 1] if s > 0)
+    before = 0.0
+    for k in range(start, end + 1):
+        rule = decided.get(views[k].number)
+        if scores[k] > 0:
+            before += scores[k]
+        elif rule is not None and rule.rule == RELATED_HEADING and not views[k].text.endswith(":"):
+            return k - 1 if total - before < _TAIL_SHARE * before else end
+    return end
 
 
 _GAP_CAP = 40.0  # the most a run of short lines between two stretches of prose costs the window
@@ -197,9 +238,25 @@ def teaser_tail_decisions(story: list[LineView], decided: Decisions) -> dict[int
     # cards of other stories have headlines of their own; one line over and over is a caption
     if len(pairs) < 2 * _CARD_MIN_PAIRS or len(set(headlines)) != len(headlines):
         return {}
-    if _is_faq(headlines) or _announced(open_lines, i + 1):
+    if _is_faq(headlines) or _announced(open_lines, i + 1) or _outweighs_story(open_lines[: i + 1], pairs):
         return {}
     return {view.number: removed_by(RELATED_TEASER_LIST) for view in pairs}
+
+
+_CARDS_STORY_SHARE = 0.6  # cards after a story are an appendix to it, a fraction of its prose
+_SECTION_MIN_WORDS = 40  # a section's paragraph, on average; a card's teaser is a sentence or two
+
+
+def _outweighs_story(before: list[LineView], pairs: list[LineView]) -> bool:
+    """The pairs are the story's own sections, each a heading over one paragraph (a guide's trails, a
+    listicle's picks), not cards of other stories closing it: their paragraphs are longer than a card's
+    teaser of a sentence or two, and together they hold more than ``_CARDS_STORY_SHARE`` of the prose
+    of the story above them."""
+    teasers = pairs[1::2]
+    if sum(view.words for view in teasers) < _SECTION_MIN_WORDS * len(teasers):
+        return False
+    story_words = sum(view.words for view in before if view.is_prose)
+    return sum(view.words for view in pairs) > _CARDS_STORY_SHARE * story_words
 
 
 _QUESTION_END = ("?", "？", "؟", ";")  # ";" is the Greek question mark

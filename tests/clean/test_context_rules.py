@@ -34,6 +34,7 @@ from context_pages import (
 )
 from wirewash.tasks.clean.rules import CATALOG, RULES
 from wirewash.tasks.clean.rules.ids import (
+    ABOUT_AUTHOR_BIO,
     ABOUT_BLURB,
     BODY_BLOCK,
     BODY_CLEAN_INPUT,
@@ -103,6 +104,10 @@ LONG_LEAD = B0 + " " + B1  # more than thirty words: a first paragraph, not a ph
 SUBHEAD = TextPage(spaced("Home", HEADLINE, B0, B1, "What happens next", B2, B3))
 FRAGMENT = TextPage(spaced("Home", HEADLINE, B0, B1, "[ad_1]", "Ok", B2, B3))  # a lone word after an ad marker
 BIO = "Jane Roe is a freelance writer based in Toronto. Her work has appeared in a number of publications."
+FIRST_NAME_BIO = "Jane writes about transport and cities. She has covered the council for ten years and lives in the east."
+PROFILE = "Jane Roe has run the shelter since 2009 and says demand for beds has never been higher than this winter."
+GREENWAY = "The Spring Creek Greenway, which runs along the creek for twelve miles, is the longest trail in the region."
+SECTION = "Extension cords are a convenient way to provide power where the wall outlets of a room do not reach."
 COMPANY = "Acmecorp offers an open platform for publishers and networks, and serves more than two hundred clients worldwide."
 QA = ("Q: Favourite bus route in the city?",
       "A: The number 12 along the river, because it passes every park and the old market hall.",
@@ -110,6 +115,14 @@ QA = ("Q: Favourite bus route in the city?",
       "A: The night bus after the final, when the whole top deck sang the team's song together.",
       "Q: What would you change first?",
       "A: More night buses on weekends, so that people can get home safely from the centre.")
+SECTIONS = tuple(part for i, name in enumerate(("The river route", "The harbour loop", "The hill line"))
+                 for part in (name, " ".join(BODY[i : i + 3])))
+EXCERPT = "Five years on, riders and shop owners along the tram route tell us what changed for them."
+LEGAL = ("This material is not intended to replace the advice of a qualified advisor.",
+         "Products and services referenced here are for general information only, and the firm makes no warranty as to "
+         "their accuracy or completeness; always consult a qualified adviser about your own situation before you act, "
+         "as past performance does not guarantee future results.",
+         "Copyright © 2024 Example Advisors, Inc. All Rights Reserved.")
 CLOSING = "Officials will meet again in May"  # a short closing line, no sentence end
 SPECS = ("Length: twelve metres, with room for ninety riders", "Range: about three hundred kilometres a charge",
          "Charging: four hours at the depot overnight", "Doors: three, with a ramp at the middle door",
@@ -193,12 +206,26 @@ CASES: dict[str, list[Case]] = {
         Case(RELATED_SHARED_CARDS, TextPage(spaced(HEADLINE, BAR, *BODY, BAR)), B1, kept(BODY_PARAGRAPH)),
         Case(RELATED_TEASER_LIST, TextPage(spaced(HEADLINE, *BODY, *CARDS)), CARDS[2], removed(RELATED_TEASER_LIST)),
         Case(RELATED_TEASER_LIST, TextPage(spaced("Home", HEADLINE, *BODY, *QA)), QA[2], kept(BODY_PARAGRAPH)),  # an interview
+        Case(RELATED_TEASER_LIST, TextPage(spaced("Home", HEADLINE, B0, *SECTIONS)), SECTIONS[3],
+             kept(BODY_PARAGRAPH)),  # a guide's own sections, each a heading over one long paragraph
     ],
     "branding": [
         Case(ABOUT_BLURB, TextPage(spaced(HEADLINE, *BODY, "About Jane Roe", BIO, "Share on email")), BIO,
              removed(ABOUT_BLURB)),
         Case(ABOUT_BLURB, TextPage(spaced("Acmecorp names a new chief strategy officer", *BODY, "About Acmecorp", COMPANY,
                                           "Share on email")), COMPANY, kept(BODY_PARAGRAPH)),  # a release's own closing
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Jane Roe", BIO)), BIO, removed(ABOUT_AUTHOR_BIO)),
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Jane Roe", BIO)), "Jane Roe", removed(ABOUT_AUTHOR_BIO)),
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, "By Jane Roe", *BODY, FIRST_NAME_BIO)), FIRST_NAME_BIO,
+             removed(ABOUT_AUTHOR_BIO)),  # the byline's author, by first name
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, B0, "Jane Roe", PROFILE, B1, B2, B3, B4)), PROFILE,
+             kept(BODY_PARAGRAPH)),  # a person the story profiles, with much of the story after her
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, *BODY, "Extension Cords", SECTION)), SECTION,
+             kept(BODY_PARAGRAPH)),  # a title-case section heading over its paragraph
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, *BODY, "The Spring Creek Greenway", GREENWAY)), GREENWAY,
+             kept(BODY_PARAGRAPH)),  # a place's name: its first word is a word the story writes in lowercase
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, "By Jane Roe", *BODY, FIRST_NAME_BIO.replace("Jane", "The"))),
+             FIRST_NAME_BIO.replace("Jane", "The"), kept(BODY_PARAGRAPH)),  # "The" is no first name
     ],
     "comments": [
         Case(COMMENTS_ENTRY, TextPage(spaced("Pat Reader", "August 8, 2018 at 7:21 pm", *COMMENT)), COMMENT[1],
@@ -231,6 +258,15 @@ CASES: dict[str, list[Case]] = {
                                                                           ("Harbour Town Media Group", 0.0))),
              "Harbour Town Media Group", removed(ZONE_FOOTER)),
         Case(ZONE_FOOTER, TextPage(spaced(*BODY, CLOSING)), CLOSING, kept(BODY_CLEAN_INPUT)),  # an article body already
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, *BODY, "Related posts", EXCERPT)), EXCERPT,
+             removed(ZONE_FOOTER)),  # another post's excerpt after the story's "Related posts" box
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, *BODY, "More information:", EXCERPT)), EXCERPT,
+             kept(BODY_PARAGRAPH)),  # a heading that announces the story's own closing lines
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, B0, B1, *LEGAL)), LEGAL[1], removed(ZONE_FOOTER)),  # legal text
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, B0, B1, LEGAL[1], LEGAL[2])), LEGAL[1],
+             kept(BODY_PARAGRAPH)),  # a paragraph after the story with one legal line after it: the story's own
+        Case(ZONE_FOOTER, TextPage(spaced("Home", HEADLINE, B0, "Related posts", EXCERPT, B1, B2, B3, B4)), B4,
+             kept(BODY_PARAGRAPH)),  # a "Related" box early in the story: the story goes on after it
         Case(ZONE_BOILERPLATE, FRAGMENT, "Ok", removed(ZONE_BOILERPLATE)),
         Case(ZONE_BOILERPLATE, SUBHEAD, "What happens next", kept(BODY_HEADING)),
     ],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wirewash.tasks.clean.rules.ids import (
+    ABOUT_AUTHOR_BIO,
     ABOUT_BLURB,
     BODY_BLOCK,
     BODY_CLEAN_INPUT,
@@ -46,6 +47,8 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(MEDIA_WIDGET_BLOCK, "media", "Short lines glued to a player control belong to the widget.", "context"),
     Rule(RELATED_LIST, "related", "Short headline-like lines under a 'Read more'/'Most popular' heading are a link list.", "context"),
     Rule(ABOUT_BLURB, "branding", "The paragraphs under an 'About us' / 'About the author' heading describe the site or author.", "context"),
+    Rule(ABOUT_AUTHOR_BIO, "branding", "A paragraph closing the story that opens with the name of a person the page names "
+         "(on a name line above it, or in the byline) is the author's bio.", "context"),
     Rule(COMMENTS_ENTRY, "comments", "A page that opens with a commenter's name over a '<date> at <time>' stamp is a reader comment, not a story.", "context"),
     Rule(SHAPE_INVISIBLE, "blank", "A line of only zero-width or format characters is blank to a reader.", "context"),
     Rule(SHAPE_OVERSIZE_LINE, "oversize", "A line of more than 20,000 characters is a data blob, not a paragraph.", "context"),
@@ -54,7 +57,8 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(RELATED_SHARED_CARDS, "related", "Three or more single paragraphs, each under its own copy of one share bar, are cards of other posts.", "context"),
     Rule(RELATED_TEASER_LIST, "related", "Three or more headline + one-paragraph pairs closing the page are cards of other stories.", "context"),
     Rule(ZONE_HEADER, "nav", "Short lines before the story's first paragraph are page header: menus, sections, logos.", "context"),
-    Rule(ZONE_FOOTER, "nav", "Lines after the story's last paragraph are page footer: lists, links, legal text.", "context"),
+    Rule(ZONE_FOOTER, "nav", "Lines after the story's last paragraph are page footer: lists, links, legal text, and the "
+         "excerpts under a closing 'Related posts' heading, a paragraph between two legal lines.", "context"),
     Rule(ZONE_BOILERPLATE, "nav", "A short non-sentence line between story paragraphs, unlike the prose around it.", "context"),
     Rule(TEMPLATE_OUTLET_REPEAT, "template", "A line an outlet repeats across its different stories is site template.", "context"),
     Rule(EXTRACT_OUTSIDE_ARTICLE, "markup", "HTML that trafilatura placed outside the article: menus, scripts, footers.", "context"),
