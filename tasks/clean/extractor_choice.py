@@ -43,6 +43,8 @@ LINK_SHARE = 0.5
 """A block at least this share link text (of its visible characters) is navigation or a card, not prose."""
 MIN_EVIDENCE_CHARS = 500
 """Below this many characters of long paragraphs the page says too little to referee two extractions."""
+NEW_TEXT_SHARE = 0.1
+"""A third opinion replaces an extraction only if at least this share of its word 4-grams is text the extraction lacks."""
 
 _WORD_RE = re.compile(r"\w+")
 _BLOCK_TAGS = ("p", "li", "dd", "blockquote")
@@ -165,6 +167,19 @@ def agreement(texts: Iterable[str], paragraphs: str) -> float:
         return 0.0
     shared = len(ours & theirs)
     return 2 * shared / (len(ours) + len(theirs))
+
+
+def adds_text(first: list[str], second: list[str]) -> bool:
+    """Whether ``second`` holds text ``first`` lacks: at least ``NEW_TEXT_SHARE`` of its word 4-grams.
+
+    The long paragraphs referee what an extraction keeps, not what it drops:
+    they leave out headings, lists and tables, so an extraction that is a
+    part of another (the same prose without its list) agrees with them
+    better for dropping text the article holds. A second opinion that only
+    drops text is therefore never taken on their word.
+    """
+    theirs = _grams(second)
+    return bool(theirs) and len(theirs - _grams(first)) >= NEW_TEXT_SHARE * len(theirs)
 
 
 def referee(first: list[str], second: list[str], paragraphs: str) -> bool | None:
