@@ -11,10 +11,11 @@ sentences (a menu and the story flattened together), or under half of the
 page's long paragraphs (it took one box of the page, not the article),
 trafilatura's full cascade gets a second try, and the extraction that agrees
 better with the page's long paragraphs is kept
-(:mod:`wirewash.tasks.clean.extractor_choice`). On those pages trafilatura's
-port of readability (one container of the page, the densest in prose) gives a
-third opinion, kept where it agrees better still with the long paragraphs:
-where trafilatura misses the article, it most often misses it both ways.
+(:mod:`wirewash.tasks.clean.extractor_choice`). On those pages, and where the
+fast pass kept under nine tenths of the long paragraphs, trafilatura's port of
+readability (one container of the page, the densest in prose) gives a third
+opinion, kept where it agrees better still with the long paragraphs and adds
+text: where trafilatura misses the article, it often misses it both ways.
 """
 from __future__ import annotations
 
@@ -23,7 +24,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from wirewash.tasks.clean.extractor_choice import adds_text, can_referee, long_paragraphs, referee, under_covered
+from wirewash.tasks.clean.extractor_choice import (
+    SECOND_OPINION_COVERAGE,
+    adds_text,
+    can_referee,
+    long_paragraphs,
+    referee,
+    under_covered,
+)
 from wirewash.tasks.clean.html_metadata import page_metadata
 
 SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
@@ -155,17 +163,18 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     chars = sum(len(line.text) for line in lines)
     run_on = _run_on_share(lines)
     cascade = FAST_PASS
+    fresh = None
     if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs):
         # the fast pass pruned the tree in place: the page is parsed again (on about one page in twelve)
         fresh = trafilatura.load_html(html)
         second = _full_lines(fresh, options)  # the full cascade works on a copy: ``fresh`` stays whole
         if _take_second(lines, second, paragraphs, chars, run_on):
             lines, cascade = second, FULL_CASCADE
-        if can_referee(paragraphs):
-            third = _readability_lines(fresh)
-            kept, offered = [line.text for line in lines], [line.text for line in third]
-            if adds_text(kept, offered) and referee(kept, offered, paragraphs):
-                lines, cascade = third, READABILITY
+    if (fresh is not None and can_referee(paragraphs)) or under_covered(chars, paragraphs, SECOND_OPINION_COVERAGE):
+        third = _readability_lines(fresh if fresh is not None else trafilatura.load_html(html))
+        kept, offered = [line.text for line in lines], [line.text for line in third]
+        if adds_text(kept, offered) and referee(kept, offered, paragraphs):
+            lines, cascade = third, READABILITY
     return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade)
 
 

@@ -32,6 +32,8 @@ def test_long_paragraphs_are_the_articles_prose() -> None:
     f'<a href="/other"><p>{PROSE[1]}</p></a>',  # a card whose whole box is one link
     f'<p><a href="/a">{PROSE[1]}</a> and more</p>',  # mostly link text
     f'<ul><li>Menu<ul><li><a href="/x">{PROSE[1][:40]}</a></li></ul> {PROSE[1]}</li></ul>',  # a menu's top item
+    f'<figure><img src="harbour.jpg"><p>{PROSE[1]}</p></figure>',  # a picture's caption
+    f'<ul><li><img src="harbour.jpg"><div>{PROSE[1]}</div></li></ul>',  # a gallery's slide
 ])
 def test_long_paragraphs_leave_out_page_chrome_comments_cards_and_menus(chrome: str) -> None:
     assert _paragraphs(f"<article><p>{PROSE[0]}</p></article>{chrome}") == [PROSE[0]]
@@ -133,6 +135,24 @@ def test_where_both_cascades_miss_the_article_readability_gives_it(monkeypatch: 
     # a readability that offers only a part of what the cascades kept is not taken
     monkeypatch.setattr(html_trafilatura, "_readability_lines", lambda tree: [])
     assert run_trafilatura(html).cascade != html_trafilatura.READABILITY
+
+
+def test_a_fast_pass_missing_a_paragraph_asks_readability_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass keeps five of six paragraphs: too many for the full cascade to run (``COVERAGE``), too few
+    to go unquestioned (``SECOND_OPINION_COVERAGE``): readability is asked, and holds the sixth."""
+    html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
+    real_fast = html_trafilatura._fast_body
+
+    def all_but_the_last(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
+        body = real_fast(tree, options)
+        body.remove(list(body)[-1])
+        return body
+
+    monkeypatch.setattr(html_trafilatura, "_fast_body", all_but_the_last)
+    monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: pytest.fail("the full cascade ran"))
+    extraction = run_trafilatura(html)
+    assert extraction.cascade == html_trafilatura.READABILITY
+    assert [line.text for line in extraction.lines] == STORY
 
 
 def test_a_fast_pass_that_holds_the_article_is_kept() -> None:
