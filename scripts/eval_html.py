@@ -16,9 +16,10 @@ too) — scores both with ``../shared/eval/score_extraction.py`` and prints:
   one half, confirm on the other);
 * every page whose F1 is more than 0.05 below trafilatura alone's, and the
   pages more than 0.05 above it;
-* the time ratio ours / trafilatura alone: CPU seconds (``time.process_time``,
-  robust to other load on the machine) for all pages, best of ``--repeat``
-  rounds (default 3) after one warm-up round, pages decoded beforehand.
+* the time ratio ours / trafilatura alone: CPU seconds (``time.process_time``)
+  for all pages, the two taking turns page by page so that other load on the
+  machine falls on both alike, best of ``--repeat`` rounds (default 3) after
+  one warm-up round, pages decoded beforehand.
 
 ``--half even|odd`` keeps only that half of the pages. ``scripts/diagnose_html.py``
 says, for each page that loses, which rules removed its gold text. A
@@ -85,16 +86,25 @@ def write_texts(pages: dict[str, str], system: Callable[[str, str], str], out: P
     return texts
 
 
-def cpu_seconds(pages: dict[str, str], system: Callable[[str, str], str], repeat: int) -> float:
-    """Best-of-``repeat`` CPU time to run ``system`` over all pages (after one warm-up round)."""
+def cpu_seconds(pages: dict[str, str], systems: list[Callable[[str, str], str]], repeat: int) -> list[float]:
+    """Best-of-``repeat`` CPU time of each system over all pages (after one warm-up round).
+
+    The systems take turns page by page, so that load from other work on the
+    machine (which slows every process through shared caches, even in CPU
+    time) falls on all of them alike, not on whichever ran while it lasted.
+    """
     for doc_id, html in pages.items():
-        system(doc_id, html)
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        for doc_id, html in pages.items():
+        for system in systems:
             system(doc_id, html)
-        best = min(best, time.process_time() - start)
+    best = [float("inf")] * len(systems)
+    for _ in range(repeat):
+        spent = [0.0] * len(systems)
+        for doc_id, html in pages.items():
+            for i, system in enumerate(systems):
+                start = time.process_time()
+                system(doc_id, html)
+                spent[i] += time.process_time() - start
+        best = [min(b, t) for b, t in zip(best, spent)]
     return best
 
 
@@ -187,8 +197,7 @@ def main() -> None:
         for doc_id in sorted(gold):
             print(f"  {doc_id}  ours={fa_doc[doc_id]:.3f}  trafilatura={fb_doc[doc_id]:.3f}")
     if not args.no_time:
-        ours_s = cpu_seconds(pages, ours, repeat)
-        alone_s = cpu_seconds(pages, trafilatura_alone, repeat)
+        ours_s, alone_s = cpu_seconds(pages, [ours, trafilatura_alone], repeat)
         print(f"time (CPU, best of {repeat}): ours {ours_s:.2f}s  trafilatura alone {alone_s:.2f}s  "
               f"ratio {ours_s / alone_s:.3f}")
     print(out)

@@ -13,7 +13,9 @@ flattened text can, so HTML takes that road:
    or under half of the page's long paragraphs (it took one box of the page,
    not the article), trafilatura's full cascade gets a second try, and the
    extraction that agrees better with the page's long paragraphs is kept
-   (:mod:`wirewash.tasks.clean.extractor_choice`; its lines are kept as ``body.full-cascade``).
+   (:mod:`wirewash.tasks.clean.extractor_choice`; its lines are kept as ``body.full-cascade``);
+   there, trafilatura's readability port gives a third opinion, taken where it
+   agrees better still (``body.readability``).
    This step is :mod:`wirewash.tasks.clean.html_trafilatura` (the metadata:
    :mod:`wirewash.tasks.clean.html_metadata`); steps 2 to 6 are
    :mod:`wirewash.tasks.clean.html_decide`, and every extracted line ends with
@@ -56,15 +58,18 @@ from dataclasses import replace
 
 from wirewash.tasks.clean.decision import Decision
 from wirewash.tasks.clean.html_decide import KEPT_DECISION, decide_and_read, is_notice
-from wirewash.tasks.clean.html_trafilatura import FULL_CASCADE, run_trafilatura
+from wirewash.tasks.clean.html_trafilatura import FULL_CASCADE, READABILITY, run_trafilatura
 from wirewash.tasks.clean.metadata import parse_author, parse_copyright_holder, parse_date
-from wirewash.tasks.clean.rules.ids import BODY_FULL_CASCADE
+from wirewash.tasks.clean.rules.ids import BODY_FULL_CASCADE, BODY_READABILITY
 from wirewash.tasks.clean.source_map import cover_source, locate_lines
 from wirewash.tasks.read.repair import repair_lines
 from wirewash.tasks.records import Document, Paragraph, Segment
 
-_FULL_CASCADE_DECISION = Decision("kept", BODY_FULL_CASCADE, "extracted by trafilatura's full cascade")
-"""A line kept as the story's text when trafilatura's full cascade extracted it."""
+_CASCADE_DECISIONS = {
+    FULL_CASCADE: Decision("kept", BODY_FULL_CASCADE, "extracted by trafilatura's full cascade"),
+    READABILITY: Decision("kept", BODY_READABILITY, "extracted by trafilatura's readability port"),
+}
+"""A line kept as the story's text, by the extraction it came from when that was not the fast pass."""
 
 
 def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | None = None) -> Document:
@@ -76,8 +81,8 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     lines = [line if (fixed := text.strip() or line.text) == line.text else replace(line, text=fixed)
              for line, text in zip(extraction.lines, repaired)]
     decisions, words, first_rules = decide_and_read(lines, extraction.title)
-    if extraction.cascade == FULL_CASCADE:
-        decisions = [_FULL_CASCADE_DECISION if decision is KEPT_DECISION else decision for decision in decisions]
+    if (kept := _CASCADE_DECISIONS.get(extraction.cascade)) is not None:
+        decisions = [kept if decision is KEPT_DECISION else decision for decision in decisions]
     where = locate_lines(html, [line.text for line in lines])
     by_line: dict[int, list[Segment]] = {}
     paragraphs: list[Paragraph] = []

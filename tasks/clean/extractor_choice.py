@@ -15,6 +15,9 @@ its language; menus, cards and footers rarely write such paragraphs.
   characters — the evidence that calls for the full cascade. With the
   short and run-on tests of :mod:`wirewash.tasks.clean.extraction`, the full cascade runs
   on 59 of wcxb-dev's 709 pages and 16 of aeb's 181, and is kept on 29 and 2.
+* Under ``SECOND_OPINION_COVERAGE`` of them (and wherever the full cascade
+  runs), trafilatura's readability port gives a third opinion, taken only
+  where it agrees better and :func:`adds_text` the others lack.
 * :func:`referee`: of two extractions, the one whose word 4-grams agree
   better (F1) with the long paragraphs; a tie keeps the first, and where
   neither agrees with them at all the paragraphs say nothing.
@@ -37,16 +40,22 @@ LONG_PARAGRAPH_CHARS = 80
 COVERAGE = 0.7
 """The fast pass must keep at least this share of the long paragraphs' characters, else the full cascade runs
 (0.5 and 0.7 tried on the even ids of wcxb-dev: 0.7 gained 0.0013 there and changed nothing on the odd ids or aeb)."""
+SECOND_OPINION_COVERAGE = 0.9
+"""Under this share, trafilatura's readability port is asked too: it costs a third of the full cascade, so it is
+asked on a looser doubt (0.8, 0.9, 1.0 tried on the even ids of wcxb-dev: 0.9 took three quarters of what 1.0 gains
+on a third of the pages; asking it on every page would gain a little more at half again the cost of the extraction)."""
 MIN_AGREEMENT = 0.2
 """An extraction must share at least this F1 of word 4-grams with the long paragraphs for them to referee."""
 LINK_SHARE = 0.5
 """A block at least this share link text (of its visible characters) is navigation or a card, not prose."""
 MIN_EVIDENCE_CHARS = 500
 """Below this many characters of long paragraphs the page says too little to referee two extractions."""
+NEW_TEXT_SHARE = 0.1
+"""A third opinion replaces an extraction only if at least this share of its word 4-grams is text the extraction lacks."""
 
 _WORD_RE = re.compile(r"\w+")
 _BLOCK_TAGS = ("p", "li", "dd", "blockquote")
-_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "figure"})
 
 
 def long_paragraphs(tree: Any) -> str:
@@ -56,7 +65,8 @@ def long_paragraphs(tree: Any) -> str:
     ``LONG_PARAGRAPH_CHARS`` characters. Left out, as not the article's:
 
     * a block inside the page's navigation, header, footer or sidebars
-      (``<nav>``, ``<header>``, ``<footer>``, ``<aside>``), or inside a reader
+      (``<nav>``, ``<header>``, ``<footer>``, ``<aside>``), inside a figure
+      (its caption, however long, describes a picture), or inside a reader
       comment section (the containers trafilatura itself prunes when comments
       are left out: its ``REMOVE_COMMENTS_AND_LISTS_XPATH``);
     * a block inside an ``<article>`` nested in another: HTML's markup for
@@ -64,14 +74,15 @@ def long_paragraphs(tree: Any) -> str:
     * a block that is mostly link text (``LINK_SHARE``: a menu, a teaser card),
       or inside a link (a card whose whole box is one link);
     * a list item holding a list or paragraphs of its own (a menu's top item,
-      or an item whose paragraphs are read themselves).
+      or an item whose paragraphs are read themselves), or a picture (a slide
+      of a gallery, a card: its text is a caption or a teaser).
 
     Scripts hold no such elements.
     """
     in_comments = _comment_test(tree)
     out: list[str] = []
     for element in tree.iter(_BLOCK_TAGS):
-        if element.tag == "li" and next(element.iter("ul", "ol", "p"), element) is not element:
+        if element.tag == "li" and next(element.iter("ul", "ol", "p", "img", "picture"), element) is not element:
             continue
         text = " ".join(element.text_content().split())
         if len(text) < LONG_PARAGRAPH_CHARS or _outside_article(element, in_comments):
@@ -144,9 +155,9 @@ def can_referee(paragraphs: str) -> bool:
     return len(paragraphs) >= MIN_EVIDENCE_CHARS
 
 
-def under_covered(extracted_chars: int, paragraphs: str) -> bool:
-    """The page has enough long paragraphs to judge, and the extraction kept under ``COVERAGE`` of them."""
-    return can_referee(paragraphs) and extracted_chars < COVERAGE * len(paragraphs)
+def under_covered(extracted_chars: int, paragraphs: str, coverage: float = COVERAGE) -> bool:
+    """The page has enough long paragraphs to judge, and the extraction kept under ``coverage`` of them."""
+    return can_referee(paragraphs) and extracted_chars < coverage * len(paragraphs)
 
 
 def _grams(texts: Iterable[str]) -> set[tuple[str, ...]]:
@@ -165,6 +176,19 @@ def agreement(texts: Iterable[str], paragraphs: str) -> float:
         return 0.0
     shared = len(ours & theirs)
     return 2 * shared / (len(ours) + len(theirs))
+
+
+def adds_text(first: list[str], second: list[str]) -> bool:
+    """Whether ``second`` holds text ``first`` lacks: at least ``NEW_TEXT_SHARE`` of its word 4-grams.
+
+    The long paragraphs referee what an extraction keeps, not what it drops:
+    they leave out headings, lists and tables, so an extraction that is a
+    part of another (the same prose without its list) agrees with them
+    better for dropping text the article holds. A second opinion that only
+    drops text is therefore never taken on their word.
+    """
+    theirs = _grams(second)
+    return bool(theirs) and len(theirs - _grams(first)) >= NEW_TEXT_SHARE * len(theirs)
 
 
 def referee(first: list[str], second: list[str], paragraphs: str) -> bool | None:

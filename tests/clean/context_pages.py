@@ -106,31 +106,37 @@ class TextPage:
 
 
 @lru_cache(maxsize=None)
-def _extract(html: str, first_box_only: bool) -> Document:
+def _extract(html: str, first_box_only: bool, full_misses: bool = False) -> Document:
     if not first_box_only:
         return extract_html("page", "page.html", "outlet", html)
-    real = html_trafilatura._fast_body
+    real_fast, real_full = html_trafilatura._fast_body, html_trafilatura._full_lines
 
     def first_box(tree: object, options: dict[str, object]) -> object:
-        body = real(tree, options)
+        body = real_fast(tree, options)
         for child in list(body)[1:]:
             body.remove(child)
         return body
 
-    with mock.patch.object(html_trafilatura, "_fast_body", first_box):
+    def nothing(tree: object, options: dict[str, object]) -> list[ExtractedLine]:
+        return []
+
+    with mock.patch.object(html_trafilatura, "_fast_body", first_box), \
+            mock.patch.object(html_trafilatura, "_full_lines", nothing if full_misses else real_full):
         return extract_html("page", "page.html", "outlet", html)
 
 
 @dataclass(frozen=True)
 class HtmlPage:
-    """An HTML page; with ``first_box_only``, trafilatura's fast pass keeps only the first box it extracts."""
+    """An HTML page; with ``first_box_only``, trafilatura's fast pass keeps only the first box it extracts,
+    and with ``full_misses`` too, its full cascade extracts nothing."""
 
     html: str
     first_box_only: bool = False
+    full_misses: bool = False
 
     def decision(self, text: str, occurrence: int | None = None) -> tuple[str, str]:
         holding = [number for number, line in enumerate(self.html.split("\n"), 1) if text in line]
-        segments = _covering(_extract(self.html, self.first_box_only).segments, _line_number(holding, text, occurrence))
+        segments = _covering(_extract(self.html, self.first_box_only, self.full_misses).segments, _line_number(holding, text, occurrence))
         exact = [seg for seg in segments if seg.text == text]
         (seg,) = exact or segments
         return seg.action, seg.rule

@@ -43,6 +43,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_HEADING,
     BODY_LIST_ITEM,
     BODY_PARAGRAPH,
+    BODY_READABILITY,
     BODY_TABLE,
     CAPTION_BESIDE_CREDIT,
     CAPTION_LABELLED,
@@ -302,6 +303,10 @@ CASES: dict[str, list[Case]] = {
              f"{B2} {B3} {B4}", kept(BODY_FULL_CASCADE)),
         Case(BODY_FULL_CASCADE, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{ARTICLE}\n</article>")),
              f"{B2} {B3} {B4}", kept(BODY_PARAGRAPH)),  # a fast pass that holds the article is kept
+        Case(BODY_READABILITY, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{ARTICLE}\n</article>"), first_box_only=True,
+                                        full_misses=True), f"{B2} {B3} {B4}", kept(BODY_READABILITY)),
+        Case(BODY_READABILITY, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{ARTICLE}\n</article>"), first_box_only=True),
+             f"{B2} {B3} {B4}", kept(BODY_FULL_CASCADE)),  # a full cascade that holds the article is kept
         Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), f"- {B2[:90]}", kept(GUARD_BACK_OFF)),
         Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), "Sign up for our newsletter", removed(PROMO_CALL_TO_ACTION)),
         Case(BODY_CLEAN_INPUT, TextPage(spaced(*BODY, CLOSING)), CLOSING, kept(BODY_CLEAN_INPUT)),

@@ -8,7 +8,7 @@ from wirewash.tasks.clean import html_trafilatura
 from wirewash.tasks.clean.extraction import extract_html
 from wirewash.tasks.clean.html_decide import decide_lines
 from wirewash.tasks.clean.html_trafilatura import ExtractedLine, _take_second, run_trafilatura
-from wirewash.tasks.clean.extractor_choice import agreement, long_paragraphs, referee, under_covered
+from wirewash.tasks.clean.extractor_choice import adds_text, agreement, long_paragraphs, referee, under_covered
 from test_extraction import SENTENCES
 
 PROSE = [" ".join(SENTENCES[i:] + SENTENCES[:i]) for i in range(len(SENTENCES))]
@@ -32,6 +32,8 @@ def test_long_paragraphs_are_the_articles_prose() -> None:
     f'<a href="/other"><p>{PROSE[1]}</p></a>',  # a card whose whole box is one link
     f'<p><a href="/a">{PROSE[1]}</a> and more</p>',  # mostly link text
     f'<ul><li>Menu<ul><li><a href="/x">{PROSE[1][:40]}</a></li></ul> {PROSE[1]}</li></ul>',  # a menu's top item
+    f'<figure><img src="harbour.jpg"><p>{PROSE[1]}</p></figure>',  # a picture's caption
+    f'<ul><li><img src="harbour.jpg"><div>{PROSE[1]}</div></li></ul>',  # a gallery's slide
 ])
 def test_long_paragraphs_leave_out_page_chrome_comments_cards_and_menus(chrome: str) -> None:
     assert _paragraphs(f"<article><p>{PROSE[0]}</p></article>{chrome}") == [PROSE[0]]
@@ -55,6 +57,13 @@ def test_referee_prefers_the_extraction_that_agrees_with_the_paragraphs() -> Non
                 "My neighbour says the same, and she has been here even longer than me.")
     assert referee(box, ["An unrelated list of other posts on the site, one after another."], comments) is None
     assert agreement([], paragraphs) == 0.0
+
+
+def test_a_second_opinion_must_add_text() -> None:
+    assert adds_text(["Top deals this week", PROSE[0][:120]], PROSE[:3])  # the article, where the first kept a box
+    assert not adds_text(PROSE[:3], [PROSE[0][:200], PROSE[2][:150]])  # a part of the first only drops text
+    assert not adds_text(PROSE[:3], PROSE[:3])
+    assert not adds_text(PROSE[:3], [])
 
 
 def test_the_second_extraction_replaces_the_first_on_the_pages_evidence() -> None:
@@ -91,6 +100,59 @@ def test_a_fast_pass_that_misses_the_article_gives_way_to_the_full_cascade(monke
     kept = [seg for seg in doc.segments if seg.action == "kept"]
     assert {seg.rule for seg in kept} == {"body.full-cascade"}
     assert all(text[:60] in doc.text for text in PROSE)
+
+
+STORY = [
+    "The regional council approved a plan on Tuesday to rebuild the old harbour wall before the winter storms arrive.",
+    "Engineers expect the work to take two years, with lorries using the coast road only outside school hours.",
+    "Fishing crews have moored at the northern jetty since January and say the move has cost them many customers.",
+    "A public meeting at the library next month will show residents the drawings and the timetable for each phase.",
+    "Shop owners on the quay welcomed the decision but asked that the scaffolding leave room for their summer terraces.",
+    "The last repair, in the spring of 1987, patched the southern end of the wall and was meant to last ten years.",
+]
+"""Paragraphs of one story, each saying something the others do not."""
+
+
+def test_where_both_cascades_miss_the_article_readability_gives_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass keeps the page's first box and the full cascade nothing: trafilatura's readability
+    port, asked on such a page, finds the article, agrees better with the long paragraphs and is kept."""
+    html = _page("<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>\n<article>\n"
+                 + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
+    real_fast = html_trafilatura._fast_body
+
+    def first_box_only(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
+        body = real_fast(tree, options)
+        for child in list(body)[1:]:
+            body.remove(child)
+        return body
+
+    monkeypatch.setattr(html_trafilatura, "_fast_body", first_box_only)
+    monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: [])
+    assert run_trafilatura(html).cascade == html_trafilatura.READABILITY
+    doc = extract_html("p", "p.html", "o", html)
+    assert {seg.rule for seg in doc.segments if seg.action == "kept"} == {"body.readability"}
+    assert all(text in doc.text for text in STORY)
+    # a readability that offers only a part of what the cascades kept is not taken
+    monkeypatch.setattr(html_trafilatura, "_readability_lines", lambda tree: [])
+    assert run_trafilatura(html).cascade != html_trafilatura.READABILITY
+
+
+def test_a_fast_pass_missing_a_paragraph_asks_readability_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass keeps five of six paragraphs: too many for the full cascade to run (``COVERAGE``), too few
+    to go unquestioned (``SECOND_OPINION_COVERAGE``): readability is asked, and holds the sixth."""
+    html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
+    real_fast = html_trafilatura._fast_body
+
+    def all_but_the_last(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
+        body = real_fast(tree, options)
+        body.remove(list(body)[-1])
+        return body
+
+    monkeypatch.setattr(html_trafilatura, "_fast_body", all_but_the_last)
+    monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: pytest.fail("the full cascade ran"))
+    extraction = run_trafilatura(html)
+    assert extraction.cascade == html_trafilatura.READABILITY
+    assert [line.text for line in extraction.lines] == STORY
 
 
 def test_a_fast_pass_that_holds_the_article_is_kept() -> None:

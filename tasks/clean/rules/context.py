@@ -11,6 +11,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_HEADING,
     BODY_LIST_ITEM,
     BODY_PARAGRAPH,
+    BODY_READABILITY,
     BODY_TABLE,
     CAPTION_BESIDE_CREDIT,
     CAPTION_LABELLED,
@@ -66,6 +67,9 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(BODY_PARAGRAPH, "body", "Prose inside the story's region: kept.", "context"),
     Rule(BODY_FULL_CASCADE, "body", "Kept from trafilatura's full cascade, which ran because its fast pass kept little of the "
          "page (or of its long paragraphs) and whose text agrees better with the page's long paragraphs.", "context"),
+    Rule(BODY_READABILITY, "body", "Kept from trafilatura's readability port, asked where the fast pass kept little of the "
+         "page or under nine tenths of its long paragraphs, because its text agrees better with those paragraphs and "
+         "adds text the cascades lack.", "context"),
     Rule(GUARD_BACK_OFF, "body", "Kept although a link-list, footer or inline-teaser rule would remove it: on this page those "
          "rules would remove more than half of what trafilatura kept, so they have misread the layout and back off.", "context"),
     Rule(BODY_CLEAN_INPUT, "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),
