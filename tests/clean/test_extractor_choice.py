@@ -81,11 +81,14 @@ def _page(body: str) -> str:
     return f"<!DOCTYPE html>\n<html>\n<head><title>Harbour wall</title></head>\n<body>\n{body}\n</body>\n</html>\n"
 
 
-def test_a_fast_pass_that_misses_the_article_gives_way_to_the_full_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fast pass (made to take only the page's first box) keeps under half of the long paragraphs:
-    the full cascade runs, agrees better with them, and its lines are kept as ``body.full-cascade``."""
-    html = _page("<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>\n<article>\n"
-                 + "\n".join(f"<p>{text}</p>" for text in PROSE) + "\n</article>")
+def _promo_then_article(paragraphs: list[str]) -> str:
+    """A page whose first box is a promo and whose article follows it."""
+    return _page("<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>\n<article>\n"
+                 + "\n".join(f"<p>{text}</p>" for text in paragraphs) + "\n</article>")
+
+
+def _fast_pass_takes_first_box_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make trafilatura's fast pass keep only the page's first box (the failure the cascades are asked to mend)."""
     real = html_trafilatura._fast_body
 
     def first_box_only(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
@@ -95,6 +98,13 @@ def test_a_fast_pass_that_misses_the_article_gives_way_to_the_full_cascade(monke
         return body
 
     monkeypatch.setattr(html_trafilatura, "_fast_body", first_box_only)
+
+
+def test_a_fast_pass_that_misses_the_article_gives_way_to_the_full_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass (made to take only the page's first box) keeps under half of the long paragraphs:
+    the full cascade runs, agrees better with them, and its lines are kept as ``body.full-cascade``."""
+    html = _promo_then_article(PROSE)
+    _fast_pass_takes_first_box_only(monkeypatch)
     assert run_trafilatura(html).cascade == html_trafilatura.FULL_CASCADE
     doc = extract_html("p", "p.html", "o", html)
     kept = [seg for seg in doc.segments if seg.action == "kept"]
@@ -116,17 +126,8 @@ STORY = [
 def test_where_both_cascades_miss_the_article_readability_gives_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast pass keeps the page's first box and the full cascade nothing: trafilatura's readability
     port, asked on such a page, finds the article, agrees better with the long paragraphs and is kept."""
-    html = _page("<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>\n<article>\n"
-                 + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
-    real_fast = html_trafilatura._fast_body
-
-    def first_box_only(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
-        body = real_fast(tree, options)
-        for child in list(body)[1:]:
-            body.remove(child)
-        return body
-
-    monkeypatch.setattr(html_trafilatura, "_fast_body", first_box_only)
+    html = _promo_then_article(STORY)
+    _fast_pass_takes_first_box_only(monkeypatch)
     monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: [])
     assert run_trafilatura(html).cascade == html_trafilatura.READABILITY
     doc = extract_html("p", "p.html", "o", html)
