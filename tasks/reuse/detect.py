@@ -98,7 +98,8 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     not made again; any that are missing are made here.
     """
     options = params.detector_options()
-    shelf = (SegmentShelf.read(batch_segments),)
+    found = SegmentShelf.read(batch_segments)
+    shelf = (found,) if found.segments else ()  # no worker segments: nothing to look up, nothing to hash for it
     if run_id is None or params.reuse_index == "off":
         result = find_overlaps(refs, options, encoded=encode_texts([r.text for r in refs], shelf),
                                lsh_source=SignHere(options, shelf))

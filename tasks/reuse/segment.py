@@ -222,6 +222,8 @@ def gather_contents(keys: np.ndarray, texts: Sequence[str], sources: Sequence[En
 
 def encode_texts(texts: Sequence[str], sources: Sequence[EntrySource]) -> Encoded:
     """The encoding of every paragraph text, in order: looked up in ``sources`` where filed, else encoded here."""
+    if not sources:  # nothing to look up: no keys to hash (a blake2b per paragraph)
+        return encode_paragraphs(texts)
     keys = content_keys(texts)
     unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     encoded, _ = gather_contents(unique, [texts[i] for i in first.tolist()], sources)
