@@ -99,7 +99,7 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     """
     options = params.detector_options()
     found = SegmentShelf.read(batch_segments)
-    shelf = (found,) if found.segments else ()  # no worker segments: nothing to look up, nothing to hash for it
+    shelf = () if found.empty else (found,)  # no worker segments: nothing to look up, nothing to hash for it
     if run_id is None or params.reuse_index == "off":
         result = find_overlaps(refs, options, encoded=encode_texts([r.text for r in refs], shelf),
                                lsh_source=SignHere(options, shelf))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -138,7 +138,7 @@ def read_segment(folder: Path) -> IndexSegment:
     return segment
 
 
-def find_contents(segments: Sequence[IndexSegment], keys: np.ndarray) -> tuple[np.ndarray, Encoded]:
+def find_contents(segments: Iterable[IndexSegment], keys: np.ndarray) -> tuple[np.ndarray, Encoded]:
     """Which ``keys`` some segment files an encoding under, and those encodings in key order (first segment wins)."""
     found = np.zeros(keys.size, bool)
     parts: list[Encoded] = []
@@ -153,7 +153,7 @@ def find_contents(segments: Sequence[IndexSegment], keys: np.ndarray) -> tuple[n
     return found, _arrange(parts, order, found)
 
 
-def find_signatures(segments: Sequence[IndexSegment], keys: np.ndarray, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+def find_signatures(segments: Iterable[IndexSegment], keys: np.ndarray, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     """Which text ``keys`` some segment files a signature under, and those signatures in key order."""
     found = np.zeros(keys.size, bool)
     out = np.empty((keys.size, num_perm), np.uint32)
@@ -168,31 +168,44 @@ def find_signatures(segments: Sequence[IndexSegment], keys: np.ndarray, num_perm
 
 @dataclass(frozen=True)
 class SegmentShelf:
-    """Segments read from one folder (the workers' batch segments), as an :class:`EntrySource`.
+    """Segments of one folder (the workers' batch segments), as an :class:`EntrySource`.
 
-    A segment that cannot be read is left out: its entries are made again
-    where they are needed, which gives the same result.
+    ``folders`` are opened (memory-mapped) at each lookup and closed after
+    it: what a lookup takes is copied out, so the spill's pages leave the
+    process with the lookup instead of staying resident for the rest of the
+    stage (they are about a kilobyte a paragraph). ``segments`` are held in
+    memory. A segment that cannot be read is left out: its entries are made
+    again where they are needed, which gives the same result.
     """
 
     segments: tuple[IndexSegment, ...] = ()
+    folders: tuple[Path, ...] = ()
 
     @classmethod
     def read(cls, folder: Path | None) -> SegmentShelf:
+        """The segment folders under ``folder`` (none when it is absent); a write that never finished is skipped."""
         if folder is None or not folder.is_dir():
             return cls()
-        segments = []
-        for path in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        return cls(folders=tuple(sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.segments or self.folders)
+
+    def open(self) -> Iterator[IndexSegment]:
+        """Every readable segment, in order; one folder's arrays are mapped only while the caller is on it."""
+        yield from self.segments
+        for folder in self.folders:
             try:
-                segments.append(read_segment(path))
+                yield read_segment(folder)
             except SegmentReadError:
                 continue
-        return cls(tuple(segments))
 
     def get_contents(self, keys: np.ndarray) -> tuple[np.ndarray, Encoded]:
-        return find_contents(self.segments, keys)
+        return find_contents(self.open(), keys)
 
     def get_signatures(self, keys: np.ndarray, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-        return find_signatures(self.segments, keys, num_perm)
+        return find_signatures(self.open(), keys, num_perm)
 
 
 def gather_contents(keys: np.ndarray, texts: Sequence[str], sources: Sequence[EntrySource]) -> tuple[Encoded, np.ndarray]:

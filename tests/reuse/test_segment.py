@@ -82,8 +82,12 @@ def test_a_written_segment_reads_back_the_same_and_an_unreadable_one_is_left_out
     (tmp_path / "batch-00001" / "signatures.npy").write_bytes(b"not an array")
     (tmp_path / ".batch-00002.staging").mkdir()  # a write that never finished
     shelf = SegmentShelf.read(tmp_path)
-    assert len(shelf.segments) == 1
-    assert SegmentShelf.read(tmp_path / "absent").segments == ()
+    assert [p.name for p in shelf.folders] == ["batch-00000", "batch-00001"] and not shelf.empty
+    assert len(list(shelf.open())) == 1  # the unreadable one is left out when opened
+    found, stored = shelf.get_contents(segment.content_keys)
+    assert found.all()
+    assert_same_encoding(stored, segment.encoded)
+    assert SegmentShelf.read(tmp_path / "absent").empty
 
 
 WORDS = ["wire", "copy", "council", "vote", "budget", "said", "on", "Tuesday", "the", "a", "“quote”", "mayor's", "2,5"]
