@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -325,7 +325,7 @@ class _OutletTally:
         return rows
 
 
-def document_view(doc: Document, annotations: dict[str, dict[str, Any]], with_lines: bool = True) -> dict[str, Any]:
+def document_view(doc: Document, annotations: Mapping[str, dict[str, Any]], with_lines: bool = True) -> dict[str, Any]:
     """One document: metadata, repairs, counts, and every raw segment with its decision and rule.
 
     A segment is ``[first line, last line, action, category, rule, text,
@@ -361,7 +361,7 @@ def document_view(doc: Document, annotations: dict[str, dict[str, Any]], with_li
     return view
 
 
-def document_views(documents: Iterable[Document], annotations: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def document_views(documents: Iterable[Document], annotations: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Every document's view (:func:`document_view`) in id order, the raw lines of the first
     :data:`MAX_DOCUMENT_LINE_VIEWS` only."""
     ordered = sorted(documents, key=lambda d: d.id)
@@ -382,7 +382,7 @@ def build_report_data(
     documents: Sequence[Document],
     overlaps: Sequence[dict[str, Any]],
     clusters: Sequence[dict[str, Any]],
-    annotations: dict[str, dict[str, Any]],
+    annotations: Mapping[str, dict[str, Any]],
     archived: Sequence[ParagraphRef] = (),
     *,
     views: list[dict[str, Any]] | None = None,

@@ -10,7 +10,7 @@ document, whatever the size of the run.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ def write_documents(
     documents: Iterable[Document],
     clean: CleanStaging,
     provenance: Path,
-    annotations: dict[str, dict[str, Any]],
+    annotations: Mapping[str, dict[str, Any]],
     index: ParagraphIndex,
 ) -> tuple[LineTally, list[dict[str, Any]]]:
     """Write every document (whole, in id order) into ``clean`` and its segments into ``provenance``;

@@ -39,7 +39,7 @@ pyarrow version, which the file names in its footer).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -58,7 +58,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def paragraph_rows(documents: Sequence[Document], annotations: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def paragraph_rows(documents: Sequence[Document], annotations: Mapping[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """One plain dict per kept paragraph, in corpus order (documents by id, paragraphs in order)."""
     for doc in sorted(documents, key=lambda d: d.id):
         for index, paragraph in enumerate(doc.paragraphs):
@@ -101,7 +101,7 @@ ROW_GROUP_ROWS = 100_000
 
 
 def write_paragraphs_parquet(
-    path: Path, documents: Sequence[Document], annotations: dict[str, dict[str, Any]]
+    path: Path, documents: Sequence[Document], annotations: Mapping[str, dict[str, Any]]
 ) -> Path:
     """Write the paragraph table to ``path``."""
     import pyarrow as pa

@@ -13,7 +13,7 @@ import errno
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ class CleanStaging:
         self._root = self.path.resolve()
         self._corpus = (self.path / "corpus.jsonl").open("w", encoding="utf-8")
 
-    def add(self, doc: Document, annotations: dict[str, dict[str, Any]]) -> None:
+    def add(self, doc: Document, annotations: Mapping[str, dict[str, Any]]) -> None:
         target = self.path / f"{doc.id}.txt"
         if self._root not in target.resolve().parents:
             raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
