@@ -45,7 +45,7 @@ class Segment:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a corpus holds hundreds of thousands
 class Paragraph:
     """A kept paragraph of a clean document, with the raw lines it came from."""
 
@@ -57,7 +57,7 @@ class Paragraph:
         return {"id": self.id, "text": self.text, "lines": list(self.lines)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a corpus holds hundreds of thousands
 class ParagraphRef:
     """A paragraph as the reuse detector sees it: where it lives and what it says.
 
@@ -113,7 +113,7 @@ class Passage(NamedTuple):
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a corpus holds hundreds of thousands
 class Overlap:
     """A verified pair of related paragraphs with the scores that verified it and the passages they share.
 
@@ -145,7 +145,7 @@ class Overlap:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a corpus holds hundreds of thousands
 class Cluster:
     """A group of near-duplicate paragraphs and the copy chosen as canonical."""
 

@@ -205,7 +205,7 @@ class IndexSession:
     made_elsewhere: tuple[EntrySource, ...] = ()  # entries the clean workers made this run (asked after the index)
     _head: Head | None = None
     _keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
-    _new_contents: tuple[np.ndarray, Encoded] | None = None
+    _new_contents: tuple[np.ndarray, Encoded, np.ndarray] | None = None  # keys, the paragraphs' encoding, a row per key
     _new_sigs: tuple[np.ndarray, np.ndarray] | None = None
     _live_texts: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     _files: dict[str, list[str]] = field(default_factory=dict)
@@ -228,8 +228,10 @@ class IndexSession:
         tagged = [replace(r, run=self._files[r.file][0]) for r in refs]
         unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         encoded, origin = gather_contents(unique, [texts[i] for i in first.tolist()], self._sources())
+        per_paragraph = take_paragraphs(encoded, inverse.reshape(-1))
+        del encoded  # content k is paragraph first[k]'s encoding: the new ones are taken from there when staged
         new = np.flatnonzero(origin >= self._from_index)  # new to the index: made by a worker or here
-        self._new_contents = (unique[new], take_paragraphs(encoded, new))
+        self._new_contents = (unique[new], per_paragraph, first[new])
         self.stats.update({
             "paragraphs_from_index": int(sum(1 for r in tagged if r.file in runs)),
             "paragraphs_indexed": int(sum(1 for r in tagged if r.file not in runs)),
@@ -237,7 +239,7 @@ class IndexSession:
             "contents_from_index": int(unique.size - new.size),
             "contents_from_workers": int(np.count_nonzero(origin[new] < len(self._sources()))),
         })
-        return tagged, take_paragraphs(encoded, inverse.reshape(-1))
+        return tagged, per_paragraph
 
     @property
     def _from_index(self) -> int:
@@ -262,7 +264,11 @@ class IndexSession:
     def stage(self, generation: str) -> IndexCommit:
         """Write the new entries aside; the returned :class:`IndexCommit` makes them live at the run's commit."""
         files = {file: [run, digest] for file, (run, digest) in self._files.items()}
-        contents = self._new_contents if self._new_contents is not None else (np.empty(0, np.uint64), encode_paragraphs([]))
+        if self._new_contents is None:
+            contents = (np.empty(0, np.uint64), encode_paragraphs([]))
+        else:
+            new_keys, per_paragraph, rows = self._new_contents
+            contents = (new_keys, take_paragraphs(per_paragraph, rows))
         head = self._head if self._head is not None else Head(self.fingerprint)
         sigs = self._new_sigs if self._new_sigs is not None else (np.empty(0, np.uint64),
                                                                   np.empty((0, self.options.num_perm), np.uint32))
