@@ -156,9 +156,9 @@ _MIX = np.array(
 )
 
 
-def mix64(values: np.ndarray) -> np.ndarray:
-    """A 64-bit avalanche finaliser (splitmix64), applied element-wise."""
-    v = values.astype(np.uint64, copy=True)
+def mix64(values: np.ndarray, *, in_place: bool = False) -> np.ndarray:
+    """A 64-bit avalanche finaliser (splitmix64), applied element-wise (``in_place``: into ``values``, a uint64 array)."""
+    v = values if in_place else values.astype(np.uint64, copy=True)
     v ^= v >> np.uint64(30)
     v *= np.uint64(0xBF58476D1CE4E5B9)
     v ^= v >> np.uint64(27)
@@ -187,11 +187,15 @@ def hash_ngrams(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[
     with np.errstate(over="ignore"):
         for j in range(n):
             acc += token_hashes[j : j + count] * _MIX[j]
-    acc = mix64(acc)
-    lengths = np.diff(offsets)
-    owner = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)[:count]
-    # keep only n-grams whose last token is in the same paragraph as the first
-    keep = np.arange(count) - offsets[owner] <= lengths[owner] - n
+    mix64(acc, in_place=True)  # acc is as long as all tokens: no second copy
+    # keep only n-grams whose last token is in the same paragraph as the first: those starting at one of a
+    # paragraph's last n - 1 tokens run into the next one (marked per paragraph, not computed per token:
+    # this runs over every token of the corpus, at the detector's peak memory)
+    keep = np.ones(count, dtype=bool)
+    for back in range(1, n):
+        start = offsets[1:] - back
+        keep[start[(start >= offsets[:-1]) & (start < count)]] = False
+    owner = np.repeat(np.arange(offsets.size - 1, dtype=np.int64), np.diff(offsets))[:count]
     return acc[keep], owner[keep]
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wirewash.tasks.reuse.normalise import normalise_token, tokenize_text
-from wirewash.tasks.reuse.shingle import collapse_identical, encode_paragraphs, shingle_paragraphs
+from wirewash.tasks.reuse.shingle import _MIX, collapse_identical, encode_paragraphs, hash_ngrams, mix64, shingle_paragraphs
 
 TEXTS = [
     "The U.S. State Department said on Monday that Mr. Blinken would travel to Beijing.",
@@ -115,3 +115,20 @@ def test_identical_texts_fold_into_one_and_keep_their_documents_apart() -> None:
     assert folded.unit_of.tolist() == [0, 1, 0, 0]
     assert folded.members[folded.starts[0]:folded.starts[1]].tolist() == [0, 2, 3]
     assert folded.docs[1] == 0 and folded.docs[0] < 0  # text 0 is carried by three documents: no document of its own
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=9), max_size=8), st.integers(1, 6))
+def test_ngrams_are_every_window_inside_one_paragraph(paragraphs: list[list[int]], n: int) -> None:
+    """Each paragraph's n-grams, one by one, in order: the windows that do not run into the next paragraph."""
+    tokens = np.array([t for p in paragraphs for t in p], dtype=np.uint64)
+    offsets = np.concatenate([[0], np.cumsum([len(p) for p in paragraphs])]).astype(np.int64)
+    hashes, owner = hash_ngrams(tokens, offsets, n)
+    expected_hashes, expected_owner = [], []
+    with np.errstate(over="ignore"):
+        for number, paragraph in enumerate(paragraphs):
+            for start in range(len(paragraph) - n + 1):
+                window = np.array(paragraph[start:start + n], dtype=np.uint64)
+                expected_hashes.append(mix64(np.array([(window * np.array(_MIX[:n], dtype=np.uint64)).sum()]))[0])
+                expected_owner.append(number)
+    assert hashes.tolist() == [int(h) for h in expected_hashes] and owner.tolist() == expected_owner
