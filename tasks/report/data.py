@@ -29,11 +29,14 @@ run's, reused words are counted the same way over all their pairs.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
+
+import numpy as np
 
 from wirewash.tasks.records import Document, ParagraphRef
 
@@ -101,7 +104,7 @@ def side_spans(pair: dict[str, Any], side: str) -> list[list[int]]:
     return [p[side] for p in pair.get("passages", [])]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per paragraph of the corpus
 class Located:
     """What one side of a reuse record points at: a paragraph of the current corpus."""
 
@@ -275,21 +278,31 @@ class _OutletTally:
 
     def __init__(self, index: ParagraphIndex) -> None:
         self.index = index
-        self.spans: dict[tuple[str, str], dict[tuple[str, int], list[list[int]]]] = defaultdict(dict)  # (A, B) -> A's paragraph -> spans
+        # every span of A's paragraphs found at B, as four int columns (direction (A, B), paragraph, begin, end):
+        # a corpus has millions of spans, and a list per span would cost ten times the bytes
+        self.spans = tuple(array("q") for _ in range(4))
+        self.directions: dict[tuple[str, str], int] = {}
+        self.paragraphs: dict[tuple[str, int], int] = {}
+        self.texts: list[str] = []
         self.kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         self.stories: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-        self.texts: dict[tuple[str, int], str] = {}
 
     def add(self, kind: str, side_a: dict[str, Any], side_b: dict[str, Any], spans_a: list[list[int]],
             spans_b: list[list[int]]) -> None:
         a, b = self.index.locate(side_a), self.index.locate(side_b)
         if not (a.outlet and b.outlet and a.doc_id and b.doc_id) or a.outlet == b.outlet:
             return
+        directions, paragraphs, begins, ends = self.spans
         for mine, theirs, side, found in ((a, b, side_a, spans_a), (b, a, side_b, spans_b)):
-            key = (mine.outlet or "", theirs.outlet or "")
-            para = (side["file"], side["lines"][0])
-            self.texts[para] = mine.text
-            self.spans[key].setdefault(para, []).extend(found)
+            direction = self.directions.setdefault((mine.outlet or "", theirs.outlet or ""), len(self.directions))
+            para = self.paragraphs.setdefault((side["file"], side["lines"][0]), len(self.paragraphs))
+            if para == len(self.texts):
+                self.texts.append(mine.text)
+            for begin, end in found:
+                directions.append(direction)
+                paragraphs.append(para)
+                begins.append(begin)
+                ends.append(end)
         pair_key = tuple(sorted((a.outlet, b.outlet)))
         self.kinds[pair_key][kind] += 1  # type: ignore[index]
         first, second = (a, b) if a.outlet == pair_key[0] else (b, a)
@@ -301,14 +314,14 @@ class _OutletTally:
         for doc in documents:
             total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
         dates: dict[str, str | None] = {doc.id: doc.published for doc in documents}
+        covered = self._covered_words()
         rows = []
         for (x, y), kind_counts in self.kinds.items():
             order: Counter[str] = Counter()
             for doc_x, doc_y in self.stories[(x, y)]:
                 dx, dy = dates.get(doc_x), dates.get(doc_y)
                 order["undated" if not (dx and dy) else "a_first" if dx < dy else "b_first" if dy < dx else "same_day"] += 1
-            words_x = sum(covered_words(self.texts[para], found) for para, found in self.spans[(x, y)].items())
-            words_y = sum(covered_words(self.texts[para], found) for para, found in self.spans[(y, x)].items())
+            words_x, words_y = covered.get(self.directions.get((x, y)), 0), covered.get(self.directions.get((y, x)), 0)
             rows.append({
                 "a": x, "b": y,
                 "a_words": words_x, "a_total": total_words[x],
@@ -323,6 +336,20 @@ class _OutletTally:
             })
         rows.sort(key=lambda r: (-(r["a_words"] + r["b_words"]), r["a"], r["b"]))
         return rows
+
+    def _covered_words(self) -> dict[int, int]:
+        """Per direction (A, B): the words of A's paragraphs that its spans found at B cover, each word once."""
+        directions, paragraphs, begins, ends = (np.frombuffer(column, dtype=np.int64) for column in self.spans)
+        covered: Counter[int] = Counter()
+        if directions.size == 0:
+            return covered
+        order = np.lexsort((paragraphs, directions))
+        directions, paragraphs, begins, ends = directions[order], paragraphs[order], begins[order], ends[order]
+        starts = np.flatnonzero(np.r_[True, (directions[1:] != directions[:-1]) | (paragraphs[1:] != paragraphs[:-1])])
+        for lo, hi in zip(starts.tolist(), [*starts[1:].tolist(), len(order)]):
+            spans = zip(begins[lo:hi].tolist(), ends[lo:hi].tolist())
+            covered[int(directions[lo])] += covered_words(self.texts[int(paragraphs[lo])], spans)
+        return covered
 
 
 def document_view(doc: Document, annotations: Mapping[str, dict[str, Any]], with_lines: bool = True) -> dict[str, Any]:
