@@ -116,3 +116,30 @@ def test_two_pairs_a_repeated_caption_a_faq_and_an_announced_list_are_no_cards()
            "Who pays for the expansion?", CARDS[5])
     assert teaser_tail_decisions(views_of(*BODY, *faq), {}) == {}
     assert teaser_tail_decisions(views_of(*BODY, "The council named the three new lines and what they serve:", *CARDS), {}) == {}
+
+
+def test_a_button_under_every_card_belongs_to_the_cards() -> None:
+    views = views_of(*BODY, CARDS[0], CARDS[1], "Learn more", CARDS[2], CARDS[3], "Learn more", CARDS[4], CARDS[5],
+                     "Learn more")
+    found = teaser_tail_decisions(views, {})
+    assert {views[i].number for i in range(len(BODY), len(views))} == set(found)
+    assert {decision.rule for decision in found.values()} == {RELATED_TEASER_LIST}
+
+
+def test_a_label_the_story_prints_between_its_own_items_is_no_button() -> None:
+    # "Webcam" parts the story's items above the pairs too: the page is that list, and its label no card's button
+    views = views_of(BODY[0], "Webcam", BODY[1], "Webcam", BODY[2], "Webcam", CARDS[0], CARDS[1], "Webcam",
+                     CARDS[2], CARDS[3], "Webcam", CARDS[4], CARDS[5], "Webcam")
+    assert teaser_tail_decisions(views, {}) == {}
+
+
+def test_cards_each_dated_are_posts_however_long_their_teasers() -> None:
+    long = tuple(text if i % 2 == 0 else " ".join([text] * 3) for i, text in enumerate(CARDS))  # ~50 words a teaser
+    dated = (long[0], long[1], "March 3, 2026", long[2], long[3], "February 26, 2026", long[4], long[5], "February 19, 2026")
+    views = views_of(*BODY[:3], *dated)
+    found = teaser_tail_decisions(views, _line_rules(views))
+    numbers = by_text(views)
+    assert {found[numbers[text]].rule for text in (long[0], long[1], long[5])} == {RELATED_TEASER_LIST}
+    # undated, the same pairs outweigh the story above them: its own sections
+    views = views_of(*BODY[:3], *long)
+    assert teaser_tail_decisions(views, _line_rules(views)) == {}
