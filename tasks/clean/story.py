@@ -19,6 +19,7 @@ from itertools import pairwise
 
 from wirewash.tasks.clean.blocks import (
     TABLE_CELL_SCORE,
+    find_field_lines,
     find_list_lines,
     find_numbered_items,
     find_quantity_lines,
@@ -92,6 +93,7 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
     table = find_table_lines(views, decided) | numbered
     introduced = introduced_tables(views, table, between) | find_list_lines(views, decided)
     table = table | introduced
+    between = between | find_field_lines(views, decided)
     after_comments = False
     prose_words = 0
     scores: list[float] = []

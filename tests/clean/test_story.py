@@ -143,3 +143,13 @@ def test_cards_each_dated_are_posts_however_long_their_teasers() -> None:
     # undated, the same pairs outweigh the story above them: its own sections
     views = views_of(*BODY[:3], *long)
     assert teaser_tail_decisions(views, _line_rules(views)) == {}
+
+
+def test_the_fields_of_a_list_s_items_do_not_split_the_story() -> None:
+    # each product: its name, two fields and a short paragraph; the fields alone would part every paragraph
+    items = [line for name, price, text in (("Compact Weight Bench", "$299", BODY[1]), ("Adjustable Dumbbells", "$150", BODY[2]),
+                                             ("Speed Rope", "$30", BODY[3]), ("Rowing Machine", "$990", BODY[4]))
+             for line in (name, f"Brand Recommendation: {name} Pro", f"Price: {price}", text.split(",")[0] + ".")]
+    views = views_of(*MENU, HEADLINE, BODY[0], *items)
+    start, end = find_story_window(views, _line_rules(views))
+    assert views[start].text == BODY[0] and views[end].text == items[-1]
