@@ -47,6 +47,15 @@ def test_a_comments_heading_after_the_story_is_a_wall_the_window_does_not_cross(
     assert views[end].text == story
 
 
+def test_a_comment_s_bare_age_after_the_story_is_a_wall_too() -> None:
+    comment = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
+               "help anyone who lives past the river, because the schedule is the real problem, not the map.")
+    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
+    views = views_of(HEADLINE, story, "Pat Reader", "8d", comment, comment.replace("twenty", "ten"))
+    start, end = find_story_window(views, _line_rules(views))
+    assert views[end].text in (story, "Pat Reader")
+
+
 def test_a_list_of_short_items_between_two_stretches_of_prose_does_not_split_the_story() -> None:
     items = tuple(f"Item {name}: two or three words each" for name in "ABCDEFGHIJ")
     views = views_of(*MENU, *BODY[:3], *items, *AFTER)
