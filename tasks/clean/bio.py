@@ -48,14 +48,18 @@ def _byline_author(views: list[LineView], decided: Decisions) -> str | None:
     return None
 
 
-def _box_top(story: list[LineView], i: int) -> tuple[int, str | None]:
-    """Where the author box above paragraph ``i`` begins, and the name its name line gives (None: no name line)."""
+def _box_names(story: list[LineView], i: int) -> list[tuple[int, str]]:
+    """The lines of the author box above paragraph ``i`` that name a person, nearest first, with the name:
+    a name line ("Jane Roe"), one with credentials after it ("Brian Stormont, CFP®") or a byline
+    ("Written by: Sean Peek, Senior Analyst"). A role line ("Contributing Writer") looks like a name too;
+    the paragraph's opening tells them apart."""
+    found: list[tuple[int, str]] = []
     for j in range(i - 1, max(i - 1 - _NAME_LINES_ABOVE, -1), -1):
         if story[j].is_prose:
             break
-        if looks_like_name(story[j].text):
-            return j, story[j].text
-    return i, None
+        if (name := parse_author(story[j].text)) is not None:
+            found.append((j, name))
+    return found
 
 
 def author_bio_decisions(views: list[LineView], story: list[LineView], decided: Decisions) -> dict[int, Decision]:
@@ -67,10 +71,9 @@ def author_bio_decisions(views: list[LineView], story: list[LineView], decided: 
     before = 0
     for i, view in enumerate(story):
         if view.is_prose and view.number not in decided and before > 0 and total - before <= _BIO_TAIL_SHARE * before:
-            top, named = _box_top(story, i)
-            if ((named is not None and _opens_with(view, named, named == author, lower_words))
-                    or (author is not None and _opens_with(view, author, True, lower_words))):
-                box = [line for line in story[top:] if line.number not in decided]
+            tops = [j for j, named in _box_names(story, i) if _opens_with(view, named, named == author, lower_words)]
+            if tops or (author is not None and _opens_with(view, author, True, lower_words)):
+                box = [line for line in story[min(tops, default=i):] if line.number not in decided]
                 if sum(line.words for line in box) <= _BIO_MAX_WORDS:
                     return {line.number: removed_by(ABOUT_AUTHOR_BIO) for line in box}
         before += prose[i]

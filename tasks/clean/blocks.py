@@ -17,6 +17,7 @@ lead-in, or a heading right after prose); elsewhere it is neutral.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from wirewash.tasks.clean.decision import Decisions
 from wirewash.tasks.clean.lines import LineView
@@ -175,6 +176,31 @@ def find_quantity_lines(views: list[LineView], decided: Decisions) -> frozenset[
             run.append(view)
     flush()
     return frozenset(found)
+
+
+_FIELD_RE = re.compile(r"^([^\W\d_][^:.!?]{0,40}?)\s?:\s+\S")
+_FIELD_MAX_WORDS = 12
+_FIELD_LABEL_WORDS = 4
+_FIELD_MIN_REPEATS = 3
+
+
+def find_field_lines(views: list[LineView], decided: Decisions) -> frozenset[int]:
+    """Line numbers of an item's fields: short "Label: value" lines whose label the page prints three
+    times or more ("Price: $299", "Brand Recommendation: …", "Preis: 29 Euro").
+
+    A guide's products, a listing's entries, a review's picks each carry the same few fields between
+    their paragraphs; line by line they read as fragments that push the story window away and split
+    the list. A label printed once ("Phone: …", "Source: …") is no field of a list.
+    """
+    labels: dict[int, str] = {}
+    for view in views:
+        if view.number in decided or view.words > _FIELD_MAX_WORDS:
+            continue
+        match = _FIELD_RE.match(view.text)
+        if match is not None and len(match.group(1).split()) <= _FIELD_LABEL_WORDS:
+            labels[view.number] = match.group(1).casefold()
+    counts = Counter(labels.values())
+    return frozenset(number for number, label in labels.items() if counts[label] >= _FIELD_MIN_REPEATS)
 
 
 _HEADING_MAX_WORDS = 20  # a block's own heading ("Qualified teams", "Tour dates") is short and ends no sentence

@@ -13,11 +13,13 @@ between paragraphs, lines that carry on kept text and runs of list items, and
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
 from wirewash.tasks.clean.blocks import (
     TABLE_CELL_SCORE,
+    find_field_lines,
     find_list_lines,
     find_numbered_items,
     find_quantity_lines,
@@ -91,6 +93,7 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
     table = find_table_lines(views, decided) | numbered
     introduced = introduced_tables(views, table, between) | find_list_lines(views, decided)
     table = table | introduced
+    between = between | find_field_lines(views, decided)
     after_comments = False
     prose_words = 0
     scores: list[float] = []
@@ -222,9 +225,35 @@ def teaser_tail_decisions(story: list[LineView], decided: Decisions) -> dict[int
     are followed by more than one paragraph, or they are not at the end; so
     is a caption printed before every paragraph (the same "headline" each
     time), and an exclamation ("Now, for the main event!") is the story
-    talking, not a card.
+    talking, not a card. A button printed under every card ("Learn more") is
+    part of the cards; and cards each dated (a date line between one and the
+    next) are posts however long their teasers: a story's own sections and
+    FAQ are not dated one by one.
     """
-    open_lines = [view for view in story if decided.get(view.number) is None]
+    buttons = _card_buttons(story, decided)
+    open_lines = [view for view in story if decided.get(view.number) is None and view.number not in buttons]
+    pairs, i = _tail_pairs(open_lines)
+    by_number = {view.number: view.text for view in story}
+    if pairs and max(Counter(by_number[n] for n in buttons if n < pairs[-2].number).values(), default=0) > 1:
+        # a "button" printed twice above the cards (once may be a card whose headline a link rule caught):
+        # the story's own label ("Webcam"), which parts its own items
+        open_lines = [view for view in story if decided.get(view.number) is None]
+        pairs, i = _tail_pairs(open_lines)
+        buttons = frozenset()
+    headlines = [view.text for view in pairs[0::2]]
+    # cards of other stories have headlines of their own; one line over and over is a caption
+    if len(pairs) < 2 * _CARD_MIN_PAIRS or len(set(headlines)) != len(headlines) or _announced(open_lines, i + 1):
+        return {}
+    if not _dated(story, decided, pairs) and (_is_faq(headlines) or _outweighs_story(open_lines[: i + 1], pairs)):
+        return {}
+    first = min(view.number for view in pairs)
+    cards = {view.number for view in pairs} | {number for number in buttons if number > first}
+    return {number: removed_by(RELATED_TEASER_LIST) for number in sorted(cards)}
+
+
+def _tail_pairs(open_lines: list[LineView]) -> tuple[list[LineView], int]:
+    """The (headline, teaser) pairs closing ``open_lines``, read back from the end (flat, last card first),
+    and the index of the last open line before them."""
     pairs: list[LineView] = []
     i = len(open_lines) - 1
     while i >= 1:
@@ -234,13 +263,28 @@ def teaser_tail_decisions(story: list[LineView], decided: Decisions) -> dict[int
             break  # (a question and its answer, "Q: …" / "A: …", is an interview, not a card)
         pairs += [headline, teaser]
         i -= 2
-    headlines = [view.text for view in pairs[0::2]]
-    # cards of other stories have headlines of their own; one line over and over is a caption
-    if len(pairs) < 2 * _CARD_MIN_PAIRS or len(set(headlines)) != len(headlines):
-        return {}
-    if _is_faq(headlines) or _announced(open_lines, i + 1) or _outweighs_story(open_lines[: i + 1], pairs):
-        return {}
-    return {view.number: removed_by(RELATED_TEASER_LIST) for view in pairs}
+    return pairs, i
+
+
+_BUTTON_MAX_WORDS = 4
+_BUTTON_MIN_REPEATS = 3
+
+
+def _card_buttons(story: list[LineView], decided: Decisions) -> frozenset[int]:
+    """Open short lines printed three times or more in the story, none a sentence: the button under
+    every card of a list ("Learn more", "Weiterlesen"), which would otherwise part each headline from
+    the teaser before it."""
+    def button(view: LineView) -> bool:
+        return view.number not in decided and view.words <= _BUTTON_MAX_WORDS and not _paragraph_like(view)
+    repeats = Counter(view.text for view in story if button(view))
+    return frozenset(view.number for view in story if button(view) and repeats[view.text] >= _BUTTON_MIN_REPEATS)
+
+
+def _dated(story: list[LineView], decided: Decisions, pairs: list[LineView]) -> bool:
+    """A date line between every card of ``pairs`` and the next: a list of posts, each with its date."""
+    dates = [view.number for view in story if (rule := decided.get(view.number)) is not None and rule.category == "dateline"]
+    cards = sorted(zip(pairs[0::2], pairs[1::2]), key=lambda pair: pair[0].number)
+    return all(any(teaser.number < n < headline.number for n in dates) for (_, teaser), (headline, _) in pairwise(cards))
 
 
 _CARDS_STORY_SHARE = 0.6  # cards after a story are an appendix to it, a fraction of its prose

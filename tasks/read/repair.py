@@ -8,6 +8,7 @@ line numbers of the raw file are the provenance of every decision.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from itertools import combinations, product
@@ -246,14 +247,38 @@ def _restore_lost_bytes(line: str) -> str | None:
     return decoded
 
 
+RUNS_STEP = "repair_runs:windows-1252/utf-8"
+# the characters Windows-1252 (ftfy's sloppy variant) reads from the bytes 0x80-0xFF: what mojibake is made of
+_HIGH_1252 = "".join(sorted({bytes([b]).decode("sloppy-windows-1252") for b in range(0x80, 0x100)}))
+# a run opens with what Windows-1252 reads from a UTF-8 lead byte (0xC2-0xF4: "Â" … "ô")
+_MOJIBAKE_RUN_RE = re.compile(f"[\u00c2-\u00f4][{re.escape(_HIGH_1252)}]+")
+
+
+def _repair_run(run: str) -> str:
+    """One run of Windows-1252 characters re-read as the UTF-8 it was (lost bytes put back); else unchanged."""
+    data = run.encode("sloppy-windows-1252")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_with_lost_bytes(data) or run
+
+
+def _repair_runs(line: str) -> str:
+    """Re-read each run of mojibake in a line that also holds text decoded right ("CEO:\u00a0â€‹Arvind",
+    "“Continue.â€"): the right part keeps the whole line from being re-decoded. A run that does not
+    decode as UTF-8, even with lost bytes back ("—“"), is left as it is."""
+    return _MOJIBAKE_RUN_RE.sub(lambda match: _repair_run(match.group(0)), line)
+
+
 ORPHAN_NBSP_STEP = "strip_orphan_nbsp_lead:Â"
 
 
 def _strip_orphan_nbsp_lead(line: str) -> str:
     """Drop the 'Â' a no-break space leaves at a line's end: UTF-8 C2 A0 read as Windows-1252 is 'Â' and a
-    no-break space, and when the page's trailing whitespace was trimmed only the 'Â' stayed ("… on meth.Â").
-    Only after a non-letter: a word never ends in a capital Â glued to punctuation."""
-    while line.endswith("Â") and (len(line) == 1 or not line[-2].isalnum()):
+    no-break space, and when the page's trailing whitespace was trimmed only the 'Â' stayed ("… on meth.Â",
+    "Bend wiresÂ"). Only after a non-letter or a lowercase letter: no word ends in a capital Â glued to
+    punctuation or to lowercase, while a word in capitals may ("CAFÂ" is left alone)."""
+    while line.endswith("Â") and (len(line) == 1 or not line[-2].isalnum() or line[-2].islower()):
         line = line[:-1].rstrip()
     return line
 
@@ -283,6 +308,13 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
             if _oddness(refixed) < _oddness(fixed):
                 fixed = refixed
                 explained = (RESTORE_STEP,) + tuple(f"{k}:{a}" for k, a in (more or ()))
+    if ftfy.badness.is_bad(fixed):
+        # ftfy may have read part of the line its own way ("â€ " as a dagger and a space): runs of the
+        # raw line first, then of ftfy's result
+        for text in (line, fixed):
+            runs, more = ftfy.fix_and_explain(_repair_runs(text), config=_CONFIG)
+            if _oddness(runs) < _oddness(fixed):
+                fixed, explained = runs, (RUNS_STEP,) + tuple(f"{k}:{a}" for k, a in (more or ()))
     if fixed == line:
         return line, ()
     return fixed, explained

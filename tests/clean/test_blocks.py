@@ -4,6 +4,7 @@ from __future__ import annotations
 from context_pages import BODY, INGREDIENTS, ITEMS, TABLE
 from line_views import by_text, views_of
 from wirewash.tasks.clean.blocks import (
+    find_field_lines,
     find_list_lines,
     find_numbered_items,
     find_quantity_lines,
@@ -86,3 +87,11 @@ def test_a_block_is_introduced_by_prose_a_lead_in_or_a_heading_after_prose() -> 
     assert introduced_tables(views, find_table_lines(views, {})) == find_table_lines(views, {})
     views = views_of("Home", "Standings", *TABLE)  # no prose before it: a block of the page's frame
     assert introduced_tables(views, find_table_lines(views, {})) == frozenset()
+
+
+def test_a_label_printed_three_times_or_more_marks_the_fields_of_a_list() -> None:
+    fields = ("Brand: Echo Strength", "Price: $299", "Brand: CAP Barbell", "Price: $150", "Brand: Rogue", "Price: $30")
+    views = views_of(BODY[0], fields[0], fields[1], BODY[1], fields[2], fields[3], BODY[2], fields[4], fields[5], BODY[3],
+                     "Phone: 555-0100", "Source: Example Press")
+    assert find_field_lines(views, {}) == _numbers(views, fields)  # a label printed once is no field
+    assert find_field_lines(views_of(BODY[0], *fields[:4]), {}) == frozenset()  # twice is not enough

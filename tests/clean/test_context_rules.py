@@ -219,6 +219,12 @@ CASES: dict[str, list[Case]] = {
         Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Jane Roe", BIO)), "Jane Roe", removed(ABOUT_AUTHOR_BIO)),
         Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, "By Jane Roe", *BODY, FIRST_NAME_BIO)), FIRST_NAME_BIO,
              removed(ABOUT_AUTHOR_BIO)),  # the byline's author, by first name
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Jane Roe, CFP®", BIO)), BIO,
+             removed(ABOUT_AUTHOR_BIO)),  # a name line with credentials after it
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Jane Roe", "Head Winemaker, Co-Founder", BIO)), BIO,
+             removed(ABOUT_AUTHOR_BIO)),  # a role line between the name and the bio
+        Case(ABOUT_AUTHOR_BIO, TextPage(spaced(HEADLINE, *BODY, "Written by: Jane Roe, Senior Analyst", BIO)), BIO,
+             removed(ABOUT_AUTHOR_BIO)),  # a byline over the bio at the story's end
         Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, B0, "Jane Roe", PROFILE, B1, B2, B3, B4)), PROFILE,
              kept(BODY_PARAGRAPH)),  # a person the story profiles, with much of the story after her
         Case(ABOUT_AUTHOR_BIO, TextPage(spaced("Home", HEADLINE, *BODY, "Extension Cords", SECTION)), SECTION,

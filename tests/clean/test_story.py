@@ -47,6 +47,15 @@ def test_a_comments_heading_after_the_story_is_a_wall_the_window_does_not_cross(
     assert views[end].text == story
 
 
+def test_a_comment_s_bare_age_after_the_story_is_a_wall_too() -> None:
+    comment = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
+               "help anyone who lives past the river, because the schedule is the real problem, not the map.")
+    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
+    views = views_of(HEADLINE, story, "Pat Reader", "8d", comment, comment.replace("twenty", "ten"))
+    start, end = find_story_window(views, _line_rules(views))
+    assert views[end].text in (story, "Pat Reader")
+
+
 def test_a_list_of_short_items_between_two_stretches_of_prose_does_not_split_the_story() -> None:
     items = tuple(f"Item {name}: two or three words each" for name in "ABCDEFGHIJ")
     views = views_of(*MENU, *BODY[:3], *items, *AFTER)
@@ -116,3 +125,40 @@ def test_two_pairs_a_repeated_caption_a_faq_and_an_announced_list_are_no_cards()
            "Who pays for the expansion?", CARDS[5])
     assert teaser_tail_decisions(views_of(*BODY, *faq), {}) == {}
     assert teaser_tail_decisions(views_of(*BODY, "The council named the three new lines and what they serve:", *CARDS), {}) == {}
+
+
+def test_a_button_under_every_card_belongs_to_the_cards() -> None:
+    views = views_of(*BODY, CARDS[0], CARDS[1], "Learn more", CARDS[2], CARDS[3], "Learn more", CARDS[4], CARDS[5],
+                     "Learn more")
+    found = teaser_tail_decisions(views, {})
+    assert {views[i].number for i in range(len(BODY), len(views))} == set(found)
+    assert {decision.rule for decision in found.values()} == {RELATED_TEASER_LIST}
+
+
+def test_a_label_the_story_prints_between_its_own_items_is_no_button() -> None:
+    # "Webcam" parts the story's items above the pairs too: the page is that list, and its label no card's button
+    views = views_of(BODY[0], "Webcam", BODY[1], "Webcam", BODY[2], "Webcam", CARDS[0], CARDS[1], "Webcam",
+                     CARDS[2], CARDS[3], "Webcam", CARDS[4], CARDS[5], "Webcam")
+    assert teaser_tail_decisions(views, {}) == {}
+
+
+def test_cards_each_dated_are_posts_however_long_their_teasers() -> None:
+    long = tuple(text if i % 2 == 0 else " ".join([text] * 3) for i, text in enumerate(CARDS))  # ~50 words a teaser
+    dated = (long[0], long[1], "March 3, 2026", long[2], long[3], "February 26, 2026", long[4], long[5], "February 19, 2026")
+    views = views_of(*BODY[:3], *dated)
+    found = teaser_tail_decisions(views, _line_rules(views))
+    numbers = by_text(views)
+    assert {found[numbers[text]].rule for text in (long[0], long[1], long[5])} == {RELATED_TEASER_LIST}
+    # undated, the same pairs outweigh the story above them: its own sections
+    views = views_of(*BODY[:3], *long)
+    assert teaser_tail_decisions(views, _line_rules(views)) == {}
+
+
+def test_the_fields_of_a_list_s_items_do_not_split_the_story() -> None:
+    # each product: its name, two fields and a short paragraph; the fields alone would part every paragraph
+    items = [line for name, price, text in (("Compact Weight Bench", "$299", BODY[1]), ("Adjustable Dumbbells", "$150", BODY[2]),
+                                             ("Speed Rope", "$30", BODY[3]), ("Rowing Machine", "$990", BODY[4]))
+             for line in (name, f"Brand Recommendation: {name} Pro", f"Price: {price}", text.split(",")[0] + ".")]
+    views = views_of(*MENU, HEADLINE, BODY[0], *items)
+    start, end = find_story_window(views, _line_rules(views))
+    assert views[start].text == BODY[0] and views[end].text == items[-1]

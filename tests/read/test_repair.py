@@ -71,6 +71,7 @@ def test_an_orphaned_no_break_space_lead_at_the_line_end_goes() -> None:
     fixed, steps = repair_line(_mis_decode("SIOUX FALLS, S.D. – People talk about it: the state is on meth.\u00a0").rstrip())
     assert fixed == "SIOUX FALLS, S.D. – People talk about it: the state is on meth." and steps
     assert repair_line("Tags:Â")[0] == "Tags:"
+    assert repair_line("Bend wiresÂ")[0] == "Bend wires"  # no word ends in lowercase and a capital Â
     for line in ("CAFÂ", "ÂÂ"):  # a capital Â ending a word is left alone
         assert repair_line(line) == (line, ())
 
@@ -81,3 +82,11 @@ def test_letters_broken_inside_re_decoded_cyrillic_words_are_restored() -> None:
     broken = _mis_decode("Все диеты по алфавиту")
     fixed = repair_line(broken)[0]
     assert fixed == "Все диеты по алфавиту", fixed
+
+
+def test_mojibake_beside_text_decoded_right_is_repaired_run_by_run() -> None:
+    # a right no-break space or dash keeps the whole line from being re-decoded; each run still is
+    fixed, steps = repair_line("CEO:\u00a0" + _mis_decode("\u200b\u200bJane Roe"))
+    assert fixed == "CEO:\u00a0\u200b\u200bJane Roe" and steps
+    assert repair_line("He called it—" + _mis_decode("“a reflex” or “a habit”"))[0] == "He called it—“a reflex” or “a habit”"
+    assert repair_line("Straße – “quoted” — 東京") == ("Straße – “quoted” — 東京", ())

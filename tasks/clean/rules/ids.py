@@ -43,6 +43,7 @@ LEGAL_DISCLAIMER = "legal.disclaimer"
 # PAGE_RULES (page.py)
 TAGS_LIST = "tags.list"
 COMMENTS_PROMPT = "comments.prompt"
+COMMENTS_AGE = "comments.age"
 NAV_CONTROL = "nav.control"
 NAV_SHARE_BAR = "nav.share-bar"
 NAV_COUNT_LINK = "nav.count-link"

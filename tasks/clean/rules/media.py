@@ -129,7 +129,7 @@ MEDIA_RULES: tuple[Rule, ...] = (
     Rule(CREDIT_PHOTO, "credit", "A short line naming a photographer or agency is a photo credit.",
          pattern=re.compile(
              rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source)s?\s*(?:by|credit|:)\s*.{{1,80}}|"
-             rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?/\s?.{{0,40}}(?:photo|{AGENCY}).*|"
+             rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?/\s?.{{0,40}}(?:photo|\b{AGENCY}\b).*|"
              rf".{{0,60}}\b(?:photo|image)s?\s+(?:via|by|from|courtesy(?: of)?)\s+.{{1,60}}|"
              rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?(?:/|\bfor\b|\bvia\b)\s?{AGENCY}\)?|"
              rf"\(?{AGENCY}(?:\s*/\s*[\w .'’-]{{1,40}})?\)?|"
@@ -143,5 +143,7 @@ MEDIA_RULES: tuple[Rule, ...] = (
                    "Photograph: Sam Smith/Reuters", "John Doe/AP", "Michael Roe, AP", "(Image: © Example Collaboration)",
                    "(Walt Disney Co.)", "( JANE ROE/SCIENCE PHOTO LIBRARY)"),
          negatives=("Reuters reported that the talks had stalled.", "She showed a photo of her son.",
-                    "Prices rose, Reuters said", "Officials told the AP", "(in millions of dollars)")),
+                    "Prices rose, Reuters said", "Officials told the AP", "(in millions of dollars)",
+                    # an agency's name inside a word is no agency: "pa" in "pack", "ap" in "Tape"
+                    "Toilet paper/wipes + sealable bag to pack it out", "Duct / Tenacious Tape for repairs")),
 )

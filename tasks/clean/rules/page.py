@@ -6,6 +6,7 @@ import re
 from wirewash.tasks.clean.rules.ids import (
     ABOUT_HEADING,
     BRANDING_LOGO,
+    COMMENTS_AGE,
     COMMENTS_PROMPT,
     NAV_CONTROL,
     NAV_COUNT_LINK,
@@ -45,6 +46,12 @@ PAGE_RULES: tuple[Rule, ...] = (
          examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments",
                    "34 responses to “A headline here”", "C. M. says:", "Lascia un commento", "Комментарии"),
          negatives=("Comments from the minister drew criticism on Monday.",)),
+    Rule(COMMENTS_AGE, "comments", "A bare age alone on a line ('8d', '17h') stamps a reader comment under its author's "
+         "name; a story dates itself with a date.",
+         pattern=re.compile(r"^\d{1,2}[mhdw]$"),  # lowercase: "3D" and "4K" are no age
+         max_words=1,
+         examples=("8d", "17h", "3w"),
+         negatives=("3D", "4K", "8", "10 m")),
     # --- navigation and branding
     Rule(NAV_CONTROL, "nav", "Navigation controls and section links.",
          pattern=icase(r"^(?:skip to (?:main )?(?:content|navigation|main|footer)|menu|main menu|home|search|close|"
