@@ -42,8 +42,9 @@ from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_par
 from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts, write_batch_segment
 from wirewash.tasks.reuse.index import commit_index
 from wirewash.tasks.store.lock import hold_run_lock
-from wirewash.tasks.store.outputs import (CleanStaging, assign_unique_ids, begin_report, commit_report, dump_json,
-                                          dump_jsonl, publish_clean, renamed_ids, swap_into_place, tidy_clean, with_id)
+from wirewash.tasks.store.outputs import (CleanStaging, JsonlRecords, assign_unique_ids, begin_report, commit_report,
+                                          dump_json, dump_jsonl, publish_clean, renamed_ids, swap_into_place, tidy_clean,
+                                          with_id)
 
 
 class NothingProcessedError(RuntimeError):
@@ -229,13 +230,18 @@ def _run(params: RunParams) -> dict[str, Any] | State:
                                        staging / "provenance.jsonl", annotations, index)
         clean_staging = clean.close(
             extra=lambda folder: write_paragraphs_parquet(folder / PARQUET_NAME, documents, annotations))
-        # the pairs as JSON, made as each reader asks and not kept (as dicts they would double their memory)
-        overlap_records, cluster_records = JsonRecords(overlaps), JsonRecords(clusters)
-        dump_jsonl(staging / "overlaps.jsonl", overlap_records)
-        dump_jsonl(staging / "clusters.jsonl", cluster_records)
+        # the pairs as JSON, made as the writer asks; then the summary and the report read them back from
+        # the files, and the records go (with their passages they are the largest thing the flow holds)
+        dump_jsonl(staging / "overlaps.jsonl", JsonRecords(overlaps))
+        dump_jsonl(staging / "clusters.jsonl", JsonRecords(clusters))
+        overlap_records = JsonlRecords(staging / "overlaps.jsonl", len(overlaps))
+        cluster_records = JsonlRecords(staging / "clusters.jsonl", len(clusters))
+    run_counts = {**plan.counts(), **reuse_counts(result, documents)}
+    index_batch, index_commit = result.batch, result.index_commit
+    del result, overlaps, clusters
     summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
-                         timings, wall, run_counts={**plan.counts(), **reuse_counts(result, documents)},
-                         index_batch=result.batch, collisions=[NameCollision(**c) for c in collisions], tally=tally)
+                         timings, wall, run_counts=run_counts, index_batch=index_batch,
+                         collisions=[NameCollision(**c) for c in collisions], tally=tally)
     dump_json(staging / "summary.json", summary)
     report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations,
                                     views=views, index=index)
@@ -246,7 +252,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     crash_point("after-clean-commit")
     final = commit_report(params.reports, run_id, staging)
     plan.commit()
-    commit_index(result.index_commit)  # the reuse index goes live with the run
+    commit_index(index_commit)  # the reuse index goes live with the run
     publish_artifacts(summary, report_data["clusters"], final / "report.html")
     get_run_logger().info("run %s: %d documents, %d quarantined, %d reuse pairs → %s",
                           run_id, len(documents), len(quarantined), len(overlap_records), final)

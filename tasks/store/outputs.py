@@ -13,8 +13,9 @@ import errno
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,35 @@ def dump_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
             handle.write(jsonl_line(record))
             count += 1
     return count
+
+
+class JsonlRecords(Sequence[dict[str, Any]]):
+    """The records of a JSONL file this run wrote (:func:`dump_jsonl`), read back as their dicts when asked.
+
+    After the run's pairs are written, the summary and the report read them
+    from the file instead of the flow holding every record (with its
+    passages, half a gigabyte at 500,000 pairs) until the end. The dicts are
+    the ones written: JSON gives back the same keys in the same order, the
+    same numbers and texts.
+    """
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self._count = path, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, where: Any) -> Any:
+        if isinstance(where, slice):
+            return list(islice(self, *where.indices(self._count)))
+        if not -self._count <= where < self._count:
+            raise IndexError(where)
+        return next(islice(self, where % self._count, None))
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)
 
 
 def dump_json(path: Path, value: Any) -> None:

@@ -598,3 +598,20 @@ def test_json_records_are_made_on_each_read_and_equal_the_records_json() -> None
     assert list(records) == [{"n": n} for n in range(5)]
     assert records[1:3] == [{"n": 1}, {"n": 2}] and records[-1] == {"n": 4}
     assert list(records) == list(records) and made.count(0) == 3  # made again each time, never kept
+
+
+def test_jsonl_records_read_back_what_was_written(tmp_path: Path) -> None:
+    from wirewash.tasks.store.outputs import JsonlRecords, dump_jsonl
+
+    written = [{"kind": "shared-text", "jaccard": 0.1 + n / 3, "text": f"«{n}»\u2028", "lines": [n, n + 1]} for n in range(6)]
+    dump_jsonl(tmp_path / "pairs.jsonl", written)
+    records = JsonlRecords(tmp_path / "pairs.jsonl", len(written))
+    assert len(records) == 6 and list(records) == written  # same keys in the same order, same floats and texts
+    assert [list(r) for r in records] == [list(w) for w in written]
+    assert records[:3] == written[:3] and records[2:4] == written[2:4] and records[9:] == []
+    assert records[0] == written[0] and records[-1] == written[-1]
+    with pytest.raises(IndexError):
+        records[6]
+    dump_jsonl(tmp_path / "none.jsonl", [])
+    assert list(JsonlRecords(tmp_path / "none.jsonl", 0)) == [] and JsonlRecords(tmp_path / "none.jsonl", 0)[:5] == []
+
