@@ -24,10 +24,10 @@ from wirewash.tasks.clean.rules.ids import (
 )
 from wirewash.tasks.clean.rules.rule import Rule, icase
 
-LEGAL_WORDING_MAX_WORDS = 24
-"""A line with this many words or more that names the terms or the privacy policy only in passing is prose (a story
-about an app's terms and conditions, a VPN's privacy policy): on wcxb-dev's extracted lines of 25 to 80 words the
-cookie rule caught by that wording alone, 12 of 13 were the article's own (16, 24 and 32 tried on its even ids)."""
+NOTICE_MAX_WORDS = 24
+"""Wording that notices share with prose (the terms, the privacy policy) marks a notice only in a line of at most this
+many words; a longer line is a paragraph (a story about an app's terms and conditions, a VPN's privacy policy). On wcxb-dev's extracted lines of 25 to 80 words, the cookie rule caught by legal
+wording alone 13, 12 of them the article's own (16, 24 and 32 tried on its even ids)."""
 
 PROMO_RULES: tuple[Rule, ...] = (
     # --- promo, paywall, cookies
@@ -97,12 +97,17 @@ PROMO_RULES: tuple[Rule, ...] = (
     Rule(PROMO_CLICK_PROMPT, "promo", "Instructions to click or tap a picture or link ('Click on the image above and see …').",
          pattern=icase(r"^(?:(?:click|tap) (?:here|on|the|this|to|below|above)\b|clique (?:aqui|na|no|nos|nas|e|para|abaixo|acima)\b|"
                        r"haga clic\b|pulse (?:aquí|en)\b|clicca (?:qui|sul|sulla|per)\b|cliquez (?:ici|sur)\b|klicken sie\b)"
-                       r"(?!.*:$)"),  # "Click the link above so you can:" leads into the story's own list
+                       r"(?!.*:$)"  # "Click the link above so you can:" leads into the story's own list
+                       # a prompt is one sentence; instructions that go on ("Click here to download the spreadsheet. You
+                       # must be signed in…") are a how-to's own paragraph: on wcxb-dev 4 of 4 such lines were the article's
+                       r"(?!.*?[.!?][\"'”’)]*\s+(?-i:[A-ZÀ-ÖØ-Þ]))"),
          keywords=("click", "tap", "clique", "clic", "clicca", "cliquez", "klicken", "pulse"),
          max_words=40,
          examples=("Click on the image above and see the full ranking of the season.", "Clique na imagem acima e veja o ranking.",
                    "Tap here to read more"),
          negatives=("Click, went the shutter, and the crowd cheered the winner.",
+                    "Click on the file to download the spreadsheet. You must be signed into your own account to save a "
+                    "copy, then open it and fill in one column for every caterer you are comparing.",
                     "Clicking through the archive, researchers found the lost letters.",
                     "Click the link above so you can:")),
     Rule(PROMO_SUBSCRIPTION, "promo", "Subscription offers: issues for a price, delivered to your door, access from a price.",
@@ -164,13 +169,13 @@ PROMO_RULES: tuple[Rule, ...] = (
          examples=("To Read the Full Story", "Already a subscriber? Sign in", "You have 3 free articles left"),
          negatives=("Readers who want to read the full report can find it on the agency's website, officials said.",)),
     # cookie wording catches a banner of any length; the legal wording that banners share with prose ("terms and
-    # conditions", "privacy policy") only a line of fewer than LEGAL_WORDING_MAX_WORDS words: a link, a consent line
+    # conditions", "privacy policy") only a line of at most NOTICE_MAX_WORDS words: a link, a consent line
     Rule(COOKIE_NOTICE, "cookie", "Cookie and consent banners.",
          pattern=icase(r"(?:we use cookies|uses cookies|(?:use|accept|consent to|set) (?:of )?(?:our |all |these )?cookies|"
                        r"cookie (?:policy|settings|preferences|consent|notice)|accept (?:all )?cookies|"
                        r"utilizziamo (?:i )?cookie|usamos cookies|utilizamos cookies|nous utilisons des cookies|wir verwenden cookies|"
                        r"(?:используем|использует) (?:файлы )?cookie)"
-                       rf"|^(?!(?:\S+\s+){{{LEGAL_WORDING_MAX_WORDS}}}\S).*?"
+                       rf"|^(?!(?:\S+\s+){{{NOTICE_MAX_WORDS}}}\S).*?"
                        r"(?:tracking technologies|privacy (?:policy|settings|preferences)|terms (?:of (?:use|service)|and conditions)|"
                        r"manage (?:consent|preferences))"),
          keywords=("cookie", "tracking", "privacy", "terms", "consent", "preferences"),
