@@ -29,7 +29,9 @@ flattened text can, so HTML takes that road:
    text dump it is the scrape's address, in an article body it is content).
 3. **Link lists** (``related.list``): two or more neighbouring short lines
    that are nearly all link text are a list of other stories (related links,
-   tag clouds), wherever trafilatura left them.
+   tag clouds), wherever trafilatura left them; but not the linked items of a
+   list whose other items are plain text (a checklist, a changelog: the
+   article's own list).
 4. **The headline** (``title.headline``): an extracted line repeating the
    page title (or the title without the site's name after a separator) is
    the headline, recorded as the title, not kept as text; so is an

@@ -189,6 +189,12 @@ CASES: dict[str, list[Case]] = {
              "Tram line delayed again after contractor dispute", removed(RELATED_LIST)),
         Case(RELATED_LIST, ExtractedPage(((B0, 0.0), ("Tram line delayed again", 1.0), ("Why bus fares are rising", 1.0),
                                           (B1, 0.0))), "Why bus fares are rising", removed(RELATED_LIST)),
+        Case(RELATED_LIST, ExtractedPage(((B0, 0.0), ("- Tram line delayed again", 1.0), ("- Why bus fares are rising", 1.0),
+                                          ("- New depot opens in the east", 0.9), (B1, 0.0))),
+             "- Why bus fares are rising", removed(RELATED_LIST)),  # every item a link: other stories
+        Case(RELATED_LIST, ExtractedPage(((B0, 0.0), ("- Rain jacket", 1.0), ("- Trekking poles", 0.9), ("- Water bottle", 0.0),
+                                          ("- Spare socks", 0.0), ("- Headlamp", 1.0), (B1, 0.0))),
+             "- Trekking poles", kept(BODY_PARAGRAPH)),  # the article's own checklist: some items link to products
         Case(RELATED_LIST, TextPage(spaced(HEADLINE, B0, B1, "Trending News", "Man arrested after stolen bus found: Police",
                                            "Riders wear masks to keep dry on the open top deck.", B2, B3)),
              "Riders wear masks to keep dry on the open top deck.", kept(BODY_PARAGRAPH)),  # a sentence: the story resumes
