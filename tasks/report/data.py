@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from wirewash.tasks.records import Document, ParagraphRef
+from wirewash.tasks.reuse.arrays import run_starts
 
 _WORD = re.compile(r"[^\W_]+(?:['’‘.][^\W_]+)*")
 
@@ -345,8 +346,8 @@ class _OutletTally:
             return covered
         order = np.lexsort((paragraphs, directions))
         directions, paragraphs, begins, ends = directions[order], paragraphs[order], begins[order], ends[order]
-        starts = np.flatnonzero(np.r_[True, (directions[1:] != directions[:-1]) | (paragraphs[1:] != paragraphs[:-1])])
-        for lo, hi in zip(starts.tolist(), [*starts[1:].tolist(), len(order)]):
+        bounds = np.append(np.flatnonzero(run_starts(directions) | run_starts(paragraphs)), order.size).tolist()
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
             spans = zip(begins[lo:hi].tolist(), ends[lo:hi].tolist())
             covered[int(directions[lo])] += covered_words(self.texts[int(paragraphs[lo])], spans)
         return covered
