@@ -182,6 +182,7 @@ def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, fl
         shutil.rmtree(spill)
     crash_point("after-clean")
     runner.release_pool()  # the rest runs in this process: the workers' memory goes back now
+    runner.return_freed_memory()  # and what receiving their results left free in this one
     return plan.results()
 
 
@@ -214,6 +215,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         # below. quote(): Prefect would otherwise walk every paragraph reference of the argument
         result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id, reuse_spill(params))
         shutil.rmtree(reuse_spill(params), ignore_errors=True)
+        runner.return_freed_memory()
     overlaps, clusters = list(result.overlaps), list(result.clusters)
     drops = plan_drops(documents, clusters) if params.drop_duplicates else {}
     documents = [drop_paragraphs(doc, drops) for doc in documents]
@@ -226,8 +228,9 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         index = ParagraphIndex(documents, archived)
         staging = begin_report(params.reports, run_id)
         clean = CleanStaging(params.clean)
+        views_file = staging / ".document-views.jsonl"  # the page's document views, until it is written
         tally, views = write_documents(_whole_documents(plan, documents, collisions, drops), clean,
-                                       staging / "provenance.jsonl", annotations, index)
+                                       staging / "provenance.jsonl", annotations, index, views_file)
         clean_staging = clean.close(
             extra=lambda folder: write_paragraphs_parquet(folder / PARQUET_NAME, documents, annotations))
         # the pairs as JSON, made as the writer asks; then the summary and the report read them back from
@@ -239,6 +242,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     run_counts = {**plan.counts(), **reuse_counts(result, documents)}
     index_batch, index_commit = result.batch, result.index_commit
     del result, overlaps, clusters
+    runner.return_freed_memory()
     summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
                          timings, wall, run_counts=run_counts, index_batch=index_batch,
                          collisions=[NameCollision(**c) for c in collisions], tally=tally)
@@ -246,6 +250,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations,
                                     views=views, index=index)
     write_report_page(staging / "report.html", report_data)
+    views_file.unlink()
     # Commit: everything is staged; clean/ is published first, then reports/latest, then the state
     crash_point("before-commit")
     publish_clean(clean_staging, params.clean)

@@ -413,15 +413,19 @@ def build_report_data(
     annotations: Mapping[str, dict[str, Any]],
     archived: Sequence[ParagraphRef] = (),
     *,
-    views: list[dict[str, Any]] | None = None,
+    views: Sequence[dict[str, Any]] | None = None,
     index: ParagraphIndex | None = None,
 ) -> dict[str, Any]:
     """Everything the report page shows, as one JSON-ready value (``archived``: earlier batches' paragraphs the pairs name).
 
-    A run streaming its documents from disk passes their ``views`` (:func:`document_views`) and the
-    ``index`` of their paragraphs, made while they passed, with ``documents`` holding their heads."""
+    A run streaming its documents from disk passes their ``views`` (:func:`document_views`; a sequence
+    read back from disk will do, the page writer reads it an item at a time) and the ``index`` of their
+    paragraphs, made while they passed, with ``documents`` holding their heads."""
     index = index if index is not None else ParagraphIndex(documents, archived)
     docs = views if views is not None else document_views(documents, annotations)
+    words = reused_words = 0
+    for view in docs:  # one pass: views read back from disk are parsed once here
+        words, reused_words = words + view["words"], reused_words + view["reused_words"]
     # A pair or cluster view carries both texts with their shared words marked: on a corpus with
     # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
     # says how many more the JSONL files hold; every count above stays exact.
@@ -439,8 +443,8 @@ def build_report_data(
             "quarantined": summary["quarantined"],
             "without_text": summary.get("documents_without_text", []),
             "parameters": summary.get("parameters", {}),
-            "words": sum(d["words"] for d in docs),
-            "reused_words": sum(d["reused_words"] for d in docs),
+            "words": words,
+            "reused_words": reused_words,
         },
         "documents": docs,
         "pairs": pair_views(shown_pairs, index),

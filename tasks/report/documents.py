@@ -4,9 +4,10 @@ The flow holds each document's head (:meth:`~wirewash.tasks.records.Document.hea
 paragraphs); the line decisions wait on disk in the result cache. Everything that needs them is made
 here, one whole document at a time, in id order: the clean text and ``corpus.jsonl`` line
 (:class:`~wirewash.tasks.store.outputs.CleanStaging`), the provenance records, the summary's line
-counts (:class:`~wirewash.tasks.report.summary.LineTally`), the report's document views, and the
-report index's entries for paragraphs ``--drop-duplicates`` took out. Memory stays that of one
-document, whatever the size of the run.
+counts (:class:`~wirewash.tasks.report.summary.LineTally`), the report's document views (to a JSONL
+file the page is written from: on a large run they are a hundred megabytes of JSON, several times that
+as Python objects), and the report index's entries for paragraphs ``--drop-duplicates`` took out.
+Memory stays that of one document, whatever the size of the run.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 from wirewash.tasks.records import Document
 from wirewash.tasks.report.data import MAX_DOCUMENT_LINE_VIEWS, ParagraphIndex, document_view
 from wirewash.tasks.report.summary import LineTally
-from wirewash.tasks.store.outputs import CleanStaging, jsonl_line
+from wirewash.tasks.store.outputs import CleanStaging, JsonlRecords, jsonl_line
 
 
 def write_documents(
@@ -26,17 +27,19 @@ def write_documents(
     provenance: Path,
     annotations: Mapping[str, dict[str, Any]],
     index: ParagraphIndex,
-) -> tuple[LineTally, list[dict[str, Any]]]:
-    """Write every document (whole, in id order) into ``clean`` and its segments into ``provenance``;
-    return the summary's line counts and the report's document views."""
+    views: Path,
+) -> tuple[LineTally, JsonlRecords]:
+    """Write every document (whole, in id order) into ``clean``, its segments into ``provenance`` and its
+    report view into ``views``; return the summary's line counts and the views, read back when asked."""
     tally = LineTally()
-    views: list[dict[str, Any]] = []
-    with provenance.open("w", encoding="utf-8") as handle:
+    count = 0
+    with provenance.open("w", encoding="utf-8") as handle, views.open("w", encoding="utf-8") as view_handle:
         for doc in documents:
             clean.add(doc, annotations)
             for seg in doc.segments:
                 handle.write(jsonl_line(seg.to_json()))
             tally.add(doc)
-            views.append(document_view(doc, annotations, with_lines=len(views) < MAX_DOCUMENT_LINE_VIEWS))
+            view_handle.write(jsonl_line(document_view(doc, annotations, with_lines=count < MAX_DOCUMENT_LINE_VIEWS)))
+            count += 1
             index.add_dropped(doc)
-    return tally, views
+    return tally, JsonlRecords(views, count)

@@ -67,7 +67,8 @@ SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028
 
 def iter_json_for_script(value: Any) -> Iterator[str]:
     """:func:`json_for_script` in pieces, for writing a large page without holding its whole text: a dict's
-    lists go an item at a time (each by the fast one-shot encoder). Every escape replaces one character,
+    lists (and other sequences, such as records read back from disk as they are asked for) go an item at
+    a time (each by the fast one-shot encoder). Every escape replaces one character,
     so escaping piece by piece is escaping the whole."""
     for piece in _json_pieces(value):
         for char, code in SCRIPT_ESCAPES:
@@ -85,7 +86,7 @@ def _json_pieces(value: Any) -> Iterator[str]:
     yield "{"
     for n, (key, item) in enumerate(value.items()):
         yield ("," if n else "") + dump(str(key)) + ":"
-        if isinstance(item, list):
+        if isinstance(item, Sequence) and not isinstance(item, str):
             yield "["
             for m, element in enumerate(item):
                 yield ("," if m else "") + dump(element)

@@ -545,6 +545,30 @@ def test_report_page_written_in_pieces_is_the_rendered_page(tmp_path: Path) -> N
     assert "</script> text" not in render_report_data(data)
 
 
+def test_report_page_from_views_written_to_disk_is_the_page_from_views_in_memory(tmp_path: Path) -> None:
+    from wirewash.tasks.report.data import ParagraphIndex, document_views
+    from wirewash.tasks.report.documents import write_documents
+    from wirewash.tasks.store.outputs import CleanStaging
+
+    docs = [Document(name, f"{name}.txt", "x", "T", published="2024-01-02",
+                     paragraphs=[Paragraph(f"{name}#1", f"Kept text of {name} <b> & \u2028 \u00e9t\u00e9.", (2, 2))],
+                     segments=[Segment(f"{name}.txt", (1, 1), "removed", "navigation", "nav.menu", "Home | News"),
+                               Segment(f"{name}.txt", (2, 2), "kept", "body", "body.paragraph",
+                                       f"Kept text of {name} <b> & \u2028 \u00e9t\u00e9.")])
+            for name in ("a", "b", "c")]
+    notes = {"b#1": {"cluster": "c1", "reused_words": 3}}
+    summary = {"run_id": "r1", "counts": {}, "lines_removed_by_category": {}, "quarantined": []}
+    clean = CleanStaging(tmp_path / "clean")
+    _, views = write_documents(iter(docs), clean, tmp_path / "provenance.jsonl", notes, ParagraphIndex(docs),
+                               tmp_path / "views.jsonl")
+    clean.close()
+    assert len(views) == 3 and list(views) == document_views(docs, notes)
+    from_disk = build_report_data(summary, docs, [], [], notes, views=views)
+    in_memory = build_report_data(summary, docs, [], [], notes)
+    assert from_disk["run"] == in_memory["run"] and from_disk["run"]["reused_words"] == 3
+    assert render_report_data(from_disk, "now") == render_report_data(in_memory, "now")
+
+
 def test_documents_past_the_line_view_limit_keep_their_row_without_lines(monkeypatch: pytest.MonkeyPatch) -> None:
     import wirewash.tasks.report.data as report_data
 
