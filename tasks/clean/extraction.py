@@ -15,7 +15,8 @@ flattened text can, so HTML takes that road:
    extraction that agrees better with the page's long paragraphs is kept
    (:mod:`wirewash.tasks.clean.extractor_choice`; its lines are kept as ``body.full-cascade``);
    there, trafilatura's readability port gives a third opinion, taken where it
-   agrees better still (``body.readability``).
+   agrees better still (``body.readability``); where all of them failed, the
+   page's top node, the container richest in stopwords (``body.top-node``).
    This step is :mod:`wirewash.tasks.clean.html_trafilatura` (the metadata:
    :mod:`wirewash.tasks.clean.html_metadata`); steps 2 to 6 are
    :mod:`wirewash.tasks.clean.html_decide`, and every extracted line ends with

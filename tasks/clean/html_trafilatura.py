@@ -16,6 +16,10 @@ fast pass kept under nine tenths of the long paragraphs, trafilatura's port of
 readability (one container of the page, the densest in prose) gives a third
 opinion, kept where it agrees better still with the long paragraphs and adds
 text: where trafilatura misses the article, it often misses it both ways.
+Where it has failed outright (its extraction agrees under half with the long
+paragraphs, or it kept next to nothing on a page with none to judge by), the
+page's top node (:mod:`wirewash.tasks.clean.top_node`, read by stopwords, not
+markup) gives a fourth opinion.
 """
 from __future__ import annotations
 
