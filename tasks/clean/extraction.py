@@ -15,7 +15,8 @@ flattened text can, so HTML takes that road:
    extraction that agrees better with the page's long paragraphs is kept
    (:mod:`wirewash.tasks.clean.extractor_choice`; its lines are kept as ``body.full-cascade``);
    there, trafilatura's readability port gives a third opinion, taken where it
-   agrees better still (``body.readability``).
+   agrees better still (``body.readability``); where all of them failed, the
+   page's top node, the container richest in stopwords (``body.top-node``).
    This step is :mod:`wirewash.tasks.clean.html_trafilatura` (the metadata:
    :mod:`wirewash.tasks.clean.html_metadata`); steps 2 to 6 are
    :mod:`wirewash.tasks.clean.html_decide`, and every extracted line ends with
@@ -60,9 +61,9 @@ from dataclasses import replace
 
 from wirewash.tasks.clean.decision import Decision
 from wirewash.tasks.clean.html_decide import KEPT_DECISION, decide_and_read, is_notice
-from wirewash.tasks.clean.html_trafilatura import FULL_CASCADE, READABILITY, run_trafilatura
+from wirewash.tasks.clean.html_trafilatura import FULL_CASCADE, READABILITY, TOP_NODE, run_trafilatura
 from wirewash.tasks.clean.metadata import parse_author, parse_copyright_holder, parse_date
-from wirewash.tasks.clean.rules.ids import BODY_FULL_CASCADE, BODY_READABILITY
+from wirewash.tasks.clean.rules.ids import BODY_FULL_CASCADE, BODY_READABILITY, BODY_TOP_NODE
 from wirewash.tasks.clean.source_map import cover_source, locate_lines
 from wirewash.tasks.read.repair import repair_lines
 from wirewash.tasks.records import Document, Paragraph, Segment
@@ -70,6 +71,7 @@ from wirewash.tasks.records import Document, Paragraph, Segment
 _CASCADE_DECISIONS = {
     FULL_CASCADE: Decision("kept", BODY_FULL_CASCADE, "extracted by trafilatura's full cascade"),
     READABILITY: Decision("kept", BODY_READABILITY, "extracted by trafilatura's readability port"),
+    TOP_NODE: Decision("kept", BODY_TOP_NODE, "extracted from the page's top node, the container richest in stopwords"),
 }
 """A line kept as the story's text, by the extraction it came from when that was not the fast pass."""
 

@@ -16,6 +16,10 @@ fast pass kept under nine tenths of the long paragraphs, trafilatura's port of
 readability (one container of the page, the densest in prose) gives a third
 opinion, kept where it agrees better still with the long paragraphs and adds
 text: where trafilatura misses the article, it often misses it both ways.
+Where it has failed outright (its extraction agrees under half with the long
+paragraphs, or it kept next to nothing on a page with none to judge by), the
+page's top node (:mod:`wirewash.tasks.clean.top_node`, read by stopwords, not
+markup) gives a fourth opinion.
 """
 from __future__ import annotations
 
@@ -26,13 +30,16 @@ from typing import Any
 
 from wirewash.tasks.clean.extractor_choice import (
     SECOND_OPINION_COVERAGE,
+    TOP_NODE_MARGIN,
     adds_text,
     can_referee,
+    lags,
     long_paragraphs,
     referee,
     under_covered,
 )
 from wirewash.tasks.clean.html_metadata import page_metadata
+from wirewash.tasks.clean.top_node import best_nodes
 
 SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
 """A sentence's end: its mark, closing quotes or brackets, then a space or the line's end."""
@@ -43,8 +50,9 @@ RUN_ON_WORDS_PER_SENTENCE = 60
 """A line of more than ``RUN_ON_WORDS`` words with fewer than one sentence end per this many words is run-on."""
 RUN_ON_SHARE = 0.5
 """When run-on lines hold more than this share of the extracted text, trafilatura's full cascade gets a second try."""
-FAST_PASS, FULL_CASCADE, READABILITY = "fast", "full", "readability"
-"""The extractions of :func:`run_trafilatura`: trafilatura's fast pass, its full cascade, and its readability port."""
+FAST_PASS, FULL_CASCADE, READABILITY, TOP_NODE = "fast", "full", "readability", "top-node"
+"""The extractions of :func:`run_trafilatura`: trafilatura's fast pass, its full cascade, its readability port, and
+the page's top node (:mod:`wirewash.tasks.clean.top_node`)."""
 
 _OPEN, _CLOSE = "\u2983", "\u2984"  # printable brackets marking link text through trafilatura's renderer
 _MARK_RE = re.compile(f"([{_OPEN}{_CLOSE}])")
@@ -73,7 +81,7 @@ class Extraction:
     url: str | None = None
     sitename: str | None = None
     cascade: str = "fast"
-    """Which of trafilatura's extractions the lines come from: ``FAST_PASS``, ``FULL_CASCADE`` or ``READABILITY``."""
+    """Which extraction the lines come from: ``FAST_PASS``, ``FULL_CASCADE``, ``READABILITY`` or ``TOP_NODE``."""
 
 
 
@@ -171,10 +179,19 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         if _take_second(lines, second, paragraphs, chars, run_on):
             lines, cascade = second, FULL_CASCADE
     if (fresh is not None and can_referee(paragraphs)) or under_covered(chars, paragraphs, SECOND_OPINION_COVERAGE):
-        third = _readability_lines(fresh if fresh is not None else trafilatura.load_html(html))
-        kept, offered = [line.text for line in lines], [line.text for line in third]
-        if adds_text(kept, offered) and referee(kept, offered, paragraphs):
+        tree = fresh if fresh is not None else trafilatura.load_html(html)
+        # the top node is read first (readability prunes the tree in place), and only where trafilatura failed
+        fourth = _top_node_lines(tree) if lags([line.text for line in lines], paragraphs) else []
+        if _better_opinion(lines, third := _readability_lines(tree), paragraphs):
             lines, cascade = third, READABILITY
+        if _better_opinion(lines, fourth, paragraphs, TOP_NODE_MARGIN):
+            lines, cascade = fourth, TOP_NODE
+    elif fresh is not None and sum(len(line.text) for line in lines) < FALLBACK_CHARS:
+        # next to nothing extracted and no long paragraphs to judge by: a longer top node is taken, as a longer
+        # full cascade is (a page whose markup wraps the article in a popup or a header, which trafilatura prunes)
+        fourth = _top_node_lines(fresh)
+        if sum(len(line.text) for line in fourth) > sum(len(line.text) for line in lines):
+            lines, cascade = fourth, TOP_NODE
     return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade)
 
 
@@ -206,6 +223,14 @@ def _full_lines(tree: Any, options: dict[str, Any]) -> list[ExtractedLine]:
     return _lines_with_link_share(full.body) if full is not None and full.body is not None else []
 
 
+def _better_opinion(current: list[ExtractedLine], offered: list[ExtractedLine], paragraphs: str,
+                    margin: float = 0.0) -> bool:
+    """Whether another opinion replaces the current lines: it adds text they lack and agrees (by more than ``margin``)
+    better with the page's long paragraphs (:mod:`wirewash.tasks.clean.extractor_choice`)."""
+    kept, new = [line.text for line in current], [line.text for line in offered]
+    return adds_text(kept, new) and bool(referee(kept, new, paragraphs, margin))
+
+
 def _readability_lines(tree: Any) -> list[ExtractedLine]:
     """The lines of trafilatura's readability port on a parsed page (which it prunes in place), links kept.
 
@@ -216,14 +241,40 @@ def _readability_lines(tree: Any) -> list[ExtractedLine]:
     installed version lacks them, there is no third opinion.
     """
     from trafilatura import external
+
+    readability = getattr(external, "try_readability", None)
+    return _sanitized_lines(readability(tree)) if readability is not None else []
+
+
+def _top_node_lines(tree: Any) -> list[ExtractedLine]:
+    """The lines of the page's top node and the siblings joining it (:mod:`wirewash.tasks.clean.top_node`), links kept.
+
+    The nodes are copied into one container (the page's tree stays whole) and
+    turned into trafilatura's own tree and lines as readability's are.
+    """
+    from copy import deepcopy
+
+    from lxml.html import Element
+
+    nodes = best_nodes(tree)
+    if not nodes:
+        return []
+    container = Element("div")
+    container.extend(deepcopy(node) for node in nodes)
+    return _sanitized_lines(container)
+
+
+def _sanitized_lines(html: Any) -> list[ExtractedLine]:
+    """An HTML element turned into trafilatura's tree (its ``sanitize_tree``, as the full cascade does with
+    readability's choice) and rendered as lines; none where the installed version lacks it or it fails."""
+    from trafilatura import external
     from trafilatura.settings import Extractor
 
-    readability, sanitize = getattr(external, "try_readability", None), getattr(external, "sanitize_tree", None)
-    if readability is None or sanitize is None:
+    sanitize = getattr(external, "sanitize_tree", None)
+    if sanitize is None:
         return []
     try:
-        body, _ = sanitize(readability(tree), Extractor(output_format="txt", comments=False, links=True, tables=True,
-                                                                    dedup=False))
+        body, _ = sanitize(html, Extractor(output_format="txt", comments=False, links=True, tables=True, dedup=False))
     except (TypeError, ValueError):
         return []
     return _lines_with_link_share(body)

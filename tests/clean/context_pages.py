@@ -106,7 +106,7 @@ class TextPage:
 
 
 @lru_cache(maxsize=None)
-def _extract(html: str, first_box_only: bool, full_misses: bool = False) -> Document:
+def _extract(html: str, first_box_only: bool, full_misses: bool = False, readability_misses: bool = False) -> Document:
     if not first_box_only:
         return extract_html("page", "page.html", "outlet", html)
     real_fast, real_full = html_trafilatura._fast_body, html_trafilatura._full_lines
@@ -120,23 +120,29 @@ def _extract(html: str, first_box_only: bool, full_misses: bool = False) -> Docu
     def nothing(tree: object, options: dict[str, object]) -> list[ExtractedLine]:
         return []
 
+    real_readability = html_trafilatura._readability_lines
     with mock.patch.object(html_trafilatura, "_fast_body", first_box), \
-            mock.patch.object(html_trafilatura, "_full_lines", nothing if full_misses else real_full):
+            mock.patch.object(html_trafilatura, "_full_lines", nothing if full_misses else real_full), \
+            mock.patch.object(html_trafilatura, "_readability_lines",
+                              (lambda tree: []) if readability_misses else real_readability):
         return extract_html("page", "page.html", "outlet", html)
 
 
 @dataclass(frozen=True)
 class HtmlPage:
     """An HTML page; with ``first_box_only``, trafilatura's fast pass keeps only the first box it extracts,
-    and with ``full_misses`` too, its full cascade extracts nothing."""
+    with ``full_misses`` too, its full cascade extracts nothing, and with ``readability_misses``, nor does its
+    readability port."""
 
     html: str
     first_box_only: bool = False
     full_misses: bool = False
+    readability_misses: bool = False
 
     def decision(self, text: str, occurrence: int | None = None) -> tuple[str, str]:
         holding = [number for number, line in enumerate(self.html.split("\n"), 1) if text in line]
-        segments = _covering(_extract(self.html, self.first_box_only, self.full_misses).segments, _line_number(holding, text, occurrence))
+        segments = _covering(_extract(self.html, self.first_box_only, self.full_misses,
+                                                self.readability_misses).segments, _line_number(holding, text, occurrence))
         exact = [seg for seg in segments if seg.text == text]
         (seg,) = exact or segments
         return seg.action, seg.rule

@@ -45,6 +45,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_PARAGRAPH,
     BODY_READABILITY,
     BODY_TABLE,
+    BODY_TOP_NODE,
     CAPTION_BESIDE_CREDIT,
     CAPTION_LABELLED,
     CAPTION_REPEAT,
@@ -135,6 +136,7 @@ AFTER_SPECS = (B3, B4, "Drivers will train on the new buses over the winter, the
 MENU = ("World", "Business", "Sport", "Weather", "Travel", "Culture", "Science", "Health", "Style", "Food", "Video", "Audio")
 PAGER = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "Next")
 ARTICLE = "\n".join(f"<p>{BODY[i]} {BODY[(i + 1) % 5]} {BODY[(i + 2) % 5]}</p>" for i in range(5))
+SENTENCE_ARTICLE = "\n".join(f"<p>{sentence}</p>" for sentence in BODY)
 PROMO_BOX = "<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>"
 LIST_STORY = ((B0, 0.0), ("Sign up for our newsletter", 0.0)) + tuple((f"- {b[:90]}", 0.0) for b in BODY[1:] + (B0,))
 
@@ -319,6 +321,13 @@ CASES: dict[str, list[Case]] = {
                                         full_misses=True), f"{B2} {B3} {B4}", kept(BODY_READABILITY)),
         Case(BODY_READABILITY, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{ARTICLE}\n</article>"), first_box_only=True),
              f"{B2} {B3} {B4}", kept(BODY_FULL_CASCADE)),  # a full cascade that holds the article is kept
+        # one sentence a paragraph: the fast pass's first box is a fifth of the article, under LAGGING_AGREEMENT
+        Case(BODY_TOP_NODE, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{SENTENCE_ARTICLE}\n</article>"),
+                                     first_box_only=True, full_misses=True, readability_misses=True), B2,
+             kept(BODY_TOP_NODE)),
+        Case(BODY_TOP_NODE, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{SENTENCE_ARTICLE}\n</article>"),
+                                     first_box_only=True, full_misses=True), B2,
+             kept(BODY_READABILITY)),  # readability holds the article: the top node must agree clearly better
         Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), f"- {B2[:90]}", kept(GUARD_BACK_OFF)),
         Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), "Sign up for our newsletter", removed(PROMO_CALL_TO_ACTION)),
         Case(BODY_CLEAN_INPUT, TextPage(spaced(*BODY, CLOSING)), CLOSING, kept(BODY_CLEAN_INPUT)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from wirewash.tasks.clean import html_trafilatura
+from wirewash.tasks.clean import html_trafilatura, top_node
 from wirewash.tasks.clean.extraction import extract_html
 from wirewash.tasks.clean.html_decide import decide_lines
 from wirewash.tasks.clean.html_trafilatura import ExtractedLine, _take_second, run_trafilatura
@@ -178,3 +178,80 @@ def test_rules_removing_a_footer_do_not_back_off() -> None:
     decided = decide_lines(lines, None)
     assert [d.action for d in decided] == ["kept"] * 5 + ["removed", "removed"]
     assert decided[6].rule == "zone.footer"
+
+
+GERMAN = [
+    "Der Stadtrat hat am Dienstag beschlossen, die alte Hafenmauer noch vor den Winterstürmen zu erneuern.",
+    "Die Arbeiten sollen zwei Jahre dauern, und die Lastwagen fahren nur außerhalb der Schulzeiten über die Küstenstraße.",
+    "Die Fischer liegen seit Januar an der nördlichen Mole und sagen, dass sie dadurch viele Kunden verloren haben.",
+]
+"""Paragraphs of a German story: German stopwords, next to no English ones."""
+
+
+def _tree(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(f"<html><body>{body}</body></html>")
+
+
+def test_the_top_node_is_the_container_richest_in_the_languages_stopwords() -> None:
+    """A German story beside an English notice: the stoplist is the page's language, so the story's box wins,
+    its sibling section joins it, and the link teasers, the notice and the reader comments stay out."""
+    story = "".join(f"<p>{text}</p>" for text in GERMAN)
+    page = _tree(f"<div id='notice'><p>{STORY[0]}</p></div>"
+                 f"<main><div id='story'>{story}</div><div id='more'><p>{GERMAN[2]} {GERMAN[0]}</p></div>"
+                 f"<ul id='teasers'><li><a href='/a'>{GERMAN[1]}</a></li></ul></main>"
+                 f"<div class='comments'>{story}{story}</div>")
+    assert [node.get("id") for node in top_node.best_nodes(page)] == ["story", "more"]
+
+
+def test_a_page_without_prose_has_no_top_node() -> None:
+    assert top_node.best_nodes(_tree("<ul><li><a href='/a'>Home</a></li></ul><p>Prices from 9.99</p>")) == []
+    assert top_node.best_nodes(_tree(f"<p><a href='/a'>{STORY[0]}</a></p>")) == []  # a teaser: all link text
+
+
+def test_where_every_extraction_misses_the_article_the_top_node_gives_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass keeps one paragraph of six, the full cascade and readability nothing: the extraction agrees
+    under ``LAGGING_AGREEMENT`` with the long paragraphs, and the top node, which holds them all, is kept."""
+    html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
+    real_fast = html_trafilatura._fast_body
+
+    def first_paragraph(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
+        body = real_fast(tree, options)
+        for child in list(body)[1:]:
+            body.remove(child)
+        return body
+
+    monkeypatch.setattr(html_trafilatura, "_fast_body", first_paragraph)
+    monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: [])
+    monkeypatch.setattr(html_trafilatura, "_readability_lines", lambda tree: [])
+    extraction = run_trafilatura(html)
+    assert extraction.cascade == html_trafilatura.TOP_NODE
+    assert [line.text for line in extraction.lines] == STORY
+    assert {seg.rule for seg in extract_html("p", "p.html", "o", html).segments if seg.action == "kept"} == {"body.top-node"}
+
+
+def test_the_top_node_is_not_asked_where_trafilatura_holds_most_of_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five paragraphs of six: doubted (readability is asked), but agreeing well over ``LAGGING_AGREEMENT``."""
+    html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
+    real_fast = html_trafilatura._fast_body
+
+    def all_but_the_last(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
+        body = real_fast(tree, options)
+        body.remove(list(body)[-1])
+        return body
+
+    monkeypatch.setattr(html_trafilatura, "_fast_body", all_but_the_last)
+    monkeypatch.setattr(html_trafilatura, "_top_node_lines", lambda tree: pytest.fail("the top node was asked"))
+    assert run_trafilatura(html).cascade == html_trafilatura.READABILITY
+
+
+def test_a_page_wrapped_in_page_chrome_gives_its_top_node() -> None:
+    """Markup that wraps the whole page in a popup's sidebar and header (an unclosed popup): trafilatura prunes it
+    all and the long paragraphs leave it out as chrome, so nothing judges; the longer top node is kept."""
+    wrapper = "<aside class='popup-overlay'><header class='header-main'>\n{}\n</header></aside>"
+    html = _page(wrapper.format("\n".join(f"<p>{text}</p>" for text in STORY)))
+    extraction = run_trafilatura(html)
+    assert extraction.cascade == html_trafilatura.TOP_NODE
+    assert [line.text for line in extraction.lines] == STORY
+    # a short page with no prose (a timetable) has no top node: what trafilatura gave stands
+    timetable = _page("<ul><li>Harbour 9:15</li><li>Quay 9:40</li><li>Station 10:05</li></ul>")
+    assert run_trafilatura(timetable).cascade != html_trafilatura.TOP_NODE

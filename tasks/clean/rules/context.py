@@ -13,6 +13,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_PARAGRAPH,
     BODY_READABILITY,
     BODY_TABLE,
+    BODY_TOP_NODE,
     CAPTION_BESIDE_CREDIT,
     CAPTION_LABELLED,
     CAPTION_REPEAT,
@@ -70,6 +71,10 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(BODY_READABILITY, "body", "Kept from trafilatura's readability port, asked where the fast pass kept little of the "
          "page or under nine tenths of its long paragraphs, because its text agrees better with those paragraphs and "
          "adds text the cascades lack.", "context"),
+    Rule(BODY_TOP_NODE, "body", "Kept from the page's top node (the container whose paragraphs hold most of the language's "
+         "stopwords, with the sibling sections it joins), asked where trafilatura's fast pass was doubted, because its "
+         "text agrees clearly better with the page's long paragraphs and adds text trafilatura's extractions lack.",
+         "context"),
     Rule(GUARD_BACK_OFF, "body", "Kept although a link-list, footer or inline-teaser rule would remove it: on this page those "
          "rules would remove more than half of what trafilatura kept, so they have misread the layout and back off.", "context"),
     Rule(BODY_CLEAN_INPUT, "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),
