@@ -11,13 +11,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from wirewash.tasks.reuse.overlap import OverlapResult, find_overlaps
+from wirewash.tasks.reuse.overlap import OverlapResult, find_overlaps, report_overlaps
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.records import Document, ParagraphRef
 from wirewash.tasks.reuse.archive import query_archive
 from wirewash.tasks.reuse.index import IndexCommit, IndexSession, index_fingerprint, open_store
 from wirewash.tasks.reuse.segment import SegmentShelf, encode_texts, make_segment, write_segment
-from wirewash.tasks.reuse.verify import SignHere
+from wirewash.tasks.reuse.verify import SignHere, verify_corpus
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,12 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     fingerprint = index_fingerprint(options)
     session = IndexSession(open_store(params, fingerprint), fingerprint, options, made_elsewhere=shelf)
     tagged, encoded = session.prepare(refs)
-    result = find_overlaps(tagged, options, encoded=encoded, lsh_source=session)
+    verdicts = verify_corpus(tagged, options, encoded=encoded, lsh_source=session)
+    # staged before the records are made: the session then lets go of the new contents and signatures it
+    # kept for the index, and the paragraphs' token hashes go with them (the records need only their spans)
+    del tagged, encoded
     commit = session.stage(run_id)
+    result = report_overlaps(verdicts)
     return ReuseResult(result.overlaps, result.clusters, {**result.stats, **session.stats}, commit, session.batch)
 
 

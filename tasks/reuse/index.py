@@ -262,16 +262,22 @@ class IndexSession:
         return self.store.lsh_pairs(self._head, keys, sigs, rows, threshold=o.lsh_threshold, seed=o.seed)
 
     def stage(self, generation: str) -> IndexCommit:
-        """Write the new entries aside; the returned :class:`IndexCommit` makes them live at the run's commit."""
+        """Write the new entries aside; the returned :class:`IndexCommit` makes them live at the run's commit.
+
+        Called once, after the LSH candidates are found (the new signatures are known then); the session
+        lets go of the entries it kept for it, so the caller may stage before it makes the pair records."""
         files = {file: [run, digest] for file, (run, digest) in self._files.items()}
         if self._new_contents is None:
             contents = (np.empty(0, np.uint64), encode_paragraphs([]))
         else:
             new_keys, per_paragraph, rows = self._new_contents
             contents = (new_keys, take_paragraphs(per_paragraph, rows))
+            del per_paragraph
         head = self._head if self._head is not None else Head(self.fingerprint)
         sigs = self._new_sigs if self._new_sigs is not None else (np.empty(0, np.uint64),
                                                                   np.empty((0, self.options.num_perm), np.uint32))
+        # staged once: what was kept for it goes now (a corpus's encodings and signatures, hundreds of megabytes)
+        self._new_contents = self._new_sigs = None
         commit = self.store.stage(generation, head, contents, sigs, sorted_unique(self._keys), self._live_texts, files)
         data = dict(commit.head)
         data["fingerprint"] = self.fingerprint
