@@ -20,6 +20,12 @@ import numpy as np
 from wirewash.tasks.reuse.arrays import csr_gather, run_starts, sorted_unique, split_batches, unique_pairs
 
 
+ANCHOR_PASS_BITS = 2
+"""Anchors are grouped in ``2 ** ANCHOR_PASS_BITS`` passes, each over the anchors whose top bits are its number."""
+PASS_MIN_ANCHORS = 1_000_000
+"""Fewer anchors than this are grouped in one pass (the passes only pay where the arrays are large)."""
+
+
 def pairs_within_groups(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Every pair ``(values[s+x], values[s+y])``, ``x < y``, inside each group ``values[s:s+size]``.
 
@@ -72,7 +78,26 @@ def find_anchor_pairs(
     focused member by member, so a group of archived paragraphs costs
     nothing (:func:`wirewash.tasks.reuse.overlap.verify_corpus`).
     Returns unique pairs as an ``(m, 2)`` int64 array, sorted.
+
+    Many anchors (a corpus's every long word run) are grouped in passes by
+    their top bits (:data:`ANCHOR_PASS_BITS`): the grouping's sorted copies
+    and keys are then a pass's size, not the corpus's, at the detector's
+    peak memory; the pairs are the same.
     """
+    if anchors.size < PASS_MIN_ANCHORS:
+        return _anchor_pairs(anchors, owners, docs, max_fanout, eligible, focus)
+    # equal anchors share their top bits, so no group is split between passes; each pass sorts a quarter
+    top = (anchors >> np.uint64(64 - ANCHOR_PASS_BITS)).astype(np.uint8)
+    parts = []
+    for part in range(1 << ANCHOR_PASS_BITS):
+        chosen = top == part
+        parts.append(_anchor_pairs(anchors[chosen], owners[chosen], docs, max_fanout, eligible, focus))
+    return unique_pairs(np.concatenate(parts))
+
+
+def _anchor_pairs(anchors: np.ndarray, owners: np.ndarray, docs: np.ndarray, max_fanout: int,
+                  eligible: np.ndarray | None, focus: np.ndarray | None) -> np.ndarray:
+    """:func:`find_anchor_pairs` in one pass."""
     empty = np.empty((0, 2), dtype=np.int64)
     if anchors.size == 0:
         return empty

@@ -284,6 +284,31 @@ def test_group_owners_is_the_exact_grouping_even_when_anchors_share_their_high_b
     assert _groups_of(spread, owners) == _exact_groups(spread, owners)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30)), min_size=1, max_size=200), st.integers(0, 2**32),
+       st.integers(2, 6), st.booleans(), st.booleans())
+def test_anchor_pairs_found_in_passes_are_the_pairs_of_one_pass(rows: list[tuple[int, int]], seed: int, fanout: int,
+                                                                with_eligible: bool, with_focus: bool) -> None:
+    import wirewash.tasks.reuse.paragraph_index as paragraph_index
+
+    # anchors spread over the whole hash range, so every pass (the top bits) gets some
+    anchors = np.array([a for a, _ in rows], dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(seed)
+    owners = np.array([o for _, o in rows], dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    docs = rng.integers(0, 12, 31)
+    eligible = rng.random(31) < 0.5 if with_eligible else None
+    focus = rng.random(31) < 0.5 if with_focus else None
+    one = paragraph_index._anchor_pairs(anchors, owners, docs, fanout, eligible, focus)
+    original = paragraph_index.PASS_MIN_ANCHORS
+    try:
+        paragraph_index.PASS_MIN_ANCHORS = 0  # every call takes the passes
+        passes = paragraph_index.find_anchor_pairs(anchors, owners, docs, max_fanout=fanout, eligible=eligible,
+                                                   focus=focus)
+    finally:
+        paragraph_index.PASS_MIN_ANCHORS = original
+    assert np.array_equal(passes, one) and passes.dtype == np.int64 and passes.shape[1] == 2
+
+
 def test_sort_by_owner_then_hash_equals_lexsort_also_when_high_bits_tie() -> None:
     from wirewash.tasks.reuse.shingle import sort_by_owner_then_hash
 
