@@ -131,11 +131,28 @@ def hash_segments(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     the segment, the products are summed per segment, then mixed with the
     segment length. Equal token sequences give equal hashes; any changed,
     added, dropped or moved word changes it.
+
+    Segments are hashed in runs of about :data:`SEGMENT_CHUNK_TOKENS` tokens:
+    the work arrays are as long as the tokens hashed (a corpus's every
+    sentence is every token, several arrays of 8 bytes each), and each
+    segment's hash depends on its own tokens only.
     """
     keep = lengths > 0
     starts, lengths = starts[keep], lengths[keep]
     if starts.size == 0:
         return np.empty(0, np.uint64)
+    if int(lengths.sum()) <= SEGMENT_CHUNK_TOKENS:
+        return _hash_segment_run(hashes, starts, lengths)
+    return np.concatenate([_hash_segment_run(hashes, starts[lo:hi], lengths[lo:hi])
+                           for lo, hi in split_batches(lengths, SEGMENT_CHUNK_TOKENS)])
+
+
+SEGMENT_CHUNK_TOKENS = 1 << 22
+"""Tokens :func:`hash_segments` hashes at once (~4M: its work arrays then take ~200 MB, whatever the corpus)."""
+
+
+def _hash_segment_run(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """:func:`hash_segments` of non-empty segments, in one go."""
     total = int(lengths.sum())
     seg_start = np.repeat(starts, lengths)
     seg_first = np.repeat(np.cumsum(lengths) - lengths, lengths)

@@ -132,3 +132,28 @@ def test_ngrams_are_every_window_inside_one_paragraph(paragraphs: list[list[int]
                 expected_hashes.append(mix64(np.array([(window * np.array(_MIX[:n], dtype=np.uint64)).sum()]))[0])
                 expected_owner.append(number)
     assert hashes.tolist() == [int(h) for h in expected_hashes] and owner.tolist() == expected_owner
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=80),
+       st.lists(st.tuples(st.integers(0, 79), st.integers(0, 12)), max_size=25), st.integers(1, 30))
+def test_segments_hashed_in_runs_hash_as_in_one_go(tokens: list[int], segments: list[tuple[int, int]],
+                                                   chunk: int) -> None:
+    import wirewash.tasks.reuse.shingle as shingle
+
+    hashes = np.array(tokens, dtype=np.uint64)
+    starts = np.array([min(s, len(tokens) - 1) for s, _ in segments], dtype=np.int64)
+    lengths = np.array([min(n, len(tokens) - min(s, len(tokens) - 1)) for s, n in segments], dtype=np.int64)
+    whole = shingle.hash_segments(hashes, starts, lengths)
+    original = shingle.SEGMENT_CHUNK_TOKENS
+    try:
+        shingle.SEGMENT_CHUNK_TOKENS = chunk  # runs of a few tokens: most inputs are cut into several
+        in_runs = shingle.hash_segments(hashes, starts, lengths)
+    finally:
+        shingle.SEGMENT_CHUNK_TOKENS = original
+    assert whole.dtype == in_runs.dtype == np.uint64 and np.array_equal(whole, in_runs)
+    assert whole.size == int(np.count_nonzero(lengths))  # one hash per non-empty segment
+    # and each hash is its segment's own: hashing it alone gives the same value
+    for at, (s, n) in enumerate((s, n) for s, n in zip(starts.tolist(), lengths.tolist()) if n > 0):
+        alone = shingle.hash_segments(hashes, np.array([s]), np.array([n]))
+        assert alone[0] == whole[at]
