@@ -102,7 +102,10 @@ def write_segment(folder: Path, segment: IndexSegment, *, durable: bool = True) 
     batch segment lives one run and is checked when read, so it skips that.
     """
     order = np.argsort(segment.content_keys, kind="stable")
-    enc = take_paragraphs(segment.encoded, order)
+    # contents staged in key order (a run's new index entries are) are written as they are: gathering them
+    # again would hold a second copy of every token at the stage's peak, for the same arrays
+    in_order = bool(np.all(order[1:] > order[:-1])) and _gathered_layout(segment.encoded)
+    enc = segment.encoded if in_order else take_paragraphs(segment.encoded, order)
     torder = np.argsort(segment.text_keys, kind="stable")
     arrays = {"content_keys": segment.content_keys[order], "text_keys": segment.text_keys[torder],
               "signatures": segment.signatures[torder]}
@@ -120,6 +123,16 @@ def write_segment(folder: Path, segment: IndexSegment, *, durable: bool = True) 
     if folder.exists():
         shutil.rmtree(folder)  # left by a run that crashed before it was used
     os.replace(staging, folder)
+
+
+def _gathered_layout(enc: Encoded) -> bool:
+    """Whether ``enc`` is laid out as :func:`take_paragraphs` lays out what it gathers: offsets from 0 over all its
+    tokens, sentences in paragraph order, and the gathered arrays' types (so writing it as it is writes the same bytes)."""
+    wide = ("offsets", "sentence_starts", "sentence_lengths", "sentence_owner")
+    return (enc.offsets.size > 0 and int(enc.offsets[0]) == 0 and int(enc.offsets[-1]) == enc.hashes.size
+            and enc.hashes.dtype == np.uint64 and enc.token_begin.dtype == enc.token_end.dtype == np.int32
+            and all(getattr(enc, name).dtype == np.int64 for name in wide)
+            and bool(np.all(enc.sentence_owner[1:] >= enc.sentence_owner[:-1])))
 
 
 def read_segment(folder: Path) -> IndexSegment:

@@ -141,3 +141,26 @@ def test_worker_segments_change_the_work_not_the_pairs(tmp_path: Path, index: st
         assert 0 < helped.stats["contents_from_workers"] < helped.stats["contents_encoded"]
         assert 0 < helped.stats["texts_from_workers"] < helped.stats["texts_signed"] == plain.stats["texts_signed"]
         assert plain.stats["contents_from_workers"] == plain.stats["texts_from_workers"] == 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.text(alphabet="ab cd. ef! Gh", min_size=0, max_size=40), min_size=1, max_size=8), st.randoms())
+def test_a_segment_written_from_contents_in_key_order_is_the_segment_written_from_any_order(
+        tmp_path_factory: pytest.TempPathFactory, texts: list[str], rnd: Any) -> None:
+    from wirewash.tasks.reuse.segment import IndexSegment, write_segment
+    from wirewash.tasks.reuse.shingle import encode_paragraphs, take_paragraphs
+
+    folder = tmp_path_factory.mktemp("segments")
+    keys = np.arange(len(texts), dtype=np.uint64) * np.uint64(7) + np.uint64(3)  # in key order
+    encoded = encode_paragraphs(texts)
+    shuffled = list(range(len(texts)))
+    rnd.shuffle(shuffled)
+    order = np.array(shuffled, dtype=np.int64)
+    no_sigs = (np.empty(0, np.uint64), np.empty((0, 4), np.uint32))
+    # written as it is (keys already in order) and gathered from a shuffled copy: the same files
+    write_segment(folder / "as-is", IndexSegment(keys, take_paragraphs(encoded, np.arange(len(texts))), *no_sigs))
+    write_segment(folder / "gathered", IndexSegment(keys[order], take_paragraphs(encoded, order), *no_sigs))
+    names = sorted(p.name for p in (folder / "as-is").iterdir())
+    assert names == sorted(p.name for p in (folder / "gathered").iterdir()) and "hashes.npy" in names
+    for name in names:
+        assert (folder / "as-is" / name).read_bytes() == (folder / "gathered" / name).read_bytes(), name
