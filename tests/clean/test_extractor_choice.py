@@ -100,6 +100,18 @@ def _fast_pass_takes_first_box_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(html_trafilatura, "_fast_body", first_box_only)
 
 
+def _fast_pass_drops_the_last_box(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make trafilatura's fast pass keep all but the page's last box (a near miss: doubted, not failed)."""
+    real = html_trafilatura._fast_body
+
+    def all_but_the_last(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
+        body = real(tree, options)
+        body.remove(list(body)[-1])
+        return body
+
+    monkeypatch.setattr(html_trafilatura, "_fast_body", all_but_the_last)
+
+
 def test_a_fast_pass_that_misses_the_article_gives_way_to_the_full_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast pass (made to take only the page's first box) keeps under half of the long paragraphs:
     the full cascade runs, agrees better with them, and its lines are kept as ``body.full-cascade``."""
@@ -142,14 +154,7 @@ def test_a_fast_pass_missing_a_paragraph_asks_readability_alone(monkeypatch: pyt
     """The fast pass keeps five of six paragraphs: too many for the full cascade to run (``COVERAGE``), too few
     to go unquestioned (``SECOND_OPINION_COVERAGE``): readability is asked, and holds the sixth."""
     html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
-    real_fast = html_trafilatura._fast_body
-
-    def all_but_the_last(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
-        body = real_fast(tree, options)
-        body.remove(list(body)[-1])
-        return body
-
-    monkeypatch.setattr(html_trafilatura, "_fast_body", all_but_the_last)
+    _fast_pass_drops_the_last_box(monkeypatch)
     monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: pytest.fail("the full cascade ran"))
     extraction = run_trafilatura(html)
     assert extraction.cascade == html_trafilatura.READABILITY
@@ -212,15 +217,7 @@ def test_where_every_extraction_misses_the_article_the_top_node_gives_it(monkeyp
     """The fast pass keeps one paragraph of six, the full cascade and readability nothing: the extraction agrees
     under ``LAGGING_AGREEMENT`` with the long paragraphs, and the top node, which holds them all, is kept."""
     html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
-    real_fast = html_trafilatura._fast_body
-
-    def first_paragraph(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
-        body = real_fast(tree, options)
-        for child in list(body)[1:]:
-            body.remove(child)
-        return body
-
-    monkeypatch.setattr(html_trafilatura, "_fast_body", first_paragraph)
+    _fast_pass_takes_first_box_only(monkeypatch)  # here the first box is the story's first paragraph
     monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: [])
     monkeypatch.setattr(html_trafilatura, "_readability_lines", lambda tree: [])
     extraction = run_trafilatura(html)
@@ -232,14 +229,7 @@ def test_where_every_extraction_misses_the_article_the_top_node_gives_it(monkeyp
 def test_the_top_node_is_not_asked_where_trafilatura_holds_most_of_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
     """Five paragraphs of six: doubted (readability is asked), but agreeing well over ``LAGGING_AGREEMENT``."""
     html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
-    real_fast = html_trafilatura._fast_body
-
-    def all_but_the_last(tree, options):  # noqa: ANN001, ANN202 - stands in for trafilatura's fast pass
-        body = real_fast(tree, options)
-        body.remove(list(body)[-1])
-        return body
-
-    monkeypatch.setattr(html_trafilatura, "_fast_body", all_but_the_last)
+    _fast_pass_drops_the_last_box(monkeypatch)
     monkeypatch.setattr(html_trafilatura, "_top_node_lines", lambda tree: pytest.fail("the top node was asked"))
     assert run_trafilatura(html).cascade == html_trafilatura.READABILITY
 
