@@ -56,8 +56,8 @@ def repeated_runs(folded: list[str], words: list[int]) -> list[Run]:
     first earlier place those lines appear together, and extended while the
     lines go on agreeing (never into the copy itself). Blank lines are
     compared like any other. Each line is tried against one earlier place
-    only, so a page costs a lookup a line, and more only where it repeats
-    itself line for line.
+    only, and the lines of a repeat (a copy or not) are not tried again, so
+    a page costs about a lookup a line.
     """
     before = list(accumulate(words, initial=0))  # words before each line
     first_at: dict[tuple[str, ...], int] = {}
@@ -72,8 +72,10 @@ def repeated_runs(folded: list[str], words: list[int]) -> list[Run]:
                 length += 1
             if _is_copy(before[i + length] - before[i], before[i]):
                 runs.append(Run(i, length, source))
-                i += length
-                continue
+            # a repeat too short to be a copy is passed over whole: tried again from each of its lines, a page of
+            # thousands of equal lines (empty table cells) would cost their square
+            i += length
+            continue
         i += 1
     return runs
 
