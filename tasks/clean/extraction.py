@@ -18,7 +18,7 @@ flattened text can, so HTML takes that road:
    agrees better still (``body.readability``); where all of them failed, the
    page's top node, the container richest in stopwords (``body.top-node``).
    This step is :mod:`wirewash.tasks.clean.html_trafilatura` (the metadata:
-   :mod:`wirewash.tasks.clean.html_metadata`); steps 2 to 6 are
+   :mod:`wirewash.tasks.clean.html_metadata`); steps 2 to 7 are
    :mod:`wirewash.tasks.clean.html_decide`, and every extracted line ends with
    one :class:`~wirewash.tasks.clean.decision.Decision`.
 2. **Line rules** (``tasks/clean/rules/``): captions, credits, promo, "read more"
@@ -50,6 +50,10 @@ flattened text can, so HTML takes that road:
    and position alone (link lists, the footer, inline teasers) would remove
    more than half of what trafilatura kept, they have misread the page's
    layout; the lines they would remove are kept instead.
+7. **A second copy** (``repeat.page-copy``): where the page prints its
+   story twice (an AMP or print copy, a gallery repeating its captions), the
+   lines no rule removed in a long run repeating an earlier run of the page
+   are removed (:mod:`wirewash.tasks.clean.repeats`).
 
 Provenance points at the HTML source line where each extracted line's text
 begins; every other non-blank source line is recorded as markup trafilatura

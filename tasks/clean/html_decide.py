@@ -1,9 +1,9 @@
 """The rules after trafilatura: keep or remove each extracted line, and say which rule decided.
 
-Steps 2 to 6 of :mod:`wirewash.tasks.clean.extraction`: the catalog's line
+Steps 2 to 7 of :mod:`wirewash.tasks.clean.extraction`: the catalog's line
 rules (but two that read artefacts of flattened text), link lists, the
-headline, the lines before and after the story's paragraphs, and the
-back-off guard. Each extracted line ends with one
+headline, the lines before and after the story's paragraphs, the back-off
+guard and a second copy of the page's text. Each extracted line ends with one
 :class:`~wirewash.tasks.clean.decision.Decision`.
 """
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wirewash.tasks.clean.decision import Decision, caught_by
+from wirewash.tasks.clean.decision import Decision, caught_by, removed_by
 from wirewash.tasks.clean.html_trafilatura import SENTENCE_END_RE, ExtractedLine
 from wirewash.tasks.clean.lines import count_words
+from wirewash.tasks.clean.repeats import repeated_runs
 from wirewash.tasks.clean.rules import LINE_RULES, RULES, Rule, rule_view
 from wirewash.tasks.clean.rules.ids import (
     BODY_PARAGRAPH,
@@ -23,6 +24,7 @@ from wirewash.tasks.clean.rules.ids import (
     RELATED_GLUED_TEASER,
     RELATED_INLINE,
     RELATED_LIST,
+    REPEAT_PAGE_COPY,
     SOURCE_URL_LINE,
     TITLE_HEADLINE,
     ZONE_FOOTER,
@@ -197,7 +199,7 @@ def _ruled(text: str, words: int) -> tuple[str, int, str]:
 
 
 def decide_lines(lines: list[ExtractedLine], title: str | None) -> list[Decision]:
-    """Keep or remove each extracted line (steps 2–6 of :mod:`wirewash.tasks.clean.extraction`), in order."""
+    """Keep or remove each extracted line (steps 2–7 of :mod:`wirewash.tasks.clean.extraction`), in order."""
     return decide_and_read(lines, title)[0]
 
 
@@ -233,13 +235,32 @@ def decide_and_read(lines: list[ExtractedLine], title: str | None) -> tuple[list
     else:
         titles = [False] * len(lines)
     _apply_position(lines, words, rules, titles)
+    copies = _second_copies(lines, words, rules, titles)
     decisions: list[Decision] = []
-    for is_title, rule in zip(titles, rules):
+    for index, (is_title, rule) in enumerate(zip(titles, rules)):
         if rule is None:
-            decisions.append(_TITLE_DECISION if is_title else KEPT_DECISION)
+            decisions.append(_TITLE_DECISION if is_title else copies.get(index, KEPT_DECISION))
         else:
             decisions.append(_RULE_DECISIONS[rule.id])
     return _back_off(lines, decisions), words, first_rules
+
+
+def _second_copies(lines: list[ExtractedLine], words: list[int], rules: list[Rule | None],
+                   titles: list[bool]) -> dict[int, Decision]:
+    """The lines of a second copy of the page's text (:mod:`wirewash.tasks.clean.repeats`) that no other rule decided.
+
+    Decided last, so that a copy's lines another rule reads (a caption, a
+    link list, the footer) keep that rule's name; each removed line names the
+    extracted line it repeats.
+    """
+    copies: dict[int, Decision] = {}
+    for run in repeated_runs([_fold(line.text) for line in lines], words):
+        span = f"a run of {run.length} lines repeating lines {run.source + 1}-{run.source + run.length}"
+        for offset in range(run.length):
+            index = run.start + offset
+            if rules[index] is None and not titles[index]:
+                copies[index] = removed_by(REPEAT_PAGE_COPY, f"repeats line {run.source + offset + 1} of trafilatura's text, in {span}")
+    return copies
 
 
 def _back_off(lines: list[ExtractedLine], decisions: list[Decision]) -> list[Decision]:

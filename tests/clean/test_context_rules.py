@@ -61,6 +61,7 @@ from wirewash.tasks.clean.rules.ids import (
     RELATED_LIST,
     RELATED_SHARED_CARDS,
     RELATED_TEASER_LIST,
+    REPEAT_PAGE_COPY,
     REUSE_NEAR_DUPLICATE,
     SHAPE_INVISIBLE,
     SHAPE_OVERSIZE_LINE,
@@ -138,6 +139,9 @@ PAGER = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "Next")
 ARTICLE = "\n".join(f"<p>{BODY[i]} {BODY[(i + 1) % 5]} {BODY[(i + 2) % 5]}</p>" for i in range(5))
 SENTENCE_ARTICLE = "\n".join(f"<p>{sentence}</p>" for sentence in BODY)
 PROMO_BOX = "<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>"
+TWICE = tuple((line, 0.0) for line in (HEADLINE, *BODY, *BODY))  # the story printed twice (an AMP or print copy)
+PULL_QUOTE = tuple((line, 0.0) for line in (B0, B1, B2, B1, B3, B4))  # one sentence of the story set again as a quote
+BLOCK_AGAIN = tuple((line, 0.0) for line in (*BODY, *AFTER_SPECS, *BODY))  # a block printed again late in a longer text
 LIST_STORY = ((B0, 0.0), ("Sign up for our newsletter", 0.0)) + tuple((f"- {b[:90]}", 0.0) for b in BODY[1:] + (B0,))
 
 
@@ -303,6 +307,14 @@ CASES: dict[str, list[Case]] = {
                                                B0, "copy"), B0, removed(REUSE_NEAR_DUPLICATE)),
         Case(REUSE_NEAR_DUPLICATE, ClusterPage(spaced("Home", HEADLINE, *BODY), spaced("Home", "Buses reach three new districts", B0, B2, B4),
                                                B0, "canonical"), B0, kept(BODY_PARAGRAPH)),  # the canonical copy stays
+    ],
+    "repeat": [
+        Case(REPEAT_PAGE_COPY, ExtractedPage(TWICE), B2, removed(REPEAT_PAGE_COPY), occurrence=1),
+        Case(REPEAT_PAGE_COPY, ExtractedPage(TWICE), B2, kept(BODY_PARAGRAPH), occurrence=0),  # the first copy stays
+        Case(REPEAT_PAGE_COPY, ExtractedPage(PULL_QUOTE), B1, kept(BODY_PARAGRAPH), occurrence=1),  # one line is no run
+        Case(REPEAT_PAGE_COPY, ExtractedPage(PULL_QUOTE), B1, kept(BODY_PARAGRAPH), occurrence=0),
+        # under MIN_RUN_WORDS and repeating under WHOLE_COPY_SHARE of the text before it: the page's own block
+        Case(REPEAT_PAGE_COPY, ExtractedPage(BLOCK_AGAIN), B2, kept(BODY_PARAGRAPH), occurrence=1),
     ],
     "body": [
         Case(BODY_PARAGRAPH, SUBHEAD, B2, kept(BODY_PARAGRAPH)),

@@ -27,6 +27,7 @@ from wirewash.tasks.clean.rules.ids import (
     RELATED_LIST,
     RELATED_SHARED_CARDS,
     RELATED_TEASER_LIST,
+    REPEAT_PAGE_COPY,
     REUSE_NEAR_DUPLICATE,
     SHAPE_INVISIBLE,
     SHAPE_OVERSIZE_LINE,
@@ -65,6 +66,9 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule(TEMPLATE_OUTLET_REPEAT, "template", "A line an outlet repeats across its different stories is site template.", "context"),
     Rule(EXTRACT_OUTSIDE_ARTICLE, "markup", "HTML that trafilatura placed outside the article: menus, scripts, footers.", "context"),
     Rule(REUSE_NEAR_DUPLICATE, "duplicate", "With --drop-duplicates, a non-canonical copy of a near-duplicate cluster.", "context"),
+    Rule(REPEAT_PAGE_COPY, "repeat", "Three or more lines, eighty words or more, that repeat line for line an earlier run of "
+         "the page's extracted text are a second copy of it (an AMP or print copy, a gallery repeating its captions).",
+         "context"),
     Rule(BODY_PARAGRAPH, "body", "Prose inside the story's region: kept.", "context"),
     Rule(BODY_FULL_CASCADE, "body", "Kept from trafilatura's full cascade, which ran because its fast pass kept little of the "
          "page (or of its long paragraphs) and whose text agrees better with the page's long paragraphs.", "context"),
