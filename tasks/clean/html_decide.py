@@ -229,13 +229,14 @@ def decide_and_read(lines: list[ExtractedLine], title: str | None) -> tuple[list
             for k in range(i, j):
                 rules[k] = rules[k] or link_list
         i = max(j, i + 1)
+    folded = [_fold(line.text) for line in lines]  # read by the headline and by the second-copy search
     folded_title = _fold(title) if title else ""
     if folded_title:
-        titles = [rule is None and _is_title(_fold(line.text), folded_title) for line, rule in zip(lines, rules)]
+        titles = [rule is None and _is_title(text, folded_title) for text, rule in zip(folded, rules)]
     else:
         titles = [False] * len(lines)
     _apply_position(lines, words, rules, titles)
-    copies = _second_copies(lines, words, rules, titles)
+    copies = _second_copies(folded, words, rules, titles)
     decisions: list[Decision] = []
     for index, (is_title, rule) in enumerate(zip(titles, rules)):
         if rule is None:
@@ -245,16 +246,17 @@ def decide_and_read(lines: list[ExtractedLine], title: str | None) -> tuple[list
     return _back_off(lines, decisions), words, first_rules
 
 
-def _second_copies(lines: list[ExtractedLine], words: list[int], rules: list[Rule | None],
+def _second_copies(folded: list[str], words: list[int], rules: list[Rule | None],
                    titles: list[bool]) -> dict[int, Decision]:
-    """The lines of a second copy of the page's text (:mod:`wirewash.tasks.clean.repeats`) that no other rule decided.
+    """The lines (``folded``: :func:`_fold`) of a second copy of the page's text (:mod:`wirewash.tasks.clean.repeats`)
+    that no other rule decided.
 
     Decided last, so that a copy's lines another rule reads (a caption, a
     link list, the footer) keep that rule's name; each removed line names the
     extracted line it repeats.
     """
     copies: dict[int, Decision] = {}
-    for run in repeated_runs([_fold(line.text) for line in lines], words):
+    for run in repeated_runs(folded, words):
         span = f"a run of {run.length} lines repeating lines {run.source + 1}-{run.source + run.length}"
         for offset in range(run.length):
             index = run.start + offset
