@@ -284,6 +284,19 @@ def _strip_orphan_nbsp_lead(line: str) -> str:
 
 
 @lru_cache(maxsize=65_536)
+def _ftfy_explained(text: str) -> tuple[str, tuple[str, ...]]:
+    """ftfy's fix of ``text`` and its steps as ``kind:argument`` strings."""
+    fixed, steps = ftfy.fix_and_explain(text, config=_CONFIG)
+    return fixed, tuple(f"{kind}:{arg}" for kind, arg in (steps or ()))
+
+
+def _less_odd(fixed: str, explained: tuple[str, ...], candidate: str, step: str) -> tuple[str, tuple[str, ...]]:
+    """ftfy's fix of ``candidate`` (explained as ``step`` and ftfy's steps) where it is less odd than ``fixed``,
+    else ``fixed`` and its explanation as they were."""
+    refixed, more = _ftfy_explained(candidate)
+    return (refixed, (step,) + more) if _oddness(refixed) < _oddness(fixed) else (fixed, explained)
+
+
 def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     """Return the repaired line and the repair steps (empty when nothing changed).
 
@@ -299,22 +312,16 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
         return fixed, steps + (ORPHAN_NBSP_STEP,)
     if _is_plain_ascii(line) or _nothing_to_repair(line):
         return line, ()
-    fixed, steps = ftfy.fix_and_explain(line, config=_CONFIG)
-    explained = tuple(f"{kind}:{arg}" for kind, arg in (steps or ()))
+    fixed, explained = _ftfy_explained(line)
     if _oddness(fixed) > (0, 0, 0):
         restored = _restore_lost_bytes(line)
         if restored is not None:
-            refixed, more = ftfy.fix_and_explain(restored, config=_CONFIG)
-            if _oddness(refixed) < _oddness(fixed):
-                fixed = refixed
-                explained = (RESTORE_STEP,) + tuple(f"{k}:{a}" for k, a in (more or ()))
+            fixed, explained = _less_odd(fixed, explained, restored, RESTORE_STEP)
     if ftfy.badness.is_bad(fixed):
         # ftfy may have read part of the line its own way ("â€ " as a dagger and a space): runs of the
         # raw line first, then of ftfy's result
         for text in (line, fixed):
-            runs, more = ftfy.fix_and_explain(_repair_runs(text), config=_CONFIG)
-            if _oddness(runs) < _oddness(fixed):
-                fixed, explained = runs, (RUNS_STEP,) + tuple(f"{k}:{a}" for k, a in (more or ()))
+            fixed, explained = _less_odd(fixed, explained, _repair_runs(text), RUNS_STEP)
     if fixed == line:
         return line, ()
     return fixed, explained
