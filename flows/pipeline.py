@@ -216,14 +216,14 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id, reuse_spill(params))
         shutil.rmtree(reuse_spill(params), ignore_errors=True)
         runner.return_freed_memory()
-    overlaps, clusters = list(result.overlaps), list(result.clusters)
+    overlaps, clusters = result.overlaps, list(result.clusters)  # the pairs stay a table: records made as read
     drops = plan_drops(documents, clusters) if params.drop_duplicates else {}
     documents = [drop_paragraphs(doc, drops) for doc in documents]
 
     with _timed(timings, "write"):
         annotations = annotate_paragraphs(documents, overlaps, clusters)
         current = {doc.source for doc in documents}
-        archived = [ref for o in overlaps for ref in (o.a, o.b) if ref.file not in current]  # --reuse-index archive
+        archived = [ref for ref in overlaps.paragraphs() if ref.file not in current]  # --reuse-index archive
         archived += [ref for c in clusters for ref in (c.canonical, *c.members) if ref.file not in current]
         index = ParagraphIndex(documents, archived)
         staging = begin_report(params.reports, run_id)
@@ -234,7 +234,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         clean_staging = clean.close(
             extra=lambda folder: write_paragraphs_parquet(folder / PARQUET_NAME, documents, annotations))
         # the pairs as JSON, made as the writer asks; then the summary and the report read them back from
-        # the files, and the records go (with their passages they are the largest thing the flow holds)
+        # the files, and the pair table goes
         dump_jsonl(staging / "overlaps.jsonl", JsonRecords(overlaps))
         dump_jsonl(staging / "clusters.jsonl", JsonRecords(clusters))
         overlap_records = JsonlRecords(staging / "overlaps.jsonl", len(overlaps))

@@ -60,7 +60,7 @@ class ReuseNotes(Mapping[str, dict[str, Any]]):
         return len(self._clusters) + sum(1 for pid in self._pairs if pid not in self._clusters)
 
 
-def annotate_paragraphs(documents: list[Document], overlaps: list[Overlap], clusters: list[Cluster]) -> ReuseNotes:
+def annotate_paragraphs(documents: list[Document], overlaps: Iterable[Overlap], clusters: list[Cluster]) -> ReuseNotes:
     """Reuse fields by paragraph id: ``cluster``, ``canonical``, ``reused_with`` (pairs of any kind) and
     ``reused_words``/``reused_share``: its words that some pair's passages found elsewhere (each word once,
     however many copies carry it), and their share of its words."""

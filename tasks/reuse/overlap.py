@@ -41,9 +41,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wirewash.tasks.params import DetectorOptions
-from wirewash.tasks.records import Cluster, Overlap, ParagraphRef, Passage
+from wirewash.tasks.records import Cluster, ParagraphRef
 from wirewash.tasks.reuse.align import PositionalGrams, locate_passages
 from wirewash.tasks.reuse.clusters import cluster_near_duplicates, key_ranks, make_cluster
+from wirewash.tasks.reuse.pair_table import WHOLE_TEXT, OverlapTable
 from wirewash.tasks.reuse.paragraph_index import longest_shared_runs
 from wirewash.tasks.reuse.shingle import DistinctTexts, TokenSpans
 from wirewash.tasks.reuse.verify import KINDS, NEAR, Verdicts, verify_corpus
@@ -58,7 +59,7 @@ class OverlapResult:
     per kind.
     """
 
-    overlaps: tuple[Overlap, ...]
+    overlaps: OverlapTable  # the records, made as they are read
     clusters: tuple[Cluster, ...]
     stats: dict[str, int] = field(default_factory=dict)
 
@@ -83,7 +84,7 @@ def report_overlaps(verdicts: Verdicts, *, focus: np.ndarray | None = None) -> O
     """
     refs, docs, texts, stats = verdicts.refs, verdicts.docs, verdicts.texts, dict(verdicts.stats)
     if texts is None:
-        return OverlapResult((), (), stats)
+        return OverlapResult(OverlapTable.empty(), (), stats)
     kinds = verdicts.kinds
     if focus is not None:
         kinds = {pair: value for pair, value in kinds.items() if focus[pair[0]] or focus[pair[1]]}
@@ -108,12 +109,11 @@ def report_overlaps(verdicts: Verdicts, *, focus: np.ndarray | None = None) -> O
                                     verdicts.grams, key_rank=key_rank)
     # sorted by (a.file, a.lines, b.file, b.lines) through ranks: one stable numpy sort instead of a
     # tuple key per pair (ties keep their order either way)
-    overlaps = [overlaps[i] for i in np.lexsort((place_rank[sides[:, 1]], place_rank[sides[:, 0]])).tolist()]
+    overlaps = overlaps.take(np.lexsort((place_rank[sides[:, 1]], place_rank[sides[:, 0]])))
     clusters.sort(key=lambda c: (c.canonical.file, c.canonical.lines))
-    for kind_name in ("near-duplicate", "contained", "shared-text"):
-        stats[kind_name] = sum(1 for o in overlaps if o.kind == kind_name)
+    stats.update(overlaps.kind_counts())
     stats["clusters"] = len(clusters)
-    return OverlapResult(tuple(overlaps), tuple(clusters), stats)
+    return OverlapResult(overlaps, tuple(clusters), stats)
 
 
 def make_overlaps(
@@ -126,8 +126,8 @@ def make_overlaps(
     grams: PositionalGrams,
     *,
     key_rank: np.ndarray,
-) -> tuple[list[Overlap], np.ndarray]:
-    """:class:`Overlap` records with ``a.key < b.key``, the shared run cut from a's own text, and their passages.
+) -> tuple[OverlapTable, np.ndarray]:
+    """The :class:`Overlap` records (as a table) with ``a.key < b.key``, the shared run cut from a's own text, and their passages.
 
     ``spans`` say where each paragraph's tokens were read, so the run found
     on normalised tokens is cut verbatim from the original text, and passages
@@ -147,24 +147,19 @@ def make_overlaps(
     # where the run's first and last token sit in a's own text
     cut = np.flatnonzero(~same & (count > 0))
     base = spans.offsets[ordered[cut, 0]]
-    run_begin = spans.begin[base + first[cut]].tolist()
-    run_end = spans.end[base + first[cut] + count[cut] - 1].tolist()
+    run_begin = spans.begin[base + first[cut]]
+    run_end = spans.end[base + first[cut] + count[cut] - 1]
     found = locate_passages(grams, texts.unit_of[ordered], ordered, spans)
-    shared: list[str] = [""] * len(ordered)
-    for at, a, begin, end in zip(cut.tolist(), ordered[cut, 0].tolist(), run_begin, run_end):
-        shared[at] = refs[a].text[begin:end]
-    for at in np.flatnonzero(same).tolist():
-        shared[at] = refs[int(ordered[at, 0])].text.strip()  # word for word the same paragraph
-    spans = [Passage((a0, a1), (b0, b1), words) for a0, a1, b0, b1, words in zip(
-        found.a_begin.tolist(), found.a_end.tolist(), found.b_begin.tolist(), found.b_end.tolist(), found.words.tolist())]
-    cuts = found.starts.tolist()
-    overlaps = [
-        Overlap(KINDS[kind], refs[a], refs[b], jac, con, text, tuple(spans[lo:hi]), a_share, b_share)  # type: ignore[arg-type]
-        for (_, (kind, jac, con)), a, b, text, lo, hi, a_share, b_share in zip(
-            emitted, ordered[:, 0].tolist(), ordered[:, 1].tolist(), shared, cuts[:-1], cuts[1:],
-            found.a_share.tolist(), found.b_share.tolist())
-    ]
-    return overlaps, ordered
+    shared_begin, shared_end = np.zeros(len(ordered), np.int64), np.zeros(len(ordered), np.int64)
+    shared_begin[cut], shared_end[cut] = run_begin, run_end
+    shared_begin[same] = WHOLE_TEXT  # word for word the same paragraph
+    scores = np.array([value for _, value in emitted], dtype=np.float64).reshape(-1, 3)
+    columns = {"a": ordered[:, 0], "b": ordered[:, 1], "kind": scores[:, 0].astype(np.uint8),
+               "jaccard": scores[:, 1], "containment": scores[:, 2], "shared_begin": shared_begin,
+               "shared_end": shared_end, "first": found.starts[:-1], "stop": found.starts[1:],
+               "a_share": found.a_share, "b_share": found.b_share}
+    passages = np.stack([found.a_begin, found.a_end, found.b_begin, found.b_end, found.words.astype(np.int64)], axis=1)
+    return OverlapTable(refs, KINDS, columns, passages.reshape(-1, 5)), ordered
 
 
 def find_redundant_pairs(
