@@ -158,9 +158,12 @@ class IndexStore(Protocol):
         """Row pairs whose signatures collide in an LSH band (exactly :func:`wirewash.tasks.reuse.minhash.find_lsh_pairs`'s answer)."""
         ...
 
-    def stage(self, generation: str, head: Head | None, contents: tuple[np.ndarray, Encoded], signatures: tuple[np.ndarray, np.ndarray],
-              live_contents: np.ndarray, live_texts: np.ndarray, files: dict[str, list[str]]) -> "IndexCommit":
-        """Write this run's new entries aside; return what :func:`commit_index` must do to make them live."""
+    def stage(self, generation: str, head: Head | None, contents: tuple[np.ndarray, Encoded, np.ndarray],
+              signatures: tuple[np.ndarray, np.ndarray], live_contents: np.ndarray, live_texts: np.ndarray,
+              files: dict[str, list[str]]) -> "IndexCommit":
+        """Write this run's new entries aside; return what :func:`commit_index` must do to make them live.
+
+        ``contents`` is ``(keys, encoding, rows)``: key ``i``'s encoding is row ``rows[i]`` of ``encoding``."""
         ...
 
 
@@ -267,12 +270,8 @@ class IndexSession:
         Called once, after the LSH candidates are found (the new signatures are known then); the session
         lets go of the entries it kept for it, so the caller may stage before it makes the pair records."""
         files = {file: [run, digest] for file, (run, digest) in self._files.items()}
-        if self._new_contents is None:
-            contents = (np.empty(0, np.uint64), encode_paragraphs([]))
-        else:
-            new_keys, per_paragraph, rows = self._new_contents
-            contents = (new_keys, take_paragraphs(per_paragraph, rows))
-            del per_paragraph
+        # the new entries go as the paragraphs' encoding and a row of it per key: a store gathers what it writes
+        contents = self._new_contents or (np.empty(0, np.uint64), encode_paragraphs([]), np.empty(0, np.int64))
         head = self._head if self._head is not None else Head(self.fingerprint)
         sigs = self._new_sigs if self._new_sigs is not None else (np.empty(0, np.uint64),
                                                                   np.empty((0, self.options.num_perm), np.uint32))

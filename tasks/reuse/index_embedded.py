@@ -17,7 +17,7 @@ from wirewash.tasks.reuse.index import HEAD_NAME, INDEX_DIR, Head, IndexCommit, 
 from wirewash.tasks.reuse.minhash import find_lsh_pairs
 from wirewash.tasks.reuse.segment import (IndexSegment, SegmentReadError, find_contents, find_signatures, read_segment,
                                           write_segment)
-from wirewash.tasks.reuse.shingle import Encoded, concat_encoded
+from wirewash.tasks.reuse.shingle import Encoded, concat_encoded, take_paragraphs
 
 
 class EmbeddedStore:
@@ -56,8 +56,9 @@ class EmbeddedStore:
         # every signature is at hand (memory-mapped or just signed): band them all at once, the cheap part
         return find_lsh_pairs(sigs, rows, threshold=threshold, seed=seed)
 
-    def stage(self, generation: str, head: Head | None, contents: tuple[np.ndarray, Encoded], signatures: tuple[np.ndarray, np.ndarray],
-              live_contents: np.ndarray, live_texts: np.ndarray, files: dict[str, list[str]]) -> IndexCommit:
+    def stage(self, generation: str, head: Head | None, contents: tuple[np.ndarray, Encoded, np.ndarray],
+              signatures: tuple[np.ndarray, np.ndarray], live_contents: np.ndarray, live_texts: np.ndarray,
+              files: dict[str, list[str]]) -> IndexCommit:
         old = self._live(head)
         stored = sum(seg.content_keys.size for seg in old) + contents[0].size
         compact = bool(old) and (stored > 2 * live_contents.size + 1024 or len(old) >= 32)
@@ -65,13 +66,15 @@ class EmbeddedStore:
             # one segment with every live entry; rows of deleted or changed files stay behind. New
             # entries are live and absent from the old segments by construction (only misses were encoded).
             found, kept = self.get_contents(live_contents)
-            contents = (np.concatenate([live_contents[found], contents[0]]), concat_encoded([kept, contents[1]]))
+            both = concat_encoded([kept, take_paragraphs(contents[1], contents[2])])
+            contents = (np.concatenate([live_contents[found], contents[0]]), both, np.arange(both.offsets.size - 1))
             sig_found, sigs = self.get_signatures(live_texts, signatures[1].shape[1])
             signatures = (np.concatenate([live_texts[sig_found], signatures[0]]), np.concatenate([sigs, signatures[1]]))
         name = f"seg-{generation}"
         segments = ((name,) if compact else tuple(head.segments if head else ()) + ((name,) if contents[0].size or signatures[0].size else ()))
         if name in segments:
-            write_segment(self.root / name, IndexSegment(contents[0], contents[1], signatures[0], signatures[1]))
+            write_segment(self.root / name, IndexSegment(contents[0], contents[1], signatures[0], signatures[1]),
+                          rows=contents[2])
         fingerprint = head.fingerprint if head else ""
         new_head = Head(fingerprint, generation, files, segments)
         return IndexCommit("embedded", str(self.root), new_head.to_json())

@@ -20,9 +20,10 @@ from wirewash.tasks.reuse.index import Head, IndexBackendUnavailableError, Index
 from wirewash.tasks.reuse.shingle import Encoded
 
 
-def _pack_encoding(enc: Encoded, row: int) -> bytes:
+def _pack_encoding(enc: Encoded, row: int, first_sentence: np.ndarray) -> bytes:
+    # first_sentence[p]: paragraph p's first sentence (an encoding's sentences are in paragraph order)
     lo, hi = int(enc.offsets[row]), int(enc.offsets[row + 1])
-    sentences = np.flatnonzero(np.asarray(enc.sentence_owner) == row)
+    sentences = np.arange(first_sentence[row], first_sentence[row + 1])
     head = np.array([hi - lo, sentences.size], dtype=np.int64)
     return b"".join([
         head.tobytes(), np.asarray(enc.hashes[lo:hi], np.uint64).tobytes(),
@@ -169,12 +170,14 @@ class RedisStore:
         self.pairs = np.sort(keys[local], axis=1) if len(local) else np.empty((0, 2), np.uint64)
         return np.sort(rows[local], axis=1) if len(local) else np.empty((0, 2), np.int64)
 
-    def stage(self, generation: str, head: Head | None, contents: tuple[np.ndarray, Encoded], signatures: tuple[np.ndarray, np.ndarray],
-              live_contents: np.ndarray, live_texts: np.ndarray, files: dict[str, list[str]]) -> IndexCommit:
-        keys, enc = contents
+    def stage(self, generation: str, head: Head | None, contents: tuple[np.ndarray, Encoded, np.ndarray],
+              signatures: tuple[np.ndarray, np.ndarray], live_contents: np.ndarray, live_texts: np.ndarray,
+              files: dict[str, list[str]]) -> IndexCommit:
+        keys, enc, rows = contents
         pipe = self.client.pipeline(transaction=False)
-        for name, row in zip(_key_bytes(keys), range(keys.size)):
-            pipe.hset(self._k("content", self.fingerprint), name, _pack_encoding(enc, row))
+        sentences = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")  # by paragraph
+        for name, row in zip(_key_bytes(keys), rows.tolist()):
+            pipe.hset(self._k("content", self.fingerprint), name, _pack_encoding(enc, row, sentences))
         for name, sig in zip(_key_bytes(signatures[0]), signatures[1]):
             pipe.hset(self._k("sig", self.fingerprint), name, np.ascontiguousarray(sig, np.uint32).tobytes())
         pipe.execute()

@@ -30,7 +30,7 @@ import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import numpy as np
 
@@ -95,44 +95,84 @@ def make_segment(texts: Sequence[str], options: DetectorOptions) -> IndexSegment
     return IndexSegment(keys, encoded, identities[signed], signatures)
 
 
-def write_segment(folder: Path, segment: IndexSegment, *, durable: bool = True) -> None:
+def write_segment(folder: Path, segment: IndexSegment, *, rows: np.ndarray | None = None, durable: bool = True) -> None:
     """Write a segment folder aside (``.name.staging``) and rename it into place; its keys are sorted on the way.
 
+    ``rows``: the row of ``segment.encoded`` that holds each content key's
+    encoding (by default key ``i`` is row ``i``), so a run can stage its new
+    entries straight from the encoding of all its paragraphs. The encodings
+    are gathered into key order a chunk at a time as they are written
+    (:func:`save_gathered`): writing never holds a second copy of every token.
     ``durable``: each array is fsynced (the persistent index); a worker's
     batch segment lives one run and is checked when read, so it skips that.
     """
     order = np.argsort(segment.content_keys, kind="stable")
-    # contents staged in key order (a run's new index entries are) are written as they are: gathering them
-    # again would hold a second copy of every token at the stage's peak, for the same arrays
-    in_order = bool(np.all(order[1:] > order[:-1])) and _gathered_layout(segment.encoded)
-    enc = segment.encoded if in_order else take_paragraphs(segment.encoded, order)
+    picked = order if rows is None else np.asarray(rows, dtype=np.int64)[order]
     torder = np.argsort(segment.text_keys, kind="stable")
-    arrays = {"content_keys": segment.content_keys[order], "text_keys": segment.text_keys[torder],
-              "signatures": segment.signatures[torder]}
-    arrays.update({a: getattr(enc, a) for a in ENCODING_ARRAYS})
     staging = folder.parent / f".{folder.name}.staging"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    for array, value in arrays.items():
+    for array, value, rows_in_order in (("content_keys", segment.content_keys, order),
+                                        ("text_keys", segment.text_keys, torder), ("signatures", segment.signatures, torder)):
         with (staging / f"{array}.npy").open("wb") as handle:
-            np.save(handle, np.ascontiguousarray(value))
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+            save_rows(handle, value, rows_in_order)
+            _finish(handle, durable)
+    save_gathered(staging, segment.encoded, picked, durable=durable)
     if folder.exists():
         shutil.rmtree(folder)  # left by a run that crashed before it was used
     os.replace(staging, folder)
 
 
-def _gathered_layout(enc: Encoded) -> bool:
-    """Whether ``enc`` is laid out as :func:`take_paragraphs` lays out what it gathers: offsets from 0 over all its
-    tokens, sentences in paragraph order, and the gathered arrays' types (so writing it as it is writes the same bytes)."""
-    wide = ("offsets", "sentence_starts", "sentence_lengths", "sentence_owner")
-    return (enc.offsets.size > 0 and int(enc.offsets[0]) == 0 and int(enc.offsets[-1]) == enc.hashes.size
-            and enc.hashes.dtype == np.uint64 and enc.token_begin.dtype == enc.token_end.dtype == np.int32
-            and all(getattr(enc, name).dtype == np.int64 for name in wide)
-            and bool(np.all(enc.sentence_owner[1:] >= enc.sentence_owner[:-1])))
+def save_gathered(folder: Path, enc: Encoded, rows: np.ndarray, *, durable: bool = True, chunk: int = 1 << 16) -> None:
+    """Write ``take_paragraphs(enc, rows)`` as one ``<array>.npy`` per encoding array, ``chunk`` paragraphs at a time.
+
+    The files are byte for byte what ``np.save`` writes for the gathered
+    arrays; only a chunk's gathered tokens are in memory at once.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    bounds = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")  # sentences by paragraph
+    tokens = int((enc.offsets[rows + 1] - enc.offsets[rows]).sum())
+    sentences = int((bounds[rows + 1] - bounds[rows]).sum())
+    empty = take_paragraphs(enc, rows[:0])  # the gathered arrays' types
+    sizes = {"offsets": rows.size + 1, "hashes": tokens, "token_begin": tokens, "token_end": tokens}
+    handles = {array: (folder / f"{array}.npy").open("wb") for array in ENCODING_ARRAYS}
+    try:
+        for array, handle in handles.items():
+            dtype = getattr(empty, array).dtype
+            np.lib.format.write_array_header_1_0(handle, {"descr": np.lib.format.dtype_to_descr(dtype),
+                                                          "fortran_order": False,
+                                                          "shape": (sizes.get(array, sentences),)})
+        handles["offsets"].write(np.zeros(1, empty.offsets.dtype).tobytes())
+        done_tokens = done_rows = 0
+        for first in range(0, rows.size, chunk):
+            part = take_paragraphs(enc, rows[first:first + chunk])
+            shifted = {"offsets": part.offsets[1:] + done_tokens, "sentence_starts": part.sentence_starts + done_tokens,
+                       "sentence_owner": part.sentence_owner + done_rows}
+            for array, handle in handles.items():
+                handle.write(np.ascontiguousarray(shifted.get(array, getattr(part, array))).tobytes())
+            done_tokens += int(part.offsets[-1])
+            done_rows += int(part.offsets.size - 1)
+        for handle in handles.values():
+            _finish(handle, durable)
+    finally:
+        for handle in handles.values():
+            handle.close()
+
+
+def save_rows(handle: BinaryIO, array: np.ndarray, rows: np.ndarray, chunk: int = 1 << 16) -> None:
+    """Write ``array[rows]`` as ``np.save`` would, a chunk of rows at a time (a run's signatures are hundreds of
+    megabytes: taken whole, the write would hold them twice)."""
+    np.lib.format.write_array_header_1_0(handle, {"descr": np.lib.format.dtype_to_descr(array.dtype),
+                                                  "fortran_order": False, "shape": (rows.size, *array.shape[1:])})
+    for first in range(0, rows.size, chunk):
+        handle.write(np.ascontiguousarray(array[rows[first:first + chunk]]).tobytes())
+
+
+def _finish(handle: BinaryIO, durable: bool) -> None:
+    if durable:
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def read_segment(folder: Path) -> IndexSegment:

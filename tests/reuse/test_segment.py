@@ -143,24 +143,34 @@ def test_worker_segments_change_the_work_not_the_pairs(tmp_path: Path, index: st
         assert plain.stats["contents_from_workers"] == plain.stats["texts_from_workers"] == 0
 
 
-@settings(max_examples=25, deadline=None)
-@given(st.lists(st.text(alphabet="ab cd. ef! Gh", min_size=0, max_size=40), min_size=1, max_size=8), st.randoms())
-def test_a_segment_written_from_contents_in_key_order_is_the_segment_written_from_any_order(
-        tmp_path_factory: pytest.TempPathFactory, texts: list[str], rnd: Any) -> None:
-    from wirewash.tasks.reuse.segment import IndexSegment, write_segment
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet="ab cd. ef! Gh", min_size=0, max_size=40), min_size=1, max_size=8), st.randoms(),
+       st.integers(1, 4))
+def test_a_segment_written_from_rows_of_an_encoding_is_the_gathered_encoding_as_np_save_writes_it(
+        tmp_path_factory: pytest.TempPathFactory, texts: list[str], rnd: Any, chunk: int) -> None:
+    from wirewash.tasks.reuse.segment import ENCODING_ARRAYS, IndexSegment, save_gathered, save_rows, write_segment
     from wirewash.tasks.reuse.shingle import encode_paragraphs, take_paragraphs
 
     folder = tmp_path_factory.mktemp("segments")
-    keys = np.arange(len(texts), dtype=np.uint64) * np.uint64(7) + np.uint64(3)  # in key order
     encoded = encode_paragraphs(texts)
-    shuffled = list(range(len(texts)))
-    rnd.shuffle(shuffled)
-    order = np.array(shuffled, dtype=np.int64)
-    no_sigs = (np.empty(0, np.uint64), np.empty((0, 4), np.uint32))
-    # written as it is (keys already in order) and gathered from a shuffled copy: the same files
-    write_segment(folder / "as-is", IndexSegment(keys, take_paragraphs(encoded, np.arange(len(texts))), *no_sigs))
-    write_segment(folder / "gathered", IndexSegment(keys[order], take_paragraphs(encoded, order), *no_sigs))
-    names = sorted(p.name for p in (folder / "as-is").iterdir())
-    assert names == sorted(p.name for p in (folder / "gathered").iterdir()) and "hashes.npy" in names
-    for name in names:
-        assert (folder / "as-is" / name).read_bytes() == (folder / "gathered" / name).read_bytes(), name
+    rows = np.array([rnd.randrange(len(texts)) for _ in range(rnd.randrange(len(texts) + 2))], dtype=np.int64)
+    keys = np.array(rnd.sample(range(1000), rows.size), dtype=np.uint64)  # distinct, in no order
+    text_keys = np.array(rnd.sample(range(1000), len(texts)), dtype=np.uint64)
+    signatures = np.array([[rnd.randrange(2**32) for _ in range(4)] for _ in texts], dtype=np.uint32)
+    write_segment(folder / "rows", IndexSegment(keys, encoded, text_keys, signatures), rows=rows)
+    save_gathered(folder, encoded, rows[np.argsort(keys, kind="stable")], chunk=chunk)  # in small chunks
+    expected = take_paragraphs(encoded, rows[np.argsort(keys, kind="stable")])  # gathered in one go, key order
+    for name in ENCODING_ARRAYS:
+        with (folder / f"{name}.expected").open("wb") as handle:
+            np.save(handle, getattr(expected, name))
+        assert (folder / "rows" / f"{name}.npy").read_bytes() == (folder / f"{name}.expected").read_bytes(), name
+        assert (folder / f"{name}.npy").read_bytes() == (folder / f"{name}.expected").read_bytes(), name
+    by_key = np.argsort(text_keys, kind="stable")
+    for name, expected_array in (("content_keys", np.sort(keys)), ("text_keys", text_keys[by_key]),
+                                 ("signatures", signatures[by_key])):
+        with (folder / f"{name}.expected").open("wb") as handle:
+            np.save(handle, expected_array)
+        assert (folder / "rows" / f"{name}.npy").read_bytes() == (folder / f"{name}.expected").read_bytes(), name
+    with (folder / "chunked.npy").open("wb") as handle:
+        save_rows(handle, signatures, by_key, chunk=chunk)  # rows written a few at a time: the same file
+    assert (folder / "chunked.npy").read_bytes() == (folder / "signatures.expected").read_bytes()
