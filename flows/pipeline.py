@@ -178,10 +178,13 @@ def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, fl
         # files known from the cache's template lines, but whose result must be made again, are read now
         read.update({source: done.items for source, done in
                      _read_sources(params, [s for s in to_clean if s not in read], plan.stamps, spill, "again").items()})
-        plan.record_cleaned(_clean_sources(params, {s: read.pop(s) for s in to_clean}, templates, spill))
+        cleaned = _clean_sources(params, {s: read.pop(s) for s in to_clean}, templates, spill)
+        # the rest runs in this process: the workers' memory goes back before the results are filed
+        runner.release_pool()
+        plan.record_cleaned(cleaned)
+        del cleaned
         shutil.rmtree(spill)
     crash_point("after-clean")
-    runner.release_pool()  # the rest runs in this process: the workers' memory goes back now
     runner.return_freed_memory()  # and what receiving their results left free in this one
     return plan.results()
 
