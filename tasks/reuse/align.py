@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from wirewash.tasks.reuse.arrays import csr_gather, run_starts, split_batches
-from wirewash.tasks.reuse.shingle import Encoded, TokenSpans, hash_ngrams
+from wirewash.tasks.reuse.shingle import Encoded, TokenHashes, TokenSpans, hash_ngrams
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class PositionalGrams:
     k: int
 
     @classmethod
-    def of(cls, enc: Encoded, k: int) -> "PositionalGrams":
+    def of(cls, enc: TokenHashes | Encoded, k: int) -> "PositionalGrams":
         """The ``k``-grams of every text of ``enc``."""
         grams, owner = hash_ngrams(enc.hashes, enc.offsets, k)
         return cls(grams, np.searchsorted(owner, np.arange(enc.offsets.size)), np.diff(enc.offsets), k)

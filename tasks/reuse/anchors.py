@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from wirewash.tasks.reuse.shingle import Encoded, hash_ngrams, hash_segments
+from wirewash.tasks.reuse.shingle import Encoded, TokenHashes, hash_ngrams, hash_segments
 
 AnchorKind = Literal["run", "sentence", "short"]
 
@@ -110,7 +110,7 @@ def paragraph_edge_anchors(encoded: Encoded, unit_of: np.ndarray, *, shingle_siz
             unit_of[np.concatenate([head_owner[keep_head], owner[keep_tail]])])
 
 
-def short_anchors(enc: Encoded, shingles: np.ndarray, bounds: np.ndarray, *, words: int,
+def short_anchors(enc: TokenHashes | Encoded, shingles: np.ndarray, bounds: np.ndarray, *, words: int,
                   min_shingles: int) -> tuple[np.ndarray, np.ndarray]:
     """The anchors of short paragraphs: every ``words``-gram of every text, and each tiny text's one shingle.
 

@@ -125,7 +125,7 @@ def read_texts(refs: Sequence[ParagraphRef], options: DetectorOptions, sources: 
     doc_index: dict[str, int] = {}
     docs = np.array([doc_index.setdefault(r.doc_id, len(doc_index)) for r in refs], dtype=np.int64)
     texts = collapse_identical(encoded, docs)
-    enc = texts.encoded
+    enc = texts.tokens
     k, min_shingles = options.shingle_size, options.min_shingles
     shingles, bounds = shingle_paragraphs(enc.hashes, enc.offsets, k)
     anchors: dict[str, tuple[np.ndarray, np.ndarray]] = {

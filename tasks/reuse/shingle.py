@@ -271,6 +271,20 @@ def sort_by_owner_then_hash(owner: np.ndarray, hashes: np.ndarray) -> np.ndarray
 
 
 @dataclass(frozen=True)
+class TokenHashes:
+    """Many texts' token hashes alone: text ``i`` is ``hashes[offsets[i]:offsets[i+1]]``.
+
+    What shingles, n-gram anchors and the alignment read. A distinct text
+    (:class:`DistinctTexts`) has no sentences or character offsets of its own:
+    its paragraphs may split sentences and space words differently, so those
+    are read from each paragraph's own :class:`Encoded`.
+    """
+
+    hashes: np.ndarray
+    offsets: np.ndarray
+
+
+@dataclass(frozen=True)
 class DistinctTexts:
     """Paragraphs folded to their distinct normalised texts.
 
@@ -278,8 +292,8 @@ class DistinctTexts:
     syndicated corpus), and identical token sequences need shingling,
     signing, anchoring and verifying only once. ``unit_of[i]`` is paragraph
     ``i``'s text; text ``u`` is carried by paragraphs
-    ``members[starts[u]:starts[u+1]]`` (ascending); ``encoded`` holds the
-    texts' tokens; ``docs[u]`` is the document of text ``u`` when all its
+    ``members[starts[u]:starts[u+1]]`` (ascending); ``tokens`` holds the
+    texts' token hashes; ``docs[u]`` is the document of text ``u`` when all its
     paragraphs share one, else a unique negative number (so a text seen in
     two documents is never mistaken for a same-document pair).
     """
@@ -288,7 +302,7 @@ class DistinctTexts:
     unit_of: np.ndarray
     members: np.ndarray
     starts: np.ndarray
-    encoded: Encoded
+    tokens: TokenHashes
     docs: np.ndarray
     keys: np.ndarray | None = None
 
@@ -316,7 +330,7 @@ def collapse_identical(enc: Encoded, docs: np.ndarray) -> DistinctTexts:
     np.minimum.at(low, unit_of, docs)
     np.maximum.at(high, unit_of, docs)
     unit_docs = np.where(low == high, low, -1 - np.arange(reps.size))
-    return DistinctTexts(reps.size, unit_of, members, starts, take_paragraphs(enc, reps), unit_docs, whole[reps])
+    return DistinctTexts(reps.size, unit_of, members, starts, take_hashes(enc, reps), unit_docs, whole[reps])
 
 
 def text_identities(enc: Encoded) -> np.ndarray:
@@ -341,10 +355,7 @@ def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
     (the persistent index keeps its encodings on disk).
     """
     rows = np.asarray(rows, dtype=np.int64)
-    lengths = (enc.offsets[rows + 1] - enc.offsets[rows]).astype(np.int64)
-    offsets = np.zeros(rows.size + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    source = csr_gather(np.asarray(enc.offsets[rows], dtype=np.int64), lengths)
+    offsets, source = _gathered_tokens(enc, rows)
     hashes = np.asarray(enc.hashes[source], dtype=np.uint64)
     token_begin = np.asarray(enc.token_begin[source], dtype=np.int32)
     token_end = np.asarray(enc.token_end[source], dtype=np.int32)
@@ -356,6 +367,20 @@ def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
     starts = offsets[owner] + (np.asarray(enc.sentence_starts[picked], dtype=np.int64) - enc.offsets[rows][owner])
     return Encoded(hashes, offsets, starts, np.asarray(enc.sentence_lengths[picked], dtype=np.int64), owner, token_begin,
                    token_end)
+
+
+def take_hashes(enc: Encoded, rows: np.ndarray) -> TokenHashes:
+    """The token hashes of paragraphs ``rows`` (as :func:`take_paragraphs` gathers them), without the rest."""
+    offsets, source = _gathered_tokens(enc, np.asarray(rows, dtype=np.int64))
+    return TokenHashes(np.asarray(enc.hashes[source], dtype=np.uint64), offsets)
+
+
+def _gathered_tokens(enc: Encoded, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets of paragraphs ``rows`` gathered back to back, and where each of their tokens sits in ``enc``."""
+    lengths = (enc.offsets[rows + 1] - enc.offsets[rows]).astype(np.int64)
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets, csr_gather(np.asarray(enc.offsets[rows], dtype=np.int64), lengths)
 
 
 def concat_encoded(parts: Sequence[Encoded]) -> Encoded:

@@ -184,7 +184,7 @@ def verify_corpus(
     if touched is not None:
         candidates = candidates[touched[candidates[:, 0]] | touched[candidates[:, 1]]]
     stats["candidates"] = int(len(candidates))
-    grams = PositionalGrams.of(texts.encoded, options.shingle_size)
+    grams = PositionalGrams.of(texts.tokens, options.shingle_size)
     verified = verify_candidates(candidates, Evidence(run, sentence, piece), corpus, grams, options)
     stats["verified"] = int(len(verified.pairs))
     kinds = expand_to_paragraphs(texts, verified, docs, corpus.sizes, min_shingles=options.min_shingles,
@@ -195,7 +195,7 @@ def verify_corpus(
 def read_corpus(encoded: Encoded, docs: np.ndarray, options: DetectorOptions) -> Corpus:
     """Fold the paragraphs to their distinct texts and shingle each text once."""
     texts = collapse_identical(encoded, docs)
-    shingles, bounds = shingle_paragraphs(texts.encoded.hashes, texts.encoded.offsets, options.shingle_size)
+    shingles, bounds = shingle_paragraphs(texts.tokens.hashes, texts.tokens.offsets, options.shingle_size)
     return Corpus(texts, shingles, bounds)
 
 
@@ -227,7 +227,7 @@ def exact_anchor_pairs(encoded: Encoded, corpus: Corpus, options: DetectorOption
     anchors need the paragraphs' own encoding.
     """
     texts, o = corpus.texts, options
-    enc = texts.encoded
+    enc = texts.tokens
 
     def pairs(kind: AnchorKind, found: tuple[np.ndarray, np.ndarray], eligible: np.ndarray | None = None) -> np.ndarray:
         anchors, owners = kept_anchors(kind, *found, anchor_filter)
@@ -255,7 +255,7 @@ def short_anchor_pairs(corpus: Corpus, options: DetectorOptions, anchor_filter: 
     side of which is short (at most twice ``shared_min_words`` words).
     """
     texts, o = corpus.texts, options
-    enc = texts.encoded
+    enc = texts.tokens
     words = short_anchor_words(o.shingle_size, o.shared_min_words)
     anchors, owners = kept_anchors("short", *short_anchors(enc, corpus.shingles, corpus.bounds, words=words,
                                                            min_shingles=o.min_shingles), anchor_filter)

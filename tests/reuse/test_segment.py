@@ -49,7 +49,7 @@ def stage_signatures(texts: list[str], options: DetectorOptions) -> dict[int, np
     """Signatures as the reuse stage makes them (fold identical texts, shingle, sign the long enough), by text key."""
     enc = encode_paragraphs(texts)
     distinct = collapse_identical(enc, np.arange(len(texts)))
-    shingles, bounds = shingle_paragraphs(distinct.encoded.hashes, distinct.encoded.offsets, options.shingle_size)
+    shingles, bounds = shingle_paragraphs(distinct.tokens.hashes, distinct.tokens.offsets, options.shingle_size)
     signed = np.flatnonzero(np.diff(bounds) >= options.min_shingles)
     sigs = sign_minhash(shingles, bounds, signed, num_perm=options.num_perm, seed=options.seed)
     assert distinct.keys is not None

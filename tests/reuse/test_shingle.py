@@ -117,6 +117,21 @@ def test_identical_texts_fold_into_one_and_keep_their_documents_apart() -> None:
     assert folded.docs[1] == 0 and folded.docs[0] < 0  # text 0 is carried by three documents: no document of its own
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="ab cd. Ef! gh", max_size=40), min_size=1, max_size=6), st.data())
+def test_a_text_folded_keeps_the_token_hashes_its_first_paragraph_had(texts: list[str], data: st.DataObject) -> None:
+    from wirewash.tasks.reuse.shingle import take_hashes, take_paragraphs
+
+    enc = encode_paragraphs(texts)
+    rows = np.array(data.draw(st.lists(st.integers(0, len(texts) - 1), max_size=8)), dtype=np.int64)
+    whole, alone = take_paragraphs(enc, rows), take_hashes(enc, rows)
+    assert np.array_equal(alone.hashes, whole.hashes) and np.array_equal(alone.offsets, whole.offsets)
+    assert alone.hashes.dtype == whole.hashes.dtype and alone.offsets.dtype == whole.offsets.dtype
+    folded = collapse_identical(enc, np.zeros(len(texts), np.int64))
+    first = np.array([folded.members[folded.starts[u]] for u in range(folded.count)], dtype=np.int64)
+    assert np.array_equal(folded.tokens.hashes, take_paragraphs(enc, first).hashes)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=9), max_size=8), st.integers(1, 6))
 def test_ngrams_are_every_window_inside_one_paragraph(paragraphs: list[list[int]], n: int) -> None:
