@@ -199,10 +199,10 @@ def cluster_views(
     """
     wanted = {_side_key(side) for cluster in clusters for side in (cluster["canonical"], *cluster["members"])}
     scores: dict[tuple[tuple[str, str, int], tuple[str, str, int]], dict[str, Any]] = {}
-    for pair in overlaps:  # only pairs inside the clusters shown are kept
+    for pair in overlaps:  # only pairs inside the clusters shown are kept, with what their views read
         ka, kb = _side_key(pair["a"]), _side_key(pair["b"])
         if ka in wanted and kb in wanted:
-            scores[(ka, kb)] = scores[(kb, ka)] = pair
+            scores[(ka, kb)] = scores[(kb, ka)] = {key: pair[key] for key in _CLUSTER_PAIR_FIELDS if key in pair}
     views = []
     for cluster in clusters:
         canon_key = _side_key(cluster["canonical"])
@@ -233,6 +233,9 @@ def cluster_views(
     return views
 
 
+_CLUSTER_PAIR_FIELDS = ("a", "b", "jaccard", "containment", "passages")  # not the shared text: a copy of a whole paragraph
+
+
 def _spans_of(pair: dict[str, Any] | None, key: tuple[str, str, int]) -> list[list[int]]:
     """The spans of a reuse record's passages on the side whose key is ``key`` (none without a record)."""
     if pair is None:
@@ -256,22 +259,79 @@ def outlet_pairs(
     canonicals = {_side_key(cluster["canonical"]) for cluster in clusters}
     # one pass (pairs may be made as they are read: JsonRecords), each pair counted as it passes; of a pair
     # with a cluster's canonical on one side only the other side's spans are kept, for the members below
-    member_spans: dict[tuple[tuple[str, str, int], tuple[str, str, int]], list[list[int]]] = {}
+    member_spans = _MemberSpans()
     for o in overlaps:
         spans_a, spans_b = side_spans(o, "a"), side_spans(o, "b")
         tally.add(o["kind"], o["a"], o["b"], spans_a, spans_b)
         ka, kb = _side_key(o["a"]), _side_key(o["b"])
         if kb in canonicals:
-            member_spans[(ka, kb)] = spans_a
+            member_spans.add(ka, kb, spans_a)
         if ka in canonicals:
-            member_spans[(kb, ka)] = spans_b
+            member_spans.add(kb, ka, spans_b)
+    member_spans.close()
     for cluster in clusters:  # members of one cluster are near-duplicates of each other as well
         canon = _side_key(cluster["canonical"])
         others = [m for m in cluster["members"] if _side_key(m) != canon]
-        own = {_side_key(m): member_spans.get((_side_key(m), canon), []) for m in others}
+        own = {_side_key(m): member_spans.get(_side_key(m), canon) for m in others}
         for x, y in combinations(others, 2):
             tally.add("near-duplicate", x, y, own[_side_key(x)], own[_side_key(y)])
     return tally.rows(documents)
+
+
+class _MemberSpans:
+    """The spans of each cluster member's pair with its canonical copy, as int columns (see :func:`outlet_pairs`).
+
+    Hundreds of thousands of pairs have a canonical copy on one side: kept as
+    a dict of key tuples and span lists they cost ~450 bytes a pair. Here a
+    paragraph key is numbered once and a span is four ints. Keys name a
+    paragraph by file and first line, which two paragraphs of one HTML line
+    share: as in a dict, the spans given last for a key pair are the ones kept.
+    """
+
+    def __init__(self) -> None:
+        self._numbers: dict[tuple[str, str, int], int] = {}
+        self._files: dict[str, str] = {}  # one string per file for all the keys naming it
+        self._columns = tuple(array("q") for _ in range(4))  # (member, canonical) as one int, which add, begin, end
+        self._adds = 0
+        self._keys = self._begins = self._ends = np.zeros(0, np.int64)
+
+    def _number(self, key: tuple[str, str, int]) -> int:
+        number = self._numbers.get(key)
+        if number is None:
+            run, file, line = key
+            number = self._numbers[(run, self._files.setdefault(file, file), line)] = len(self._numbers)
+        return number
+
+    def add(self, member: tuple[str, str, int], canonical: tuple[str, str, int], spans: list[list[int]]) -> None:
+        pair = self._number(member) << 32 | self._number(canonical)
+        keys, adds, begins, ends = self._columns
+        for begin, end in spans or [(-1, -1)]:  # an add without spans still replaces an earlier one's
+            keys.append(pair)
+            adds.append(self._adds)
+            begins.append(begin)
+            ends.append(end)
+        self._adds += 1
+
+    def close(self) -> None:
+        """Done adding: the spans of each key pair's last add, sorted by pair (in the order they came within one)."""
+        keys, adds, begins, ends = (np.frombuffer(column, dtype=np.int64) for column in self._columns)
+        order = np.lexsort((adds, keys))  # by pair, then add: within one add, as they came
+        keys, adds = keys[order], adds[order]
+        last = np.ones(keys.size, bool)  # rows of the last add of their pair, and not the no-span marker
+        if keys.size:
+            group_end = np.append(np.flatnonzero(keys[1:] != keys[:-1]), keys.size - 1)
+            last = adds == np.repeat(adds[group_end], np.diff(np.append(-1, group_end)))
+        keep = order[last & (begins[order] >= 0)]
+        self._keys, self._begins, self._ends = np.frombuffer(self._columns[0], np.int64)[keep], begins[keep], ends[keep]
+        self._columns = ()
+
+    def get(self, member: tuple[str, str, int], canonical: tuple[str, str, int]) -> list[tuple[int, int]]:
+        """The spans last given for ``(member, canonical)``, in their order (none if never given)."""
+        m, c = self._numbers.get(member), self._numbers.get(canonical)
+        if m is None or c is None:
+            return []
+        lo, hi = np.searchsorted(self._keys, [m << 32 | c, (m << 32 | c) + 1]).tolist()
+        return list(zip(self._begins[lo:hi].tolist(), self._ends[lo:hi].tolist()))
 
 
 class _OutletTally:

@@ -20,6 +20,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES
 from wirewash.tasks.records import Document, Paragraph, Segment
@@ -639,3 +641,23 @@ def test_jsonl_records_read_back_what_was_written(tmp_path: Path) -> None:
     dump_jsonl(tmp_path / "none.jsonl", [])
     assert list(JsonlRecords(tmp_path / "none.jsonl", 0)) == [] and JsonlRecords(tmp_path / "none.jsonl", 0)[:5] == []
 
+
+
+_KEYS = [("", "a.txt", 1), ("", "a.txt", 4), ("b-1", "a.txt", 1), ("", "b.txt", 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from(_KEYS),
+                          st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)).map(list), max_size=3)),
+                max_size=12))
+def test_member_spans_in_columns_answer_as_a_dict_of_the_last_spans_given(adds: list[Any]) -> None:
+    from wirewash.tasks.report.data import _MemberSpans
+
+    store, plain = _MemberSpans(), {}
+    for member, canonical, spans in adds:
+        store.add(member, canonical, spans)
+        plain[(member, canonical)] = spans  # the last given wins, none included
+    store.close()
+    for member in _KEYS:
+        for canonical in _KEYS:
+            assert store.get(member, canonical) == [tuple(span) for span in plain.get((member, canonical), [])]
