@@ -42,6 +42,11 @@ TASKS_PER_WORKER = 8
 quick ones, few enough that Prefect's cost per task run in a subprocess (~0.1 CPU-second: a fresh API
 client and settings per run) stays a few percent of the stage."""
 
+GROWN_BATCH_FILES = 512
+"""Batches grown to :data:`TASKS_PER_WORKER` per worker stop growing at this many files: a worker holds its
+batch's documents at once, so without a cap its memory grew with the run (22,000 text files made batches of
+1,378 files and workers of ~550 MB). At ~0.1 CPU-second of Prefect a task run, that is ~0.2 ms a file."""
+
 
 class _TaskPool:
     """The run's runner, started on first use (a run of a single batch never pays for a pool)."""
@@ -114,12 +119,13 @@ not by the size of the run."""
 
 def batches(params: RunParams, items: list[T], sizes: list[int] | None = None) -> list[list[T]]:
     """``items`` in batches of ``params.batch_size``; on a pool, batches grow to about
-    :data:`TASKS_PER_WORKER` per worker when there are more. With ``sizes`` (each item's bytes), a batch
-    also ends before it would pass :data:`BATCH_BYTES`. Results never depend on the batching."""
+    :data:`TASKS_PER_WORKER` per worker when there are more, up to :data:`GROWN_BATCH_FILES`. With ``sizes``
+    (each item's bytes), a batch also ends before it would pass :data:`BATCH_BYTES`. Results never depend on
+    the batching."""
     size = params.batch_size
     pool = POOL.get()
     if pool is not None and (len(items) > size or pool.params.dask):
-        size = max(size, -(-len(items) // (TASKS_PER_WORKER * pool.workers())))
+        size = max(size, min(GROWN_BATCH_FILES, -(-len(items) // (TASKS_PER_WORKER * pool.workers()))))
     out: list[list[T]] = []
     held = 0
     for n, item in enumerate(items):

@@ -50,7 +50,8 @@ class RunParams(BaseModel):
     batch_size: int = Field(
         64, ge=1, le=100_000,
         description="Smallest number of raw files per read or clean task (on a process pool batches grow to about "
-                    "eight per worker), unless a batch's raw bytes reach 16 MB first; never one task per paragraph.",
+                    "eight per worker, up to 512 files), unless a batch's raw bytes reach 16 MB first; never one "
+                    "task per paragraph.",
     )
     max_file_bytes: int = Field(
         50_000_000, ge=1, description="Raw files larger than this (after decompression) are quarantined, not read."
