@@ -316,13 +316,13 @@ class _MemberSpans:
         """Done adding: the spans of each key pair's last add, sorted by pair (in the order they came within one)."""
         keys, adds, begins, ends = (np.frombuffer(column, dtype=np.int64) for column in self._columns)
         order = np.lexsort((adds, keys))  # by pair, then add: within one add, as they came
-        keys, adds = keys[order], adds[order]
-        last = np.ones(keys.size, bool)  # rows of the last add of their pair, and not the no-span marker
+        keys, adds, begins, ends = keys[order], adds[order], begins[order], ends[order]
+        last = np.ones(keys.size, bool)  # rows of the last add of their pair
         if keys.size:
             group_end = np.append(np.flatnonzero(keys[1:] != keys[:-1]), keys.size - 1)
             last = adds == np.repeat(adds[group_end], np.diff(np.append(-1, group_end)))
-        keep = order[last & (begins[order] >= 0)]
-        self._keys, self._begins, self._ends = np.frombuffer(self._columns[0], np.int64)[keep], begins[keep], ends[keep]
+        keep = last & (begins >= 0)  # and not the no-span marker
+        self._keys, self._begins, self._ends = keys[keep], begins[keep], ends[keep]
         self._columns = ()
 
     def get(self, member: tuple[str, str, int], canonical: tuple[str, str, int]) -> list[tuple[int, int]]:

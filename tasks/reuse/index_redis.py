@@ -17,13 +17,13 @@ import numpy as np
 
 from wirewash.tasks.reuse.arrays import sorted_lookup, unique_pairs
 from wirewash.tasks.reuse.index import Head, IndexBackendUnavailableError, IndexCommit
-from wirewash.tasks.reuse.shingle import Encoded
+from wirewash.tasks.reuse.shingle import Encoded, sentence_bounds
 
 
-def _pack_encoding(enc: Encoded, row: int, first_sentence: np.ndarray) -> bytes:
-    # first_sentence[p]: paragraph p's first sentence (an encoding's sentences are in paragraph order)
+def _pack_encoding(enc: Encoded, row: int, bounds: np.ndarray) -> bytes:
+    # bounds: the encoding's sentence_bounds, made once for all its rows
     lo, hi = int(enc.offsets[row]), int(enc.offsets[row + 1])
-    sentences = np.arange(first_sentence[row], first_sentence[row + 1])
+    sentences = np.arange(bounds[row], bounds[row + 1])
     head = np.array([hi - lo, sentences.size], dtype=np.int64)
     return b"".join([
         head.tobytes(), np.asarray(enc.hashes[lo:hi], np.uint64).tobytes(),
@@ -175,9 +175,9 @@ class RedisStore:
               files: dict[str, list[str]]) -> IndexCommit:
         keys, enc, rows = contents
         pipe = self.client.pipeline(transaction=False)
-        sentences = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")  # by paragraph
+        bounds = sentence_bounds(enc)
         for name, row in zip(_key_bytes(keys), rows.tolist()):
-            pipe.hset(self._k("content", self.fingerprint), name, _pack_encoding(enc, row, sentences))
+            pipe.hset(self._k("content", self.fingerprint), name, _pack_encoding(enc, row, bounds))
         for name, sig in zip(_key_bytes(signatures[0]), signatures[1]):
             pipe.hset(self._k("sig", self.fingerprint), name, np.ascontiguousarray(sig, np.uint32).tobytes())
         pipe.execute()

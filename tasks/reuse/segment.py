@@ -37,8 +37,8 @@ import numpy as np
 from wirewash.tasks.params import DetectorOptions
 from wirewash.tasks.reuse.arrays import sorted_lookup
 from wirewash.tasks.reuse.minhash import sign_minhash
-from wirewash.tasks.reuse.shingle import (Encoded, concat_encoded, encode_paragraphs, shingle_paragraphs, take_paragraphs,
-                                          text_identities)
+from wirewash.tasks.reuse.shingle import (Encoded, concat_encoded, encode_paragraphs, sentence_bounds, shingle_paragraphs,
+                                          take_paragraphs, text_identities)
 
 ENCODING_ARRAYS = ("hashes", "offsets", "sentence_starts", "sentence_lengths", "sentence_owner", "token_begin", "token_end")
 
@@ -131,7 +131,7 @@ def save_gathered(folder: Path, enc: Encoded, rows: np.ndarray, *, durable: bool
     arrays; only a chunk's gathered tokens are in memory at once.
     """
     rows = np.asarray(rows, dtype=np.int64)
-    bounds = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")  # sentences by paragraph
+    bounds = sentence_bounds(enc)
     tokens = int((enc.offsets[rows + 1] - enc.offsets[rows]).sum())
     sentences = int((bounds[rows + 1] - bounds[rows]).sum())
     empty = take_paragraphs(enc, rows[:0])  # the gathered arrays' types
@@ -139,14 +139,11 @@ def save_gathered(folder: Path, enc: Encoded, rows: np.ndarray, *, durable: bool
     handles = {array: (folder / f"{array}.npy").open("wb") for array in ENCODING_ARRAYS}
     try:
         for array, handle in handles.items():
-            dtype = getattr(empty, array).dtype
-            np.lib.format.write_array_header_1_0(handle, {"descr": np.lib.format.dtype_to_descr(dtype),
-                                                          "fortran_order": False,
-                                                          "shape": (sizes.get(array, sentences),)})
+            _write_npy_header(handle, getattr(empty, array).dtype, (sizes.get(array, sentences),))
         handles["offsets"].write(np.zeros(1, empty.offsets.dtype).tobytes())
         done_tokens = done_rows = 0
         for first in range(0, rows.size, chunk):
-            part = take_paragraphs(enc, rows[first:first + chunk])
+            part = take_paragraphs(enc, rows[first:first + chunk], bounds=bounds)
             shifted = {"offsets": part.offsets[1:] + done_tokens, "sentence_starts": part.sentence_starts + done_tokens,
                        "sentence_owner": part.sentence_owner + done_rows}
             for array, handle in handles.items():
@@ -163,10 +160,15 @@ def save_gathered(folder: Path, enc: Encoded, rows: np.ndarray, *, durable: bool
 def save_rows(handle: BinaryIO, array: np.ndarray, rows: np.ndarray, chunk: int = 1 << 16) -> None:
     """Write ``array[rows]`` as ``np.save`` would, a chunk of rows at a time (a run's signatures are hundreds of
     megabytes: taken whole, the write would hold them twice)."""
-    np.lib.format.write_array_header_1_0(handle, {"descr": np.lib.format.dtype_to_descr(array.dtype),
-                                                  "fortran_order": False, "shape": (rows.size, *array.shape[1:])})
+    _write_npy_header(handle, array.dtype, (rows.size, *array.shape[1:]))
     for first in range(0, rows.size, chunk):
         handle.write(np.ascontiguousarray(array[rows[first:first + chunk]]).tobytes())
+
+
+def _write_npy_header(handle: BinaryIO, dtype: np.dtype, shape: tuple[int, ...]) -> None:
+    """The header ``np.save`` writes for a C-ordered array of ``dtype`` and ``shape`` (its data to follow)."""
+    np.lib.format.write_array_header_1_0(handle, {"descr": np.lib.format.dtype_to_descr(dtype),
+                                                  "fortran_order": False, "shape": shape})
 
 
 def _finish(handle: BinaryIO, durable: bool) -> None:

@@ -346,27 +346,33 @@ def text_identities(enc: Encoded) -> np.ndarray:
     return whole
 
 
-def take_paragraphs(enc: Encoded, rows: np.ndarray) -> Encoded:
+def take_paragraphs(enc: Encoded, rows: np.ndarray, *, bounds: np.ndarray | None = None) -> Encoded:
     """The encoding of paragraphs ``rows`` (in that order, repeats allowed), renumbered 0..len(rows)-1.
 
     Pure gathers: tokens, sentences and token offsets of each chosen row are
     copied in CSR fashion, so the cost is the size of the result, plus one
-    ``searchsorted`` over ``enc``'s sentences. ``enc`` may be memory-mapped
-    (the persistent index keeps its encodings on disk).
+    ``searchsorted`` over ``enc``'s sentences (:func:`sentence_bounds`; a
+    caller taking many row sets from one encoding passes its ``bounds``).
+    ``enc`` may be memory-mapped (the persistent index keeps its encodings on disk).
     """
     rows = np.asarray(rows, dtype=np.int64)
     offsets, source = _gathered_tokens(enc, rows)
     hashes = np.asarray(enc.hashes[source], dtype=np.uint64)
     token_begin = np.asarray(enc.token_begin[source], dtype=np.int32)
     token_end = np.asarray(enc.token_end[source], dtype=np.int32)
-    sentence_bounds = np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")
-    s_first = sentence_bounds[rows]
-    s_count = (sentence_bounds[rows + 1] - s_first).astype(np.int64)
+    bounds = sentence_bounds(enc) if bounds is None else bounds
+    s_first = bounds[rows]
+    s_count = (bounds[rows + 1] - s_first).astype(np.int64)
     picked = csr_gather(s_first.astype(np.int64), s_count)
     owner = np.repeat(np.arange(rows.size, dtype=np.int64), s_count)
     starts = offsets[owner] + (np.asarray(enc.sentence_starts[picked], dtype=np.int64) - enc.offsets[rows][owner])
     return Encoded(hashes, offsets, starts, np.asarray(enc.sentence_lengths[picked], dtype=np.int64), owner, token_begin,
                    token_end)
+
+
+def sentence_bounds(enc: Encoded) -> np.ndarray:
+    """Paragraph ``p``'s sentences are ``bounds[p]:bounds[p+1]`` (an encoding's sentences are in paragraph order)."""
+    return np.searchsorted(enc.sentence_owner, np.arange(enc.offsets.size), side="left")
 
 
 def take_hashes(enc: Encoded, rows: np.ndarray) -> TokenHashes:
