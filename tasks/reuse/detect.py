@@ -17,7 +17,7 @@ from wirewash.tasks.records import Document, ParagraphRef
 from wirewash.tasks.reuse.archive import query_archive
 from wirewash.tasks.reuse.index import IndexCommit, IndexSession, index_fingerprint, open_store
 from wirewash.tasks.reuse.segment import SegmentShelf, encode_texts, make_segment, write_segment
-from wirewash.tasks.reuse.verify import SignHere, verify_corpus
+from wirewash.tasks.reuse.verify import EncodingHandover, SignHere, verify_corpus
 
 
 @dataclass(frozen=True)
@@ -101,19 +101,23 @@ def find_reuse(refs: list[ParagraphRef], params: RunParams, run_id: str | None =
     found = SegmentShelf.read(batch_segments)
     shelf = () if found.empty else (found,)  # no worker segments: nothing to look up, nothing to hash for it
     if run_id is None or params.reuse_index == "off":
-        result = find_overlaps(refs, options, encoded=encode_texts([r.text for r in refs], shelf),
+        result = find_overlaps(refs, options, encoded=EncodingHandover(encode_texts([r.text for r in refs], shelf)),
                                lsh_source=SignHere(options, shelf))
         return ReuseResult(result.overlaps, result.clusters, result.stats)
     if params.reuse_index == "archive":
         result, commit, tag = query_archive(params.state, refs, options, run_id, shelf)
         return ReuseResult(result.overlaps, result.clusters, result.stats, commit, tag)
     fingerprint = index_fingerprint(options)
-    session = IndexSession(open_store(params, fingerprint), fingerprint, options, made_elsewhere=shelf)
+    session = IndexSession(open_store(params, fingerprint), fingerprint, options, made_elsewhere=shelf,
+                           generation=run_id)
     tagged, encoded = session.prepare(refs)
-    verdicts = verify_corpus(tagged, options, encoded=encoded, lsh_source=session)
-    # staged before the records are made: the session then lets go of the new contents and signatures it
-    # kept for the index, and the paragraphs' token hashes go with them (the records need only their spans)
-    del tagged, encoded
+    # the session stages the new entries as soon as its LSH answer is given (the new signatures go then;
+    # a corpus too small to ask it is staged below), and the encoding is handed over: its tokens go once
+    # the anchors that read them are found
+    handover = EncodingHandover(encoded)
+    del encoded
+    verdicts = verify_corpus(tagged, options, encoded=handover, lsh_source=session)
+    del tagged
     commit = session.stage(run_id)
     result = report_overlaps(verdicts)
     return ReuseResult(result.overlaps, result.clusters, {**result.stats, **session.stats}, commit, session.batch)

@@ -206,12 +206,14 @@ class IndexSession:
     options: DetectorOptions
     stats: dict[str, int] = field(default_factory=dict)
     made_elsewhere: tuple[EntrySource, ...] = ()  # entries the clean workers made this run (asked after the index)
+    generation: str | None = None  # given: the new entries are staged as soon as the LSH candidates are found
     _head: Head | None = None
     _keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     _new_contents: tuple[np.ndarray, Encoded, np.ndarray] | None = None  # keys, the paragraphs' encoding, a row per key
     _new_sigs: tuple[np.ndarray, np.ndarray] | None = None
     _live_texts: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     _files: dict[str, list[str]] = field(default_factory=dict)
+    _commit: IndexCommit | None = None
     batch: str = ""
 
     def prepare(self, refs: Sequence[ParagraphRef]) -> tuple[list[ParagraphRef], Encoded]:
@@ -258,17 +260,29 @@ class IndexSession:
         o = self.options
         sigs, origin = gather_signatures(keys, shingles, bounds, rows, self._sources(), o)
         new = np.flatnonzero(origin >= self._from_index)  # new to the index: signed by a worker or here
-        self._new_sigs = (keys[new], sigs[new])
+        # a first run's texts are all new: their signatures are kept as they are, not copied
+        self._new_sigs = (keys, sigs) if new.size == keys.size else (keys[new], sigs[new])
         self._live_texts = sorted_unique(keys)
         self.stats.update({"texts_signed": int(new.size), "texts_from_index": int(keys.size - new.size),
                            "texts_from_workers": int(np.count_nonzero(origin[new] < len(self._sources())))})
-        return self.store.lsh_pairs(self._head, keys, sigs, rows, threshold=o.lsh_threshold, seed=o.seed)
+        pairs = self.store.lsh_pairs(self._head, keys, sigs, rows, threshold=o.lsh_threshold, seed=o.seed)
+        if self.generation is not None:
+            # staged now rather than after verification: the new signatures (~128 bytes a text) would otherwise
+            # stay in memory through the anchors and the verification, the reuse stage's highest point
+            del sigs
+            self.stage(self.generation)
+        return pairs
 
     def stage(self, generation: str) -> IndexCommit:
         """Write the new entries aside; the returned :class:`IndexCommit` makes them live at the run's commit.
 
-        Called once, after the LSH candidates are found (the new signatures are known then); the session
-        lets go of the entries it kept for it, so the caller may stage before it makes the pair records."""
+        Called after the LSH candidates are found (the new signatures are known then): by :meth:`lsh_pairs`
+        itself when the session was given its ``generation``, and then asking again returns that commit. The
+        session lets go of the entries it kept for it, so the caller may stage before it makes the pair records."""
+        if self._commit is not None:
+            if generation != self.generation:
+                raise ValueError(f"staged as generation {self.generation!r}, not {generation!r}")
+            return self._commit
         files = {file: [run, digest] for file, (run, digest) in self._files.items()}
         # the new entries go as the paragraphs' encoding and a row of it per key: a store gathers what it writes
         contents = self._new_contents or (np.empty(0, np.uint64), encode_paragraphs([]), np.empty(0, np.int64))
@@ -280,7 +294,9 @@ class IndexSession:
         commit = self.store.stage(generation, head, contents, sigs, sorted_unique(self._keys), self._live_texts, files)
         data = dict(commit.head)
         data["fingerprint"] = self.fingerprint
-        return replace(commit, head=data)
+        self._commit = replace(commit, head=data)
+        self.generation = generation
+        return self._commit
 
 
 def open_store(params: RunParams, fingerprint: str) -> IndexStore:

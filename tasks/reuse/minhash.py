@@ -110,11 +110,10 @@ def find_lsh_pairs(
     if rows.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     first, inverse = unique_rows(signatures)
-    unique_sigs = signatures[first]
     if backend == "datasketch":
-        found = query_datasketch_lsh(unique_sigs, threshold=threshold, seed=seed)
-    else:
-        found = band_signatures(unique_sigs, *lsh_params(threshold, signatures.shape[1]))
+        found = query_datasketch_lsh(signatures[first], threshold=threshold, seed=seed)
+    else:  # banded through ``first``: no second copy of (nearly) every signature
+        found = band_signatures(signatures, *lsh_params(threshold, signatures.shape[1]), rows=first)
     # expand unique signatures back to rows (CSR layout: group u owns
     # grouped[starts[u]:starts[u+1]])
     order = np.argsort(inverse, kind="stable")
@@ -169,30 +168,33 @@ def query_datasketch_lsh(signatures: np.ndarray, *, threshold: float, seed: int)
     return unique_pairs(np.array(found, dtype=np.int64).reshape(-1, 2))
 
 
-def band_signatures(signatures: np.ndarray, bands: int, rows_per_band: int) -> np.ndarray:
+def band_signatures(signatures: np.ndarray, bands: int, rows_per_band: int, *, rows: np.ndarray | None = None) -> np.ndarray:
     """Pairs ``(u, v)``, ``u < v``, of signature rows equal on all values of some band.
 
     Each band's ``rows_per_band`` values are folded into one 64-bit key (a
     collision needs two different bands to agree on 64 bits), the keys are
-    sorted, and every run of equal keys yields its pairs.
+    sorted, and every run of equal keys yields its pairs. With ``rows``,
+    ``u`` and ``v`` number ``signatures[rows]``, read a column at a time.
     """
-    n = signatures.shape[0]
+    n = signatures.shape[0] if rows is None else rows.size
     pieces: list[np.ndarray] = [np.empty((0, 2), dtype=np.int64)]
     index = np.arange(n, dtype=np.int64)
     for band in range(bands):
-        members, starts, sizes = group_owners(band_key(signatures, band, rows_per_band), index)
+        members, starts, sizes = group_owners(band_key(signatures, band, rows_per_band, rows=rows), index)
         pieces.append(pairs_within_groups(members, starts, sizes))
     return unique_pairs(np.concatenate(pieces))
 
 
-def band_key(signatures: np.ndarray, band: int, rows_per_band: int) -> np.ndarray:
+def band_key(signatures: np.ndarray, band: int, rows_per_band: int, *, rows: np.ndarray | None = None) -> np.ndarray:
     """Each signature's 64-bit key for one LSH band: equal keys are (but for a 2**-64 chance) equal band values.
 
     The band number seeds the fold, so two bands never share keys; an
     archive stores these keys to find a new text's band mates without the
-    old signatures (:mod:`wirewash.tasks.reuse.archive`).
+    old signatures (:mod:`wirewash.tasks.reuse.archive`). With ``rows``, the
+    keys of ``signatures[rows]``.
     """
-    key = np.full(signatures.shape[0], band, dtype=np.uint64)
+    key = np.full(signatures.shape[0] if rows is None else rows.size, band, dtype=np.uint64)
     for col in range(band * rows_per_band, (band + 1) * rows_per_band):
-        key = mix64(key ^ signatures[:, col].astype(np.uint64))
+        column = signatures[:, col] if rows is None else signatures[rows, col]
+        key = mix64(key ^ column.astype(np.uint64))
     return key

@@ -47,7 +47,7 @@ from wirewash.tasks.reuse.clusters import cluster_near_duplicates, key_ranks, ma
 from wirewash.tasks.reuse.pair_table import WHOLE_TEXT, OverlapTable
 from wirewash.tasks.reuse.paragraph_index import longest_shared_runs
 from wirewash.tasks.reuse.shingle import DistinctTexts, TokenSpans
-from wirewash.tasks.reuse.verify import KINDS, NEAR, Verdicts, verify_corpus
+from wirewash.tasks.reuse.verify import KINDS, NEAR, ParagraphPairs, Verdicts, verify_corpus
 
 
 @dataclass(frozen=True)
@@ -85,25 +85,30 @@ def report_overlaps(verdicts: Verdicts, *, focus: np.ndarray | None = None) -> O
     refs, docs, texts, stats = verdicts.refs, verdicts.docs, verdicts.texts, dict(verdicts.stats)
     if texts is None:
         return OverlapResult(OverlapTable.empty(), (), stats)
-    kinds = verdicts.kinds
+    pairs = verdicts.pairs
     if focus is not None:
-        kinds = {pair: value for pair, value in kinds.items() if focus[pair[0]] or focus[pair[1]]}
-    redundant = find_redundant_pairs(refs, docs, kinds, verdicts.shingles, verdicts.bounds, texts.unit_of,
+        pairs = pairs.take(np.flatnonzero(focus[pairs.pairs[:, 0]] | focus[pairs.pairs[:, 1]]))
+    redundant = find_redundant_pairs(refs, docs, pairs, verdicts.shingles, verdicts.bounds, texts.unit_of,
                                      doc_size=verdicts.doc_size)
-    for pair in redundant:
-        del kinds[pair]
-    stats["redundant"] = len(redundant)
+    pairs = pairs.take(np.flatnonzero(~redundant))
+    stats["redundant"] = int(redundant.sum())
 
-    near = {pair: jac for pair, (kind, jac, _) in kinds.items() if kind == NEAR}
+    near_rows = np.flatnonzero(pairs.kind == NEAR)
+    near = dict(zip(map(tuple, pairs.pairs[near_rows].tolist()), pairs.jaccard[near_rows].tolist()))
     clusters: list[Cluster] = []
-    implied: set[tuple[int, int]] = set()
+    cluster_of = np.full(len(refs), -1, np.int64)  # each paragraph's cluster (a paragraph joins one at most)
+    canonical_of = np.zeros(len(refs), bool)
     key_rank, place_rank = key_ranks(refs)
     for canonical, members, rule in cluster_near_duplicates(refs, near, key_rank=key_rank):
+        cluster_of[members] = len(clusters)
+        canonical_of[canonical] = True
         clusters.append(make_cluster(refs, canonical, members, rule))
-        implied.update((x, y) for x in members for y in members if x < y)
-        implied.difference_update((min(m, canonical), max(m, canonical)) for m in members)
-
-    emitted = [(pair, value) for pair, value in kinds.items() if pair not in implied]  # cluster member pairs: the cluster states them
+    del near
+    # cluster member pairs: the cluster states them (pairs with its canonical copy are reported)
+    a, b = pairs.pairs[:, 0], pairs.pairs[:, 1]
+    implied = (cluster_of[a] >= 0) & (cluster_of[a] == cluster_of[b]) & ~canonical_of[a] & ~canonical_of[b]
+    emitted = pairs.take(np.flatnonzero(~implied))
+    del pairs
     assert verdicts.grams is not None
     overlaps, sides = make_overlaps(refs, texts, emitted, verdicts.shingles, verdicts.bounds, verdicts.spans,
                                     verdicts.grams, key_rank=key_rank)
@@ -119,7 +124,7 @@ def report_overlaps(verdicts: Verdicts, *, focus: np.ndarray | None = None) -> O
 def make_overlaps(
     refs: Sequence[ParagraphRef],
     texts: DistinctTexts,
-    emitted: Sequence[tuple[tuple[int, int], tuple[int, float, float]]],
+    emitted: ParagraphPairs,
     shingles: np.ndarray,
     bounds: np.ndarray,
     spans: TokenSpans,
@@ -135,7 +140,7 @@ def make_overlaps(
     ``key_rank`` is :func:`key_ranks`' first answer. Returns the records and
     their ``(a, b)`` paragraph numbers.
     """
-    pairs = np.array([pair for pair, _ in emitted], dtype=np.int64).reshape(-1, 2)
+    pairs = emitted.pairs
     swap = key_rank[pairs[:, 0]] > key_rank[pairs[:, 1]]
     ordered = np.where(swap[:, None], pairs[:, ::-1], pairs)
     same = texts.unit_of[ordered[:, 0]] == texts.unit_of[ordered[:, 1]] if len(ordered) else np.zeros(0, bool)
@@ -153,9 +158,8 @@ def make_overlaps(
     shared_begin, shared_end = np.zeros(len(ordered), np.int64), np.zeros(len(ordered), np.int64)
     shared_begin[cut], shared_end[cut] = run_begin, run_end
     shared_begin[same] = WHOLE_TEXT  # word for word the same paragraph
-    scores = np.array([value for _, value in emitted], dtype=np.float64).reshape(-1, 3)
-    columns = {"a": ordered[:, 0], "b": ordered[:, 1], "kind": scores[:, 0].astype(np.uint8),
-               "jaccard": scores[:, 1], "containment": scores[:, 2], "shared_begin": shared_begin,
+    columns = {"a": ordered[:, 0], "b": ordered[:, 1], "kind": emitted.kind,
+               "jaccard": emitted.jaccard, "containment": emitted.containment, "shared_begin": shared_begin,
                "shared_end": shared_end, "first": found.starts[:-1], "stop": found.starts[1:],
                "a_share": found.a_share, "b_share": found.b_share}
     passages = np.stack([found.a_begin, found.a_end, found.b_begin, found.b_end, found.words.astype(np.int64)], axis=1)
@@ -165,14 +169,14 @@ def make_overlaps(
 def find_redundant_pairs(
     refs: Sequence[ParagraphRef],
     docs: np.ndarray,
-    kinds: dict[tuple[int, int], tuple[int, float, float]],
+    pairs: ParagraphPairs,
     shingles: np.ndarray,
     bounds: np.ndarray,
     unit_of: np.ndarray,
     *,
     doc_size: np.ndarray | None = None,
-) -> set[tuple[int, int]]:
-    """Contained/shared-text pairs explained better by another copy in the same document.
+) -> np.ndarray:
+    """Contained/shared-text pairs explained better by another copy in the same document (a bool per row of ``pairs``).
 
     When a document repeats itself (a recipe list, a pull quote, a phrase
     used in several paragraphs), paragraph A of another document matches
@@ -194,23 +198,27 @@ def find_redundant_pairs(
     def place(x: int) -> float:
         return refs[x].index / max(1, int(sizes_of[x]) - 1)
 
-    redundant: set[tuple[int, int]] = set()
-    if not kinds:
+    redundant = np.zeros(len(pairs), bool)
+    if not len(pairs):
         return redundant
     # only (paragraph, other document) groups with two or more matches, one
     # of them weaker than near-duplicate, can hold a redundant pair: find
     # them with array work before any Python loop
-    pairs = np.array(list(kinds), dtype=np.int64)
-    weak = np.array([value[0] != NEAR for value in kinds.values()])
-    side = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    weak = pairs.kind != NEAR
+    side = np.concatenate([pairs.pairs[:, 0], pairs.pairs[:, 1]])
+    other = np.concatenate([pairs.pairs[:, 1], pairs.pairs[:, 0]])
+    row = np.concatenate([np.arange(len(pairs)), np.arange(len(pairs))])
     group = side * (int(docs.max()) + 1) + docs[other]
     _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
     has_weak = np.bincount(inverse, weights=np.concatenate([weak, weak]).astype(np.float64)) > 0
     busy = (counts[inverse] >= 2) & has_weak[inverse]
-    matches: dict[tuple[int, int], list[int]] = {}
-    for a, b in zip(side[busy].tolist(), other[busy].tolist()):
-        matches.setdefault((a, int(docs[b])), []).append(b)
+    # each match of a busy group: (other paragraph, its row, kind, Jaccard, containment)
+    matches: dict[tuple[int, int], list[tuple[int, int, int, float, float]]] = {}
+    rows = row[busy]
+    for a, b, r, kind, jac, con in zip(side[busy].tolist(), other[busy].tolist(), rows.tolist(),
+                                       pairs.kind[rows].tolist(), pairs.jaccard[rows].tolist(),
+                                       pairs.containment[rows].tolist()):
+        matches.setdefault((a, int(docs[b])), []).append((b, r, kind, jac, con))
     sizes = np.diff(bounds)
     for (a, _doc), others in matches.items():
         ua = int(unit_of[a])
@@ -225,15 +233,14 @@ def find_redundant_pairs(
             return cache[b]
 
         ranks = {}
-        for b in others:
-            kind, jac, con = kinds[(min(a, b), max(a, b))]
+        for b, _, _, jac, con in others:
             inter = round(con * min(int(sizes[ua]), int(sizes[unit_of[b]])))
             ranks[b] = (-inter, abs(place(a) - place(b)), -jac, refs[b].key)
-        for b in others:
-            if kinds[(min(a, b), max(a, b))][0] == NEAR:
+        for b, r, kind, _, _ in others:
+            if kind == NEAR:
                 continue  # whole-paragraph copies are each real reuse
-            for better in others:
+            for better, *_ in others:
                 if ranks[better] < ranks[b] and shared_with(b) <= shared_with(better):
-                    redundant.add((min(a, b), max(a, b)))
+                    redundant[r] = True
                     break
     return redundant

@@ -218,7 +218,7 @@ def find_signatures(segments: Iterable[IndexSegment], keys: np.ndarray, num_perm
         if hit.any():
             out[hit] = seg.signatures[pos[hit]]
             found |= hit
-    return found, out[found]
+    return found, out if found.all() else out[found]  # all found (a run's own workers signed them): no copy
 
 
 @dataclass(frozen=True)
@@ -312,7 +312,10 @@ def gather_signatures(keys: np.ndarray, shingles: np.ndarray, bounds: np.ndarray
         if todo.size == 0:
             break
         found, stored = source.get_signatures(keys[todo], options.num_perm)
-        if found.any():
+        if todo.size == keys.size and found.all():
+            sigs = np.asarray(stored, dtype=np.uint32)  # one source had them all: its copy is the answer, not a second one
+            origin[:] = number
+        elif found.any():
             sigs[todo[found]] = stored
             origin[todo[found]] = number
     missing = np.flatnonzero(origin == len(sources))

@@ -224,7 +224,31 @@ def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) ->
     shorter than ``k`` words gets its whole token sequence as its one
     shingle, so it can only ever equal another paragraph word for word; an
     empty paragraph gets an empty set.
+
+    Paragraphs are shingled in runs of about :data:`SHINGLE_CHUNK_TOKENS`
+    tokens: a paragraph's set depends on its own tokens only, and the work
+    arrays (each k-gram's hash and owner, their sort order, the sorted
+    copies) would otherwise be several times the size of a corpus's tokens.
     """
+    n_par = offsets.size - 1
+    if int(offsets[-1] - offsets[0]) <= SHINGLE_CHUNK_TOKENS:
+        return _shingle_run(token_hashes, offsets, k)
+    parts, counts = [], [np.zeros(1, np.int64)]
+    for lo, hi in split_batches(np.diff(offsets), SHINGLE_CHUNK_TOKENS):
+        part, bounds = _shingle_run(token_hashes[offsets[lo]:offsets[hi]], offsets[lo:hi + 1] - offsets[lo], k)
+        parts.append(part)
+        counts.append(np.diff(bounds))
+    bounds = np.cumsum(np.concatenate(counts))
+    assert bounds.size == n_par + 1
+    return np.concatenate(parts), bounds
+
+
+SHINGLE_CHUNK_TOKENS = 1 << 22
+"""Tokens :func:`shingle_paragraphs` shingles at once (~4M: its work arrays then take ~250 MB, whatever the corpus)."""
+
+
+def _shingle_run(token_hashes: np.ndarray, offsets: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`shingle_paragraphs` of one run of paragraphs, in one go (``offsets`` start at 0)."""
     n_par = offsets.size - 1
     hashes, owner = hash_ngrams(token_hashes, offsets, k)
     lengths = np.diff(offsets)
@@ -237,6 +261,7 @@ def shingle_paragraphs(token_hashes: np.ndarray, offsets: np.ndarray, k: int) ->
     # sort by (owner, hash), then drop repeats inside a paragraph
     order = sort_by_owner_then_hash(owner, hashes)
     hashes, owner = hashes[order], owner[order]
+    del order
     if hashes.size:
         first = np.ones(hashes.size, dtype=bool)
         first[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])

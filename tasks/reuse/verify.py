@@ -83,12 +83,58 @@ class Verified:
     kind: np.ndarray  # codes into KINDS
 
 
+class EncodingHandover:
+    """An encoding handed to :func:`verify_corpus` for it to keep.
+
+    A caller that passes an :class:`Encoded` keeps it alive through the whole
+    verification by its own reference. Handed over, the encoding is taken
+    out of this box, and its tokens leave memory once the anchors that read
+    every paragraph's tokens are found (only where each token was read stays,
+    for the records).
+    """
+
+    def __init__(self, encoded: Encoded) -> None:
+        self._encoded: Encoded | None = encoded
+
+    def take(self) -> Encoded:
+        encoded, self._encoded = self._encoded, None
+        if encoded is None:
+            raise ValueError("this encoding was already handed over")
+        return encoded
+
+
+@dataclass(frozen=True)
+class ParagraphPairs:
+    """Verified paragraph pairs ``(i, j)``, ``i < j``, of different documents, as columns in the order found.
+
+    One row per pair: its kind (codes into ``KINDS``), Jaccard and containment.
+    Held as arrays, not a dict of tuples: a corpus of half a million
+    paragraphs verifies about as many pairs, which as Python objects cost
+    ~330 bytes each while the reuse stage is at its peak.
+    """
+
+    pairs: np.ndarray  # (n, 2) int64
+    kind: np.ndarray  # uint8
+    jaccard: np.ndarray  # float64
+    containment: np.ndarray  # float64
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def take(self, rows: np.ndarray) -> ParagraphPairs:
+        """These rows, in the order given."""
+        return ParagraphPairs(self.pairs[rows], self.kind[rows], self.jaccard[rows], self.containment[rows])
+
+    @classmethod
+    def empty(cls) -> ParagraphPairs:
+        return cls(np.zeros((0, 2), np.int64), np.zeros(0, np.uint8), np.zeros(0), np.zeros(0))
+
+
 @dataclass(frozen=True)
 class Verdicts:
     """Every verified pair of a corpus before redundancy and clustering, with what reporting them needs.
 
-    ``kinds`` maps paragraph pairs ``(i, j)``, ``i < j``, to (kind code,
-    Jaccard, containment); ``doc_size`` is each paragraph's document length
+    ``pairs`` are the verified paragraph pairs with their scores; ``doc_size`` is each paragraph's document length
     in paragraphs (where the paragraph sits in its document ranks copies).
     """
 
@@ -96,7 +142,7 @@ class Verdicts:
     docs: np.ndarray
     doc_size: np.ndarray
     texts: DistinctTexts | None  # None for fewer than two paragraphs
-    kinds: dict[tuple[int, int], tuple[int, float, float]]
+    pairs: ParagraphPairs
     shingles: np.ndarray
     bounds: np.ndarray
     spans: TokenSpans  # where each paragraph's tokens were read, to cut and mark text verbatim
@@ -131,7 +177,7 @@ def verify_corpus(
     paragraphs: Sequence[ParagraphRef],
     options: DetectorOptions = DetectorOptions(),
     *,
-    encoded: Encoded | None = None,
+    encoded: Encoded | EncodingHandover | None = None,
     lsh_source: LshSource | None = None,
     anchor_filter: AnchorFilter | None = None,
     doc_size: np.ndarray | None = None,
@@ -162,13 +208,15 @@ def verify_corpus(
     docs = np.array([doc_index.setdefault(p.doc_id, len(doc_index)) for p in refs], dtype=np.int64)
     if doc_size is None:
         doc_size = np.bincount(docs)[docs] if n else np.zeros(0, np.int64)
+    if isinstance(encoded, EncodingHandover):
+        encoded = encoded.take()
     if encoded is None:
         encoded = encode_paragraphs([p.text for p in refs])
     elif encoded.offsets.size != n + 1:
         raise ValueError("encoded must hold exactly the given paragraphs")
     spans = encoded.spans
     if n < 2:
-        return Verdicts(refs, docs, doc_size, None, {}, np.zeros(0, np.uint64), np.zeros(1, np.int64), spans, stats)
+        return Verdicts(refs, docs, doc_size, None, ParagraphPairs.empty(), np.zeros(0, np.uint64), np.zeros(1, np.int64), spans, stats)
     corpus = read_corpus(encoded, docs, options)
     texts = corpus.texts
     stats["distinct_texts"] = texts.count
@@ -187,9 +235,9 @@ def verify_corpus(
     grams = PositionalGrams.of(texts.tokens, options.shingle_size)
     verified = verify_candidates(candidates, Evidence(run, sentence, piece), corpus, grams, options)
     stats["verified"] = int(len(verified.pairs))
-    kinds = expand_to_paragraphs(texts, verified, docs, corpus.sizes, min_shingles=options.min_shingles,
+    pairs = expand_to_paragraphs(texts, verified, docs, corpus.sizes, min_shingles=options.min_shingles,
                                  max_fanout=options.max_anchor_fanout, focus=focus)
-    return Verdicts(refs, docs, doc_size, texts, kinds, corpus.shingles, corpus.bounds, spans, stats, grams)
+    return Verdicts(refs, docs, doc_size, texts, pairs, corpus.shingles, corpus.bounds, spans, stats, grams)
 
 
 def read_corpus(encoded: Encoded, docs: np.ndarray, options: DetectorOptions) -> Corpus:
@@ -351,8 +399,8 @@ def expand_to_paragraphs(
     min_shingles: int,
     max_fanout: int,
     focus: np.ndarray | None = None,
-) -> dict[tuple[int, int], tuple[int, float, float]]:
-    """Paragraph pairs ``(i, j)``, ``i < j``, of different documents -> (kind, Jaccard, containment).
+) -> ParagraphPairs:
+    """Paragraph pairs ``(i, j)``, ``i < j``, of different documents, with their kind, Jaccard and containment.
 
     Every paragraph carrying text u is paired with every paragraph carrying
     text v for each verified text pair (u, v); paragraphs carrying the same
@@ -363,9 +411,9 @@ def expand_to_paragraphs(
     """
     members, starts = texts.members, texts.starts
     counts = np.diff(starts)
-    # the pairs are built with array work, in the order the dict is filled (a
-    # text's own copies, text by text, then each verified pair's copies), since
-    # equal sort keys downstream keep that order
+    # the pairs are built with array work, in a fixed order (a text's own
+    # copies, text by text, then each verified pair's copies), since equal sort
+    # keys downstream keep that order
     groups = np.flatnonzero((counts >= 2) & (sizes > 0) & ~((sizes < min_shingles) & (counts > max_fanout)))
     if focus is not None:  # only texts some focused paragraph carries can pair their own copies with it
         groups = groups[texts_touched(texts, focus)[groups]]
@@ -387,9 +435,24 @@ def expand_to_paragraphs(
         keep &= focus[left] | focus[right]
     left, right, pair_of = left[keep], right[keep], pair_of[keep]
     low, high = np.minimum(left, right), np.maximum(left, right)
-    out: dict[tuple[int, int], tuple[int, float, float]] = dict.fromkeys(zip(own[:, 0].tolist(), own[:, 1].tolist()),
-                                                                         (NEAR, 1.0, 1.0))
-    out.update(zip(zip(low.tolist(), high.tolist()),
-                   zip(verified.kind[pair_of].tolist(), verified.jaccard[pair_of].tolist(),
-                       verified.containment[pair_of].tolist())))
-    return out
+    pairs = np.concatenate([own, np.stack([low, high], axis=1)]).astype(np.int64, copy=False)
+    first, last = _first_and_last(pairs[:, 0] * len(docs) + pairs[:, 1])
+    near = np.full(len(own), NEAR, np.uint8)
+    kind = np.concatenate([near, verified.kind[pair_of].astype(np.uint8)])[last]
+    jaccard = np.concatenate([np.ones(len(own)), verified.jaccard[pair_of]])[last]
+    containment = np.concatenate([np.ones(len(own)), verified.containment[pair_of]])[last]
+    return ParagraphPairs(pairs[first], kind, jaccard, containment)
+
+
+def _first_and_last(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each distinct key, in the order keys first appear: the row where it first appears and the row where it
+    last does (a dict filled row by row keeps a key at its first place with its last value)."""
+    if not len(keys):
+        return keys.astype(np.int64), keys.astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(ordered)] - 1
+    first, last = order[starts], order[ends]
+    place = np.argsort(first, kind="stable")
+    return first[place], last[place]

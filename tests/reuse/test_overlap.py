@@ -385,3 +385,62 @@ def test_connected_components_match_union_find() -> None:
     got = connected_components(np.array(edges, dtype=np.int64))
     assert sorted(got) == sorted(want.values())
     assert connected_components(np.empty((0, 2), dtype=np.int64)) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=40))
+def test_first_and_last_rows_are_a_dict_filled_row_by_row(keys: list[int]) -> None:
+    # the verified pairs were a dict filled row by row: a key keeps its first place and takes its last value
+    from wirewash.tasks.reuse.verify import _first_and_last
+
+    filled: dict[int, int] = {}
+    for row, key in enumerate(keys):
+        filled[key] = row
+    first, last = _first_and_last(np.array(keys, dtype=np.int64))
+    assert [keys[row] for row in first.tolist()] == list(filled)
+    assert last.tolist() == list(filled.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["wire", "copy", "said", "the", "minister", "on", "friday", "a"]), max_size=9),
+                min_size=1, max_size=30), st.integers(1, 12))
+def test_shingle_sets_do_not_depend_on_the_chunking(paragraphs: list[list[str]], chunk: int) -> None:
+    import wirewash.tasks.reuse.shingle as shingle
+
+    enc = encode_paragraphs([" ".join(words) for words in paragraphs])
+    whole = shingle._shingle_run(enc.hashes, enc.offsets, 3)
+    saved = shingle.SHINGLE_CHUNK_TOKENS
+    shingle.SHINGLE_CHUNK_TOKENS = chunk
+    try:
+        chunked = shingle_paragraphs(enc.hashes, enc.offsets, 3)
+    finally:
+        shingle.SHINGLE_CHUNK_TOKENS = saved
+    assert chunked[0].tolist() == whole[0].tolist()
+    assert chunked[1].tolist() == whole[1].tolist()
+
+
+def test_a_handed_over_encoding_leaves_memory_before_the_short_anchors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import weakref
+
+    import wirewash.tasks.reuse.verify as verify
+
+    refs = [ref("a", 0, WIRE), ref("a", 1, OTHER_A), ref("b", 0, HOUSE_STYLE), ref("b", 1, QUOTE), ref("c", 0, QUOTE)]
+    encoded = encode_paragraphs([r.text for r in refs])
+    tokens = weakref.ref(encoded.hashes)
+    alive: list[bool] = []
+    short_anchor_pairs = verify.short_anchor_pairs
+
+    def spy(*args: object, **kwargs: object) -> np.ndarray:
+        gc.collect()
+        alive.append(tokens() is not None)
+        return short_anchor_pairs(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify, "short_anchor_pairs", spy)
+    handover = verify.EncodingHandover(encoded)
+    del encoded
+    verdicts = verify.verify_corpus(refs, encoded=handover)
+    assert alive == [False]
+    assert len(verdicts.pairs) == len(verify.verify_corpus(refs).pairs) > 0
+    with pytest.raises(ValueError, match="already handed over"):
+        handover.take()

@@ -309,3 +309,29 @@ def test_flow_second_batch_on_top_reports_the_pairs_of_one_run(tmp_path: Path) -
     tagged = {side["run"] for r in records(inc, "overlaps.jsonl") for side in (r["a"], r["b"])}
     assert tagged <= {first["index_batch"], second["index_batch"]} and first["index_batch"] != second["index_batch"]
     assert index_size(inc / "state") > 0
+
+
+def test_staging_during_the_lsh_answer_writes_what_staging_after_verification_does(tmp_path: Path) -> None:
+    from wirewash.tasks.reuse.index import IndexSession, index_fingerprint, open_store
+    from wirewash.tasks.reuse.verify import verify_corpus
+
+    texts = ["The minister said on Friday that the talks would go on through the weekend in Geneva.",
+             "Talks would go on through the weekend in Geneva, the minister said on Friday.",
+             "Analysts expect the central bank to keep rates on hold through the end of the year.",
+             "Short line."]
+    refs = [ParagraphRef(f"d{n}", f"o{n}/s.txt", f"o{n}", (1, 1), 0, text) for n, text in enumerate(texts * 2)]
+    written: dict[str, dict[str, bytes]] = {}
+    for when in ("during", "after"):
+        params = _params(tmp_path / when, reuse_index="embedded")
+        options = params.detector_options()
+        fingerprint = index_fingerprint(options)
+        session = IndexSession(open_store(params, fingerprint), fingerprint, options,
+                               generation="g1" if when == "during" else None)
+        tagged, encoded = session.prepare(refs)
+        verify_corpus(tagged, options, encoded=encoded, lsh_source=session)
+        assert (session._commit is not None) == (when == "during")  # staged by the LSH answer itself, or not yet
+        commit = session.stage("g1")
+        assert session.stage("g1") is commit  # asked again: the same commit, nothing written twice
+        root = Path(commit.location)
+        written[when] = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    assert written["during"] == written["after"] and any(name.endswith("signatures.npy") for name in written["after"])
