@@ -42,10 +42,11 @@ TASKS_PER_WORKER = 8
 quick ones, few enough that Prefect's cost per task run in a subprocess (~0.1 CPU-second: a fresh API
 client and settings per run) stays a few percent of the stage."""
 
-GROWN_BATCH_FILES = 512
+GROWN_BATCH_FILES = 256
 """Batches grown to :data:`TASKS_PER_WORKER` per worker stop growing at this many files: a worker holds its
 batch's documents at once, so without a cap its memory grew with the run (22,000 text files made batches of
-1,378 files and workers of ~550 MB). At ~0.1 CPU-second of Prefect a task run, that is ~0.2 ms a file."""
+1,378 files and workers of ~550 MB; 512-file batches ~470 MB). At ~0.1 CPU-second of Prefect a task run, that
+is ~0.4 ms a file."""
 
 
 class _TaskPool:

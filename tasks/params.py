@@ -50,7 +50,7 @@ class RunParams(BaseModel):
     batch_size: int = Field(
         64, ge=1, le=100_000,
         description="Smallest number of raw files per read or clean task (on a process pool batches grow to about "
-                    "eight per worker, up to 512 files), unless a batch's raw bytes reach 16 MB first; never one "
+                    "eight per worker, up to 256 files), unless a batch's raw bytes reach 16 MB first; never one "
                     "task per paragraph.",
     )
     max_file_bytes: int = Field(

@@ -113,6 +113,7 @@ class Located:
     outlet: str | None
     published: str | None
     text: str
+    number: int = -1  # its place in the index (:meth:`ParagraphIndex.by_number`); -1 when nothing was found
 
     @property
     def words(self) -> int:
@@ -129,21 +130,28 @@ class ParagraphIndex:
 
     def __init__(self, documents: Sequence[Document], archived: Sequence[ParagraphRef] = ()) -> None:
         self._by_key: dict[tuple[str, int], Located] = {}
+        self._numbered: list[Located] = []  # by number: a tally keeps ints, not a key per paragraph
         for ref in archived:  # paragraphs of earlier batches that this batch reuses (reuse archive)
-            self._by_key[ref.key] = Located(ref.doc_id, ref.outlet, ref.published, ref.text)
+            self._put(ref.key, ref.doc_id, ref.outlet, ref.published, ref.text)
         for doc in documents:
             self.add_dropped(doc)
             for paragraph in doc.paragraphs:
-                self._by_key[(doc.source, paragraph.lines[0])] = Located(
-                    doc.id, doc.outlet, doc.published, paragraph.text
-                )
+                self._put((doc.source, paragraph.lines[0]), doc.id, doc.outlet, doc.published, paragraph.text)
+
+    def _put(self, key: tuple[str, int], doc_id: str, outlet: str, published: str | None, text: str) -> None:
+        self._by_key[key] = located = Located(doc_id, outlet, published, text, len(self._numbered))
+        self._numbered.append(located)
 
     def add_dropped(self, doc: Document) -> None:
         """Index the paragraphs ``--drop-duplicates`` took out of ``doc`` (found in its segments): a run that
         holds only documents' heads adds them as the whole documents stream past."""
         for seg in doc.segments:
             if seg.action == "removed" and seg.category == "duplicate":
-                self._by_key[(doc.source, seg.lines[0])] = Located(doc.id, doc.outlet, doc.published, seg.text)
+                self._put((doc.source, seg.lines[0]), doc.id, doc.outlet, doc.published, seg.text)
+
+    def by_number(self, number: int) -> Located:
+        """The paragraph :meth:`locate` gave with this ``number``."""
+        return self._numbered[number]
 
     def locate(self, side: dict[str, Any]) -> Located:
         # ``run`` names the index batch that first indexed the paragraph; a side names a current file or an archived one
@@ -341,10 +349,8 @@ class _OutletTally:
         self.index = index
         # every span of A's paragraphs found at B, as four int columns (direction (A, B), paragraph, begin, end):
         # a corpus has millions of spans, and a list per span would cost ten times the bytes
-        self.spans = tuple(array("q") for _ in range(4))
+        self.spans = tuple(array("q") for _ in range(4))  # the paragraph as its number in the index
         self.directions: dict[tuple[str, str], int] = {}
-        self.paragraphs: dict[tuple[str, int], int] = {}
-        self.texts: list[str] = []
         self.kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         self.stories: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
 
@@ -354,14 +360,11 @@ class _OutletTally:
         if not (a.outlet and b.outlet and a.doc_id and b.doc_id) or a.outlet == b.outlet:
             return
         directions, paragraphs, begins, ends = self.spans
-        for mine, theirs, side, found in ((a, b, side_a, spans_a), (b, a, side_b, spans_b)):
+        for mine, theirs, found in ((a, b, spans_a), (b, a, spans_b)):
             direction = self.directions.setdefault((mine.outlet or "", theirs.outlet or ""), len(self.directions))
-            para = self.paragraphs.setdefault((side["file"], side["lines"][0]), len(self.paragraphs))
-            if para == len(self.texts):
-                self.texts.append(mine.text)
             for begin, end in found:
                 directions.append(direction)
-                paragraphs.append(para)
+                paragraphs.append(mine.number)
                 begins.append(begin)
                 ends.append(end)
         pair_key = tuple(sorted((a.outlet, b.outlet)))
@@ -409,7 +412,7 @@ class _OutletTally:
         bounds = np.append(np.flatnonzero(run_starts(directions) | run_starts(paragraphs)), order.size).tolist()
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             spans = zip(begins[lo:hi].tolist(), ends[lo:hi].tolist())
-            covered[int(directions[lo])] += covered_words(self.texts[int(paragraphs[lo])], spans)
+            covered[int(directions[lo])] += covered_words(self.index.by_number(int(paragraphs[lo])).text, spans)
         return covered
 
 
