@@ -67,15 +67,18 @@ BYLINE_RULES: tuple[Rule, ...] = (
          negatives=("Two days ago the council voted to close the road.",)),
     Rule(DATELINE_DATE, "dateline", "A line that is only a date and time is a dateline; kept as metadata.",
          pattern=re.compile(
-             rf"^(?:(?:published|updated|posted|last updated|first published|modified|date)\s*(?:on|at)?\s*:?\s*)?"
+             rf"^(?:(?:published|updated|posted|last updated|first published|modified|date|"
+             rf"stand|aktualisiert|zuletzt aktualisiert|veröffentlicht|erstellt|datum)\s*(?:on|at|am|vom)?\s*:?\s*)?"
              rf"(?:{WEEKDAY},?\s+)?(?:{WRITTEN_DATE}|"
              rf"\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]+)?|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
              rf"(?:\s*(?:at|,|-|–|\|)?\s*\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?)?(?:\s*,?\s*[A-Z]{{2,4}}\b)?"
              rf"(?:\s*(?:,|\||–|-)?\s*(?:updated|last updated)?[^.!?]{{0,40}})?$", re.IGNORECASE),
          max_words=14,
          examples=("Tuesday 7 May 2024 09:15, UK", "Nov. 19, 2019 8:03 am ET", "Published: June 19, 2023",
-                   "2023-06-19"),
-         negatives=("June 19, 2023 was the day the talks began, and both sides said so.",)),
+                   "2023-06-19", "Stand: 12.03.2024, 10:15 Uhr", "Veröffentlicht am 19. November 2019 um 10:15 Uhr",
+                   "Dienstag, 19.11.2019"),
+         negatives=("June 19, 2023 was the day the talks began, and both sides said so.",
+                    "Am 19. November 2019 begannen die Gespräche, und beide Seiten bestätigten das.")),
     Rule(DATELINE_STAMP, "dateline", "'PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: …' stamps are datelines.",
          pattern=icase(r"^(?:(?:published|updated|posted|modified|first published|last updated|last modified)\s*:?\s*"
                        r"[^|]{0,40}?\d{4}(?:\s*,?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?\s*\|?\s*){1,3}$"),

@@ -27,10 +27,14 @@ MEDIA_RULES: tuple[Rule, ...] = (
     Rule(AD_MARKER, "ad", "Placeholders scrapers leave where an ad slot was.",
          pattern=icase(r"^(?:\[\s*/?\s*ad[_ -]?\d*\s*\]|advertisement|advert|advertising|sponsored(?: content)?|ad|anzeige|publicidade|publicité|реклама|"
                        r"(?:story|article) continues (?:below|after)(?: advertisement)?|continue reading below|"
-                       r"scroll (?:down )?to continue(?: with content)?|ad feedback|report this ad)\s*:?$"),
+                       r"scroll (?:down )?to continue(?: with content)?|ad feedback|report this ad|"
+                       r"werbung|(?:weiterlesen|artikel geht weiter) nach der (?:anzeige|werbung)|"
+                       r"(?:der )?artikel wird (?:nach|unter) der (?:anzeige|werbung) fortgesetzt)\s*:?$"),
          max_words=8,
-         examples=("[ad_2]", "[ad_1]", "Advertisement", "Story continues below advertisement", "ADVERTISING"),
-         negatives=("Advertising revenue fell 8% in the quarter, the company said.",)),
+         examples=("[ad_2]", "[ad_1]", "Advertisement", "Story continues below advertisement", "ADVERTISING", "Werbung",
+                   "Weiterlesen nach der Anzeige"),
+         negatives=("Advertising revenue fell 8% in the quarter, the company said.",
+                    "Die Werbung brachte dem Sender im Quartal acht Prozent weniger ein.")),
     # --- media widgets
     Rule(MEDIA_DURATION, "media", "A bare player time such as 0:00 / 3:18 is a widget, never prose.",
          pattern=icase(r"^(?:\d{1,2}:)?\d{1,2}:\d{2}(?:\s*/\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?$"), max_words=4,
@@ -128,7 +132,8 @@ MEDIA_RULES: tuple[Rule, ...] = (
                     "Of the three options, left, right and centre, the council chose the last.")),
     Rule(CREDIT_PHOTO, "credit", "A short line naming a photographer or agency is a photo credit.",
          pattern=re.compile(
-             rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source)s?\s*(?:by|credit|:)\s*.{{1,80}}|"
+             rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source|bild(?:er)?|grafik|quelle|"
+             rf"fotograf(?:ie)?|abbildung|titelbild)s?\s*(?:by|credit|:)\s*.{{1,80}}|"
              rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?/\s?.{{0,40}}(?:photo|\b{AGENCY}\b).*|"
              rf".{{0,60}}\b(?:photo|image)s?\s+(?:via|by|from|courtesy(?: of)?)\s+.{{1,60}}|"
              rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?(?:/|\bfor\b|\bvia\b)\s?{AGENCY}\)?|"
@@ -141,8 +146,9 @@ MEDIA_RULES: tuple[Rule, ...] = (
          examples=("Jane Roe/Pool photo via Associated Press", "Photo: Jane Doe/AFP", "(Getty Images)",
                    "Jane Doe | Bloomberg | Getty Images",
                    "Photograph: Sam Smith/Reuters", "John Doe/AP", "Michael Roe, AP", "(Image: © Example Collaboration)",
-                   "(Walt Disney Co.)", "( JANE ROE/SCIENCE PHOTO LIBRARY)"),
+                   "(Walt Disney Co.)", "( JANE ROE/SCIENCE PHOTO LIBRARY)", "Bild: Jana Beispiel/dpa", "Quelle: dpa"),
          negatives=("Reuters reported that the talks had stalled.", "She showed a photo of her son.",
+                    "Das Bild zeigt den Minister bei seiner Ankunft in Berlin.",
                     "Prices rose, Reuters said", "Officials told the AP", "(in millions of dollars)",
                     # an agency's name inside a word is no agency: "pa" in "pack", "ap" in "Tape"
                     "Toilet paper/wipes + sealable bag to pack it out", "Duct / Tenacious Tape for repairs")),

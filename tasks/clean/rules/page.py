@@ -40,12 +40,12 @@ PAGE_RULES: tuple[Rule, ...] = (
                        r"reply|report (?:comment|abuse)|(?:\d+ )?(?:likes?|upvotes?|points?|votes?)|rating: .{1,20}|"
                      # the same prompts in the benchmark's other languages
                        r"lascia un commento|commenti|deixe (?:um|seu) comentário|comentários|deja (?:un|tu) comentario|comentarios|"
-                       r"laisser un commentaire|commentaires|kommentar (?:schreiben|verfassen)|kommentare|"
+                       r"laisser un commentaire|commentaires|kommentar (?:schreiben|verfassen)|kommentare(?: (?:anzeigen|lesen))?|kommentieren|"
                        r"оставить комментарий|комментарии|댓글(?: ?쓰기)?)\s*:?\s*\]?$"),
          max_words=40,
          examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments",
-                   "34 responses to “A headline here”", "C. M. says:", "Lascia un commento", "Комментарии"),
-         negatives=("Comments from the minister drew criticism on Monday.",)),
+                   "34 responses to “A headline here”", "C. M. says:", "Lascia un commento", "Комментарии", "Kommentieren"),
+         negatives=("Comments from the minister drew criticism on Monday.", "Kommentieren wollte der Minister das nicht.")),
     Rule(COMMENTS_AGE, "comments", "A bare age alone on a line ('8d', '17h') stamps a reader comment under its author's "
          "name; a story dates itself with a date.",
          pattern=re.compile(r"^\d{1,2}[mhdw]$"),  # lowercase: "3D" and "4K" are no age
@@ -62,10 +62,22 @@ PAGE_RULES: tuple[Rule, ...] = (
                        r"newsletters?|podcasts?|video|videos|photos|live|watch|listen|"
                        r"go to (?:page|comments)|page \d+(?: of \d+)?|\d+ of \d+|see all|view all|"
                        r"show less|expand|collapse|loading\.*|advertise(?: with us)?|site map|sitemap|"
-                       r"careers|help|faqs?|accessibility|feedback|corrections)(?:\s*\(\d{1,6}\))?\s*[:›»>|]?$"),
+                       r"careers|help|faqs?|accessibility|feedback|corrections|"
+                       r"(?:reading time|read time)\s*:?\s*\d{1,3}\s*min(?:utes?|s)?\.?|\d{1,3}[ -]min(?:ute)?s?\.? read|"
+                     # the same controls in German (most of the pages measured elsewhere are German)
+                       r"(?:zur )?startseite|zurück(?: zur (?:übersicht|startseite))?|nach oben|(?:haupt)?menü|suche|schließen|"
+                       r"mehr (?:laden|anzeigen)|weniger anzeigen|alle anzeigen|anmelden|abmelden|einloggen|registrieren|"
+                       r"abonnieren|teilen|(?:diesen )?artikel (?:teilen|drucken|merken|versenden|vorlesen|anhören)|"
+                       r"teilen sie diesen (?:artikel|beitrag)|auf \w+ teilen|drucken|merken|vorlesen|"
+                       r"(?:per )?e-?mail(?: versenden)?|link kopieren|link kopiert|kontakt|impressum|datenschutz(?:erklärung)?|"
+                       r"barrierefreiheit|hilfe|seite \d+ von \d+|\d+ von \d+|(?:nächste[rs]?|vorherige[rs]?) (?:seite|artikel|bild)|"
+                       r"weiter|mediathek|lesezeit\s*:?\s*(?:ca\.\s*)?\d{1,3}\s*min(?:uten|\.)?|\d{1,3} minuten? lesezeit)"
+                       r"(?:\s*\(\d{1,6}\))?\s*[:›»>|]?$"),
          max_words=6,
-         examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3", "View all (23)"),
-         negatives=("Home prices rose 4% last year.",)),
+         examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3", "View all (23)", "3 min read",
+                   "Zur Startseite", "Artikel teilen", "Lesezeit: 3 Min.", "Seite 2 von 3", "Auf Facebook teilen"),
+         negatives=("Home prices rose 4% last year.", "Die Suche nach den Vermissten geht weiter.",
+                    "Weiter geht es am Montag in Berlin.")),
     Rule(NAV_SHARE_BAR, "nav", "A row of share buttons ('Facebook  Twitter  WhatsApp  Email') printed as one line.",
          pattern=icase(r"^(?:(?:share (?:on|via|to) )?(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|pin|pint|"
                        r"telegram|email|e-mail|mail|print|copy link|messenger|flipboard|tumblr|sms|viber|line|vk|"
@@ -101,14 +113,18 @@ PAGE_RULES: tuple[Rule, ...] = (
                        r"te puede interesar|también te puede interesar|lee también|noticias relacionadas|lo más leído|"
                        r"vous aimerez aussi|à lire aussi|lire aussi|articles similaires|les plus lus|"
                        r"das könnte sie auch interessieren|mehr zum thema|lesen sie auch|meistgelesen|"
+                       r"weitere (?:artikel|nachrichten|meldungen|beiträge|themen)|ähnliche (?:artikel|beiträge|themen)|"
+                       r"empfehlungen (?:der redaktion|für sie)|mehr aus (?:dem ressort|der rubrik|der region)|"
+                       r"mehr nachrichten(?: aus [^.!?]{1,40})?|top-?themen|auch interessant|verwandte (?:artikel|themen)|"
+                       r"beliebte (?:artikel|beiträge)|neueste (?:artikel|beiträge|nachrichten)|"
                        r"potrebbe interessarti|leggi anche|articoli correlati|i più letti|"
                        r"читайте также|вам может понравиться|похожие (?:статьи|новости)|популярное|материалы по теме|"
                        r"관련 ?기사|많이 본 뉴스|인기 ?기사)\s*(?:[:›»]|\.\.\.|…)?$"),
          max_words=8,
          examples=("Read more:", "Most Popular", "Recent Posts", "Related posts", "Most Popular Videos", "Also on example.com",
                    "Você pode gostar...", "Читайте также", "관련기사", "Lesen Sie auch",
-                   "Related coverage from The Money Desk:", "More:"),
-         negatives=("Read the full statement below.",)),
+                   "Related coverage from The Money Desk:", "More:", "Weitere Artikel", "Empfehlungen der Redaktion"),
+         negatives=("Read the full statement below.", "Weitere Gespräche sind für Montag geplant.")),
     Rule(RELATED_INLINE, "related", "'Read more: <headline>' and '[Related: …]' lines link to other stories.",
          pattern=icase(r"^[\[(]?(?:read (?:more|next|also)|related(?: articles?| stories| story| coverage| content| posts?| reading)?|see (?:also|more)|also(?: read| see)?|"
                        r"(?:also |more )?on [\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|com\.au|in|ca)|"

@@ -5,11 +5,14 @@ import re
 
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    # German names where they differ (most of the pages measured elsewhere are German)
+    r"januar|jänner|februar|märz|mai|juni|juli|okt(?:ober)?|dez(?:ember)?)\.?"
 )
-WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
-# a date written out with its month's name, either way round: "Nov. 19, 2019", "19th November 2019"
-WRITTEN_DATE = rf"{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}"
+WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?|"
+           r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)")
+# a date written out with its month's name, either way round: "Nov. 19, 2019", "19th November 2019", "19. November 2019"
+WRITTEN_DATE = rf"{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th|\.)?\s+{MONTH},?\s+\d{{4}}"
 AGENCY = (
     r"(?:AP|AFP|EPA|Reuters|REUTERS|Getty(?: Images)?|Associated Press|Shutterstock|Pool|POOL|Xinhua|Alamy|"
     r"PA(?: Media| Wire)?|Bloomberg|NurPhoto|SOPA Images|Anadolu(?: Agency)?|ANSA|Yonhap|Kyodo|TASS|IANS|ANI|"

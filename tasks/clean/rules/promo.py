@@ -164,16 +164,24 @@ PROMO_RULES: tuple[Rule, ...] = (
          pattern=icase(r"(?:to read the full (?:story|article)|already a subscriber|subscribe to (?:continue|read)|"
                        r"this (?:article|content|story) is (?:only )?(?:available|for|reserved for) (?:to )?(?:subscribers|members)|"
                        r"you have (?:\d+|one|two|three) free (?:articles?|stories)|create a free account|to continue reading|"
-                       r"log ?in to (?:continue|read)|start your (?:free )?(?:trial|subscription))"),
+                       r"log ?in to (?:continue|read)|start your (?:free )?(?:trial|subscription)|"
+                       r"(?:sie sind )?bereits abonnent(?:in)?\?|(?:sie )?haben (?:sie )?bereits ein (?:abo|abonnement)\?|"
+                       r"(?:dieser|der) (?:artikel|inhalt|beitrag) ist (?:nur |exklusiv )?(?:für|unseren) (?:abonnent|mitglieder|\S+-(?:abonnent|kunden))|"
+                       r"^jetzt (?:weiterlesen(?: mit \S+(?: \S+)?)?|abonnieren|abo abschließen|kostenlos registrieren)\W*$|"
+                       r"^weiterlesen mit \S+(?: \S+)?$|um (?:diesen|den (?:ganzen|vollständigen)) artikel (?:zu lesen|weiterzulesen))"),
          max_words=30,
-         examples=("To Read the Full Story", "Already a subscriber? Sign in", "You have 3 free articles left"),
-         negatives=("Readers who want to read the full report can find it on the agency's website, officials said.",)),
+         examples=("To Read the Full Story", "Already a subscriber? Sign in", "You have 3 free articles left",
+                   "Sie haben bereits ein Abo? Hier anmelden", "Jetzt weiterlesen mit Plus",
+                   "Dieser Artikel ist nur für Abonnenten verfügbar."),
+         negatives=("Readers who want to read the full report can find it on the agency's website, officials said.",
+                    "Jetzt testen die Stadtwerke den neuen Tarif in drei Bezirken, sagte die Sprecherin.")),
     # cookie wording catches a banner of any length; the legal wording that banners share with prose ("terms and
     # conditions", "privacy policy") only a line of at most NOTICE_MAX_WORDS words: a link, a consent line
     Rule(COOKIE_NOTICE, "cookie", "Cookie and consent banners.",
          pattern=icase(r"(?:we use cookies|uses cookies|(?:use|accept|consent to|set) (?:of )?(?:our |all |these )?cookies|"
                        r"cookie (?:policy|settings|preferences|consent|notice)|accept (?:all )?cookies|"
                        r"utilizziamo (?:i )?cookie|usamos cookies|utilizamos cookies|nous utilisons des cookies|wir verwenden cookies|"
+                       r"^cookie-(?:einstellungen|richtlinie|hinweis)|"
                        r"(?:используем|использует) (?:файлы )?cookie)"
                        rf"|^(?!(?:\S+\s+){{{NOTICE_MAX_WORDS}}}\S).*?"
                        r"(?:tracking technologies|privacy (?:policy|settings|preferences)|terms (?:of (?:use|service)|and conditions)|"
@@ -183,19 +191,21 @@ PROMO_RULES: tuple[Rule, ...] = (
          examples=("We use cookies to improve your experience.", "Privacy Policy", "Terms of Use",
                    "Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.",
                    "By choosing I Accept, you consent to our use of cookies and other tracking technologies.",
-                   "Manage preferences | Privacy Policy | Terms and Conditions"),
+                   "Manage preferences | Privacy Policy | Terms and Conditions", "Cookie-Einstellungen"),
          negatives=("The bakery's cookies sold out by noon on Saturday, the owner said with a laugh.",
                     "However, when travellers book a ticket and tick the box agreeing to the terms and conditions, few of "
                     "them realise they have agreed to rules that cover everything from oversold flights to what happens "
                     "when a passenger leaves the trip early.")),
     # --- legal
     Rule(LEGAL_COPYRIGHT, "legal", "Copyright and reuse notices belong to the page, not the story.",
-         pattern=icase(r"(?:^(?:copyright|©|\(c\))|all rights reserved|may not be (?:re)?published|"
+         pattern=icase(r"(?:^(?:copyright|©|\(c\))|all rights reserved|may not be (?:re)?published|alle rechte vorbehalten|"
+                       r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|"
                        r"(?:rewritten|redistributed) (?:or|without)|reproduction (?:in whole or in part )?(?:is )?(?:prohibited|forbidden))"),
          max_words=60,
          examples=("Copyright 2024 Example Media Group Inc. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed.",
-                   "© 2024 Example Media", "All Rights Reserved."),
-         negatives=("The singer sued over copyright in the song, which she wrote in 1984.",)),
+                   "© 2024 Example Media", "All Rights Reserved.", "Alle Rechte vorbehalten."),
+         negatives=("The singer sued over copyright in the song, which she wrote in 1984.",
+                    "Die Rechte an dem Lied hält die Sängerin, die es 1984 schrieb.")),
     Rule(LEGAL_DISCLAIMER, "legal", "Site-wide disclaimers: trademark notices, health and advice disclaimers.",
          pattern=icase(r"(?:\b(?:is a|are) (?:registered )?trademarks? of\b|have not been evaluated by the food and drug administration|"
                        r"^the information (?:provided|contained) (?:on|in) this (?:website|site|article|page)|"
