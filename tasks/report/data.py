@@ -327,7 +327,7 @@ class _MemberSpans:
         keys, adds, begins, ends = keys[order], adds[order], begins[order], ends[order]
         last = np.ones(keys.size, bool)  # rows of the last add of their pair
         if keys.size:
-            group_end = np.append(np.flatnonzero(keys[1:] != keys[:-1]), keys.size - 1)
+            group_end = np.append(np.flatnonzero(run_starts(keys))[1:], keys.size) - 1
             last = adds == np.repeat(adds[group_end], np.diff(np.append(-1, group_end)))
         keep = last & (begins >= 0)  # and not the no-span marker
         self._keys, self._begins, self._ends = keys[keep], begins[keep], ends[keep]

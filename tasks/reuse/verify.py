@@ -28,6 +28,7 @@ from wirewash.tasks.records import OverlapKind, ParagraphRef
 from wirewash.tasks.reuse.align import PositionalGrams
 from wirewash.tasks.reuse.anchors import (AnchorFilter, AnchorKind, kept_anchors, paragraph_edge_anchors, sentence_anchors,
                                           sentence_edge_anchors, short_anchor_words, short_anchors)
+from wirewash.tasks.reuse.arrays import run_starts
 from wirewash.tasks.reuse.minhash import find_lsh_pairs
 from wirewash.tasks.reuse.paragraph_index import (contains_pairs, count_shared, find_anchor_pairs, pairs_within_groups,
                                                   unique_pairs)
@@ -451,7 +452,7 @@ def _first_and_last(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return keys.astype(np.int64), keys.astype(np.int64)
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    starts = np.flatnonzero(run_starts(ordered))
     ends = np.r_[starts[1:], len(ordered)] - 1
     first, last = order[starts], order[ends]
     place = np.argsort(first, kind="stable")
