@@ -28,6 +28,9 @@ flattened text can, so HTML takes that road:
    (``related.glued-teaser``: in HTML, glued words come from inline markup
    inside real paragraphs) and a bare URL line (``source-url.line``: in a
    text dump it is the scrape's address, in an article body it is content).
+   Three more are left out because on the lines trafilatura keeps they
+   removed mostly article text (``promo.contact``, ``promo.check-out``,
+   ``byline.role``: measured in ``html_decide.HTML_UNPROVEN_RULES``).
 3. **Link lists** (``related.list``): two or more neighbouring short lines
    that are nearly all link text are a list of other stories (related links,
    tag clouds), wherever trafilatura left them; but not the linked items of a

@@ -11,9 +11,11 @@ import pytest
 from conftest import extraction_scorer, macro_f1, shared_path, warc_record
 from wirewash.tasks.clean.cleaner import clean_document
 from wirewash.tasks.clean.extraction import extract_html
-from wirewash.tasks.clean.html_decide import decide_lines
+from wirewash.tasks.clean.html_decide import HTML_UNPROVEN_RULES, decide_lines
+from wirewash.tasks.clean.lines import count_words
 from wirewash.tasks.clean.html_trafilatura import ExtractedLine, _run_on_share
 from wirewash.tasks.clean.metadata import with_record_metadata
+from wirewash.tasks.clean.rules import match_line
 from wirewash.tasks.clean.source_map import locate_lines
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.records import Document
@@ -180,6 +182,20 @@ def test_caption_is_removed_and_a_sentence_about_a_photo_is_kept() -> None:
                        ExtractedLine(SENTENCES[1])])
     assert decided[1][0] == "removed" and decided[1][1] and decided[1][1].startswith("caption.")
     assert decided[2] == ("kept", "body.paragraph") and decided[0] == decided[3] == ("kept", "body.paragraph")
+
+
+@pytest.mark.parametrize("line", [
+    "Yes! Simply email help@example.org after you buy the course and we will send the worksheets.",
+    "Check out our picks for the best tents below, tested on three weekend trips.",
+    "Jane Doe, staff writer",
+])
+def test_rules_unproven_on_extracted_lines_are_not_tried_there(line: str) -> None:
+    """promo.contact, promo.check-out and byline.role read these lines as page furniture in a flattened page;
+    among the lines trafilatura keeps they were mostly the article's own (html_decide.HTML_UNPROVEN_RULES)."""
+    rule = match_line(line, count_words(line))
+    assert rule is not None and rule.id in HTML_UNPROVEN_RULES  # the text path still removes it
+    decided = _decide([ExtractedLine(SENTENCES[0]), ExtractedLine(line), ExtractedLine(SENTENCES[1])])
+    assert decided[1] == ("kept", "body.paragraph")
 
 
 def test_copyright_closing_the_story_is_kept_elsewhere_removed() -> None:
