@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SHARED
 
 from wirewash.tasks.clean.lines import count_words
-from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, ids, match_line
+from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, ids, match_line, rule_view
 
 CASES = [(rule.id, text) for rule in LINE_RULES for text in rule.examples]
 NEGATIVES = [(rule.id, text) for rule in LINE_RULES for text in rule.negatives]
@@ -41,6 +41,27 @@ def test_rule_catches_its_examples(rule_id: str, text: str) -> None:
 def test_body_text_survives_every_line_rule(rule_id: str, text: str) -> None:
     rule = match_line(text, count_words(text))
     assert rule is None, f"{text!r} wrongly caught by {rule and rule.id}"
+
+
+def _lines_to_read() -> list[str]:
+    """Every golden case, every line of the sample scrapes in raw/ and, where ../shared is there, of aeb's page dumps."""
+    lines = [text for rule in LINE_RULES for text in (*rule.examples, *rule.negatives)]
+    folders = [ROOT / "raw", SHARED / "evaldata" / "aeb" / "text-page"]
+    for path in sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file()):
+        lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [line for line in lines if line.strip()]
+
+
+def test_keywords_never_hide_a_match() -> None:
+    """A rule's ``keywords`` only spare its pattern the lines it cannot match: wherever the pattern finds a
+    match, one of the keywords is in the line's lowercase (as :meth:`Rule.matches` reads it)."""
+    keyed = [rule for rule in LINE_RULES if rule.keywords and rule.pattern is not None]
+    assert len(keyed) >= 10
+    for line in _lines_to_read():
+        text, lowered = rule_view(line)
+        for rule in keyed:
+            if rule.pattern.search(text):  # type: ignore[union-attr]
+                assert any(keyword in lowered for keyword in rule.keywords), f"{rule.id} matches {line!r} without a keyword"
 
 
 @pytest.mark.parametrize(

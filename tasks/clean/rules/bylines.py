@@ -40,6 +40,7 @@ BYLINE_RULES: tuple[Rule, ...] = (
     Rule(BYLINE_CONTRIBUTED, "byline", "'Jane Doe contributed to this report.' credits the story's other reporters; it closes the story, it is not part of it.",
          pattern=re.compile(r"^(?:[^.!?]|(?<=\b[A-Z])\.|(?<=\b[JS]r)\.)+\b(?:contributed|contributing)\s(?:(?:to\s)?(?:this|the)\s(?:report|story|article)|"
                             r"(?:additional\s)?reporting(?:\s(?:from|in|to)\s[^.!?]{1,60})?)\.?$"),
+         keywords=("contribut",),
          max_words=60,
          examples=("Associated Press writers Jane Roe, John Doe and Ann Lee contributed to this report.",
                    "Jane Roe contributed reporting from Hong Kong.", "Example News’ Jane Q. Roe contributed to this report."),

@@ -55,7 +55,7 @@ MEDIA_RULES: tuple[Rule, ...] = (
          negatives=("Watch the skies, officials told residents, as the storm moved in.",
                     "Listen to the people who live here, she said.")),
     Rule(MEDIA_CLIP_DURATION, "media", "A clip title with its duration glued on (…Beijing1:09) is a video teaser.",
-         pattern=re.compile(r"[^\d\s:/]\d{1,2}:\d{2}$"), max_words=60,
+         pattern=re.compile(r"[^\d\s:/]\d{1,2}:\d{2}$"), keywords=(":",), max_words=60,
          examples=("The finance minister arrives at the summit in Lisbon4:30",),
          negatives=("The meeting began at 9:30", "Read John 3:16")),
     # --- captions and credits
@@ -99,7 +99,7 @@ MEDIA_RULES: tuple[Rule, ...] = (
          pattern=re.compile(r"(?:[.!?”\"’)]\s+|[a-z])(?:(?:Photo|Image|Picture)\s)?(?:Credits?|CREDITS?|Courtesy)\s*:\s*\S[^.!?]{0,60}$|"
                             r"[.!?”\"’)]\s+(?:Photograph|Photo|Image|Picture)s?\s*:\s*[^\W\d_][^.!?]{0,60}$|"
                             r"[\w.!?]\s*\[(?:[^\[\]]{1,50}(?:\s(?i:via)\s|/)[^\[\]]{1,50}|(?i:file|photo|image|picture|credit)s?:\s*[^\[\]]{1,50})\]$"),
-         max_words=150, min_words=4,
+         keywords=(":", "]"), max_words=150, min_words=4,
          examples=("A reference module for a crewed Mars mission compared to its hibernation-based equivalent. Credit: ESA",
                    "The latest case was reported after a hunter killed and ate a rabbitCredit: Getty - Contributor",
                    "The lander concept shows how private operators could take people back to the Moon [SpaceX via Nasa]",
@@ -120,6 +120,8 @@ MEDIA_RULES: tuple[Rule, ...] = (
                             r"^(?i:this|the)\s(?:[\w’'.-]+,?\s){0,4}(?i:image|photo|photograph|picture|illustration|screenshot|rendering|handout photo)s?,?\s"
                             r"(?:[\w’'-]+\s){0,6}(?:shows|show|depicts|taken|released|provided)\b|"
                             r"^(?:[^\W\d_a-z][\w’'.-]*\s){1,4}(?:took|captured|snapped|shot) (?:this|these) (?:image|photo|photograph|picture|view)s?\b)"),
+         keywords=("pictured", "seen", "shown", "left", "right", "centre", "center", "above", "below", "top", "bottom", "image",
+                   "photo", "picture", "illustration", "screenshot", "rendering", "view"),
          max_words=60,
          examples=("Kristi Noem, governor of South Dakota, pictured at the White House in 2018.",
                    "This satellite image from a weather agency shows fires near the city on Nov. 3, 2019.",

@@ -87,6 +87,7 @@ PROMO_RULES: tuple[Rule, ...] = (
                        r"^if you (?:enjoyed|liked|value|appreciate(?:d)?) (?:this|our) (?:article|story|piece|reporting|journalism)\b|"
                        r"^(?:follow|find) (?:us|[A-Z]\w*) on\b|^stay (?:up to date|informed|connected) with\b|"
                        r"[.!?]\s+(?:follow|find) (?:him|her|them|us|me) on (?:twitter|facebook|instagram|x|linkedin)\b[^.!?]*[.!?]?$)"),
+         keywords=("you", "thank", "this story", "this article", "follow", "find", "stay"),
          max_words=40,
          examples=("Please check the opt-in box to acknowledge that you would like to subscribe.",
                    "Thanks for signing up!", "Like this story? Share it with a friend!", "Follow RT on",
@@ -157,6 +158,7 @@ PROMO_RULES: tuple[Rule, ...] = (
                     "The forum's owner said it would reserve the right to remove comments only after a court order.")),
     Rule(PROMO_CONTACT, "promo", "Tip lines and contact addresses for the newsroom or the author.",
          pattern=icase(r"(?:[\w.+-]+@[\w-]+\.[\w.]+|^have a (?:news )?tip\b|^got a (?:news )?tip\b|^(?:contact|email|reach) (?:us|the (?:author|reporter|writer|newsroom))\b)"),
+         keywords=("@", "tip", "contact", "email", "reach"),
          max_words=45,
          examples=("Have a tip? Jane Doe may be reached at jdoe@example.com.", "Contact the author at ann@example.org"),
          negatives=("The company said it had contacted the authorities on Tuesday.",)),
@@ -201,6 +203,9 @@ PROMO_RULES: tuple[Rule, ...] = (
          pattern=icase(r"(?:^(?:copyright|©|\(c\))|all rights reserved|may not be (?:re)?published|alle rechte vorbehalten|"
                        r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|"
                        r"(?:rewritten|redistributed) (?:or|without)|reproduction (?:in whole or in part )?(?:is )?(?:prohibited|forbidden))"),
+         keywords=("copyright", "©", "(c)", "all rights reserved", "may not be", "alle rechte vorbehalten", "tous droits réservés",
+                   "todos los derechos reservados", "tutti i diritti riservati", "todos os direitos reservados", "rewritten",
+                   "redistributed", "reproduction"),
          max_words=60,
          examples=("Copyright 2024 Example Media Group Inc. All rights reserved. This material may not be published, broadcast, rewritten, or redistributed.",
                    "© 2024 Example Media", "All Rights Reserved.", "Alle Rechte vorbehalten."),
