@@ -126,8 +126,8 @@ def html_parts(work: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 def reuse_parts(work: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """wirewash's reuse detection alone and plain datasketch on the same paragraphs, by their own timed seconds.
     One run of each is not enough: in the bench of 2026-12-06 the reuse part took 57.2 s, and the same part
-    on the same corpus 33.8 to 37.7 s when run again alone later that day (datasketch 122.0 s, then 114.9 s);
-    the cause was not found."""
+    on the same corpus 33.8 to 41.9 s in six runs started alone later that day (datasketch 122.0 s, then 114.9 and
+    140.1 s); the cause was not found."""
     return best_of_alternating(work, "reuse", "datasketch", "seconds")
 
 

@@ -12,8 +12,8 @@ from conftest import extraction_scorer, macro_f1, shared_path, warc_record
 from wirewash.tasks.clean.cleaner import clean_document
 from wirewash.tasks.clean.extraction import extract_html
 from wirewash.tasks.clean.html_decide import HTML_UNPROVEN_RULES, decide_lines
-from wirewash.tasks.clean.lines import count_words
 from wirewash.tasks.clean.html_trafilatura import ExtractedLine, _run_on_share
+from wirewash.tasks.clean.lines import count_words
 from wirewash.tasks.clean.metadata import with_record_metadata
 from wirewash.tasks.clean.rules import match_line
 from wirewash.tasks.clean.source_map import locate_lines

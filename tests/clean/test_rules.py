@@ -45,7 +45,7 @@ def test_body_text_survives_every_line_rule(rule_id: str, text: str) -> None:
 
 def _lines_to_read() -> list[str]:
     """Every golden case, every line of the sample scrapes in raw/ and, where ../shared is there, of aeb's page dumps."""
-    lines = [text for rule in LINE_RULES for text in (*rule.examples, *rule.negatives)]
+    lines = [text for _, text in CASES + NEGATIVES]
     folders = [ROOT / "raw", SHARED / "evaldata" / "aeb" / "text-page"]
     for path in sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file()):
         lines += path.read_text(encoding="utf-8", errors="replace").splitlines()

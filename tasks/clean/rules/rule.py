@@ -21,8 +21,9 @@ class Rule:
     min_words: int = 0
     examples: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
-    # lowercase words one of which every match contains: a cheap test that spares the regex on most
-    # lines (long unanchored patterns cost more than all the others together)
+    # lowercase strings (words or marks such as ":" or "@") one of which every match contains: a cheap test that
+    # spares the regex on most lines (long unanchored patterns cost more than all the others together);
+    # tests/clean/test_rules.py checks that no match lacks one
     keywords: tuple[str, ...] = ()
 
     def matches(self, line: str, words: int, lowered: str | None = None) -> bool:
