@@ -109,6 +109,9 @@ class CleaningPlan:
                      if line in templates.get(outlet, frozenset())}
             self.keys[source] = cache_key(source, self.stamps[source], (outlet for outlet, _ in found),
                                           self.fingerprint, lines)
+        # the keys hold what the candidates decided: a 22,000-file run held ~60 MB of them through every
+        # later stage (nothing after this asks for them; the cache keeps them for the next run)
+        self.candidates = {}
         if not self.params.full:
             for source, key in self.keys.items():
                 cached = self.cache.get_results(key, source)

@@ -7,13 +7,16 @@ provenance segments say so, naming the canonical copy they duplicate.
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, get_args
+
+import numpy as np
 
 from wirewash.tasks.clean.rules import RULES
 from wirewash.tasks.clean.rules.ids import REUSE_NEAR_DUPLICATE
-from wirewash.tasks.records import Cluster, Document, Overlap, ParagraphRef
+from wirewash.tasks.records import Cluster, Document, Overlap, OverlapKind, ParagraphRef
 from wirewash.tasks.report.data import covered_words, word_count
 
 DROP_RULE = RULES[REUSE_NEAR_DUPLICATE]
@@ -27,37 +30,111 @@ def _paragraph_id(documents: dict[str, Document], ref: ParagraphRef) -> str | No
     return doc.paragraphs[ref.index].id
 
 
+_KINDS: tuple[str, ...] = get_args(OverlapKind)  # a kind is kept as its place here
+
+
 class ReuseNotes(Mapping[str, dict[str, Any]]):
     """Reuse fields by paragraph id (see :func:`annotate_paragraphs`), each note made when it is asked for.
 
-    A corpus's notes are read once, a document at a time, by the writers;
-    held as dicts they would cost a dict per pair side (about 300 bytes a
-    pair at 500,000 pairs). Held here: each paragraph's cluster tag, the
-    ``(kind, other paragraph)`` of each of its pairs, and its reused words.
+    A corpus's notes are read once, a document at a time, by the writers. Held as Python objects (a tuple
+    per pair side, a list and a dict entry per paragraph, a tuple per word count) they cost ~270 MB at
+    500,000 paragraphs and pairs, held through the write stage and the report. Held here: each noted
+    paragraph's row number (the only dict), and per row its cluster, its pair sides as a run of rows of
+    int columns (kind, the other paragraph as a place in one list of references), and its reused words.
     """
 
-    def __init__(self, clusters: dict[str, tuple[str, bool]], pairs: dict[str, list[tuple[str, ParagraphRef]]],
-                 words: dict[str, tuple[int, float]]) -> None:
-        self._clusters, self._pairs, self._words = clusters, pairs, words
+    def __init__(self, rows: dict[str, int], cluster_names: list[str], cluster: np.ndarray, canonical: np.ndarray,
+                 side_starts: np.ndarray, side_kinds: np.ndarray, side_others: np.ndarray, others: list[ParagraphRef],
+                 words: np.ndarray, shares: np.ndarray) -> None:
+        self._rows, self._cluster_names, self._cluster, self._canonical = rows, cluster_names, cluster, canonical
+        self._side_starts, self._side_kinds, self._side_others, self._others = side_starts, side_kinds, side_others, others
+        self._words, self._shares = words, shares
 
     def __getitem__(self, pid: str) -> dict[str, Any]:
-        cluster, pairs = self._clusters.get(pid), self._pairs.get(pid)
-        if cluster is None and pairs is None:
-            raise KeyError(pid)
+        row = self._rows[pid]
         note: dict[str, Any] = {}
-        if cluster is not None:
-            note["cluster"], note["canonical"] = cluster
-        if pairs is not None:
-            note["reused_with"] = [{"kind": kind, "file": other.file, "lines": list(other.lines)} for kind, other in pairs]
-            note["reused_words"], note["reused_share"] = self._words[pid]
+        cluster = int(self._cluster[row])
+        if cluster >= 0:
+            note["cluster"], note["canonical"] = self._cluster_names[cluster], bool(self._canonical[row])
+        lo, hi = int(self._side_starts[row]), int(self._side_starts[row + 1])
+        if hi > lo:
+            others = (self._others[i] for i in self._side_others[lo:hi].tolist())
+            note["reused_with"] = [{"kind": _KINDS[kind], "file": other.file, "lines": list(other.lines)}
+                                   for kind, other in zip(self._side_kinds[lo:hi].tolist(), others)]
+            note["reused_words"], note["reused_share"] = int(self._words[row]), float(self._shares[row])
         return note
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._clusters
-        yield from (pid for pid in self._pairs if pid not in self._clusters)
+        return iter(self._rows)
 
     def __len__(self) -> int:
-        return len(self._clusters) + sum(1 for pid in self._pairs if pid not in self._clusters)
+        return len(self._rows)
+
+
+class _NoteBuilder:
+    """Gathers :class:`ReuseNotes` as int columns: one row per noted paragraph, numbered as first met."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.cluster_names: list[str] = []
+        self.cluster_rows, self.cluster_codes, self.canonical = array("q"), array("q"), array("b")
+        self.side_rows, self.side_kinds = array("q"), array("b")
+        self.others: list[ParagraphRef] = []  # each side's other paragraph, in the order the sides came
+        self.span_rows, self.span_begins, self.span_ends = array("q"), array("q"), array("q")
+
+    def row(self, pid: str) -> int:
+        return self.rows.setdefault(pid, len(self.rows))
+
+    def add_cluster(self, pid: str, name: int, canonical: bool) -> None:
+        self.cluster_rows.append(self.row(pid))
+        self.cluster_codes.append(name)
+        self.canonical.append(canonical)
+
+    def add_side(self, pid: str, kind: str, other: ParagraphRef, spans: Iterable[tuple[int, int]]) -> None:
+        row = self.row(pid)
+        self.side_rows.append(row)
+        self.side_kinds.append(_KINDS.index(kind))
+        self.others.append(other)
+        for begin, end in spans:
+            self.span_rows.append(row)
+            self.span_begins.append(begin)
+            self.span_ends.append(end)
+
+    def notes(self, documents: list[Document]) -> ReuseNotes:
+        n = len(self.rows)
+        cluster, canonical = np.full(n, -1, np.int64), np.zeros(n, bool)
+        tagged = np.frombuffer(self.cluster_rows, np.int64)
+        # the last tag given for a paragraph holds, as a dict's last assignment would
+        last = tagged.size - 1 - np.unique(tagged[::-1], return_index=True)[1]
+        cluster[tagged[last]] = np.frombuffer(self.cluster_codes, np.int64)[last]
+        canonical[tagged[last]] = np.frombuffer(self.canonical, np.int8)[last].astype(bool)
+        side_rows = np.frombuffer(self.side_rows, np.int64)
+        order = np.argsort(side_rows, kind="stable")  # a paragraph's sides in the order its pairs came
+        starts = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(side_rows, minlength=n), out=starts[1:])
+        words, shares = self._reused_words(documents, n)
+        return ReuseNotes(self.rows, self.cluster_names, cluster, canonical, starts,
+                          np.frombuffer(self.side_kinds, np.int8)[order], order, self.others, words, shares)
+
+    def _reused_words(self, documents: list[Document], n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, its words inside some pair's passages (each once) and their share of its words."""
+        words, shares = np.zeros(n, np.int64), np.zeros(n, np.float64)
+        span_rows = np.frombuffer(self.span_rows, np.int64)
+        order = np.argsort(span_rows, kind="stable")
+        bounds = np.searchsorted(span_rows[order], np.arange(n + 1))
+        begins, ends = np.frombuffer(self.span_begins, np.int64)[order], np.frombuffer(self.span_ends, np.int64)[order]
+        has_sides = np.zeros(n, bool)
+        has_sides[np.frombuffer(self.side_rows, np.int64)] = True
+        for doc in documents:
+            for paragraph in doc.paragraphs:
+                row = self.rows.get(paragraph.id)
+                if row is None or not has_sides[row]:
+                    continue
+                lo, hi = int(bounds[row]), int(bounds[row + 1])
+                covered = covered_words(paragraph.text, zip(begins[lo:hi].tolist(), ends[lo:hi].tolist()))
+                total = word_count(paragraph.text)
+                words[row], shares[row] = covered, round(covered / total, 4) if total else 0.0
+        return words, shares
 
 
 def annotate_paragraphs(documents: list[Document], overlaps: Iterable[Overlap], clusters: list[Cluster]) -> ReuseNotes:
@@ -65,28 +142,20 @@ def annotate_paragraphs(documents: list[Document], overlaps: Iterable[Overlap], 
     ``reused_words``/``reused_share``: its words that some pair's passages found elsewhere (each word once,
     however many copies carry it), and their share of its words."""
     by_id = {doc.id: doc for doc in documents}
-    tags: dict[str, tuple[str, bool]] = {}
+    notes = _NoteBuilder()
     for cluster in clusters:
+        name = len(notes.cluster_names)
+        notes.cluster_names.append(cluster.id)
         for member in (cluster.canonical, *cluster.members):
             pid = _paragraph_id(by_id, member)
             if pid is not None:
-                tags[pid] = (cluster.id, member.key == cluster.canonical.key)
-    pairs: dict[str, list[tuple[str, ParagraphRef]]] = {}
-    spans: dict[str, list[tuple[int, int]]] = {}
+                notes.add_cluster(pid, name, member.key == cluster.canonical.key)
     for pair in overlaps:
         for this, other, side in ((pair.a, pair.b, "a"), (pair.b, pair.a, "b")):
             pid = _paragraph_id(by_id, this)
             if pid is not None:
-                pairs.setdefault(pid, []).append((pair.kind, other))
-                spans.setdefault(pid, []).extend(getattr(p, side) for p in pair.passages)
-    words: dict[str, tuple[int, float]] = {}
-    for doc in documents:
-        for paragraph in doc.paragraphs:
-            found = spans.pop(paragraph.id, None)
-            if found is not None:
-                covered, total = covered_words(paragraph.text, found), word_count(paragraph.text)
-                words[paragraph.id] = (covered, round(covered / total, 4) if total else 0.0)
-    return ReuseNotes(tags, pairs, words)
+                notes.add_side(pid, pair.kind, other, (getattr(p, side) for p in pair.passages))
+    return notes.notes(documents)
 
 
 Drops = dict[str, dict[int, ParagraphRef]]

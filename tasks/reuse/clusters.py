@@ -39,14 +39,16 @@ def key_ranks(refs: Sequence[ParagraphRef]) -> tuple[np.ndarray, np.ndarray]:
 
 def cluster_near_duplicates(
     refs: Sequence[ParagraphRef],
-    near: dict[tuple[int, int], float],
+    pairs: np.ndarray,
+    jaccard: np.ndarray,
     *,
     key_rank: np.ndarray | None = None,
 ) -> list[tuple[int, list[int], str]]:
     """Group near-duplicate pairs into clusters that never chain unrelated paragraphs.
 
-    ``near`` maps verified near-duplicate pairs to their Jaccard.
-    Union-find gives connected components; a component can chain A~B~C where
+    ``pairs`` (``(m, 2)``, each pair once) are the verified near-duplicate
+    pairs and ``jaccard`` their Jaccard.
+    Connected components come first; a component can chain A~B~C where
     A and C share little. So each component picks a canonical
     (:func:`choose_canonical`) and keeps only members verified as
     near-duplicates *of the canonical*; the rest form new components and
@@ -57,16 +59,16 @@ def cluster_near_duplicates(
     a tuple per comparison.
     """
     rank: list[int] = (key_rank if key_rank is not None else key_ranks(refs)[0]).tolist()
-    neighbours: dict[int, dict[int, float]] = {}
-    for (i, j), jac in sorted(near.items()):
-        neighbours.setdefault(i, {})[j] = jac
-        neighbours.setdefault(j, {})[i] = jac
+    adjacency = _Adjacency(pairs, jaccard, len(refs))
     out: list[tuple[int, list[int], str]] = []
-    pending = connected_components(np.array(list(near), dtype=np.int64).reshape(-1, 2))
+    pending: list[tuple[list[int], dict[int, dict[int, float]] | None]] = [
+        (comp, None) for comp in connected_components(pairs)]
     while pending:
-        comp = pending.pop()
+        comp, neighbours = pending.pop()
         if len(comp) < 2:
             continue
+        if neighbours is None:  # made as a component comes up, so only one component's are held at a time
+            neighbours = adjacency.links_of(comp)
         canonical, rule = choose_canonical(refs, comp, neighbours)
         links = neighbours.get(canonical, {})
         members = [canonical]
@@ -82,8 +84,38 @@ def cluster_near_duplicates(
         if len(members) >= 2:
             out.append((canonical, sorted(members, key=rank.__getitem__), rule))
         if len(rest) >= 2:
-            pending.append(rest)
+            pending.append((rest, neighbours))  # a part of the component: its links are among the whole's
     return out
+
+
+class _Adjacency:
+    """Each paragraph's near-duplicate links as int and float columns, sorted by paragraph.
+
+    A dict of dicts for a whole corpus (hundreds of thousands of pairs) was a
+    peak of the reuse stage; here a component's links become dicts only while
+    it is clustered. A paragraph's links keep the order of its pairs sorted by
+    ``(first, second)``, as the dict of dicts had them: :func:`choose_canonical`
+    sums Jaccards in that order (rounded to 9 digits, but a float sum still
+    depends on its order).
+    """
+
+    def __init__(self, pairs: np.ndarray, jaccard: np.ndarray, n: int) -> None:
+        pairs = pairs.reshape(-1, 2)
+        by_pair = np.lexsort((pairs[:, 1], pairs[:, 0]))
+        edge = np.empty(by_pair.size, np.int64)
+        edge[by_pair] = np.arange(by_pair.size)  # each pair's place in (first, second) order
+        owner = np.concatenate([pairs[:, 0], pairs[:, 1]])
+        order = np.lexsort((np.concatenate([edge, edge]), owner))
+        self.other = np.concatenate([pairs[:, 1], pairs[:, 0]])[order]
+        self.jaccard = np.concatenate([jaccard, jaccard])[order]
+        self.starts = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(owner, minlength=n), out=self.starts[1:])
+
+    def links_of(self, nodes: Sequence[int]) -> dict[int, dict[int, float]]:
+        """Each node's links as ``{other: jaccard}`` (the dict of dicts :func:`choose_canonical` reads)."""
+        starts = self.starts
+        return {node: dict(zip(self.other[starts[node]:starts[node + 1]].tolist(),
+                               self.jaccard[starts[node]:starts[node + 1]].tolist())) for node in nodes}
 
 
 def connected_components(edges: np.ndarray) -> list[list[int]]:

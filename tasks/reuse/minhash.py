@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Literal
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from wirewash.tasks.reuse.arrays import csr_gather, run_starts, split_batches, unique_pairs
 from wirewash.tasks.reuse.paragraph_index import group_owners, pairs_within_groups
@@ -56,9 +55,7 @@ def sign_minhash(
     and, at 1,024 shingles (a 512 KB block of permuted values), keeps each
     chunk's work inside a core's L2 cache: twice as fast as 4,096 here.
     """
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    a = a.astype(_U32)
-    b = b.astype(_U32)
+    a, b = affine32_permutations(num_perm, seed)
     out = np.empty((rows.size, num_perm), dtype=_U32)
     sizes = (bounds[rows + 1] - bounds[rows]).astype(np.int64)
     # chunks are planned with array work (no Python step per paragraph); the
@@ -73,6 +70,19 @@ def sign_minhash(
     return out
 
 
+def affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` of each permutation (uint32) that ``datasketch.MinHash(num_perm, seed,
+    scheme="affine32").permutations`` holds, drawn the way datasketch 2 draws them (``a`` odd).
+
+    Drawn here, not asked of datasketch: importing datasketch imports SciPy's integrators (~55 MB and
+    ~0.7 s in each clean worker, which signs its batch); a test checks the values against datasketch's.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=_U32) * _U32(2) + _U32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=_U32)
+    return a, b
+
+
 @lru_cache(maxsize=32)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """Bands and rows per band that datasketch's ``MinHashLSH`` picks for a threshold.
@@ -81,6 +91,8 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     probability of the banding S-curve (numerically integrated, hence the
     cache); both backends below use its choice.
     """
+    from datasketch import MinHashLSH  # here: see affine32_permutations
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
 
@@ -159,6 +171,8 @@ def unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def query_datasketch_lsh(signatures: np.ndarray, *, threshold: float, seed: int) -> np.ndarray:
     """Pairs ``(u, v)``, ``u < v``, of signature rows that collide in a datasketch MinHashLSH."""
+    from datasketch import LeanMinHash, MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=signatures.shape[1])
     sketches = [LeanMinHash(seed=seed, hashvalues=sig, scheme="affine32") for sig in signatures]
     with lsh.insertion_session() as session:

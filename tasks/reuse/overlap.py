@@ -94,16 +94,15 @@ def report_overlaps(verdicts: Verdicts, *, focus: np.ndarray | None = None) -> O
     stats["redundant"] = int(redundant.sum())
 
     near_rows = np.flatnonzero(pairs.kind == NEAR)
-    near = dict(zip(map(tuple, pairs.pairs[near_rows].tolist()), pairs.jaccard[near_rows].tolist()))
     clusters: list[Cluster] = []
     cluster_of = np.full(len(refs), -1, np.int64)  # each paragraph's cluster (a paragraph joins one at most)
     canonical_of = np.zeros(len(refs), bool)
     key_rank, place_rank = key_ranks(refs)
-    for canonical, members, rule in cluster_near_duplicates(refs, near, key_rank=key_rank):
+    for canonical, members, rule in cluster_near_duplicates(refs, pairs.pairs[near_rows], pairs.jaccard[near_rows],
+                                                            key_rank=key_rank):
         cluster_of[members] = len(clusters)
         canonical_of[canonical] = True
         clusters.append(make_cluster(refs, canonical, members, rule))
-    del near
     # cluster member pairs: the cluster states them (pairs with its canonical copy are reported)
     a, b = pairs.pairs[:, 0], pairs.pairs[:, 1]
     implied = (cluster_of[a] >= 0) & (cluster_of[a] == cluster_of[b]) & ~canonical_of[a] & ~canonical_of[b]

@@ -588,14 +588,16 @@ def test_documents_past_the_line_view_limit_keep_their_row_without_lines(monkeyp
         {k: v for k, v in views[0].items() if k not in ("id", "source", "segments")}
 
 
-def test_parquet_written_a_row_group_at_a_time_is_the_one_table_file(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("convert_rows", [3, 7, 10_000])  # a row group converted in pieces, in one, or in part of one
+def test_parquet_written_a_row_group_at_a_time_is_the_one_table_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     convert_rows: int) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     import wirewash.tasks.report.parquet as parquet
 
     monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 7)
+    monkeypatch.setattr(parquet, "CONVERT_ROWS", convert_rows)
     docs = [Document(f"d{n:02d}", f"d{n:02d}.txt", "x", paragraphs=[Paragraph(f"d{n:02d}#{i}", f"Paragraph {i} of {n}.",
                                                                               (i, i)) for i in range(1, n % 5 + 1)])
             for n in range(12)]

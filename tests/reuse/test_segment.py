@@ -5,10 +5,13 @@ stage would compute (duplicates, empty and short texts included); written
 and read back it is the same; an unreadable segment is left out, not fatal;
 entries gathered from any split over sources equal one encoding of all
 (property test); and on the syndicated corpus the pairs found with worker
-segments, for every index mode, are the pairs found without them.
+segments, for every index mode, are the pairs found without them. A worker
+signs with datasketch's permutations without importing datasketch.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ from conftest import SHARED
 from wirewash.tasks.params import DetectorOptions, RunParams
 from wirewash.tasks.reuse.detect import find_reuse
 from wirewash.tasks.reuse.index import commit_index
-from wirewash.tasks.reuse.minhash import sign_minhash
+from wirewash.tasks.reuse.minhash import affine32_permutations, sign_minhash
 from wirewash.tasks.reuse.segment import (ENCODING_ARRAYS, SegmentShelf, content_keys, encode_texts,
                                           make_segment, read_segment, write_segment)
 from wirewash.tasks.reuse.shingle import Encoded, collapse_identical, encode_paragraphs, shingle_paragraphs
@@ -174,3 +177,21 @@ def test_a_segment_written_from_rows_of_an_encoding_is_the_gathered_encoding_as_
     with (folder / "chunked.npy").open("wb") as handle:
         save_rows(handle, signatures, by_key, chunk=chunk)  # rows written a few at a time: the same file
     assert (folder / "chunked.npy").read_bytes() == (folder / "signatures.expected").read_bytes()
+
+
+@pytest.mark.parametrize("num_perm, seed", [(128, 1), (16, 7), (1024, 12_345)])
+def test_the_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    from datasketch import MinHash
+
+    theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    ours = affine32_permutations(num_perm, seed)
+    assert all(mine.dtype == np.uint32 and np.array_equal(mine, their) for mine, their in zip(ours, theirs))
+
+
+def test_a_clean_worker_imports_neither_datasketch_nor_scipy() -> None:
+    # what a clean worker unpickles: the clean task and the reuse stage's share of it; SciPy (which
+    # datasketch imports) cost each worker ~55 MB
+    code = ("import sys, wirewash.tasks.clean.cleaner, wirewash.tasks.clean.cache, wirewash.tasks.reuse.detect; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'datasketch', 'scipy'}))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "[]"
