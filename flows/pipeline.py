@@ -40,6 +40,7 @@ from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
 from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
 from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_paragraphs, plan_drops
 from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts, write_batch_segment
+from wirewash.tasks.reuse.verify import Handover
 from wirewash.tasks.reuse.index import commit_index
 from wirewash.tasks.store.lock import hold_run_lock
 from wirewash.tasks.store.outputs import (CleanStaging, JsonlRecords, assign_unique_ids, begin_report, commit_report,
@@ -215,8 +216,9 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     with _timed(timings, "reuse"):
         # the whole current corpus; the persistent index (state folder or Redis) supplies what earlier runs
         # computed and tags each paragraph with the index batch that first indexed it; committed with the run
-        # below. quote(): Prefect would otherwise walk every paragraph reference of the argument
-        result = find_reuse_task(quote(paragraph_refs(documents)), params, run_id, reuse_spill(params))
+        # below. Handed over: the stage lets the references go once it has tagged copies. quote(): Prefect
+        # would otherwise look into the argument
+        result = find_reuse_task(quote(Handover(paragraph_refs(documents))), params, run_id, reuse_spill(params))
         shutil.rmtree(reuse_spill(params), ignore_errors=True)
         runner.return_freed_memory()
     overlaps, clusters = result.overlaps, list(result.clusters)  # the pairs stay a table: records made as read

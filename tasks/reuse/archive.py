@@ -59,7 +59,7 @@ import numpy as np
 from wirewash.tasks.params import DetectorOptions
 from wirewash.tasks.reuse.anchors import AnchorKind, sentence_anchors, short_anchor_words, short_anchors
 from wirewash.tasks.reuse.overlap import OverlapResult, report_overlaps
-from wirewash.tasks.reuse.verify import EncodingHandover, SignHere, verify_corpus
+from wirewash.tasks.reuse.verify import Handover, SignHere, verify_corpus
 from wirewash.tasks.reuse.minhash import band_key, lsh_params
 from wirewash.tasks.records import ParagraphRef
 from wirewash.tasks.reuse.index import HEAD_NAME, IndexCommit, batch_tag, file_digests
@@ -289,7 +289,7 @@ class ArchiveSession:
         doc_size = np.concatenate([self.batch.doc_size, np.array(sizes, np.int64)])
         focus = np.arange(len(self.refs) + len(archived)) < len(self.refs)
         both = self.refs + archived
-        verdicts = verify_corpus(both, options, encoded=EncodingHandover(encode_texts([r.text for r in both], self.sources)),
+        verdicts = verify_corpus(both, options, encoded=Handover(encode_texts([r.text for r in both], self.sources)),
                                  lsh_source=SignHere(options, self.sources), anchor_filter=OverusedAnchors(over),
                                  doc_size=doc_size, focus=focus)
         result = report_overlaps(verdicts, focus=focus)

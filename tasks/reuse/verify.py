@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -84,24 +84,29 @@ class Verified:
     kind: np.ndarray  # codes into KINDS
 
 
-class EncodingHandover:
-    """An encoding handed to :func:`verify_corpus` for it to keep.
+T = TypeVar("T")
 
-    A caller that passes an :class:`Encoded` keeps it alive through the whole
-    verification by its own reference. Handed over, the encoding is taken
-    out of this box, and its tokens leave memory once the anchors that read
-    every paragraph's tokens are found (only where each token was read stays,
-    for the records).
+
+class Handover(Generic[T]):
+    """A value handed to a stage for it to keep: an encoding to :func:`verify_corpus`, the paragraph
+    references to :func:`wirewash.tasks.reuse.detect.find_reuse`.
+
+    A caller that passes the value keeps it alive through the whole stage by
+    its own reference. Handed over, the value is taken out of this box, and
+    the stage lets it go as soon as it is done with it: an encoding's tokens
+    once the anchors that read every paragraph's tokens are found (only where
+    each token was read stays, for the records); the untagged references once
+    the index has tagged copies of them.
     """
 
-    def __init__(self, encoded: Encoded) -> None:
-        self._encoded: Encoded | None = encoded
+    def __init__(self, value: T) -> None:
+        self._value: T | None = value
 
-    def take(self) -> Encoded:
-        encoded, self._encoded = self._encoded, None
-        if encoded is None:
-            raise ValueError("this encoding was already handed over")
-        return encoded
+    def take(self) -> T:
+        value, self._value = self._value, None
+        if value is None:
+            raise ValueError("this value was already handed over")
+        return value
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,7 @@ def verify_corpus(
     paragraphs: Sequence[ParagraphRef],
     options: DetectorOptions = DetectorOptions(),
     *,
-    encoded: Encoded | EncodingHandover | None = None,
+    encoded: Encoded | Handover[Encoded] | None = None,
     lsh_source: LshSource | None = None,
     anchor_filter: AnchorFilter | None = None,
     doc_size: np.ndarray | None = None,
@@ -209,7 +214,7 @@ def verify_corpus(
     docs = np.array([doc_index.setdefault(p.doc_id, len(doc_index)) for p in refs], dtype=np.int64)
     if doc_size is None:
         doc_size = np.bincount(docs)[docs] if n else np.zeros(0, np.int64)
-    if isinstance(encoded, EncodingHandover):
+    if isinstance(encoded, Handover):
         encoded = encoded.take()
     if encoded is None:
         encoded = encode_paragraphs([p.text for p in refs])

@@ -437,7 +437,7 @@ def test_a_handed_over_encoding_leaves_memory_before_the_short_anchors(monkeypat
         return short_anchor_pairs(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(verify, "short_anchor_pairs", spy)
-    handover = verify.EncodingHandover(encoded)
+    handover = verify.Handover(encoded)
     del encoded
     verdicts = verify.verify_corpus(refs, encoded=handover)
     assert alive == [False]

@@ -335,3 +335,21 @@ def test_staging_during_the_lsh_answer_writes_what_staging_after_verification_do
         root = Path(commit.location)
         written[when] = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
     assert written["during"] == written["after"] and any(name.endswith("signatures.npy") for name in written["after"])
+
+
+def test_paragraphs_handed_over_give_the_same_pairs_and_are_taken(tmp_path: Path) -> None:
+    from wirewash.tasks.records import Document, Paragraph
+    from wirewash.tasks.reuse.detect import paragraph_refs
+    from wirewash.tasks.reuse.verify import Handover
+
+    wire = ("The council voted on Tuesday to close the old bridge to heavy trucks after engineers found cracks in "
+            "two of its steel supports during a routine inspection last month.")
+    docs = [Document(name, f"{name}/story.txt", name, paragraphs=[Paragraph(f"{name}#L1", text, (1, 1))])
+            for name, text in (("a", wire), ("b", wire.replace("Tuesday", "Tuesday night")), ("c", wire))]
+    kept = find_reuse(paragraph_refs(docs), _params(tmp_path / "kept"), "run-1")
+    handover = Handover(paragraph_refs(docs))
+    handed = find_reuse(handover, _params(tmp_path / "handed"), "run-1")
+    assert len(kept.overlaps) >= 2 and [o.to_json() for o in handed.overlaps] == [o.to_json() for o in kept.overlaps]
+    assert [c.to_json() for c in handed.clusters] == [c.to_json() for c in kept.clusters]
+    with pytest.raises(ValueError, match="already handed over"):
+        handover.take()
