@@ -40,8 +40,8 @@ from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
 from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
 from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_paragraphs, plan_drops
 from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts, write_batch_segment
-from wirewash.tasks.reuse.verify import Handover
 from wirewash.tasks.reuse.index import commit_index
+from wirewash.tasks.reuse.verify import Handover
 from wirewash.tasks.store.lock import hold_run_lock
 from wirewash.tasks.store.outputs import (CleanStaging, JsonlRecords, assign_unique_ids, begin_report, commit_report,
                                           dump_json, dump_jsonl, publish_clean, renamed_ids, swap_into_place, tidy_clean,

@@ -18,6 +18,7 @@ from wirewash.tasks.clean.rules import RULES
 from wirewash.tasks.clean.rules.ids import REUSE_NEAR_DUPLICATE
 from wirewash.tasks.records import Cluster, Document, Overlap, OverlapKind, ParagraphRef
 from wirewash.tasks.report.data import covered_words, word_count
+from wirewash.tasks.reuse.arrays import owner_starts
 
 DROP_RULE = RULES[REUSE_NEAR_DUPLICATE]
 """The catalog rule that names a removed near-duplicate copy."""
@@ -39,15 +40,15 @@ class ReuseNotes(Mapping[str, dict[str, Any]]):
     A corpus's notes are read once, a document at a time, by the writers. Held as Python objects (a tuple
     per pair side, a list and a dict entry per paragraph, a tuple per word count) they cost ~270 MB at
     500,000 paragraphs and pairs, held through the write stage and the report. Held here: each noted
-    paragraph's row number (the only dict), and per row its cluster, its pair sides as a run of rows of
-    int columns (kind, the other paragraph as a place in one list of references), and its reused words.
+    paragraph's row number (the only dict), and per row its cluster, its pair sides as a run of a kind
+    column and of one list of the other paragraphs' references, and its reused words.
     """
 
     def __init__(self, rows: dict[str, int], cluster_names: list[str], cluster: np.ndarray, canonical: np.ndarray,
-                 side_starts: np.ndarray, side_kinds: np.ndarray, side_others: np.ndarray, others: list[ParagraphRef],
+                 side_starts: np.ndarray, side_kinds: np.ndarray, others: list[ParagraphRef],
                  words: np.ndarray, shares: np.ndarray) -> None:
         self._rows, self._cluster_names, self._cluster, self._canonical = rows, cluster_names, cluster, canonical
-        self._side_starts, self._side_kinds, self._side_others, self._others = side_starts, side_kinds, side_others, others
+        self._side_starts, self._side_kinds, self._others = side_starts, side_kinds, others
         self._words, self._shares = words, shares
 
     def __getitem__(self, pid: str) -> dict[str, Any]:
@@ -58,9 +59,8 @@ class ReuseNotes(Mapping[str, dict[str, Any]]):
             note["cluster"], note["canonical"] = self._cluster_names[cluster], bool(self._canonical[row])
         lo, hi = int(self._side_starts[row]), int(self._side_starts[row + 1])
         if hi > lo:
-            others = (self._others[i] for i in self._side_others[lo:hi].tolist())
             note["reused_with"] = [{"kind": _KINDS[kind], "file": other.file, "lines": list(other.lines)}
-                                   for kind, other in zip(self._side_kinds[lo:hi].tolist(), others)]
+                                   for kind, other in zip(self._side_kinds[lo:hi].tolist(), self._others[lo:hi])]
             note["reused_words"], note["reused_share"] = int(self._words[row]), float(self._shares[row])
         return note
 
@@ -110,25 +110,23 @@ class _NoteBuilder:
         canonical[tagged[last]] = np.frombuffer(self.canonical, np.int8)[last].astype(bool)
         side_rows = np.frombuffer(self.side_rows, np.int64)
         order = np.argsort(side_rows, kind="stable")  # a paragraph's sides in the order its pairs came
-        starts = np.zeros(n + 1, np.int64)
-        np.cumsum(np.bincount(side_rows, minlength=n), out=starts[1:])
-        words, shares = self._reused_words(documents, n)
+        starts = owner_starts(side_rows, n)
+        words, shares = self._reused_words(documents, n, starts)
         return ReuseNotes(self.rows, self.cluster_names, cluster, canonical, starts,
-                          np.frombuffer(self.side_kinds, np.int8)[order], order, self.others, words, shares)
+                          np.frombuffer(self.side_kinds, np.int8)[order], [self.others[i] for i in order.tolist()],
+                          words, shares)
 
-    def _reused_words(self, documents: list[Document], n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per row, its words inside some pair's passages (each once) and their share of its words."""
+    def _reused_words(self, documents: list[Document], n: int, side_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row with pair sides, its words inside some pair's passages (each once) and their share of its words."""
         words, shares = np.zeros(n, np.int64), np.zeros(n, np.float64)
         span_rows = np.frombuffer(self.span_rows, np.int64)
         order = np.argsort(span_rows, kind="stable")
-        bounds = np.searchsorted(span_rows[order], np.arange(n + 1))
+        bounds = owner_starts(span_rows, n)
         begins, ends = np.frombuffer(self.span_begins, np.int64)[order], np.frombuffer(self.span_ends, np.int64)[order]
-        has_sides = np.zeros(n, bool)
-        has_sides[np.frombuffer(self.side_rows, np.int64)] = True
         for doc in documents:
             for paragraph in doc.paragraphs:
                 row = self.rows.get(paragraph.id)
-                if row is None or not has_sides[row]:
+                if row is None or side_starts[row + 1] == side_starts[row]:
                     continue
                 lo, hi = int(bounds[row]), int(bounds[row + 1])
                 covered = covered_words(paragraph.text, zip(begins[lo:hi].tolist(), ends[lo:hi].tolist()))

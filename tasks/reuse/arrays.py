@@ -22,6 +22,14 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     return np.stack([keys // n, keys % n], axis=1)
 
 
+def owner_starts(owner: np.ndarray, n: int) -> np.ndarray:
+    """Where each owner's items begin once sorted by owner: owner ``k``'s are ``starts[k]:starts[k + 1]``
+    (``n + 1`` offsets; owners are ``0 .. n - 1``, an owner without items has an empty run)."""
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=starts[1:])
+    return starts
+
+
 def split_batches(sizes: np.ndarray, chunk: int) -> list[tuple[int, int]]:
     """Consecutive ``(lo, hi)`` slices whose summed ``sizes`` stay near ``chunk`` (at least one item each)."""
     ends = np.cumsum(sizes)

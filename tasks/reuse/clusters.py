@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from wirewash.tasks.records import Cluster, ParagraphRef
+from wirewash.tasks.reuse.arrays import owner_starts
 
 
 def key_ranks(refs: Sequence[ParagraphRef]) -> tuple[np.ndarray, np.ndarray]:
@@ -108,8 +109,7 @@ class _Adjacency:
         order = np.lexsort((np.concatenate([edge, edge]), owner))
         self.other = np.concatenate([pairs[:, 1], pairs[:, 0]])[order]
         self.jaccard = np.concatenate([jaccard, jaccard])[order]
-        self.starts = np.zeros(n + 1, np.int64)
-        np.cumsum(np.bincount(owner, minlength=n), out=self.starts[1:])
+        self.starts = owner_starts(owner, n)
 
     def links_of(self, nodes: Sequence[int]) -> dict[int, dict[int, float]]:
         """Each node's links as ``{other: jaccard}`` (the dict of dicts :func:`choose_canonical` reads)."""

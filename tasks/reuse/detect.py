@@ -8,8 +8,8 @@ again, and gives Prefect its task.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from wirewash.tasks.reuse.overlap import OverlapResult, find_overlaps, report_overlaps

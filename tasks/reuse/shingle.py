@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from wirewash.tasks.reuse.arrays import csr_gather, split_batches
+from wirewash.tasks.reuse.arrays import csr_gather, owner_starts, split_batches
 from wirewash.tasks.reuse.normalise import RAW_TOKEN_HASHES, SENTENCE_MARK, TOKEN_SPLIT
 
 @dataclass(frozen=True)
@@ -107,8 +107,7 @@ def _encode_distinct(texts: Sequence[str], *, chunk: int = 1 << 22) -> Encoded:
     token_begin = np.concatenate(begin_parts or [empty])[keep].astype(np.int32)
     token_end = np.concatenate(end_parts or [empty])[keep].astype(np.int32)
     values, owner, ends_seen = values[keep], owner[keep], ends_seen[keep]
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=len(texts)), out=offsets[1:])
+    offsets = owner_starts(owner, len(texts))
     # a sentence starts at a paragraph's first token or after a sentence end
     new = np.ones(values.size, dtype=bool)
     new[1:] = (owner[1:] != owner[:-1]) | (ends_seen[1:] != ends_seen[:-1])
