@@ -39,10 +39,10 @@ class Segment:
         return self.text.count("\n") + 1 if self.text else 1
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["lines"] = list(self.lines)
-        out["fixes"] = list(self.fixes)
-        return out
+        # spelled out rather than ``asdict``, which deep-copies field by field: a large run writes a
+        # million segments, and asdict was a tenth of the write stage. Keys in field order, as asdict gives
+        return {"file": self.file, "lines": list(self.lines), "action": self.action, "category": self.category,
+                "rule": self.rule, "text": self.text, "reason": self.reason, "fixes": list(self.fixes)}
 
 
 @dataclass(frozen=True, slots=True)  # slots: a corpus holds hundreds of thousands

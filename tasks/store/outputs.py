@@ -22,9 +22,13 @@ from typing import Any
 from wirewash.tasks.records import Document
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(record, ensure_ascii=False)`` without making an encoder per call (a run writes millions of lines)."""
+
+
 def jsonl_line(record: dict[str, Any]) -> str:
     """One line of a JSONL output: the record as JSON (not ASCII-escaped) and a newline."""
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return _ENCODE(record) + "\n"
 
 
 def dump_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
@@ -184,12 +188,15 @@ class CleanStaging:
             shutil.rmtree(self.path)  # left by a crashed run: never trusted
         self.path.mkdir(parents=True)
         (self.path / CLEAN_MARKER).touch()
-        self._root = self.path.resolve()
+        self._root = str(self.path.resolve()) + os.sep
         self._corpus = (self.path / "corpus.jsonl").open("w", encoding="utf-8")
 
     def add(self, doc: Document, annotations: Mapping[str, dict[str, Any]]) -> None:
-        target = self.path / f"{doc.id}.txt"
-        if self._root not in target.resolve().parents:
+        # a lexical check: the staging folder is new and holds only what this class makes (folders and
+        # files, no links), so the normalised path is where the file lands; resolving it asked the file
+        # system about every component, for every document
+        target = Path(os.path.normpath(os.path.join(self._root, f"{doc.id}.txt")))
+        if not str(target).startswith(self._root):
             raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")

@@ -100,6 +100,20 @@ def test_covered_words_counts_each_word_in_a_passage_once() -> None:
     assert covered_words(text, []) == 0
 
 
+def _covered_word_by_word(text: str, spans: list[tuple[int, int]]) -> int:
+    """The words beginning inside some span, found a word at a time: what :func:`covered_words` must count."""
+    return sum(1 for match in re.finditer(r"[^\W_]+(?:['’‘.][^\W_]+)*", text)
+               if any(begin <= match.start() < end for begin, end in spans))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab1_ .'’‘-é\n", max_size=40), st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45)), max_size=5))
+def test_covered_words_equals_a_word_at_a_time_count(text: str, spans: list[tuple[int, int]]) -> None:
+    # spans cutting words, after apostrophes and points, before the text, past its end, empty or reversed
+    assert covered_words(text, spans) == _covered_word_by_word(text, spans)
+    assert word_count(text) == len(re.findall(r"[^\W_]+(?:['’‘.][^\W_]+)*", text))
+
+
 def _doc(doc_id: str, outlet: str, published: str | None, *texts: str) -> Document:
     paragraphs = [Paragraph(f"{doc_id}#{i}", t, (2 * i + 1, 2 * i + 1)) for i, t in enumerate(texts)]
     segments = [Segment(f"{doc_id}.txt", p.lines, "kept", "body", "body.paragraph", p.text) for p in paragraphs]
@@ -663,3 +677,15 @@ def test_member_spans_in_columns_answer_as_a_dict_of_the_last_spans_given(adds: 
     for member in _KEYS:
         for canonical in _KEYS:
             assert store.get(member, canonical) == [tuple(span) for span in plain.get((member, canonical), [])]
+
+
+def test_a_segment_record_is_every_field_in_order_as_json_gives_it_back() -> None:
+    from dataclasses import asdict, fields
+
+    from wirewash.tasks.records import segment_from_json
+
+    seg = Segment("o/a.txt", (3, 4), "removed", "promo", "promo.newsletter", "Sign up\nnow", "a box", ("L3:fix",))
+    record = seg.to_json()
+    assert list(record) == [field.name for field in fields(Segment)]  # a field added later is not left out
+    assert record == {**asdict(seg), "lines": [3, 4], "fixes": ["L3:fix"]}
+    assert segment_from_json(json.loads(json.dumps(record))) == seg

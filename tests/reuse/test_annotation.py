@@ -58,6 +58,7 @@ def test_the_compact_notes_equal_plain_dicts_key_order_included() -> None:
     expected = plain_notes(DOCUMENTS, list(result.overlaps), list(result.clusters))
     assert list(notes) == list(expected) and len(notes) == len(expected)
     for key, note in expected.items():
-        assert list(notes[key].items()) == list(note.items())
+        assert list(notes[key].items()) == list(note.items()) and notes.get(key) == note
+        assert [type(value) for value in notes[key].values()] == [type(value) for value in note.values()]  # plain, as JSON takes
     assert notes.get("a-2") is None and "a-2" not in notes  # a paragraph nobody reused has no note
     assert notes["a-0"]["cluster"] and 0 < notes["b-1"]["reused_share"] < 1  # the lifted quote is part of b-1
