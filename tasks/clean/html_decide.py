@@ -15,7 +15,7 @@ from wirewash.tasks.clean.decision import Decision, caught_by, removed_by
 from wirewash.tasks.clean.html_trafilatura import SENTENCE_END_RE, ExtractedLine
 from wirewash.tasks.clean.lines import count_words
 from wirewash.tasks.clean.repeats import repeated_runs
-from wirewash.tasks.clean.rules import LINE_RULES, RULES, Rule, rule_view
+from wirewash.tasks.clean.rules import LINE_RULES, RULES, Rule, first_match, index_by_words, rule_view
 from wirewash.tasks.clean.rules.ids import (
     BODY_PARAGRAPH,
     BYLINE_ROLE,
@@ -86,11 +86,7 @@ BULK_RULES = frozenset({RELATED_LIST, ZONE_FOOTER, RELATED_INLINE})
 """The rules that decide by shape and position alone and can take many lines of a page at once."""
 
 _HTML_LINE_RULES: tuple[Rule, ...] = tuple(rule for rule in LINE_RULES if rule.id not in HTML_SKIPPED_RULES)
-_LONGEST_RULE_WORDS = max(rule.max_words for rule in _HTML_LINE_RULES)
-_RULES_BY_WORDS: tuple[tuple[Rule, ...], ...] = tuple(
-    tuple(rule for rule in _HTML_LINE_RULES if rule.pattern is not None and rule.min_words <= count <= rule.max_words)
-    for count in range(_LONGEST_RULE_WORDS + 1)
-)
+_RULES_BY_WORDS = index_by_words(_HTML_LINE_RULES)
 """The line rules, in catalog order, that can catch a line of each word count."""
 _RULE_AT = {rule.id: at for at, rule in enumerate(_HTML_LINE_RULES)}
 _NOTICE_AT = _RULE_AT.get(LEGAL_COPYRIGHT)
@@ -167,17 +163,6 @@ def _shouts(text: str) -> bool:
     return upper >= SHOUT_MIN_LETTERS and upper >= SHOUT_SHARE * (upper + lower)
 
 
-def _line_rule(text: str, words: int) -> Rule | None:
-    """The first HTML line rule that catches ``text`` (only the rules whose word limits admit it are tried)."""
-    if words > _LONGEST_RULE_WORDS:
-        return None  # longer than any line rule reads: prose
-    text, lowered = rule_view(text)
-    for rule in _RULES_BY_WORDS[words]:
-        if rule.matches(text, words, lowered):
-            return rule
-    return None
-
-
 @lru_cache(maxsize=65_536)
 def _read_line(text: str) -> tuple[int, Rule | None]:
     """A line's word count and first catching line rule: what the rules read of a line out of context.
@@ -188,7 +173,7 @@ def _read_line(text: str) -> tuple[int, Rule | None]:
     on a line is the costliest step of deciding.
     """
     words = count_words(text)
-    return words, _line_rule(text, words)
+    return words, first_match(_RULES_BY_WORDS, text, words)
 
 
 def is_notice(text: str, words: int, first: Rule | None) -> bool:

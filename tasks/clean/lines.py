@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -55,12 +56,25 @@ def count_words(text: str) -> int:
     return len(WORD_RE.findall(_CJK_RE.sub(" ", text))) + (cjk + 1) // 2
 
 
+STOPLIST_SAMPLE_WORDS = 5000
+"""The language is judged on a document's first this many words."""
+
+
 def pick_stoplist(texts: list[str]) -> frozenset[str]:
-    """The stoplist of the language whose stopwords cover most of ``texts``' words."""
-    words = [w.lower() for text in texts for w in WORD_RE.findall(text)][:5000]
+    """The stoplist of the language whose stopwords cover most of ``texts``' first words (ties: the language
+    listed first). Each distinct word is counted once and the stoplists are met by set intersection: the
+    document's words are not walked once per language."""
+    counts: Counter[str] = Counter()
+    left = STOPLIST_SAMPLE_WORDS
+    for text in texts:
+        if left <= 0:
+            break
+        found = WORD_RE.findall(text)[:left]
+        counts.update(map(str.lower, found))
+        left -= len(found)
     best, best_hits = frozenset(), 0
     for stoplist in _stoplists().values():
-        hits = sum(1 for w in words if w in stoplist)
+        hits = sum(counts[w] for w in stoplist.intersection(counts))
         if hits > best_hits:
             best, best_hits = stoplist, hits
     return best
@@ -135,7 +149,7 @@ def _has_inner_sentence(text: str) -> bool:
 
 def _view(number: int, text: str, stoplist: frozenset[str], glued_prev: bool, glued_next: bool, last: int = 0) -> LineView:
     tokens = [w.lower() for w in WORD_RE.findall(text)]
-    stops = sum(1 for w in tokens if w in stoplist)
+    stops = sum(map(stoplist.__contains__, tokens))
     return LineView(
         number=number,
         text=text,

@@ -33,9 +33,12 @@ _CONFIG = ftfy.TextFixerConfig(
 )
 
 
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f]")  # below the space, the tab aside
+
+
 def _is_plain_ascii(line: str) -> bool:
     # ASCII lines without HTML entities or control characters have nothing ftfy would change.
-    return line.isascii() and "&" not in line and all(c >= " " or c == "\t" for c in line)
+    return line.isascii() and "&" not in line and _ASCII_CONTROL_RE.search(line) is None
 
 
 @lru_cache(maxsize=4096)
@@ -228,11 +231,16 @@ def _is_mixed_script_word(word: str) -> bool:
     return any("\u00c0" <= c <= "\u00ff" for c in word) and any(c.isalpha() and ord(c) >= 0x370 for c in word)
 
 
+_LATIN1_LETTER_RE = re.compile("[\u00c0-\u00ff]")
+
+
 def _oddness(text: str) -> tuple[int, int, int]:
     """(ftfy's mojibake badness, count of characters rare in prose, count of mixed-script words):
-    lower is more likely right."""
-    return (ftfy.badness.badness(text), sum(1 for c in text if _is_rare_in_prose(c)),
-            sum(1 for word in WORD_RE.findall(text) if _is_mixed_script_word(word)))
+    lower is more likely right. Each distinct character is judged once; words are looked at only when
+    the text has a Latin-1 letter, which a mixed-script word needs."""
+    rare = sum(text.count(char) for char in set(text) if _is_rare_in_prose(char))
+    mixed = sum(1 for word in WORD_RE.findall(text) if _is_mixed_script_word(word)) if _LATIN1_LETTER_RE.search(text) else 0
+    return ftfy.badness.badness(text), rare, mixed
 
 
 def _restore_lost_bytes(line: str) -> str | None:

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, SHARED
 
 from wirewash.tasks.clean.lines import count_words
-from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, ids, match_line, rule_view
+from wirewash.tasks.clean.rules import CATALOG, LINE_RULES, RULES, first_match, ids, index_by_words, match_line, rule_view
 
 CASES = [(rule.id, text) for rule in LINE_RULES for text in rule.examples]
 NEGATIVES = [(rule.id, text) for rule in LINE_RULES for text in rule.negatives]
@@ -62,6 +62,20 @@ def test_keywords_never_hide_a_match() -> None:
         for rule in keyed:
             if rule.pattern.search(text):  # type: ignore[union-attr]
                 assert any(keyword in lowered for keyword in rule.keywords), f"{rule.id} matches {line!r} without a keyword"
+
+
+def test_rules_indexed_by_word_count_name_what_trying_every_rule_in_order_names() -> None:
+    """The index by word count (:func:`index_by_words`) only spares calls: on every golden case and sample
+    line, at its own word count and at counts around the rules' limits, the first catching rule is the one
+    trying the whole catalog in order finds."""
+    table = index_by_words(LINE_RULES)
+    limits = sorted({n for rule in LINE_RULES for n in (rule.min_words - 1, rule.min_words, rule.max_words, rule.max_words + 1)})
+    for line in _lines_to_read()[:3000]:
+        text, lowered = rule_view(line)
+        for words in {count_words(line), *limits}:
+            expected = next((rule for rule in LINE_RULES if rule.matches(text, words, lowered)), None)
+            assert first_match(table, line, words) is expected, (line, words)
+    assert first_match(table, "Subscribe to our newsletter", len(table)) is None  # more words than any rule admits
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
 """Unicode repair: ftfy's fixes, and the lost-byte restoration for pages mis-decoded as Windows-1252."""
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wirewash.tasks.read.repair import decode_with_lost_bytes, repair_line, repair_lines
@@ -90,3 +92,13 @@ def test_mojibake_beside_text_decoded_right_is_repaired_run_by_run() -> None:
     assert fixed == "CEO:\u00a0\u200b\u200bJane Roe" and steps
     assert repair_line("He called it—" + _mis_decode("“a reflex” or “a habit”"))[0] == "He called it—“a reflex” or “a habit”"
     assert repair_line("Straße – “quoted” — 東京") == ("Straße – “quoted” — 東京", ())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aZé Ñйц†‡¤ÂÃ€™\u00a0\ue000\u0378😀 .", max_size=30))
+def test_oddness_counts_what_a_character_at_a_time_count_finds(text: str) -> None:
+    # rare marks, symbols, private-use and unassigned code points; mixed Latin-1 and Cyrillic words
+    from wirewash.tasks.read.repair import _is_mixed_script_word, _is_rare_in_prose, _oddness
+
+    assert _oddness(text)[1:] == (sum(1 for c in text if _is_rare_in_prose(c)),
+                                  sum(1 for word in re.findall(r"\w+", text) if _is_mixed_script_word(word)))

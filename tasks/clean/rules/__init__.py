@@ -29,6 +29,9 @@ to other languages, and no pattern assumes a Latin script.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from wirewash.tasks.clean.rules.bylines import BYLINE_RULES
 from wirewash.tasks.clean.rules.context import CONTEXT_RULES
 from wirewash.tasks.clean.rules.media import MEDIA_RULES
@@ -37,7 +40,8 @@ from wirewash.tasks.clean.rules.patterns import COMMENT_STAMP_RE
 from wirewash.tasks.clean.rules.promo import PROMO_RULES
 from wirewash.tasks.clean.rules.rule import Rule, Scope
 
-__all__ = ["CATALOG", "COMMENT_STAMP_RE", "LINE_RULES", "RULES", "Rule", "Scope", "match_line", "rule_view"]
+__all__ = ["CATALOG", "COMMENT_STAMP_RE", "LINE_RULES", "RULES", "Rule", "RulesByWords", "Scope", "first_match",
+           "index_by_words", "match_line", "rule_view"]
 
 CATALOG: tuple[Rule, ...] = MEDIA_RULES + PROMO_RULES + PAGE_RULES + BYLINE_RULES + CONTEXT_RULES
 """Every rule, the line rules first in the order they are tried."""
@@ -58,10 +62,43 @@ def rule_view(line: str) -> tuple[str, str]:
     return line, line.lower()
 
 
-def match_line(line: str, words: int) -> Rule | None:
-    """The first line rule that catches ``line``, or ``None`` when no line rule applies."""
+RulesByWords = tuple[tuple[Rule, ...], ...]
+"""Line rules by the word counts they admit: item ``n`` holds, in order, the rules that can catch a line of ``n`` words."""
+
+
+def index_by_words(rules: Sequence[Rule]) -> RulesByWords:
+    """The line rules with a pattern, in order, for each word count up to the longest any of them admits.
+
+    :meth:`Rule.matches` turns down a line whose word count is outside the
+    rule's limits; indexed by count, those rules are never called for it (a
+    line of prose is longer than most rules admit: it meets a handful, not
+    the catalog).
+    """
+    longest = max((rule.max_words for rule in rules if rule.pattern is not None), default=-1)
+    return tuple(tuple(rule for rule in rules if rule.pattern is not None and rule.min_words <= count <= rule.max_words)
+                 for count in range(longest + 1))
+
+
+def first_match(rules_by_words: RulesByWords, line: str, words: int) -> Rule | None:
+    """The first rule of ``rules_by_words`` that catches ``line`` (``words`` is its word count), else ``None``."""
+    if words >= len(rules_by_words):
+        return None  # longer than any of the rules reads: prose
     line, lowered = rule_view(line)
-    for rule in LINE_RULES:
+    for rule in rules_by_words[words]:
         if rule.matches(line, words, lowered):
             return rule
     return None
+
+
+_LINE_RULES_BY_WORDS = index_by_words(LINE_RULES)
+
+
+@lru_cache(maxsize=65_536)
+def match_line(line: str, words: int) -> Rule | None:
+    """The first line rule that catches ``line``, or ``None`` when no line rule applies.
+
+    Cached: a text dump repeats its site's template lines (menus, share bars,
+    footers) in every file of the outlet, and trying the rules on a line is
+    the costliest step of the first pass.
+    """
+    return first_match(_LINE_RULES_BY_WORDS, line, words)
