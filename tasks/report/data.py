@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,14 +56,21 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))  # the matches as strings, made in C: a third of the cost of iterating them
 
 
-def covered_words(text: str, spans: Iterable[Sequence[int]]) -> int:
+def word_starts(text: str) -> list[int]:
+    """Where each word of ``text`` (as :func:`word_count` counts them) begins."""
+    return [match.start() for match in _WORD.finditer(text)]
+
+
+def covered_words(text: str, spans: Iterable[Sequence[int]], starts: Sequence[int] | None = None) -> int:
     """Words of ``text`` (as :func:`word_count` counts them) that begin inside one of ``spans`` (``[begin, end)``).
 
     Spans of several passages may overlap; each word counts once. The words
     beginning before an offset are the words of the text cut there (a word
     the cut goes through still begins before it, and what the cut leaves of
     it is one word): a span's words are those before its end less those
-    before its begin, each counted in C rather than a word at a time.
+    before its begin, each counted in C rather than a word at a time. A
+    caller asking about one text several times passes its :func:`word_starts`
+    once, and each span's words are two bisections.
     """
     ranges = sorted((int(b), int(e)) for b, e in spans if e > b)
     if not ranges:
@@ -73,6 +81,8 @@ def covered_words(text: str, spans: Iterable[Sequence[int]]) -> int:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([begin, end])
+    if starts is not None:
+        return sum(bisect_left(starts, end) - bisect_left(starts, begin) for begin, end in merged)
     findall = _WORD.findall
     return sum(len(findall(text, 0, max(end, 0))) - len(findall(text, 0, max(begin, 0))) for begin, end in merged)
 
@@ -407,12 +417,19 @@ class _OutletTally:
         covered: Counter[int] = Counter()
         if directions.size == 0:
             return covered
-        order = np.lexsort((paragraphs, directions))
+        # by paragraph, then direction: a paragraph found at several outlets has its words located once
+        order = np.lexsort((directions, paragraphs))
         directions, paragraphs, begins, ends = directions[order], paragraphs[order], begins[order], ends[order]
         bounds = np.append(np.flatnonzero(run_starts(directions) | run_starts(paragraphs)), order.size).tolist()
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
+        group_paragraphs = paragraphs[bounds[:-1]].tolist() + [-1]
+        starts: list[int] | None = None
+        for at, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+            number = group_paragraphs[at]
+            text = self.index.by_number(number).text
+            if at == 0 or group_paragraphs[at - 1] != number:  # the paragraph's first direction
+                starts = word_starts(text) if group_paragraphs[at + 1] == number else None
             spans = zip(begins[lo:hi].tolist(), ends[lo:hi].tolist())
-            covered[int(directions[lo])] += covered_words(self.index.by_number(int(paragraphs[lo])).text, spans)
+            covered[int(directions[lo])] += covered_words(text, spans, starts)
         return covered
 
 

@@ -27,7 +27,7 @@ from conftest import ROOT, SAMPLES
 from wirewash.tasks.records import Document, Paragraph, Segment
 from wirewash.tasks.report.html import csp_hash, json_for_script, render_report_data
 from wirewash.tasks.report.data import (ParagraphIndex, build_report_data, cluster_views, covered_words, mark_spans, outlet_pairs,
-                               word_count)
+                               word_count, word_starts)
 
 SHARED = ("Officials said the new bridge across the river will open to traffic next spring after three years "
           "of construction delays and a budget that doubled to 480 million dollars.")
@@ -111,6 +111,7 @@ def _covered_word_by_word(text: str, spans: list[tuple[int, int]]) -> int:
 def test_covered_words_equals_a_word_at_a_time_count(text: str, spans: list[tuple[int, int]]) -> None:
     # spans cutting words, after apostrophes and points, before the text, past its end, empty or reversed
     assert covered_words(text, spans) == _covered_word_by_word(text, spans)
+    assert covered_words(text, spans, word_starts(text)) == _covered_word_by_word(text, spans)  # by bisection
     assert word_count(text) == len(re.findall(r"[^\W_]+(?:['’‘.][^\W_]+)*", text))
 
 
