@@ -245,12 +245,13 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         overlap_records = JsonlRecords(staging / "overlaps.jsonl", len(overlaps))
         cluster_records = JsonlRecords(staging / "clusters.jsonl", len(clusters))
     run_counts = {**plan.counts(), **reuse_counts(result, documents)}
+    overlap_kinds = overlaps.kind_counts()  # from the table: the summary need not parse overlaps.jsonl for them
     index_batch, index_commit = result.batch, result.index_commit
     del result, overlaps, clusters
     runner.return_freed_memory()
     summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
                          timings, wall, run_counts=run_counts, index_batch=index_batch,
-                         collisions=[NameCollision(**c) for c in collisions], tally=tally)
+                         collisions=[NameCollision(**c) for c in collisions], tally=tally, overlap_kinds=overlap_kinds)
     dump_json(staging / "summary.json", summary)
     report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations,
                                     views=views, index=index)

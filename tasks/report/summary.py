@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Annotated, Any
@@ -188,12 +188,15 @@ def build_summary(
     index_batch: str | None = None,
     run_counts: dict[str, int] | None = None,
     tally: LineTally | None = None,
+    overlap_kinds: Mapping[str, int] | None = None,
 ) -> Summary:
     """Everything a reader needs to trust the run; every count can be re-derived from the files.
 
     ``run_counts`` are the counts only the run knows (files cleaned, from cache, deleted; what the reuse
     index did), named as :class:`Counts` names them. ``tally`` is what a run streaming its whole documents
-    counted in their segments, ``documents`` then holding their heads; without it, ``documents`` are counted."""
+    counted in their segments, ``documents`` then holding their heads; without it, ``documents`` are counted.
+    ``overlap_kinds`` are the pairs per kind where the run counted them in its pair table (zeros allowed); without
+    them the ``overlaps`` records are read for their kinds, which on a large run means parsing every line again."""
     tally = tally if tally is not None else LineTally.of(documents)
     missing = sorted(tally.without_text, key=lambda found: found.source)
     counts = Counts(
@@ -208,7 +211,8 @@ def build_summary(
         lines_by_action=dict(sorted(tally.lines.items())),
         segments_by_rule=dict(sorted(tally.rules.items())),
         lines_removed_by_category=dict(sorted(tally.removed.items())),
-        overlaps_by_kind=dict(sorted(Counter(o["kind"] for o in overlaps).items())),
+        overlaps_by_kind=dict(sorted((kind, count) for kind, count in (
+            overlap_kinds.items() if overlap_kinds is not None else Counter(o["kind"] for o in overlaps).items()) if count)),
         quarantined=sorted(quarantined, key=lambda q: q.source),
         name_collisions=list(collisions), skipped=list(skipped), documents_without_text=missing,
         index_batch=index_batch, parameters=params, versions=library_versions(),

@@ -44,3 +44,18 @@ def test_a_file_that_kept_no_text_is_listed_with_the_rule_that_removed_most_of_i
     # a run where every file kept text says so
     summary = build_summary("20261203T180000Z-0123abcd", params, 1, documents[:1], [], [], [], {"total": 1.0}).to_json()
     assert summary["documents_without_text"] == [] and "Files that kept no text" not in summary_markdown(summary)
+
+
+def test_pairs_by_kind_counted_by_the_pair_table_are_the_records_counted(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    params = RunParams.build(raw=tmp_path / "raw", clean=tmp_path / "c", reports=tmp_path / "r", state=tmp_path / "s")
+    documents = [clean_text("story", "story.txt", "daily", STORY)]
+    records = [{"kind": kind} for kind in ("shared-text", "near-duplicate", "shared-text")]
+
+    def by_kind(**given: object) -> dict[str, int]:
+        return build_summary("20261203T180000Z-0123abcd", params, 1, documents, [], records, [], {"total": 1.0},
+                             **given).to_json()["overlaps_by_kind"]  # type: ignore[arg-type]
+
+    # the table counts every kind it knows, zeros included; the summary names the kinds found, in order
+    assert by_kind() == {"near-duplicate": 1, "shared-text": 2}
+    assert by_kind(overlap_kinds={"shared-text": 2, "contained": 0, "near-duplicate": 1}) == by_kind()
