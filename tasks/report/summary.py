@@ -198,6 +198,7 @@ def build_summary(
     ``overlap_kinds`` are the pairs per kind where the run counted them in its pair table (zeros allowed); without
     them the ``overlaps`` records are read for their kinds, which on a large run means parsing every line again."""
     tally = tally if tally is not None else LineTally.of(documents)
+    kinds = overlap_kinds if overlap_kinds is not None else Counter(o["kind"] for o in overlaps)
     missing = sorted(tally.without_text, key=lambda found: found.source)
     counts = Counts(
         files_seen=files_seen, documents=len(documents), quarantined=len(quarantined),
@@ -211,8 +212,7 @@ def build_summary(
         lines_by_action=dict(sorted(tally.lines.items())),
         segments_by_rule=dict(sorted(tally.rules.items())),
         lines_removed_by_category=dict(sorted(tally.removed.items())),
-        overlaps_by_kind=dict(sorted((kind, count) for kind, count in (
-            overlap_kinds.items() if overlap_kinds is not None else Counter(o["kind"] for o in overlaps).items()) if count)),
+        overlaps_by_kind={kind: count for kind, count in sorted(kinds.items()) if count},
         quarantined=sorted(quarantined, key=lambda q: q.source),
         name_collisions=list(collisions), skipped=list(skipped), documents_without_text=missing,
         index_batch=index_batch, parameters=params, versions=library_versions(),
