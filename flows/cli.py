@@ -180,20 +180,23 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _run_locked(params: RunParams, args: argparse.Namespace) -> int:
-    from wirewash.flows import progress
-    from wirewash.flows.pipeline import NothingProcessedError, wirewash_run
-    from wirewash.flows.runner import shared_local_api
-    from wirewash.tasks.report.digest import summary_text
-
     if params.dask and not os.environ.get("PREFECT_API_URL") and not _loopback(params.dask):
         _say(f"--dask {params.dask}: the cluster's workers report to Prefect, so they need a server they can reach: "
              "start one (`prefect server start --host 0.0.0.0`) and set PREFECT_API_URL=http://<this-host>:4200/api")
         return EXIT_BAD_ARGUMENT
+    from wirewash.flows import progress
+    from wirewash.flows.local_api import spawn_local_api
+
     bar = progress.TerminalProgress(sys.stderr) if not args.quiet else None
     progress.install(bar)
     progress.stage("start")  # on a terminal, at once: the imports and Prefect's temporary API take seconds
+    early = spawn_local_api()  # before the imports below: the temporary API starts while they run
+    from wirewash.flows.pipeline import NothingProcessedError, wirewash_run
+    from wirewash.flows.runner import shared_local_api
+    from wirewash.tasks.report.digest import summary_text
+
     try:
-        with shared_local_api():  # one temporary Prefect API for the flow and its pool workers
+        with shared_local_api(early):  # one temporary Prefect API for the flow and its pool workers
             state = wirewash_run(params=params, return_state=True)
         outcome = state.result(raise_on_failure=False)
     finally:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
+from wirewash.flows.local_api import LocalApi
 from wirewash.tasks.params import RunParams
 
 T = TypeVar("T")
@@ -150,18 +151,20 @@ def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
 
 
 @contextmanager
-def shared_local_api() -> Iterator[None]:
-    """With no Prefect server configured, start Prefect's temporary local API once and point this process
-    *and its pool workers* at it (left alone, every worker process would start a temporary API of its own:
-    seconds of CPU each, and task runs reported to servers that vanish). A configured server is used as is."""
+def shared_local_api(early: LocalApi | None = None) -> Iterator[None]:
+    """With no Prefect server configured, use one temporary local API for this process *and its pool workers*
+    (left alone, every worker process would start a temporary API of its own: seconds of CPU each, and task
+    runs reported to servers that vanish); it is stopped at exit, after Prefect has sent what it still
+    holds. A configured server is used as is. ``early``: the API the command line started before its imports (:mod:`wirewash.flows.local_api`);
+    without it one is started here."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if PREFECT_API_URL.value():
+    if PREFECT_API_URL.value():  # a server the user configured (a profile, prefect.toml) wins over an early start
+        if early is not None:
+            early.stop()
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()  # stopped at exit, as Prefect's own temporary API is
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+    api = early if early is not None else LocalApi()
+    api.wait_ready()
+    with temporary_settings(updates={PREFECT_API_URL: api.api_url}):
         yield

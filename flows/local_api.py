@@ -1,0 +1,155 @@
+"""Prefect's temporary local API for one run, started before the run's own imports.
+
+With no Prefect server configured, a run needs a temporary API (uvicorn serving Prefect's server app on
+a local port), as Prefect's ``SubprocessASGIServer`` starts it. Started that way it comes late: the run
+first imports the flow's modules (Prefect, trafilatura, numpy, pyarrow: about two seconds), then Prefect's
+server modules only to name that class (two and a half more), and only then does the server process
+begin to import the same modules and open its database (three and a half seconds on a state folder
+that has one, eight and a half where the database must first be created). :func:`spawn_local_api` starts
+the same command first, without importing Prefect, so that the run's imports and the server's start-up
+share the machine's cores instead of taking turns; :meth:`LocalApi.wait_ready` then waits for the server
+to answer its health check, as Prefect's own start does.
+
+A server the user configured (``PREFECT_API_URL``) is used as it is, and none is started.
+"""
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+STARTUP_FAILURE_EXIT = 3
+"""uvicorn's exit status when it could not start: its port was taken by another process (then it starts
+again on another port), or the app failed (a database it cannot open: reported)."""
+START_ATTEMPTS = 5
+"""Starts tried on fresh ports before giving up."""
+POLL_SECONDS = 0.05
+"""How often the server's health is asked while it starts."""
+STOP_SECONDS = 5.0
+"""How long a stopping server is given before it is killed (Prefect's own temporary API gets as long)."""
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+"""What Prefect sets for its temporary API: no UI, and a server that knows it is ephemeral."""
+
+
+class LocalApiError(RuntimeError):
+    """The temporary API did not start (the message gives its exit status and what it printed)."""
+
+
+def configured_api_url() -> str | None:
+    """The Prefect server the user configured, as far as can be known without importing Prefect.
+
+    Once Prefect is imported (a test harness, a caller that imported it), its settings say (they also read
+    profiles and ``prefect.toml``); before, the environment does.
+    """
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import PREFECT_API_URL
+
+        return PREFECT_API_URL.value() or None
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def free_port() -> int:
+    """A port on the loopback interface that no process holds right now (the system's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_taken(port: int) -> bool:
+    """Whether some process holds ``port`` on the loopback interface now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+class LocalApi:
+    """One temporary API server process: :meth:`wait_ready` before use; stopped at the process's exit.
+
+    Its exit handler is registered before Prefect is imported, so it runs after Prefect's own (exit handlers
+    run last first): Prefect sends the logs and events it still holds to a server that is still up."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = self._spawn()
+        atexit.register(self.stop)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        """The command Prefect's ``SubprocessASGIServer`` runs, on ``self.port``."""
+        spec = importlib.util.find_spec("prefect")  # where Prefect lives, without importing it
+        if spec is None or not spec.submodule_search_locations:
+            raise LocalApiError("Prefect is not installed: reinstall wirewash (`make run`)")
+        app_dir = Path(list(spec.submodule_search_locations)[0]).parent
+        args = [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
+                "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+                "--log-level", "error", "--lifespan", "on"]
+        # its output goes where the run's goes, as Prefect's own temporary API's does (a pipe nobody read
+        # would fill and stall the server)
+        return subprocess.Popen(args, env={**os.environ, **SERVER_ENV})
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Wait until the server answers its health check; start it again on another port if its own was taken.
+
+        ``timeout`` (seconds) defaults to ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS`` (60 if unset),
+        the limit Prefect's own temporary API has. Raises :class:`LocalApiError` when the server exits or the
+        time is up.
+        """
+        if timeout is None:
+            timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS") or 60)
+        deadline = time.monotonic() + timeout
+        attempts = 1
+        while time.monotonic() < deadline:
+            assert self.process is not None, "wait_ready() after stop()"
+            status = self.process.poll()
+            if status == STARTUP_FAILURE_EXIT and attempts < START_ATTEMPTS and port_taken(self.port):
+                attempts += 1
+                self.port = free_port()
+                self.process = self._spawn()
+                continue
+            if status is not None:
+                self.process = None
+                raise LocalApiError(f"Prefect's temporary API exited with status {status} (its error output is above)")
+            if self._healthy():
+                return
+            time.sleep(POLL_SECONDS)
+        self.stop()
+        raise LocalApiError(f"Prefect's temporary API did not answer within {timeout:.0f} s; raise "
+                            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or start a server (`prefect server start`) "
+                            "and set PREFECT_API_URL")
+
+    def _healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as answer:
+                return bool(answer.status == 200)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    def stop(self) -> None:
+        """End the server (terminate, then kill after :data:`STOP_SECONDS`); safe to call twice."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def spawn_local_api() -> LocalApi | None:
+    """Start a temporary API now, unless the user configured a server (then ``None``)."""
+    return None if configured_api_url() else LocalApi()

@@ -1,0 +1,83 @@
+"""The temporary Prefect API a run starts before its imports (flows/local_api.py): a real uvicorn server."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from wirewash.flows.local_api import LocalApi, LocalApiError, configured_api_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One Prefect home for the module's servers: the first creates its database, the next reuse it."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    saved = {key: os.environ.get(key) for key in ("PREFECT_HOME", "PREFECT_API_URL")}
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ.pop("PREFECT_API_URL", None)
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def _health(api: LocalApi) -> int:
+    with urllib.request.urlopen(f"{api.api_url}/health", timeout=5) as answer:
+        return int(answer.status)
+
+
+def test_the_api_answers_once_ready_and_its_process_ends_when_stopped(prefect_home: Path) -> None:
+    api = LocalApi()
+    process = api.process
+    assert process is not None
+    api.wait_ready()
+    assert _health(api) == 200 and (prefect_home / "prefect.db").is_file()
+    api.stop()
+    assert process.poll() is not None and api.process is None
+    api.stop()  # twice is harmless
+
+
+def test_a_port_taken_meanwhile_is_left_for_another(prefect_home: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        api = LocalApi(port=port)
+        try:
+            api.wait_ready()
+            assert api.port != port and _health(api) == 200
+        finally:
+            api.stop()
+
+
+def test_a_server_that_cannot_start_is_reported_not_waited_for(prefect_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    api = LocalApi()
+    with pytest.raises(LocalApiError, match="exited with status|did not answer"):
+        api.wait_ready(timeout=60)
+    assert api.process is None
+
+
+def test_a_configured_server_is_seen_before_prefect_is_imported() -> None:
+    probe = ("import sys; from wirewash.flows.local_api import spawn_local_api; "
+             "print(spawn_local_api(), 'prefect' in sys.modules)")
+    env = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:4200/api"}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["None", "False"], done.stderr
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_once_prefect_is_imported_its_settings_say_which_server_is_configured() -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    assert configured_api_url() == PREFECT_API_URL.value() and configured_api_url()
