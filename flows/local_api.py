@@ -10,19 +10,29 @@ the same command first, without importing Prefect, so that the run's imports and
 share the machine's cores instead of taking turns; :meth:`LocalApi.wait_ready` then waits for the server
 to answer its health check, as Prefect's own start does.
 
+A new state folder has no database yet, and Prefect builds one by running every schema migration it has
+(five seconds and more, most of a first run's start-up). What it builds is the same for every state
+folder of one Prefect version, so the first one built is kept as a template (:class:`DatabaseTemplate`,
+in the user's cache folder) and later new state folders start from a copy; Prefect's own start then finds
+the schema up to date. A template the server cannot start from is dropped and the database built anew.
+
 A server the user configured (``PREFECT_API_URL``) is used as it is, and none is started.
 """
 from __future__ import annotations
 
 import atexit
+import importlib.metadata
 import importlib.util
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 STARTUP_FAILURE_EXIT = 3
@@ -72,6 +82,65 @@ def port_taken(port: int) -> bool:
     return False
 
 
+CACHE_ENV = "WIREWASH_CACHE_DIR"
+"""Where wirewash keeps what it can make again (default: ``$XDG_CACHE_HOME/wirewash``, else ``~/.cache/wirewash``)."""
+
+
+def cache_dir() -> Path:
+    """wirewash's cache folder (:data:`CACHE_ENV`)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wirewash"
+
+
+class DatabaseTemplate:
+    """The database Prefect's temporary API builds in a new Prefect home, kept to start the next new one from.
+
+    One per Prefect version (its migrations decide the schema). Only the default database (``prefect.db``
+    in ``PREFECT_HOME``) is templated: with ``PREFECT_API_DATABASE_CONNECTION_URL`` set, nothing is done.
+    Every step is best effort: a cache folder that cannot be written only means the next start builds its
+    database itself.
+    """
+
+    def __init__(self, home: Path) -> None:
+        self.database = home / "prefect.db"
+        self.path = cache_dir() / "prefect-db" / f"prefect-{importlib.metadata.version('prefect')}.db"
+        self.applies = not os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL")
+
+    def seed(self) -> bool:
+        """Copy the template in as the database of a home that has none; whether it was."""
+        if not self.applies or self.database.exists() or not self.path.is_file():
+            return False
+        try:
+            self.database.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.database.with_name(f".{self.database.name}.{os.getpid()}")
+            shutil.copyfile(self.path, partial)
+            partial.replace(self.database)
+        except OSError:
+            return False
+        return True
+
+    def keep(self) -> None:
+        """Keep the database a server has just built and started on as the template (unless there is one)."""
+        if not self.applies or self.path.exists():
+            return
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # SQLite's backup: a consistent copy while the server has the database open
+            with closing(sqlite3.connect(self.database)) as source, closing(sqlite3.connect(partial)) as copy:
+                source.backup(copy)
+            partial.replace(self.path)
+        except (OSError, sqlite3.Error):
+            partial.unlink(missing_ok=True)
+
+    def forget(self) -> None:
+        """Drop a template the server could not start from, and the database seeded from it."""
+        for path in (self.path, self.database, self.database.with_name("prefect.db-wal"),
+                     self.database.with_name("prefect.db-shm")):
+            path.unlink(missing_ok=True)
+
+
 class LocalApi:
     """One temporary API server process: :meth:`wait_ready` before use; stopped at the process's exit.
 
@@ -80,6 +149,10 @@ class LocalApi:
 
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
+        home = os.environ.get("PREFECT_HOME")  # set by the command line (the state folder's); else Prefect's own
+        self.template = DatabaseTemplate(Path(home)) if home else None
+        self.fresh = self.template is not None and not self.template.database.exists()
+        self.seeded = self.template is not None and self.template.seed()
         self.process: subprocess.Popen[bytes] | None = self._spawn()
         atexit.register(self.stop)
 
@@ -119,10 +192,17 @@ class LocalApi:
                 self.port = free_port()
                 self.process = self._spawn()
                 continue
+            if status is not None and self.seeded and self.template is not None:
+                self.template.forget()  # a template it cannot start from: build the database anew
+                self.seeded = False
+                self.process = self._spawn()
+                continue
             if status is not None:
                 self.process = None
                 raise LocalApiError(f"Prefect's temporary API exited with status {status} (its error output is above)")
             if self._healthy():
+                if self.fresh and not self.seeded and self.template is not None:
+                    self.template.keep()
                 return
             time.sleep(POLL_SECONDS)
         self.stop()

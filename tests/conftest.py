@@ -17,6 +17,7 @@ SAMPLES = ROOT / "raw"
 
 _STATE = Path(tempfile.mkdtemp(prefix="wirewash-test-state-"))
 os.environ.setdefault("PREFECT_HOME", str(_STATE / "prefect"))
+os.environ.setdefault("WIREWASH_CACHE_DIR", str(_STATE / "cache"))  # the tests' templates, not the user's cache
 from wirewash.flows.environment import configure_prefect  # noqa: E402
 
 configure_prefect(_STATE)

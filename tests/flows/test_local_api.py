@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.request
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from wirewash.flows.local_api import LocalApi, LocalApiError, configured_api_url
+from wirewash.flows.local_api import CACHE_ENV, DatabaseTemplate, LocalApi, LocalApiError, configured_api_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,17 +35,6 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def _health(api: LocalApi) -> int:
     with urllib.request.urlopen(f"{api.api_url}/health", timeout=5) as answer:
         return int(answer.status)
-
-
-def test_the_api_answers_once_ready_and_its_process_ends_when_stopped(prefect_home: Path) -> None:
-    api = LocalApi()
-    process = api.process
-    assert process is not None
-    api.wait_ready()
-    assert _health(api) == 200 and (prefect_home / "prefect.db").is_file()
-    api.stop()
-    assert process.poll() is not None and api.process is None
-    api.stop()  # twice is harmless
 
 
 def test_a_port_taken_meanwhile_is_left_for_another(prefect_home: Path) -> None:
@@ -81,3 +71,52 @@ def test_once_prefect_is_imported_its_settings_say_which_server_is_configured() 
     from prefect.settings import PREFECT_API_URL
 
     assert configured_api_url() == PREFECT_API_URL.value() and configured_api_url()
+
+
+def _tables(database: Path) -> set[str]:
+    connection = sqlite3.connect(database)
+    try:
+        return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        connection.close()
+
+
+def _started(home: Path, monkeypatch: pytest.MonkeyPatch) -> LocalApi:
+    """A server started on ``home``, asked for its health, and stopped (its process gone)."""
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    api = LocalApi()
+    process = api.process
+    assert process is not None
+    api.wait_ready()
+    assert _health(api) == 200
+    api.stop()
+    assert process.poll() is not None and api.process is None
+    api.stop()  # twice is harmless
+    return api
+
+
+def test_a_new_home_starts_from_the_database_the_first_one_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    first = _started(tmp_path / "first", monkeypatch)
+    assert first.fresh and not first.seeded and first.template is not None
+    assert {"alembic_version", "flow_run", "block_type"} <= _tables(first.template.path)
+    second = _started(tmp_path / "second", monkeypatch)
+    assert second.fresh and second.seeded
+    assert _tables(tmp_path / "second" / "prefect.db") == _tables(first.template.path)
+    again = _started(tmp_path / "second", monkeypatch)  # a home with its database is left as it is
+    assert not again.fresh and not again.seeded
+
+
+def test_a_template_the_server_cannot_start_from_is_dropped_and_the_database_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    template = DatabaseTemplate(tmp_path / "home").path
+    template.parent.mkdir(parents=True)
+    template.write_bytes(b"not a database" * 100)
+    api = _started(tmp_path / "home", monkeypatch)
+    assert api.fresh and not api.seeded  # seeded, refused, built anew
+    assert "alembic_version" in _tables(tmp_path / "home" / "prefect.db") and "alembic_version" in _tables(template)
