@@ -3,12 +3,13 @@
 With no Prefect server configured, a run needs a temporary API (uvicorn serving Prefect's server app on
 a local port), as Prefect's ``SubprocessASGIServer`` starts it. Started that way it comes late: the run
 first imports the flow's modules (Prefect, trafilatura, numpy, pyarrow: about two seconds), then Prefect's
-server modules only to name that class (two and a half more), and only then does the server process
-begin to import the same modules and open its database (three and a half seconds on a state folder
-that has one, eight and a half where the database must first be created). :func:`spawn_local_api` starts
-the same command first, without importing Prefect, so that the run's imports and the server's start-up
-share the machine's cores instead of taking turns; :meth:`LocalApi.wait_ready` then waits for the server
-to answer its health check, as Prefect's own start does.
+server modules (two and a half more), and only then does the server process begin to import the same
+modules and open its database (three and a half seconds on a state folder that has one, eight and a half
+where the database must first be created). :func:`spawn_local_api` starts the same command first,
+without importing Prefect, so that the run's imports and the server's start-up share the machine's cores
+instead of taking turns; :meth:`LocalApi.wait_ready` then waits for the server to answer its health
+check, as Prefect's own start does, and :meth:`LocalApi.register_with_prefect` makes it the temporary API
+Prefect's own code finds.
 
 A new state folder has no database yet, and Prefect builds one by running every schema migration it has
 (five seconds and more, most of a first run's start-up). What it builds is the same for every state
@@ -49,7 +50,7 @@ SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREF
 
 
 class LocalApiError(RuntimeError):
-    """The temporary API did not start (the message gives its exit status and what it printed)."""
+    """The temporary API did not start (the message says how; the server's own output went to the run's)."""
 
 
 def configured_api_url() -> str | None:
@@ -81,6 +82,9 @@ def port_taken(port: int) -> bool:
             return True
     return False
 
+
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""Asks the local server directly: an HTTP proxy set for the machine must not carry requests to 127.0.0.1."""
 
 CACHE_ENV = "WIREWASH_CACHE_DIR"
 """Where wirewash keeps what it can make again (default: ``$XDG_CACHE_HOME/wirewash``, else ``~/.cache/wirewash``)."""
@@ -150,7 +154,10 @@ class LocalApi:
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
         home = os.environ.get("PREFECT_HOME")  # set by the command line (the state folder's); else Prefect's own
-        self.template = DatabaseTemplate(Path(home)) if home else None
+        try:
+            self.template = DatabaseTemplate(Path(home)) if home else None
+        except importlib.metadata.PackageNotFoundError:  # no Prefect: _spawn says so
+            self.template = None
         self.fresh = self.template is not None and not self.template.database.exists()
         self.seeded = self.template is not None and self.template.seed()
         self.process: subprocess.Popen[bytes] | None = self._spawn()
@@ -210,9 +217,24 @@ class LocalApi:
                             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or start a server (`prefect server start`) "
                             "and set PREFECT_API_URL")
 
+    def register_with_prefect(self) -> None:
+        """Make this server the one Prefect's own code finds when it wants a temporary API.
+
+        Prefect's clients for events and logs ask ``SubprocessASGIServer()`` for a temporary API wherever no
+        API URL is set, and one such place is outside the run's settings: the thread in which the process
+        pool forwards its workers' events. Registered under that class's default key (as Prefect's own test
+        harness registers its server), this server is the one they find; else they start a second server
+        (another ~200 MB, another database) and stop it at exit while it is still being written to.
+        """
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer(self.port)
+        server.server_process, server.running = self.process, True
+        SubprocessASGIServer._instances[None] = server
+
     def _healthy(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as answer:
+            with _DIRECT.open(f"{self.api_url}/health", timeout=2) as answer:
                 return bool(answer.status == 200)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False

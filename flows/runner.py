@@ -165,6 +165,9 @@ def shared_local_api(early: LocalApi | None = None) -> Iterator[None]:
         yield
         return
     api = early if early is not None else LocalApi()
+    import prefect.server.api.server  # noqa: F401 - for register_with_prefect(), imported while the server boots
+
     api.wait_ready()
+    api.register_with_prefect()
     with temporary_settings(updates={PREFECT_API_URL: api.api_url}):
         yield

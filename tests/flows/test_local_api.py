@@ -120,3 +120,33 @@ def test_a_template_the_server_cannot_start_from_is_dropped_and_the_database_bui
     api = _started(tmp_path / "home", monkeypatch)
     assert api.fresh and not api.seeded  # seeded, refused, built anew
     assert "alembic_version" in _tables(tmp_path / "home" / "prefect.db") and "alembic_version" in _tables(template)
+
+
+def test_a_run_on_a_process_pool_starts_one_temporary_api_and_no_other(tmp_path: Path) -> None:
+    """The pool forwards its workers' events from a thread outside the run's settings: that thread must find the
+    run's server, not start one of its own (Prefect's clients start one wherever no API URL is set)."""
+    import shutil
+    import time
+
+    from conftest import SAMPLES
+
+    from wirewash.flows.lifeline import state_key, tagged_processes
+
+    shutil.copytree(SAMPLES, tmp_path / "raw")
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
+    args = [sys.executable, "-m", "wirewash.flows.cli", "run", "-q", "--batch-size", "1"] + [
+        a for name in ("raw", "clean", "reports", "state") for a in (f"--{name}", str(tmp_path / name))]
+    run = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    key = state_key(tmp_path / "state") + ":"
+    servers: set[int] = set()
+    while run.poll() is None:
+        for pid in tagged_processes(lambda tag: tag.startswith(key)):
+            try:
+                if b"uvicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    servers.add(pid)
+            except OSError:
+                pass
+        time.sleep(0.05)
+    out, err = run.communicate()
+    assert run.returncode == 0, err
+    assert len(servers) == 1 and "Failed to forward" not in err, (servers, err)
