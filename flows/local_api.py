@@ -140,8 +140,9 @@ class DatabaseTemplate:
 
     def forget(self) -> None:
         """Drop a template the server could not start from, and the database seeded from it."""
-        for path in (self.path, self.database, self.database.with_name("prefect.db-wal"),
-                     self.database.with_name("prefect.db-shm")):
+        database = self.database
+        for path in (self.path, database, database.with_name(f"{database.name}-wal"),
+                     database.with_name(f"{database.name}-shm")):
             path.unlink(missing_ok=True)
 
 

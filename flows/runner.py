@@ -155,8 +155,8 @@ def shared_local_api(early: LocalApi | None = None) -> Iterator[None]:
     """With no Prefect server configured, use one temporary local API for this process *and its pool workers*
     (left alone, every worker process would start a temporary API of its own: seconds of CPU each, and task
     runs reported to servers that vanish); it is stopped at exit, after Prefect has sent what it still
-    holds. A configured server is used as is. ``early``: the API the command line started before its imports (:mod:`wirewash.flows.local_api`);
-    without it one is started here."""
+    holds. A configured server is used as is. ``early``: the API the command line started before its
+    imports (:mod:`wirewash.flows.local_api`); without it one is started here."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if PREFECT_API_URL.value():  # a server the user configured (a profile, prefect.toml) wins over an early start

@@ -4,7 +4,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,29 @@ def run_flow(root: Path, **extra: Any) -> dict[str, Any]:
 
 
 REPORT_FILES = ("provenance.jsonl", "overlaps.jsonl", "clusters.jsonl")
+
+
+def folder_args(root: Path) -> list[str]:
+    """``--raw root/raw --clean root/clean --reports root/reports --state root/state``, as a command line."""
+    return [arg for name in ("raw", "clean", "reports", "state") for arg in (f"--{name}", str(root / name))]
+
+
+def watch_run_processes(run: "subprocess.Popen[Any]", state: Path) -> dict[int, bytes]:
+    """Every process tagged as ``state``'s run (:mod:`wirewash.flows.lifeline`) seen while ``run`` lives: pid to
+    command line, sampled every 0.05 s until ``run`` exits."""
+    from wirewash.flows.lifeline import state_key, tagged_processes
+
+    key = state_key(state) + ":"
+    seen: dict[int, bytes] = {}
+    while run.poll() is None:
+        for pid in tagged_processes(lambda tag: tag.startswith(key)):
+            if pid not in seen:
+                try:
+                    seen[pid] = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    pass
+        time.sleep(0.05)
+    return seen
 
 
 def snapshot_outputs(root: Path, batches: bool = True) -> dict[str, bytes]:

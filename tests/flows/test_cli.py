@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, folder_args
 from wirewash.flows.cli import EXIT_BAD_ARGUMENT, EXIT_NOTHING_PROCESSED, main
 
 PAGE = ("<!doctype html><html><head><title>Harbour reopens</title></head><body><nav>Home | News | Sport</nav>"
@@ -95,7 +95,7 @@ def test_quiet_prints_nothing_and_the_summary_says_where_the_time_went(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.copytree(SAMPLES, tmp_path / "raw")
-    folders = [a for name in ("raw", "clean", "reports", "state") for a in (f"--{name}", str(tmp_path / name))]
+    folders = folder_args(tmp_path)
     assert main(["run", "-q", *folders]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, folder_args, watch_run_processes
 from wirewash.flows.lifeline import TAG, end_leftovers, state_key, tagged_processes
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="the lifeline reads /proc (Linux)")
@@ -111,19 +111,9 @@ def test_a_killed_wirewash_run_leaves_neither_its_api_server_nor_its_pool_worker
     shutil.copytree(SAMPLES, tmp_path / "raw")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # so the run starts its temporary API
     env["WIREWASH_CRASH_AT"] = "after-clean"
-    args = [sys.executable, "-m", "wirewash.flows.cli", "run", "--batch-size", "1"] + [
-        a for name in ("raw", "clean", "reports", "state") for a in (f"--{name}", str(tmp_path / name))]
-    seen: dict[int, bytes] = {}
+    args = [sys.executable, "-m", "wirewash.flows.cli", "run", "--batch-size", "1", *folder_args(tmp_path)]
     run = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    key = state_key(tmp_path / "state") + ":"
-    while run.poll() is None:  # what the run has started so far, until it dies at the crash point
-        for pid in tagged_processes(lambda tag: tag.startswith(key)):
-            if pid not in seen:
-                try:
-                    seen[pid] = Path(f"/proc/{pid}/cmdline").read_bytes()
-                except OSError:
-                    pass
-        time.sleep(0.1)
+    seen = watch_run_processes(run, tmp_path / "state")  # what the run started, until it died at the crash point
     assert run.returncode == -9, run.stderr.read() if run.stderr else ""
     assert any(b"uvicorn" in c for c in seen.values()) and any(b"multiprocessing" in c for c in seen.values())
     assert _gone_within(sorted(seen), 5.0), [pid for pid in seen if _running(pid)]

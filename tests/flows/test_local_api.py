@@ -21,15 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One Prefect home for the module's servers: the first creates its database, the next reuse it."""
     home = tmp_path_factory.mktemp("prefect-home")
-    saved = {key: os.environ.get(key) for key in ("PREFECT_HOME", "PREFECT_API_URL")}
-    os.environ["PREFECT_HOME"] = str(home)
-    os.environ.pop("PREFECT_API_URL", None)
-    yield home
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PREFECT_HOME", str(home))
+        patch.delenv("PREFECT_API_URL", raising=False)
+        yield home
 
 
 def _health(api: LocalApi) -> int:
@@ -126,27 +121,14 @@ def test_a_run_on_a_process_pool_starts_one_temporary_api_and_no_other(tmp_path:
     """The pool forwards its workers' events from a thread outside the run's settings: that thread must find the
     run's server, not start one of its own (Prefect's clients start one wherever no API URL is set)."""
     import shutil
-    import time
 
-    from conftest import SAMPLES
-
-    from wirewash.flows.lifeline import state_key, tagged_processes
+    from conftest import SAMPLES, folder_args, watch_run_processes
 
     shutil.copytree(SAMPLES, tmp_path / "raw")
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
-    args = [sys.executable, "-m", "wirewash.flows.cli", "run", "-q", "--batch-size", "1"] + [
-        a for name in ("raw", "clean", "reports", "state") for a in (f"--{name}", str(tmp_path / name))]
+    args = [sys.executable, "-m", "wirewash.flows.cli", "run", "-q", "--batch-size", "1", *folder_args(tmp_path)]
     run = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    key = state_key(tmp_path / "state") + ":"
-    servers: set[int] = set()
-    while run.poll() is None:
-        for pid in tagged_processes(lambda tag: tag.startswith(key)):
-            try:
-                if b"uvicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    servers.add(pid)
-            except OSError:
-                pass
-        time.sleep(0.05)
+    servers = [pid for pid, command in watch_run_processes(run, tmp_path / "state").items() if b"uvicorn" in command]
     out, err = run.communicate()
     assert run.returncode == 0, err
     assert len(servers) == 1 and "Failed to forward" not in err, (servers, err)
