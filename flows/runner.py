@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
-from wirewash.flows.local_api import LocalApi
+from wirewash.flows.local_api import LocalApi, loopback_ca_file
 from wirewash.tasks.params import RunParams
 
 T = TypeVar("T")
@@ -119,15 +119,17 @@ cleaned documents at once, several times the input's bytes, so a pool's memory i
 not by the size of the run."""
 
 
-def batches(params: RunParams, items: list[T], sizes: list[int] | None = None) -> list[list[T]]:
+def batches(params: RunParams, items: list[T], sizes: list[int] | None = None,
+            grown_files: int | None = GROWN_BATCH_FILES) -> list[list[T]]:
     """``items`` in batches of ``params.batch_size``; on a pool, batches grow to about
-    :data:`TASKS_PER_WORKER` per worker when there are more, up to :data:`GROWN_BATCH_FILES`. With ``sizes``
-    (each item's bytes), a batch also ends before it would pass :data:`BATCH_BYTES`. Results never depend on
-    the batching."""
+    :data:`TASKS_PER_WORKER` per worker when there are more, up to ``grown_files`` (``None``: bounded by
+    bytes alone, for a stage whose worker holds only its batch's texts). With ``sizes`` (each item's bytes),
+    a batch also ends before it would pass :data:`BATCH_BYTES`. Results never depend on the batching."""
     size = params.batch_size
     pool = POOL.get()
     if pool is not None and (len(items) > size or pool.params.dask):
-        size = max(size, min(GROWN_BATCH_FILES, -(-len(items) // (TASKS_PER_WORKER * pool.workers()))))
+        grown = -(-len(items) // (TASKS_PER_WORKER * pool.workers()))
+        size = max(size, grown if grown_files is None else min(grown_files, grown))
     out: list[list[T]] = []
     held = 0
     for n, item in enumerate(items):
@@ -156,8 +158,9 @@ def shared_local_api(early: LocalApi | None = None) -> Iterator[None]:
     (left alone, every worker process would start a temporary API of its own: seconds of CPU each, and task
     runs reported to servers that vanish); it is stopped at exit, after Prefect has sent what it still
     holds. A configured server is used as is. ``early``: the API the command line started before its
-    imports (:mod:`wirewash.flows.local_api`); without it one is started here."""
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    imports (:mod:`wirewash.flows.local_api`); without it one is started here. Its clients load a CA file of
+    one certificate, not the whole bundle (:func:`~wirewash.flows.local_api.loopback_ca_file`)."""
+    from prefect.settings import PREFECT_API_SSL_CERT_FILE, PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
     if PREFECT_API_URL.value():  # a server the user configured (a profile, prefect.toml) wins over an early start
         if early is not None:
@@ -169,5 +172,7 @@ def shared_local_api(early: LocalApi | None = None) -> Iterator[None]:
 
     api.wait_ready()
     api.register_with_prefect()
-    with temporary_settings(updates={PREFECT_API_URL: api.api_url}):
+    # plain HTTP on 127.0.0.1: no certificate is ever checked, whatever CA file the machine names
+    ca_file = str(loopback_ca_file(PREFECT_HOME.value()))
+    with temporary_settings(updates={PREFECT_API_URL: api.api_url, PREFECT_API_SSL_CERT_FILE: ca_file}):
         yield

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from wirewash.flows.local_api import CACHE_ENV, DatabaseTemplate, LocalApi, LocalApiError, configured_api_url
+from wirewash.flows.local_api import (CACHE_ENV, DatabaseTemplate, LocalApi, LocalApiError, configured_api_url,
+                                      loopback_ca_file)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,3 +133,29 @@ def test_a_run_on_a_process_pool_starts_one_temporary_api_and_no_other(tmp_path:
     out, err = run.communicate()
     assert run.returncode == 0, err
     assert len(servers) == 1 and "Failed to forward" not in err, (servers, err)
+
+
+def test_clients_of_the_loopback_api_load_one_certificate_not_the_bundle(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefect's client builds a TLS context from its CA file each time one is made (two per task run in a pool
+    worker), even for a plain-HTTP API: for the loopback API the file holds one certificate."""
+    import ssl
+
+    import certifi
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_SSL_CERT_FILE, PREFECT_API_URL, temporary_settings
+
+    path = loopback_ca_file(tmp_path / "home")
+    assert ssl.create_default_context(cafile=path).cert_store_stats()["x509_ca"] == 1
+    assert ssl.create_default_context(cafile=certifi.where()).cert_store_stats()["x509_ca"] > 100
+    written = path.stat().st_mtime_ns
+    assert loopback_ca_file(tmp_path / "home") == path and path.stat().st_mtime_ns == written  # not rewritten
+    path.write_text("stale", encoding="ascii")
+    assert loopback_ca_file(tmp_path / "home").read_text(encoding="ascii").startswith("-----BEGIN CERTIFICATE-----")
+
+    loaded: list[object] = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **k: loaded.append(k.get("cafile")) or real(*a, **k))
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api", PREFECT_API_SSL_CERT_FILE: str(path)}):
+        get_client(sync_client=True)
+    assert loaded == [str(path)]

@@ -43,16 +43,22 @@ def test_batching_keeps_every_item_in_order_within_both_limits(sizes: list[int],
 
 
 @settings(max_examples=50, deadline=None)
-@given(count=st.integers(0, 20_000), workers=st.integers(1, 8), batch_size=st.integers(1, 1_000))
-def test_batches_grow_on_a_pool_but_not_past_the_cap_unless_asked(count: int, workers: int, batch_size: int) -> None:
+@given(count=st.integers(0, 20_000), workers=st.integers(1, 8), batch_size=st.integers(1, 1_000),
+       capped=st.booleans())
+def test_batches_grow_on_a_pool_but_not_past_the_cap_unless_asked(count: int, workers: int, batch_size: int,
+                                                                  capped: bool) -> None:
+    """Grown to about TASKS_PER_WORKER batches a worker; capped at GROWN_BATCH_FILES files unless the stage
+    asks for no cap (``grown_files=None``: the read stage, bounded by bytes alone)."""
     from types import SimpleNamespace
 
     token = runner.POOL.set(SimpleNamespace(workers=lambda: workers, params=SimpleNamespace(dask=None)))  # type: ignore[arg-type]
     try:
-        out = runner.batches(_params(batch_size), list(range(count)))
+        out = runner.batches(_params(batch_size), list(range(count)),
+                             grown_files=runner.GROWN_BATCH_FILES if capped else None)
     finally:
         runner.POOL.reset(token)
     assert [i for batch in out for i in batch] == list(range(count))
     grown = -(-count // (runner.TASKS_PER_WORKER * workers))
-    expected = batch_size if count <= batch_size else max(batch_size, min(runner.GROWN_BATCH_FILES, grown))
+    cap = runner.GROWN_BATCH_FILES if capped else grown
+    expected = batch_size if count <= batch_size else max(batch_size, min(cap, grown))
     assert all(len(batch) == expected for batch in out[:-1]) and all(0 < len(b) <= expected for b in out)
