@@ -192,10 +192,34 @@ def hash_ngrams(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[
     paragraph, and the index of that paragraph. A paragraph with fewer than
     ``n`` tokens yields no n-gram here (see :func:`shingle_paragraphs` for how
     short paragraphs are still given a shingle).
+
+    The results are as long as a corpus's tokens and are made at the
+    detector's highest point (its long-run anchors), so they are filled in
+    place, paragraphs of about :data:`NGRAM_CHUNK_TOKENS` tokens at a time:
+    the work arrays are a chunk's, not four more of the corpus's length.
     """
-    total = token_hashes.size
     if n > len(_MIX):
         raise ValueError(f"n-grams longer than {len(_MIX)} words are not supported")
+    lengths = np.diff(offsets)
+    total = int(np.maximum(lengths - n + 1, 0).sum())
+    hashes, owner = np.empty(total, np.uint64), np.empty(total, np.int64)
+    at = 0
+    for lo, hi in split_batches(lengths, NGRAM_CHUNK_TOKENS) if total else ():
+        part, part_owner = _ngram_run(token_hashes[offsets[lo]:offsets[hi]], offsets[lo:hi + 1] - offsets[lo], n)
+        hashes[at:at + part.size] = part
+        np.add(part_owner, lo, out=owner[at:at + part.size])
+        at += part.size
+    assert at == total
+    return hashes, owner
+
+
+NGRAM_CHUNK_TOKENS = 1 << 22
+"""Tokens :func:`hash_ngrams` hashes at once (~4M: its work arrays then take ~100 MB, whatever the corpus)."""
+
+
+def _ngram_run(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`hash_ngrams` of one run of paragraphs, in one go (``offsets`` start at 0)."""
+    total = token_hashes.size
     if total < n:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     count = total - n + 1
@@ -203,10 +227,9 @@ def hash_ngrams(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[
     with np.errstate(over="ignore"):
         for j in range(n):
             acc += token_hashes[j : j + count] * _MIX[j]
-    mix64(acc, in_place=True)  # acc is as long as all tokens: no second copy
+    mix64(acc, in_place=True)
     # keep only n-grams whose last token is in the same paragraph as the first: those starting at one of a
-    # paragraph's last n - 1 tokens run into the next one (marked per paragraph, not computed per token:
-    # this runs over every token of the corpus, at the detector's peak memory)
+    # paragraph's last n - 1 tokens run into the next one (marked per paragraph, not computed per token)
     keep = np.ones(count, dtype=bool)
     for back in range(1, n):
         start = offsets[1:] - back

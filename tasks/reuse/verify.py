@@ -10,7 +10,7 @@ the exact shingle sets (batch counting,
 verdicts are then spread from texts to the paragraphs that carry them.
 
 :func:`verify_corpus` runs those steps in order, each a function of its own:
-:func:`read_corpus`, :func:`lsh_candidates`, :func:`exact_anchor_pairs`,
+:func:`read_corpus`, :func:`lsh_candidates`, :func:`sentence_anchor_sets`, :func:`exact_anchor_pairs`,
 :func:`short_anchor_pairs`, :func:`verify_candidates`,
 :func:`expand_to_paragraphs`. Every fast path gives exactly what the plain
 computation gives (tests/reuse/test_overlap.py checks each against it).
@@ -229,8 +229,12 @@ def verify_corpus(
     lsh = lsh_candidates(corpus, options, lsh_source if lsh_source is not None else SignHere(options))
     stats["candidates_lsh"] = int(len(lsh))
     touched = None if focus is None else texts_touched(texts, focus)  # with a focus: the only texts worth pairing
-    run, sentence, piece, edge = exact_anchor_pairs(encoded, corpus, options, anchor_filter, touched)
-    del encoded  # the anchors below read the distinct texts only: the paragraphs' tokens may go
+    # the sentence anchors are all that is read of the paragraphs' own tokens: taken first, the tokens go
+    # before the long-run anchors (as many as the corpus's tokens, the stage's highest point) are made
+    sentences = sentence_anchor_sets(encoded, corpus, options)
+    del encoded
+    run, sentence, piece, edge = exact_anchor_pairs(sentences, corpus, options, anchor_filter, touched)
+    del sentences
     short = short_anchor_pairs(corpus, options, anchor_filter, touched)
     anchor_pairs = unique_pairs(np.concatenate([run, sentence, short, edge, piece]))
     stats["candidates_anchor"] = int(len(anchor_pairs))
@@ -270,15 +274,37 @@ def lsh_candidates(corpus: Corpus, options: DetectorOptions, source: LshSource) 
     return unique_pairs(pairs[texts.docs[pairs[:, 0]] != texts.docs[pairs[:, 1]]])
 
 
-def exact_anchor_pairs(encoded: Encoded, corpus: Corpus, options: DetectorOptions, anchor_filter: AnchorFilter | None,
+@dataclass(frozen=True)
+class SentenceAnchors:
+    """The anchors read from the paragraphs' own sentences, as ``(anchors, owner texts)``: whole sentences, their
+    heads and tails, and the whole-sentence beginnings and endings of paragraphs (:mod:`wirewash.tasks.reuse.anchors`)."""
+
+    sentence: tuple[np.ndarray, np.ndarray]
+    edge: tuple[np.ndarray, np.ndarray]
+    piece: tuple[np.ndarray, np.ndarray]
+
+
+def sentence_anchor_sets(encoded: Encoded, corpus: Corpus, options: DetectorOptions) -> SentenceAnchors:
+    """The anchors that need the paragraphs' own encoding: two copies with the same words can still split
+    into sentences differently, so these are read from every paragraph, not from its distinct text."""
+    o, unit_of = options, corpus.texts.unit_of
+    return SentenceAnchors(
+        sentence_anchors(encoded, unit_of, o.shared_sentence_min_words),
+        # sentence heads and tails survive a light edit of a lifted sentence; the alignment verifies what they propose
+        sentence_edge_anchors(encoded, unit_of, shingle_size=o.shingle_size, shared_min_words=o.shared_min_words),
+        # a very short text that is the first or last whole sentences of another: a piece of a split paragraph
+        paragraph_edge_anchors(encoded, unit_of, shingle_size=o.shingle_size, min_shingles=o.min_shingles))
+
+
+def exact_anchor_pairs(sentences: SentenceAnchors, corpus: Corpus, options: DetectorOptions,
+                       anchor_filter: AnchorFilter | None,
                        touched: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Text pairs sharing a long word run, a whole sentence, a split paragraph's piece, or a sentence's head or tail.
 
     Returned in that order. A shared run of ``shared_min_words`` words is
     exactly a shared n-gram of that length, so those pairs carry the "long
-    run" evidence with them. Sentences are read from every paragraph (two
-    copies with the same words can still split differently), so these
-    anchors need the paragraphs' own encoding.
+    run" evidence with them; the others come from ``sentences``
+    (:func:`sentence_anchor_sets`).
     """
     texts, o = corpus.texts, options
     enc = texts.tokens
@@ -289,14 +315,10 @@ def exact_anchor_pairs(encoded: Encoded, corpus: Corpus, options: DetectorOption
                                  focus=touched)
 
     run = pairs("run", hash_ngrams(enc.hashes, enc.offsets, o.shared_min_words))
-    sentence = pairs("sentence", sentence_anchors(encoded, texts.unit_of, o.shared_sentence_min_words))
-    # sentence heads and tails survive a light edit of a lifted sentence; the alignment verifies what they propose
-    edge = pairs("sentence", sentence_edge_anchors(encoded, texts.unit_of, shingle_size=o.shingle_size,
-                                                   shared_min_words=o.shared_min_words))
-    # a very short text that is the first or last whole sentences of another: a piece of a split paragraph
+    sentence = pairs("sentence", sentences.sentence)
+    edge = pairs("sentence", sentences.edge)
     tiny = (corpus.sizes > 0) & (corpus.sizes < o.min_shingles)
-    piece = pairs("short", paragraph_edge_anchors(encoded, texts.unit_of, shingle_size=o.shingle_size,
-                                                  min_shingles=o.min_shingles), eligible=tiny)
+    piece = pairs("short", sentences.piece, eligible=tiny)
     return run, sentence, piece, edge
 
 

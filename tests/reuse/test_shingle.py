@@ -133,12 +133,21 @@ def test_a_text_folded_keeps_the_token_hashes_its_first_paragraph_had(texts: lis
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=9), max_size=8), st.integers(1, 6))
-def test_ngrams_are_every_window_inside_one_paragraph(paragraphs: list[list[int]], n: int) -> None:
-    """Each paragraph's n-grams, one by one, in order: the windows that do not run into the next paragraph."""
+@given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=9), max_size=8), st.integers(1, 6), st.integers(1, 30))
+def test_ngrams_are_every_window_inside_one_paragraph(paragraphs: list[list[int]], n: int, chunk: int) -> None:
+    """Each paragraph's n-grams, one by one, in order: the windows that do not run into the next paragraph,
+    whether the paragraphs are hashed in one run or in runs of a few tokens."""
+    import wirewash.tasks.reuse.shingle as shingle
+
     tokens = np.array([t for p in paragraphs for t in p], dtype=np.uint64)
     offsets = np.concatenate([[0], np.cumsum([len(p) for p in paragraphs])]).astype(np.int64)
-    hashes, owner = hash_ngrams(tokens, offsets, n)
+    original = shingle.NGRAM_CHUNK_TOKENS
+    try:
+        shingle.NGRAM_CHUNK_TOKENS = chunk
+        hashes, owner = hash_ngrams(tokens, offsets, n)
+    finally:
+        shingle.NGRAM_CHUNK_TOKENS = original
+    assert hashes.dtype == np.uint64 and owner.dtype == np.int64
     expected_hashes, expected_owner = [], []
     with np.errstate(over="ignore"):
         for number, paragraph in enumerate(paragraphs):
