@@ -156,6 +156,14 @@ class _Done:
         return self.value
 
 
+def _call_pickled(fn: bytes, call: dict[str, Any]) -> Any:
+    """Run a task's function sent as cloudpickle bytes (as Prefect's process pool sends it: a task's function
+    may be a wrapper, e.g. :func:`wirewash.tasks.payload.returns_payload`'s, that plain pickle cannot name)."""
+    import cloudpickle
+
+    return cloudpickle.loads(fn)(**call)
+
+
 def part_plain(work: Path) -> dict[str, Any]:
     """The flow's body, ``wirewash.flows.pipeline._run``, with Prefect's task runs, logger and artifacts replaced."""
     import multiprocessing
@@ -176,7 +184,10 @@ def part_plain(work: Path) -> dict[str, Any]:
     def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
         if len(calls) < 2:
             return [_Done(task.fn(**call)) for call in calls]
-        return [executor.submit(task.fn, **call) for call in calls]
+        import cloudpickle
+
+        fn = cloudpickle.dumps(task.fn)
+        return [executor.submit(_call_pickled, fn, call) for call in calls]
 
     runner.submit = submit
     # the flow wraps the paragraph list in Prefect's quote() (no per-item walk); a plain call unwraps it

@@ -10,7 +10,8 @@ and Prefect's temporary API count), and the RSS of its own process is sampled to
 * ``wirewash run --full --dask <address>`` on a local 2-worker ``distributed.LocalCluster`` the bench starts
   (the workers are the bench's children, not the flow's): its outputs against the process-pool run's, byte
   for byte, and the flow process's own peak (root pid only);
-* the same flow body with Prefect taken out (Prefect's share of the wall time), wirewash's reuse detection
+* the same flow body with Prefect taken out, in turn with ``wirewash run`` (twice each, the least counts:
+  Prefect's share of the wall time), wirewash's reuse detection
   against plain datasketch, its HTML clean stage against trafilatura alone, its text cleaning
   (``bench/parts.py``);
 * the 1,000,000-paragraph reuse index built, and an incremental batch of 1,000 files queried against it
@@ -64,6 +65,32 @@ def pipeline(raw: Path, out: Path, label: str, *extra: str) -> dict[str, Any]:
     return {**measured, "files": files, "paragraphs": paragraphs, "files_per_second": round(files / wall, 1),
             "paragraphs_per_second": round(paragraphs / wall, 1), "stage_seconds": summary["timings_seconds"],
             "pairs": summary["counts"]["overlaps"], "clusters": summary["counts"]["clusters"]}
+
+
+SHARE_TURNS = 2
+"""Runs of each side that Prefect's share is taken from: one of each moved it by points (session 16: the
+flow body without Prefect took 300.0 s once against 289.9 s for the pipeline with it, a share of -3.5%)."""
+
+
+def prefect_share(work: Path, run: dict[str, Any]) -> dict[str, Any]:
+    """Prefect's share of the wall time: the flow body without Prefect (``bench/parts.py``) and ``wirewash run``
+    in turn, :data:`SHARE_TURNS` runs each (``run`` is the pipeline's first); the least wall time of each side
+    counts, as for the other comparisons. Sets ``run["prefect_share"]`` and the walls; returns the fastest
+    body's measures."""
+    with_prefect: list[float] = [run["wall_seconds"]]
+    without: list[float] = []
+    best: dict[str, Any] | None = None
+    for turn in range(SHARE_TURNS):
+        subprocess.run(["rm", "-rf", str(work / "plain")], check=True)
+        body = part("plain", work)
+        without.append(body["wall_seconds"])
+        best = body if best is None or body["wall_seconds"] < best["wall_seconds"] else best
+        if turn + 1 < SHARE_TURNS:
+            with_prefect.append(pipeline(work / "corpus" / "raw", work / "run-again", "pipeline-again")["wall_seconds"])
+    assert best is not None
+    run["prefect_share"] = round((min(with_prefect) - min(without)) / min(with_prefect), 4)
+    run["prefect_share_walls"] = {"with_prefect": with_prefect, "without": without}
+    return best
 
 
 @contextmanager
@@ -158,10 +185,8 @@ def main() -> int:
     run = pipeline(work / "corpus" / "raw", work / "run", "pipeline")
     tenth = {**pipeline(work / "corpus-tenth" / "raw", work / "run-tenth", "pipeline-tenth"), "corpus": tenth_counts}
     dask = dask_pipeline(work / "corpus" / "raw", work)
-    # 2. the same flow body with Prefect taken out: Prefect's share of the wall time
-    subprocess.run(["rm", "-rf", str(work / "plain")], check=True)
-    plain = part("plain", work)
-    run["prefect_share"] = round((run["wall_seconds"] - plain["wall_seconds"]) / run["wall_seconds"], 4)
+    # 2. the same flow body with Prefect taken out, in turn with the pipeline: Prefect's share of the wall time
+    plain = prefect_share(work, run)
     # 3. the baselines and the single-process stage measurements
     reuse, datasketch = reuse_parts(work)
     trafilatura, extract = html_parts(work)

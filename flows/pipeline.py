@@ -83,7 +83,7 @@ def _read_sources(params: RunParams, sources: list[str], stamps: dict[str, FileS
                                               for n, batch in enumerate(batches)])
     read: dict[str, FileRead] = {}
     for future in progress.track(futures, [len(b) for b in batches], "read"):
-        read.update(future.result())
+        read.update(future.result().unpack())
     return read
 
 
@@ -109,7 +109,7 @@ def _clean_sources(
                                                for batch, path, segment in zip(batches, spills, segments)])
     # track() first: zip stops at the shorter input, and track() counts a batch when asked for the next
     for future, batch, path in zip(progress.track(futures, [len(b) for b in batches], "clean"), batches, spills):
-        for number, ((source, _), result) in enumerate(zip(batch, future.result())):
+        for number, ((source, _), result) in enumerate(zip(batch, future.result().unpack())):
             results[source].append(CleanedItem(result, (path, number)))
     return results
 

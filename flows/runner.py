@@ -1,7 +1,7 @@
 """Where a run's task runs go: a local process pool, or a Dask cluster given its address.
 
 A stage submits one task run per batch of files (:func:`submit`); batches grow to a few per worker on a
-pool (:func:`batches`), since Prefect spends about 0.1 CPU-second on each task run in a subprocess. A run
+pool (:func:`batches`), since Prefect spends ~60 ms of CPU on each task run in a subprocess. A run
 whose files fit one batch runs it in the flow's own thread and never starts a pool. With no Prefect server
 configured, :func:`shared_local_api` starts Prefect's temporary API once for the flow and its workers.
 """
@@ -40,14 +40,15 @@ def task_runner_for(params: RunParams) -> TaskRunner:
 
 TASKS_PER_WORKER = 8
 """On a pool, a stage makes about this many task runs per worker: enough to balance slow pages against
-quick ones, few enough that Prefect's cost per task run in a subprocess (~0.1 CPU-second: a fresh API
-client and settings per run) stays a few percent of the stage."""
+quick ones, few enough that Prefect's cost per task run in a subprocess (~60 ms of CPU between the worker,
+Prefect's API and the flow: fresh settings and API clients per run, the run's states recorded) stays a few
+percent of the stage."""
 
 GROWN_BATCH_FILES = 256
 """Batches grown to :data:`TASKS_PER_WORKER` per worker stop growing at this many files: a worker holds its
 batch's documents at once, so without a cap its memory grew with the run (22,000 text files made batches of
-1,378 files and workers of ~550 MB; 512-file batches ~470 MB). At ~0.1 CPU-second of Prefect a task run, that
-is ~0.4 ms a file."""
+1,378 files and workers of ~550 MB; 512-file batches ~470 MB). At ~60 ms of Prefect a task run, that is
+~0.25 ms a file. The read stage asks for no cap: a read worker holds its batch's texts, not their documents."""
 
 
 class _TaskPool:

@@ -220,5 +220,9 @@ class ResultCache:
 from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
+from wirewash.tasks.payload import returns_payload  # noqa: E402
+
 # NO_CACHE: results are never persisted, and Prefect's default policy would hash every input of every run
-read_files_task = task(read_files_to_spill, name="read-files", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+# a payload: Prefect's process pool would unpickle the result twice in the flow (wirewash.tasks.payload)
+read_files_task = task(returns_payload(read_files_to_spill), name="read-files", retries=2, retry_delay_seconds=1,
+                       cache_policy=NO_CACHE)

@@ -242,5 +242,9 @@ def clean_batch_to_spill(raws: list[RawText | SpilledText], templates: dict[str,
 from prefect import task  # noqa: E402  (the pure functions above never need Prefect)
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
+from wirewash.tasks.payload import returns_payload  # noqa: E402
+
 # NO_CACHE: Prefect's default cache policy hashes every input (all the batch's raw text) to no use here
-clean_batch_task = task(clean_batch_to_spill, name="clean-batch", retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+# a payload: Prefect's process pool would unpickle the heads twice in the flow (wirewash.tasks.payload)
+clean_batch_task = task(returns_payload(clean_batch_to_spill), name="clean-batch", retries=1, retry_delay_seconds=1,
+                        cache_policy=NO_CACHE)
