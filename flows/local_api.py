@@ -254,7 +254,7 @@ class LocalApi:
 
 
 LOOPBACK_CA_NAME = "loopback-ca.pem"
-_PEM_END = "-----END CERTIFICATE-----"
+_PEM_BEGIN, _PEM_END = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"
 
 
 def loopback_ca_file(home: Path) -> Path:
@@ -264,13 +264,13 @@ def loopback_ca_file(home: Path) -> Path:
     ~150 roots: ~30 ms of CPU), even for an ``http://`` API that never uses it; a task run in a pool worker
     makes two clients, so this was the largest part of Prefect's cost per task run there (100 no-op task
     runs on 2 workers: 91 ms of the workers' CPU a task run before, 40 ms after). Pointed at a file of one
-    certificate, the context loads that instead (under 1 ms). Only for the API :class:`LocalApi` starts, which speaks plain
-    HTTP on 127.0.0.1: nothing is ever verified against it. Written in ``home`` (the run's Prefect home),
+    certificate, the context loads that instead (under 1 ms). Only for the API :class:`LocalApi` starts,
+    which speaks plain HTTP on 127.0.0.1: nothing is ever verified against it. Written in ``home`` (the run's Prefect home),
     replaced only when its content would change."""
     import certifi  # Prefect's own dependency, the bundle its client would load
 
     bundle = Path(certifi.where()).read_text(encoding="ascii")
-    first = bundle[bundle.index("-----BEGIN CERTIFICATE-----"):bundle.index(_PEM_END) + len(_PEM_END)] + "\n"
+    first = bundle[bundle.index(_PEM_BEGIN):bundle.index(_PEM_END) + len(_PEM_END)] + "\n"
     path = home / LOOPBACK_CA_NAME
     if not path.exists() or path.read_text(encoding="ascii") != first:
         home.mkdir(parents=True, exist_ok=True)

@@ -75,8 +75,8 @@ def _read_sources(params: RunParams, sources: list[str], stamps: dict[str, FileS
                   tag: str) -> dict[str, FileRead]:
     """Read ``sources`` in batches (sized by the files' bytes, as ``stamps`` know them), one task per batch;
     each batch's texts are left in ``spill`` (the flow receives what each file yielded, by name, and its
-    template candidates). A read worker holds its batch's texts, not their documents: its batches are bounded
-    by bytes, not by a number of files (fewer task runs, each ~60 ms of Prefect's CPU on a pool)."""
+    template candidates). A read worker holds its batch's texts, not their documents: its grown batches have
+    no file cap, only the byte bound (fewer task runs, each ~60 ms of Prefect's CPU on a pool)."""
     batches = runner.batches(params, sources, [stamps[s].size if s in stamps else 0 for s in sources], grown_files=None)
     futures = runner.submit(read_files_task, [{"raw_dir": params.raw, "sources": batch, "max_bytes": params.max_file_bytes,
                                                "spill": spill / f"read-{tag}-{n:05d}.pickle"}

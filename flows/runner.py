@@ -123,8 +123,8 @@ not by the size of the run."""
 def batches(params: RunParams, items: list[T], sizes: list[int] | None = None,
             grown_files: int | None = GROWN_BATCH_FILES) -> list[list[T]]:
     """``items`` in batches of ``params.batch_size``; on a pool, batches grow to about
-    :data:`TASKS_PER_WORKER` per worker when there are more, up to ``grown_files`` (``None``: bounded by
-    bytes alone, for a stage whose worker holds only its batch's texts). With ``sizes`` (each item's bytes),
+    :data:`TASKS_PER_WORKER` per worker when there are more, up to ``grown_files`` files (``None``: no file
+    cap, for a stage whose worker holds only its batch's texts). With ``sizes`` (each item's bytes),
     a batch also ends before it would pass :data:`BATCH_BYTES`. Results never depend on the batching."""
     size = params.batch_size
     pool = POOL.get()

@@ -204,7 +204,7 @@ def hash_ngrams(token_hashes: np.ndarray, offsets: np.ndarray, n: int) -> tuple[
     total = int(np.maximum(lengths - n + 1, 0).sum())
     hashes, owner = np.empty(total, np.uint64), np.empty(total, np.int64)
     at = 0
-    for lo, hi in split_batches(lengths, NGRAM_CHUNK_TOKENS) if total else ():
+    for lo, hi in split_batches(lengths, NGRAM_CHUNK_TOKENS):
         part, part_owner = _ngram_run(token_hashes[offsets[lo]:offsets[hi]], offsets[lo:hi + 1] - offsets[lo], n)
         hashes[at:at + part.size] = part
         np.add(part_owner, lo, out=owner[at:at + part.size])
