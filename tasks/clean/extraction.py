@@ -70,7 +70,7 @@ from wirewash.tasks.clean.decision import Decision
 from wirewash.tasks.clean.html_decide import KEPT_DECISION, decide_and_read, is_notice
 from wirewash.tasks.clean.html_trafilatura import FULL_CASCADE, READABILITY, TOP_NODE, run_trafilatura
 from wirewash.tasks.clean.metadata import parse_author, parse_copyright_holder, parse_date
-from wirewash.tasks.clean.rules.ids import BODY_FULL_CASCADE, BODY_READABILITY, BODY_TOP_NODE
+from wirewash.tasks.clean.rules.ids import BODY_FULL_CASCADE, BODY_READABILITY, BODY_RESTORED_STRUCTURE, BODY_TOP_NODE
 from wirewash.tasks.clean.source_map import cover_source, locate_lines
 from wirewash.tasks.read.repair import repair_lines
 from wirewash.tasks.records import Document, Paragraph, Segment
@@ -81,6 +81,9 @@ _CASCADE_DECISIONS = {
     TOP_NODE: Decision("kept", BODY_TOP_NODE, "extracted from the page's top node, the container richest in stopwords"),
 }
 """A line kept as the story's text, by the extraction it came from when that was not the fast pass."""
+_CASCADE_RULES = frozenset(decision.rule for decision in _CASCADE_DECISIONS.values())
+_RESTORED_DECISION = Decision("kept", BODY_RESTORED_STRUCTURE,
+                              "a heading or list between the article's paragraphs that trafilatura's fallback dropped")
 
 
 def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | None = None) -> Document:
@@ -94,6 +97,9 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     decisions, words, first_rules = decide_and_read(lines, extraction.title)
     if (kept := _CASCADE_DECISIONS.get(extraction.cascade)) is not None:
         decisions = [kept if decision is KEPT_DECISION else decision for decision in decisions]
+    for index in extraction.restored:
+        if decisions[index] is KEPT_DECISION or decisions[index].rule in _CASCADE_RULES:
+            decisions[index] = _RESTORED_DECISION
     where = locate_lines(html, [line.text for line in lines])
     by_line: dict[int, list[Segment]] = {}
     paragraphs: list[Paragraph] = []

@@ -39,6 +39,7 @@ from wirewash.tasks.clean.extractor_choice import (
     under_covered,
 )
 from wirewash.tasks.clean.html_metadata import page_metadata
+from wirewash.tasks.clean.structure import outline_containers, restore_structure
 from wirewash.tasks.clean.top_node import best_nodes
 
 SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
@@ -82,6 +83,8 @@ class Extraction:
     sitename: str | None = None
     cascade: str = "fast"
     """Which extraction the lines come from: ``FAST_PASS``, ``FULL_CASCADE``, ``READABILITY`` or ``TOP_NODE``."""
+    restored: tuple[int, ...] = ()
+    """The indices of the lines put back from the article's container (:mod:`wirewash.tasks.clean.structure`)."""
 
 
 
@@ -162,6 +165,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         return Extraction(())
     meta = page_metadata(tree, url)  # first: the fast pass below consumes the tree
     paragraphs = long_paragraphs(tree)  # before it too: the cascade prunes the tree in place
+    outlines = outline_containers(tree)
     # no url: trafilatura would resolve every link's target against it, and only link text is read here
     # output "txt": bare_extraction then leaves its tree unrendered (the lines are rendered here, with link markers)
     options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
@@ -192,7 +196,25 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         fourth = _top_node_lines(fresh)
         if sum(len(line.text) for line in fourth) > sum(len(line.text) for line in lines):
             lines, cascade = fourth, TOP_NODE
-    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade)
+    lines, restored = insert_lines(lines, restore_structure([line.text for line in lines], outlines) if outlines else {})
+    return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade,
+                      restored)
+
+
+def insert_lines(lines: list[ExtractedLine], restoring: dict[int, tuple[tuple[str, float], ...]]
+                 ) -> tuple[list[ExtractedLine], tuple[int, ...]]:
+    """The lines with ``restoring``'s lines (text, link share) put in after the line of their index
+    (:func:`wirewash.tasks.clean.structure.restore_structure`), and the indices of those put in."""
+    if not restoring:
+        return lines, ()
+    out: list[ExtractedLine] = []
+    restored: list[int] = []
+    for index, line in enumerate(lines):
+        out.append(line)
+        for text, link_share in restoring.get(index, ()):
+            restored.append(len(out))
+            out.append(ExtractedLine(text, link_share))
+    return out, tuple(restored)
 
 
 def _take_second(first: list[ExtractedLine], second: list[ExtractedLine], paragraphs: str, chars: int,

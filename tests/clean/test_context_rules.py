@@ -44,6 +44,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_LIST_ITEM,
     BODY_PARAGRAPH,
     BODY_READABILITY,
+    BODY_RESTORED_STRUCTURE,
     BODY_TABLE,
     BODY_TOP_NODE,
     CAPTION_BESIDE_CREDIT,
@@ -138,6 +139,17 @@ MENU = ("World", "Business", "Sport", "Weather", "Travel", "Culture", "Science",
 PAGER = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "Next")
 ARTICLE = "\n".join(f"<p>{BODY[i]} {BODY[(i + 1) % 5]} {BODY[(i + 2) % 5]}</p>" for i in range(5))
 SENTENCE_ARTICLE = "\n".join(f"<p>{sentence}</p>" for sentence in BODY)
+ROUTES = ("Riverside, from the station to the hospital", "Northgate and the university campus, every ten minutes")
+
+
+def builder_box(listed: str) -> str:
+    """An article in a container trafilatura's body search does not recognise (a site builder's class): its paragraphs
+    between a heading and a list of ``listed`` items, one a line."""
+    parts = ARTICLE.split("\n")
+    return "\n".join(["<div class='w-richtext'>", parts[0], "<h2>The river route</h2>", parts[1], "<ul>",
+                      *(f"<li>{item}</li>" for item in listed), "</ul>", *parts[2:], "</div>"])
+
+
 PROMO_BOX = "<div class='promo'><p>Top deals this week on harbour gear and more for you</p></div>"
 TWICE = tuple((line, 0.0) for line in (HEADLINE, *BODY, *BODY))  # the story printed twice (an AMP or print copy)
 PULL_QUOTE = tuple((line, 0.0) for line in (B0, B1, B2, B1, B3, B4))  # one sentence of the story set again as a quote
@@ -340,6 +352,11 @@ CASES: dict[str, list[Case]] = {
         Case(BODY_TOP_NODE, HtmlPage(html_page(f"{PROMO_BOX}\n<article>\n{SENTENCE_ARTICLE}\n</article>"),
                                      first_box_only=True, full_misses=True), B2,
              kept(BODY_READABILITY)),  # readability holds the article: the top node must agree clearly better
+        Case(BODY_RESTORED_STRUCTURE, HtmlPage(html_page(builder_box(ROUTES))), "The river route",
+             kept(BODY_RESTORED_STRUCTURE)),
+        # the same box in a container trafilatura recognises: it reads the heading itself
+        Case(BODY_RESTORED_STRUCTURE, HtmlPage(html_page(builder_box(ROUTES).replace("w-richtext", "entry-content"))),
+             "The river route", kept(BODY_PARAGRAPH)),
         Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), f"- {B2[:90]}", kept(GUARD_BACK_OFF)),
         Case(GUARD_BACK_OFF, ExtractedPage(LIST_STORY), "Sign up for our newsletter", removed(PROMO_CALL_TO_ACTION)),
         Case(BODY_CLEAN_INPUT, TextPage(spaced(*BODY, CLOSING)), CLOSING, kept(BODY_CLEAN_INPUT)),

@@ -12,6 +12,7 @@ from wirewash.tasks.clean.rules.ids import (
     BODY_LIST_ITEM,
     BODY_PARAGRAPH,
     BODY_READABILITY,
+    BODY_RESTORED_STRUCTURE,
     BODY_TABLE,
     BODY_TOP_NODE,
     CAPTION_BESIDE_CREDIT,
@@ -79,6 +80,9 @@ CONTEXT_RULES: tuple[Rule, ...] = (
          "stopwords, with the sibling sections it joins), asked where trafilatura's fast pass was doubted, because its "
          "text agrees clearly better with the page's long paragraphs and adds text trafilatura's extractions lack.",
          "context"),
+    Rule(BODY_RESTORED_STRUCTURE, "body", "A heading or list between the paragraphs trafilatura kept, in their own container, "
+         "put back where trafilatura kept none of that container's headings and lists: its fallback for containers it "
+         "does not recognise keeps paragraphs only.", "context"),
     Rule(GUARD_BACK_OFF, "body", "Kept although a link-list, footer or inline-teaser rule would remove it: on this page those "
          "rules would remove more than half of what trafilatura kept, so they have misread the layout and back off.", "context"),
     Rule(BODY_CLEAN_INPUT, "body", "Text that is already an article body (no clutter found, prose throughout) is kept whole.", "context"),

@@ -1,0 +1,102 @@
+"""The article's headings and lists put back where trafilatura's fallback dropped them: golden cases and properties."""
+from __future__ import annotations
+
+import lxml.html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wirewash.tasks.clean.extraction import extract_html
+from wirewash.tasks.clean.html_trafilatura import ExtractedLine, insert_lines, run_trafilatura
+from wirewash.tasks.clean.rules.ids import BODY_RESTORED_STRUCTURE
+from wirewash.tasks.clean.structure import outline_containers, restore_structure
+from test_extraction import SENTENCES
+
+PROSE = [" ".join(SENTENCES[i:] + SENTENCES[:i]) for i in range(len(SENTENCES))]
+STEPS = ("Riverside, from the station to the hospital", "Northgate and the university campus, every ten minutes")
+
+
+def _outlines(body: str) -> list:
+    return outline_containers(lxml.html.fromstring(f"<html><body>{body}</body></html>"))
+
+
+def _container(*children: str, css: str = "w-richtext") -> str:
+    """A container trafilatura's body search does not recognise (a site builder's class), holding ``children``."""
+    return f"<div class='{css}'>" + "".join(children) + "</div>"
+
+
+P = [f"<p>{text}</p>" for text in PROSE]
+HEADING = "<h2>The river route</h2>"
+LIST = "<ul>" + "".join(f"<li>{step}</li>" for step in STEPS) + "</ul>"
+
+
+def test_dropped_headings_and_lists_go_back_after_the_paragraph_they_follow() -> None:
+    outlines = _outlines(_container(P[0], HEADING, P[1], LIST, P[2], P[3]))
+    assert restore_structure(PROSE[:4], outlines) == {
+        0: (("The river route", 0.0),), 1: tuple((f"- {step}", 0.0) for step in STEPS)}
+
+
+def test_a_container_trafilatura_read_keeps_its_choices() -> None:
+    """trafilatura kept the heading: it read the container, and the list it dropped it dropped on purpose."""
+    outlines = _outlines(_container(P[0], HEADING, P[1], LIST, P[2], P[3]))
+    assert restore_structure([PROSE[0], "The river route", *PROSE[1:4]], outlines) == {}
+
+
+def test_headings_and_lists_outside_the_kept_paragraphs_stay_out() -> None:
+    outlines = _outlines(_container(HEADING, P[0], P[1], P[2], LIST))
+    assert restore_structure(PROSE[:3], outlines) == {}
+
+
+def test_links_and_pictures_are_not_the_articles_structure() -> None:
+    links = "<ul>" + "".join(f"<li><a href='/{n}'>{step}</a></li>" for n, step in enumerate(STEPS)) + "</ul>"
+    slides = "<ul>" + "".join(f"<li><img src='{n}.jpg'>{step}</li>" for n, step in enumerate(STEPS)) + "</ul>"
+    toc = "<h3><a href='#river'>The river route</a></h3>"
+    outlines = _outlines(_container(P[0], links, P[1], slides, P[2], toc, P[3]))
+    assert restore_structure(PROSE[:4], outlines) == {}
+
+
+def test_too_few_kept_paragraphs_say_nothing_of_the_container() -> None:
+    outlines = _outlines(_container(P[0], HEADING, P[1], P[2]))
+    assert restore_structure(PROSE[:2], outlines) == {}
+    assert _outlines(_container(P[0], HEADING, P[1])) == []  # two paragraphs: no outline at all
+
+
+def test_the_container_must_hold_most_of_the_kept_paragraphs() -> None:
+    """Three of the kept paragraphs in one box, four in another box without headings: not the article's container."""
+    others = [f"In the second box, paragraph {n}: {text}" for n, text in enumerate(PROSE[:4])]
+    body = _container(P[0], HEADING, P[1], P[2]) + "<div>" + "".join(f"<p>{text}</p>" for text in others) + "</div>"
+    texts = PROSE[:3] + others
+    assert restore_structure(texts, _outlines(body)) == {}
+
+
+def test_a_page_trafilatura_falls_back_on_gets_its_structure_back() -> None:
+    html = f"<html><head><title>Buses</title></head><body>{_container(P[0], HEADING, P[1], LIST, P[2], P[3])}</body></html>"
+    extraction = run_trafilatura(html)
+    texts = [line.text for line in extraction.lines]
+    assert texts[:6] == [PROSE[0], "The river route", PROSE[1], *(f"- {step}" for step in STEPS), PROSE[2]]
+    assert extraction.restored == (1, 3, 4)
+    doc = extract_html("d", "d.html", "o", html.replace("><", ">\n<"))
+    assert {seg.text: seg.rule for seg in doc.segments}["The river route"] == BODY_RESTORED_STRUCTURE
+
+
+def test_a_container_trafilatura_recognises_is_left_as_it_extracts_it() -> None:
+    html = f"<html><body>{_container(P[0], HEADING, P[1], LIST, P[2], P[3], css='entry-content')}</body></html>"
+    extraction = run_trafilatura(html)
+    assert extraction.restored == ()
+    assert "The river route" in [line.text for line in extraction.lines]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="abc ", min_size=0, max_size=30), max_size=8),
+       st.dictionaries(st.integers(0, 7), st.lists(st.text(alphabet="xyz", min_size=1, max_size=5), min_size=1, max_size=3),
+                       max_size=4))
+def test_putting_back_never_drops_or_reorders_extracted_lines(texts: list[str], restoring: dict[int, list[str]]) -> None:
+    """Whatever is put back, the extracted lines stay, in their order; the restored indices point at the new lines,
+    each right after the line it follows."""
+    lines = [ExtractedLine(text) for text in texts]
+    plan = {index: tuple((text, 0.0) for text in added) for index, added in restoring.items() if index < len(texts)}
+    out, restored = insert_lines(lines, plan)
+    assert [line for n, line in enumerate(out) if n not in restored] == lines
+    assert [out[n].text for n in restored] == [text for index in sorted(plan) for text, _ in plan[index]]
+    where = [n for n in range(len(out)) if n not in restored]  # each extracted line's place in ``out``
+    for index, added in plan.items():
+        assert [line.text for line in out[where[index] + 1:where[index] + 1 + len(added)]] == [text for text, _ in added]
