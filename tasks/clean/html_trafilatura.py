@@ -39,7 +39,7 @@ from wirewash.tasks.clean.extractor_choice import (
     under_covered,
 )
 from wirewash.tasks.clean.html_metadata import page_metadata
-from wirewash.tasks.clean.structure import outline_containers, restore_structure
+from wirewash.tasks.clean.structure import outline_page, restore_structure
 from wirewash.tasks.clean.top_node import best_nodes
 
 SENTENCE_END_RE = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)(?:\s|$)")
@@ -165,7 +165,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         return Extraction(())
     meta = page_metadata(tree, url)  # first: the fast pass below consumes the tree
     paragraphs = long_paragraphs(tree)  # before it too: the cascade prunes the tree in place
-    outlines = outline_containers(tree)
+    outline = outline_page(tree)
     # no url: trafilatura would resolve every link's target against it, and only link text is read here
     # output "txt": bare_extraction then leaves its tree unrendered (the lines are rendered here, with link markers)
     options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
@@ -196,7 +196,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         fourth = _top_node_lines(fresh)
         if sum(len(line.text) for line in fourth) > sum(len(line.text) for line in lines):
             lines, cascade = fourth, TOP_NODE
-    lines, restored = insert_lines(lines, restore_structure([line.text for line in lines], outlines) if outlines else {})
+    lines, restored = insert_lines(lines, restore_structure([line.text for line in lines], outline))
     return Extraction(tuple(lines), meta["title"], meta["author"], meta["date"], meta["url"], meta["sitename"], cascade,
                       restored)
 

@@ -3,40 +3,47 @@
 trafilatura finds an article's container by its markup (its ``BODY_XPATH``:
 ``<article>``, classes such as ``post-content`` or ``entry``). On a page whose
 container it does not recognise (a site builder's ``w-richtext``, a plain
-``<div>``), it falls back to collecting the page's loose text, and that
-fallback keeps paragraphs, quotations and code, never headings or lists: an
-FAQ loses its questions, a guide its section titles and every bulleted step,
-on any site and in any language.
+``<div>``, sections streamed in separate boxes), it falls back to collecting
+the page's loose text, and that fallback keeps paragraphs, quotations and
+code, never headings or lists: an FAQ loses its questions, a guide its
+section titles and every bulleted step, on any site and in any language.
 
-The evidence is the page's own structure, read before the cascade prunes the
-tree (:func:`outline_containers`): a container holding three or more of the
-paragraphs trafilatura kept, with headings (``<h2>``–``<h6>``) or lists
-(``<ul>``, ``<ol>``) as siblings *between* those paragraphs. Where
-trafilatura kept **none** of those headings and lists, it dropped them as a
-kind, not one by one on their merits, and :func:`restore_structure` puts them
-back in place: each heading as a line, each list item as a ``- `` line (as
-trafilatura writes list items).
+The evidence is the page's own order, read before the cascade prunes the tree
+(:func:`outline_page`: its paragraphs, headings and lists in document order).
+Where two paragraphs trafilatura kept one after the other stand in the page
+with only headings (``<h2>``–``<h6>``) or lists (``<ul>``, ``<ol>``) between
+them, those sat inside the text trafilatura read without a break. Where it
+kept **none** of the headings and lists standing between any two of its
+paragraphs (with no other paragraph between them in the page), it dropped
+them as a kind, not one by one on their merits, and :func:`restore_structure`
+puts back those between consecutive lines in place: each heading as a line,
+each list item as a ``- `` line (as trafilatura writes list items).
 
 Leaves alone:
 
-* a container where trafilatura kept at least one of its headings or lists
-  between the paragraphs: it read the container, and what it dropped it
-  dropped for a reason (a list of links, a heading of a promo box);
-* headings and lists before the first or after the last kept paragraph
-  (a page's header, a closing "Related posts" list: other rules' ground);
-* a heading or list item that is mostly link text (a table of contents, a
-  teaser), and a list item holding a picture (a gallery's slide, whose text
-  is a caption);
+* a page where trafilatura kept at least one heading or list standing between
+  two of its paragraphs: it read the article's container, and what it
+  dropped it dropped for a reason;
+* headings and lists between paragraphs the page does not hold next to each
+  other (another paragraph, kept or not, stands between them), or before the
+  first or after the last kept paragraph (a header, a closing list of posts);
+* a gap holding navigation: a heading, list or paragraph inside ``<nav>``,
+  ``<header>``, ``<footer>``, ``<aside>``, ``<figure>`` or a link that holds
+  none of the kept paragraphs (one that does is no chrome: a ``<header>``
+  left open around the whole page), or a heading or list item mostly link
+  text ("Related" over a list of stories, a table of contents): the whole gap
+  is a box of links, its heading too (``<form>`` is not chrome: ASP.NET
+  pages hold the whole page in one);
+* list items holding a picture (a gallery's slide, whose text is a caption)
+  or no letter at all (a pager's numbers); a list whose items hold
+  paragraphs (those are read as paragraphs);
 * ``<h1>``: the page's title, which metadata reads.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-MIN_PARAGRAPHS = 3
-"""A container must hold at least this many kept paragraphs to show where the article is."""
 PROBE_CHARS = 40
 MIN_PROBE_CHARS = 20
 """A paragraph is matched to an extracted line by its first ``PROBE_CHARS`` characters, folded; shorter than
@@ -45,24 +52,26 @@ LINK_SHARE = 0.5
 """A heading or list item at least this share link text is navigation (a table of contents, a teaser), not the article's."""
 LIST_MARK = "- "
 """How trafilatura's text renderer starts a list item."""
-_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-_LISTS = frozenset({"ul", "ol"})
+PARAGRAPH, STRUCTURE, NAVIGATION = "paragraph", "structure", "navigation"
+"""The kinds of :class:`Block`."""
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_LISTS = ("ul", "ol")
+_CHROME = frozenset({"nav", "header", "footer", "aside", "figure", "a"})
 _PICTURES = ("img", "picture", "figure", "video")
+_VISIBLE_TEXT = ".//text()[not(ancestor::script) and not(ancestor::style)]"
 
 
 @dataclass(frozen=True)
 class Block:
-    """One child of a container: a paragraph (its probe) or a heading or list (its lines, with their link share)."""
+    """A paragraph (its ``probe``), a heading or list (its ``lines``: text and link share), or navigation.
 
-    probe: str | None
+    ``chrome`` numbers the page-chrome elements (``<nav>``, ``<aside>``, a link…) around the block: all of them
+    around a paragraph, the nearest around a heading or list."""
+
+    kind: str
+    probe: str | None = None
     lines: tuple[tuple[str, float], ...] = ()
-
-
-@dataclass(frozen=True)
-class Outline:
-    """The children of one container that holds paragraphs and headings or lists, in the page's order."""
-
-    blocks: tuple[Block, ...]
+    chrome: tuple[int, ...] = ()
 
 
 def fold(text: str) -> str:
@@ -70,74 +79,79 @@ def fold(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def outline_containers(tree: Any) -> list[Outline]:
-    """The outlines of the page's containers with at least ``MIN_PARAGRAPHS`` paragraph children.
+def outline_page(tree: Any) -> tuple[Block, ...]:
+    """The page's paragraphs, headings and lists in document order (see the module for what counts as navigation).
 
-    Those without headings or lists are outlined too: they say where else
-    trafilatura's paragraphs came from. Read before trafilatura prunes the
-    tree in place; a few dozen elements on a news page."""
-    counts = Counter(parent for p in tree.iter("p") if (parent := p.getparent()) is not None)
-    return [Outline(tuple(block for child in container if (block := _block(child)) is not None))
-            for container, count in counts.items() if count >= MIN_PARAGRAPHS]
-
-
-def _block(child: Any) -> Block | None:
-    if child.tag == "p":
-        probe = fold(child.text_content())[:PROBE_CHARS]
-        return Block(probe if len(probe) >= MIN_PROBE_CHARS else None)
-    if child.tag in _HEADINGS:
-        return Block(None, _lines([child], ""))
-    if child.tag in _LISTS:
-        items = [item for item in child.iterchildren("li") if next(item.iter(*_PICTURES), None) is None]
-        return Block(None, _lines(items, LIST_MARK))
-    return None
+    Read before trafilatura prunes the tree in place."""
+    chrome: dict[Any, tuple[int, ...]] = {}  # the chrome around each block, outermost first
+    for number, element in enumerate(tree.iter(*_CHROME)):
+        for inside in element.iter("p", *_HEADINGS, *_LISTS):
+            chrome[inside] = chrome.get(inside, ()) + (number,)
+    nested = {inside for element in tree.iter(*_LISTS) for inside in element.iter(*_HEADINGS, *_LISTS)
+              if inside is not element}  # read with the list they are in
+    blocks: list[Block] = []
+    for element in tree.iter("p", *_HEADINGS, *_LISTS):
+        around = chrome.get(element, ())
+        if element.tag == "p":
+            probe = fold(element.text_content())[:PROBE_CHARS]
+            blocks.append(Block(PARAGRAPH, probe if len(probe) >= MIN_PROBE_CHARS else None, chrome=around))
+        elif element not in nested and not (element.tag in _LISTS and next(element.iter("p"), None) is not None):
+            blocks.append(_structure(element, around[-1:]))  # a list of paragraphs is read as paragraphs
+    return tuple(blocks)
 
 
-def _lines(elements: list[Any], mark: str) -> tuple[tuple[str, float], ...]:
-    """Each element's text, whitespace folded, with its link share; empty and mostly linked ones left out."""
-    out = []
-    for element in elements:
-        text = " ".join(element.text_content().split())
+def _structure(element: Any, chrome: tuple[int, ...]) -> Block:
+    """A heading's or list's lines, or navigation if one of them is mostly link text."""
+    if element.tag in _LISTS:
+        pieces = [item for item in element.iterchildren("li") if next(item.iter(*_PICTURES), None) is None]
+        mark = LIST_MARK
+    else:
+        pieces, mark = [element], ""
+    lines = []
+    for piece in pieces:
+        code = next(piece.iter("script", "style"), None) is not None  # rare: text_content() would read the code
+        text = " ".join((" ".join(piece.xpath(_VISIBLE_TEXT)) if code else piece.text_content()).split())
         visible = len(text.replace(" ", ""))
-        if not visible:
+        if not visible or not any(char.isalpha() for char in text):
             continue
-        linked = sum(len("".join(link.text_content().split())) for link in element.iter("a"))
-        if linked < LINK_SHARE * visible:
-            out.append((mark + text, linked / visible))
-    return tuple(out)
+        linked = sum(len("".join(link.text_content().split())) for link in piece.iter("a"))
+        if linked >= LINK_SHARE * visible:
+            return Block(NAVIGATION, chrome=chrome)
+        lines.append((mark + text, linked / visible))
+    return Block(STRUCTURE, lines=tuple(lines), chrome=chrome)
 
 
-def restore_structure(texts: list[str], outlines: list[Outline]) -> dict[int, tuple[tuple[str, float], ...]]:
+def restore_structure(texts: list[str], blocks: tuple[Block, ...]) -> dict[int, tuple[tuple[str, float], ...]]:
     """The headings and list items to put back, by the index of the extracted line they follow (see the module).
 
-    ``texts`` are the extracted lines; the outline holding most of the
-    paragraphs they match is the article's container, if it holds at least
-    ``MIN_PARAGRAPHS`` of them and half of all the containers' paragraphs they
-    match."""
-    index = {}
+    ``texts`` are the extracted lines, ``blocks`` the page's outline."""
+    index: dict[str, int] = {}
     for i, text in enumerate(texts):
         probe = fold(text)[:PROBE_CHARS]
         if len(probe) >= MIN_PROBE_CHARS:
             index.setdefault(probe, i)
-    matched = [(outline, [index.get(block.probe) if block.probe else None for block in outline.blocks])
-               for outline in outlines]
-    total = len({i for _, where in matched for i in where if i is not None})
-    best = max(matched, key=lambda pair: sum(i is not None for i in pair[1]), default=None)
-    if best is None:
-        return {}
-    outline, where = best
-    hits = [n for n, i in enumerate(where) if i is not None]
-    if len(hits) < MIN_PARAGRAPHS or len(hits) < total / 2:
-        return {}
-    between = [block for block in outline.blocks[hits[0] + 1:hits[-1]] if block.lines]
+    lines = [index.get(block.probe) if block.kind == PARAGRAPH and block.probe else None for block in blocks]
+    # chrome that holds a kept paragraph is not chrome (a <header> left open around the whole page)
+    read = {number for block, line in zip(blocks, lines) if line is not None for number in block.chrome}
+    gaps: list[tuple[int, int, list[Block]]] = []  # (line before, line after, the blocks between)
+    previous: int | None = None  # the extracted line of the last paragraph, while no other paragraph stood after it
+    between: list[Block] = []
+    for block, line in zip(blocks, lines):
+        if line is None and not read.issuperset(block.chrome):  # inside chrome no kept paragraph is in
+            between.append(Block(NAVIGATION))
+            continue
+        if block.kind != PARAGRAPH:
+            between.append(block)
+            continue
+        if line is not None and previous is not None and between:
+            gaps.append((previous, line, between))
+        if line is not None or block.probe is not None:
+            previous, between = line, []
+    pieces = {before: tuple(piece for block in found for piece in block.lines) for before, after, found in gaps
+              if after == before + 1 and all(block.kind == STRUCTURE for block in found)}
+    restoring = {before: found for before, found in pieces.items() if found}
     have = {fold(text.removeprefix(LIST_MARK)) for text in texts}
-    if not between or any(fold(line.removeprefix(LIST_MARK)) in have for block in between for line, _ in block.lines):
+    if any(fold(text.removeprefix(LIST_MARK)) in have
+           for _, _, found in gaps for block in found for text, _ in block.lines):
         return {}
-    restored: dict[int, tuple[tuple[str, float], ...]] = {}
-    after = where[hits[0]]
-    for block, i in zip(outline.blocks[hits[0]:hits[-1] + 1], where[hits[0]:hits[-1] + 1]):
-        if i is not None:
-            after = i
-        elif block.lines:
-            restored[after] = restored.get(after, ()) + block.lines
-    return restored
+    return restoring

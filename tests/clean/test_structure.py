@@ -8,15 +8,15 @@ from hypothesis import strategies as st
 from wirewash.tasks.clean.extraction import extract_html
 from wirewash.tasks.clean.html_trafilatura import ExtractedLine, insert_lines, run_trafilatura
 from wirewash.tasks.clean.rules.ids import BODY_RESTORED_STRUCTURE
-from wirewash.tasks.clean.structure import outline_containers, restore_structure
+from wirewash.tasks.clean.structure import outline_page, restore_structure
 from test_extraction import SENTENCES
 
 PROSE = [" ".join(SENTENCES[i:] + SENTENCES[:i]) for i in range(len(SENTENCES))]
 STEPS = ("Riverside, from the station to the hospital", "Northgate and the university campus, every ten minutes")
 
 
-def _outlines(body: str) -> list:
-    return outline_containers(lxml.html.fromstring(f"<html><body>{body}</body></html>"))
+def _outline(body: str) -> tuple:
+    return outline_page(lxml.html.fromstring(f"<html><body>{body}</body></html>"))
 
 
 def _container(*children: str, css: str = "w-richtext") -> str:
@@ -30,42 +30,56 @@ LIST = "<ul>" + "".join(f"<li>{step}</li>" for step in STEPS) + "</ul>"
 
 
 def test_dropped_headings_and_lists_go_back_after_the_paragraph_they_follow() -> None:
-    outlines = _outlines(_container(P[0], HEADING, P[1], LIST, P[2], P[3]))
-    assert restore_structure(PROSE[:4], outlines) == {
+    outline = _outline(_container(P[0], HEADING, P[1], LIST, P[2], P[3]))
+    assert restore_structure(PROSE[:4], outline) == {
         0: (("The river route", 0.0),), 1: tuple((f"- {step}", 0.0) for step in STEPS)}
 
 
 def test_a_container_trafilatura_read_keeps_its_choices() -> None:
     """trafilatura kept the heading: it read the container, and the list it dropped it dropped on purpose."""
-    outlines = _outlines(_container(P[0], HEADING, P[1], LIST, P[2], P[3]))
-    assert restore_structure([PROSE[0], "The river route", *PROSE[1:4]], outlines) == {}
+    outline = _outline(_container(P[0], HEADING, P[1], LIST, P[2], P[3]))
+    assert restore_structure([PROSE[0], "The river route", *PROSE[1:4]], outline) == {}
 
 
 def test_headings_and_lists_outside_the_kept_paragraphs_stay_out() -> None:
-    outlines = _outlines(_container(HEADING, P[0], P[1], P[2], LIST))
-    assert restore_structure(PROSE[:3], outlines) == {}
+    outline = _outline(_container(HEADING, P[0], P[1], P[2], LIST))
+    assert restore_structure(PROSE[:3], outline) == {}
 
 
-def test_links_and_pictures_are_not_the_articles_structure() -> None:
-    links = "<ul>" + "".join(f"<li><a href='/{n}'>{step}</a></li>" for n, step in enumerate(STEPS)) + "</ul>"
-    slides = "<ul>" + "".join(f"<li><img src='{n}.jpg'>{step}</li>" for n, step in enumerate(STEPS)) + "</ul>"
+def test_a_gap_holding_links_is_navigation_heading_and_all() -> None:
+    """"Related" over a list of stories between two paragraphs is a box of links; the real heading further on goes back."""
+    related = "<h3>Related</h3><ul>" + "".join(f"<li><a href='/{n}'>{step}</a></li>" for n, step in enumerate(STEPS)) + "</ul>"
+    card = f"<a href='/story'><h3>{STEPS[0]}</h3></a>"
     toc = "<h3><a href='#river'>The river route</a></h3>"
-    outlines = _outlines(_container(P[0], links, P[1], slides, P[2], toc, P[3]))
-    assert restore_structure(PROSE[:4], outlines) == {}
+    outline = _outline(_container(P[0], related, P[1], card, P[2], toc, P[3], HEADING, P[4]))
+    assert restore_structure(PROSE[:5], outline) == {3: (("The river route", 0.0),)}
 
 
-def test_too_few_kept_paragraphs_say_nothing_of_the_container() -> None:
-    outlines = _outlines(_container(P[0], HEADING, P[1], P[2]))
-    assert restore_structure(PROSE[:2], outlines) == {}
-    assert _outlines(_container(P[0], HEADING, P[1])) == []  # two paragraphs: no outline at all
+def test_chrome_around_the_kept_paragraphs_is_no_chrome() -> None:
+    """A <header> left open wraps the whole page (parsers nest the rest in it); an <aside> inside is still a sidebar."""
+    aside = "<aside><h3>Newsletter</h3><p>Get our stories every morning in your inbox, free of charge.</p></aside>"
+    outline = _outline("<header><nav><a href='/'>Home</a></nav>" + _container(P[0], HEADING, P[1], aside, P[2]) + "</header>")
+    assert restore_structure(PROSE[:3], outline) == {0: (("The river route", 0.0),)}
 
 
-def test_the_container_must_hold_most_of_the_kept_paragraphs() -> None:
-    """Three of the kept paragraphs in one box, four in another box without headings: not the article's container."""
-    others = [f"In the second box, paragraph {n}: {text}" for n, text in enumerate(PROSE[:4])]
-    body = _container(P[0], HEADING, P[1], P[2]) + "<div>" + "".join(f"<p>{text}</p>" for text in others) + "</div>"
-    texts = PROSE[:3] + others
-    assert restore_structure(texts, _outlines(body)) == {}
+def test_slides_and_pagers_are_not_list_items() -> None:
+    slides = "<ul>" + "".join(f"<li><img src='{n}.jpg'>{step}</li>" for n, step in enumerate(STEPS)) + "</ul>"
+    pager = "<ol><li>1</li><li>2</li><li>3</li></ol>"
+    outline = _outline(_container(P[0], slides, P[1], pager, P[2], HEADING, P[3]))
+    assert restore_structure(PROSE[:4], outline) == {2: (("The river route", 0.0),)}
+
+
+def test_a_paragraph_between_breaks_the_run() -> None:
+    """A paragraph trafilatura left out stands between: the heading is not inside text it read without a break."""
+    outline = _outline(_container(P[0], HEADING, "<p>A paragraph of the page trafilatura did not keep at all.</p>", P[1]))
+    assert restore_structure(PROSE[:2], outline) == {}
+
+
+def test_sections_in_boxes_of_their_own_are_one_run() -> None:
+    """A page streamed in sections, each heading in the box of the paragraphs it heads."""
+    boxes = "".join(f"<section><h2>Part {n}</h2>{P[n]}</section>" for n in range(1, 4))
+    outline = _outline(f"<div><section>{P[0]}</section>{boxes}</div>")
+    assert restore_structure(PROSE[:4], outline) == {n: ((f"Part {n + 1}", 0.0),) for n in range(3)}
 
 
 def test_a_page_trafilatura_falls_back_on_gets_its_structure_back() -> None:
