@@ -19,7 +19,9 @@ text: where trafilatura misses the article, it often misses it both ways.
 Where it has failed outright (its extraction agrees under half with the long
 paragraphs, or it kept next to nothing on a page with none to judge by), the
 page's top node (:mod:`wirewash.tasks.clean.top_node`, read by stopwords, not
-markup) gives a fourth opinion.
+markup) gives a fourth opinion. Whichever is kept, headings and lists that
+stood between two of its paragraphs and that trafilatura's fallback dropped
+as a kind go back in place (:mod:`wirewash.tasks.clean.structure`).
 """
 from __future__ import annotations
 
@@ -84,7 +86,8 @@ class Extraction:
     cascade: str = "fast"
     """Which extraction the lines come from: ``FAST_PASS``, ``FULL_CASCADE``, ``READABILITY`` or ``TOP_NODE``."""
     restored: tuple[int, ...] = ()
-    """The indices of the lines put back from the article's container (:mod:`wirewash.tasks.clean.structure`)."""
+    """The indices of the headings and list items put back between the article's paragraphs, which trafilatura's
+    fallback for containers it does not recognise drops (:mod:`wirewash.tasks.clean.structure`)."""
 
 
 
@@ -165,7 +168,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         return Extraction(())
     meta = page_metadata(tree, url)  # first: the fast pass below consumes the tree
     paragraphs = long_paragraphs(tree)  # before it too: the cascade prunes the tree in place
-    outline = outline_page(tree)
+    outline = outline_page(tree)  # the page's paragraphs, headings and lists in order, read before the pruning too
     # no url: trafilatura would resolve every link's target against it, and only link text is read here
     # output "txt": bare_extraction then leaves its tree unrendered (the lines are rendered here, with link markers)
     options = {"include_comments": False, "include_tables": True, "include_links": True, "deduplicate": False,
