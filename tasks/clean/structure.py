@@ -58,6 +58,7 @@ _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _LISTS = ("ul", "ol")
 _CHROME = frozenset({"nav", "header", "footer", "aside", "figure", "a"})
 _PICTURES = ("img", "picture", "figure", "video")
+_PROBE_RAW_CHARS = 10 * PROBE_CHARS
 _VISIBLE_TEXT = ".//text()[not(ancestor::script) and not(ancestor::style)]"
 
 
@@ -93,11 +94,17 @@ def outline_page(tree: Any) -> tuple[Block, ...]:
     for element in tree.iter("p", *_HEADINGS, *_LISTS):
         around = chrome.get(element, ())
         if element.tag == "p":
-            probe = fold(element.text_content())[:PROBE_CHARS]
+            probe = _probe(element.text_content())
             blocks.append(Block(PARAGRAPH, probe if len(probe) >= MIN_PROBE_CHARS else None, chrome=around))
         elif element not in nested and not (element.tag in _LISTS and next(element.iter("p"), None) is not None):
             blocks.append(_structure(element, around[-1:]))  # a list of paragraphs is read as paragraphs
     return tuple(blocks)
+
+
+def _probe(text: str) -> str:
+    """The folded first ``PROBE_CHARS`` characters of a text (a long paragraph is not folded whole for them)."""
+    probe = fold(text[:_PROBE_RAW_CHARS])[:PROBE_CHARS]
+    return probe if len(probe) == PROBE_CHARS or len(text) <= _PROBE_RAW_CHARS else fold(text)[:PROBE_CHARS]
 
 
 def _structure(element: Any, chrome: tuple[int, ...]) -> Block:
