@@ -114,3 +114,34 @@ def test_putting_back_never_drops_or_reorders_extracted_lines(texts: list[str], 
     where = [n for n in range(len(out)) if n not in restored]  # each extracted line's place in ``out``
     for index, added in plan.items():
         assert [line.text for line in out[where[index] + 1:where[index] + 1 + len(added)]] == [text for text, _ in added]
+
+
+_PIECE = st.sampled_from(["p", "p", "p", "h2", "ul", "nav", "aside"])  # paragraphs mostly, as pages are
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_PIECE, min_size=1, max_size=12), st.sets(st.integers(0, 11), max_size=2))
+def test_only_the_pages_own_headings_and_items_go_back_in_order(kinds: list[str], dropped: set[int]) -> None:
+    """On any page of paragraphs, headings, lists and chrome, with any paragraphs left out: what goes back is the
+    page's own headings and list items, outside chrome, each after the kept line it followed, in the page's order."""
+    parts, headings, items = [], [], []
+    for n, kind in enumerate(kinds):
+        if kind == "p":
+            parts.append(f"<p>Paragraph {n}: {PROSE[n % len(PROSE)]}</p>")
+        elif kind == "h2":
+            headings.append(f"Heading {n}")
+            parts.append(f"<h2>Heading {n}</h2>")
+        elif kind == "ul":
+            items.append(f"- Item {n}")
+            parts.append(f"<ul><li>Item {n}</li></ul>")
+        else:
+            parts.append(f"<{kind}><h3>Chrome {n}</h3><ul><li>Chrome item {n}</li></ul></{kind}>")
+    texts = [f"Paragraph {n}: {PROSE[n % len(PROSE)]}" for n, kind in enumerate(kinds) if kind == "p" and n not in dropped]
+    restoring = restore_structure(texts, _outline(_container(*parts)))
+    put_back = [text for index in sorted(restoring) for text, _ in restoring[index]]
+    assert set(put_back) <= set(headings) | set(items)
+    number = lambda text: int(text.split(":")[0].split()[-1])  # noqa: E731 - the part's place in the page
+    for index, pieces in restoring.items():  # between the kept line it follows and the next kept line
+        assert index + 1 < len(texts)
+        assert all(number(texts[index]) < number(text) < number(texts[index + 1]) for text, _ in pieces)
+    assert put_back == sorted(put_back, key=number)
