@@ -1,6 +1,7 @@
 """Shared fixtures: quiet offline Prefect, one session-wide test harness, paths to shared data."""
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -17,7 +18,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "raw"
 
-_STATE = Path(tempfile.mkdtemp(prefix="wirewash-test-state-"))
+
+
+def remove_at_exit(folder: Path) -> Path:
+    """``folder``, removed when this process exits (only by it: a forked child inherits the hook, not the folder)."""
+    creator = os.getpid()
+    atexit.register(lambda: os.getpid() == creator and shutil.rmtree(folder, ignore_errors=True))
+    return folder
+
+
+_STATE = remove_at_exit(Path(tempfile.mkdtemp(prefix="wirewash-test-state-")))
 os.environ.setdefault("PREFECT_HOME", str(_STATE / "prefect"))
 os.environ.setdefault("WIREWASH_CACHE_DIR", str(_STATE / "cache"))  # the tests' templates, not the user's cache
 from wirewash.flows.environment import configure_prefect  # noqa: E402

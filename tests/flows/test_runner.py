@@ -7,11 +7,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import remove_at_exit
 from wirewash.flows import runner
 from wirewash.tasks.params import RunParams
 
 
-ROOT = Path(tempfile.mkdtemp(prefix="wirewash-runner-"))
+ROOT = remove_at_exit(Path(tempfile.mkdtemp(prefix="wirewash-runner-")))
 (ROOT / "raw").mkdir()
 
 
