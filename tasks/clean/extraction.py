@@ -81,7 +81,6 @@ _CASCADE_DECISIONS = {
     TOP_NODE: Decision("kept", BODY_TOP_NODE, "extracted from the page's top node, the container richest in stopwords"),
 }
 """A line kept as the story's text, by the extraction it came from when that was not the fast pass."""
-_CASCADE_RULES = frozenset(decision.rule for decision in _CASCADE_DECISIONS.values())
 _RESTORED_DECISION = Decision("kept", BODY_RESTORED_STRUCTURE,
                               "a heading or list between the article's paragraphs that trafilatura's fallback dropped")
 
@@ -95,11 +94,11 @@ def extract_html(doc_id: str, source: str, outlet: str, html: str, url: str | No
     lines = [line if (fixed := text.strip() or line.text) == line.text else replace(line, text=fixed)
              for line, text in zip(extraction.lines, repaired)]
     decisions, words, first_rules = decide_and_read(lines, extraction.title)
+    for index in extraction.restored:
+        if decisions[index] is KEPT_DECISION:
+            decisions[index] = _RESTORED_DECISION
     if (kept := _CASCADE_DECISIONS.get(extraction.cascade)) is not None:
         decisions = [kept if decision is KEPT_DECISION else decision for decision in decisions]
-    for index in extraction.restored:
-        if decisions[index] is KEPT_DECISION or decisions[index].rule in _CASCADE_RULES:
-            decisions[index] = _RESTORED_DECISION
     where = locate_lines(html, [line.text for line in lines])
     by_line: dict[int, list[Segment]] = {}
     paragraphs: list[Paragraph] = []

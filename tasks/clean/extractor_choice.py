@@ -65,7 +65,8 @@ page: 0 also took two pages for the worse, 0.05 and 0.1 took the same three page
 
 _WORD_RE = re.compile(r"\w+")
 _BLOCK_TAGS = ("p", "li", "dd", "blockquote")
-_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "figure"})
+CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "figure"})
+"""Page chrome: navigation, header, footer, sidebars, and figures (whose captions describe a picture)."""
 
 
 def long_paragraphs(tree: Any) -> str:
@@ -97,17 +98,21 @@ def long_paragraphs(tree: Any) -> str:
         text = " ".join(element.text_content().split())
         if len(text) < LONG_PARAGRAPH_CHARS or _outside_article(element, in_comments):
             continue
-        linked = sum(len("".join(link.text_content().split())) for link in element.iter("a"))
-        if linked < LINK_SHARE * len(text.replace(" ", "")):
+        if link_chars(element) < LINK_SHARE * len(text.replace(" ", "")):
             out.append(text)
     return "\n".join(out)
+
+
+def link_chars(element: Any) -> int:
+    """The visible characters (whitespace left out) of the link text inside ``element``."""
+    return sum(len("".join(link.text_content().split())) for link in element.iter("a"))
 
 
 def _outside_article(element: Any, in_comments: Callable[[Any], bool]) -> bool:
     """Whether an ancestor places ``element`` in page chrome, reader comments, a link or a nested ``<article>``."""
     articles = 0
     for ancestor in element.iterancestors():
-        if ancestor.tag in _CHROME_TAGS or ancestor.tag == "a" or in_comments(ancestor):
+        if ancestor.tag in CHROME_TAGS or ancestor.tag == "a" or in_comments(ancestor):
             return True
         articles += ancestor.tag == "article"
     return articles > 1

@@ -44,19 +44,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from wirewash.tasks.clean.extractor_choice import CHROME_TAGS, LINK_SHARE, link_chars
+from wirewash.tasks.clean.source_map import LIST_MARK
+
 PROBE_CHARS = 40
 MIN_PROBE_CHARS = 20
 """A paragraph is matched to an extracted line by its first ``PROBE_CHARS`` characters, folded; shorter than
 ``MIN_PROBE_CHARS`` it could match a label anywhere, and is not used."""
-LINK_SHARE = 0.5
-"""A heading or list item at least this share link text is navigation (a table of contents, a teaser), not the article's."""
-LIST_MARK = "- "
-"""How trafilatura's text renderer starts a list item."""
 PARAGRAPH, STRUCTURE, NAVIGATION = "paragraph", "structure", "navigation"
 """The kinds of :class:`Block`."""
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _LISTS = ("ul", "ol")
-_CHROME = frozenset({"nav", "header", "footer", "aside", "figure", "a"})
+_CHROME = CHROME_TAGS | {"a"}
 _PICTURES = ("img", "picture", "figure", "video")
 _PROBE_RAW_CHARS = 10 * PROBE_CHARS
 _VISIBLE_TEXT = ".//text()[not(ancestor::script) and not(ancestor::style)]"
@@ -121,7 +120,7 @@ def _structure(element: Any, chrome: tuple[int, ...]) -> Block:
         visible = len(text.replace(" ", ""))
         if not visible or not any(char.isalpha() for char in text):
             continue
-        linked = sum(len("".join(link.text_content().split())) for link in piece.iter("a"))
+        linked = link_chars(piece)
         if linked >= LINK_SHARE * visible:
             return Block(NAVIGATION, chrome=chrome)
         lines.append((mark + text, linked / visible))
@@ -134,7 +133,7 @@ def restore_structure(texts: list[str], blocks: tuple[Block, ...]) -> dict[int, 
     ``texts`` are the extracted lines, ``blocks`` the page's outline."""
     index: dict[str, int] = {}
     for i, text in enumerate(texts):
-        probe = fold(text)[:PROBE_CHARS]
+        probe = _probe(text)
         if len(probe) >= MIN_PROBE_CHARS:
             index.setdefault(probe, i)
     lines = [index.get(block.probe) if block.kind == PARAGRAPH and block.probe else None for block in blocks]

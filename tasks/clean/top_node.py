@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from wirewash.tasks.clean.extractor_choice import comment_test
+from wirewash.tasks.clean.extractor_choice import comment_test, link_chars
 from wirewash.tasks.clean.lines import WORD_RE, pick_stoplist
 
 MIN_STOPWORDS = 3
@@ -87,8 +87,7 @@ def prose_paragraphs(tree: Any, stoplist: frozenset[str]) -> dict[Any, int]:
         stops = _stopwords(WORD_RE.findall(text.lower()), stoplist)
         if stops < MIN_STOPWORDS:
             continue
-        linked = sum(_visible(link.text_content()) for link in element.iter("a"))
-        if linked >= LINK_SHARE * _visible(text) or any(in_comments(a) for a in element.iterancestors()):
+        if link_chars(element) >= LINK_SHARE * _visible(text) or any(in_comments(a) for a in element.iterancestors()):
             continue
         out[element] = stops
     return out
