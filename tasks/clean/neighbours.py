@@ -44,6 +44,9 @@ _PHOTO_COPYRIGHT_RE = re.compile(r"^©\s?[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){
 _LABEL_WORDS = 2  # a bare "Image caption" label
 _CAPTION_MAX_WORDS = 60
 _CREDITED_CAPTION_WORDS = 30  # under a "© Jane Roe" credit: a caption, not the story's first paragraph
+# "Source: Statista" names where a chart's, a table's or a paragraph's figures come from: the line above it
+# is what the source is for (the chart's title, the paragraph citing the figures), not a photo's caption
+_SOURCE_LABEL_RE = re.compile(r"^\(?(?:data |image |photo )?(?:sources?|quellen?|fuentes?|fontes?|bron)\s*:", re.IGNORECASE)
 _ABOUT_ONE_NAME_RE = re.compile(r"^(?:about|sobre|über|à propos de|acerca de)\s+([^\s:]+)\s*:?$", re.IGNORECASE)
 
 NeighbourRule = Callable[[list[LineView], int, Decision, Decisions], dict[int, Decision]]
@@ -51,9 +54,13 @@ NeighbourRule = Callable[[list[LineView], int, Decision, Decisions], dict[int, D
 
 
 def _credited_captions(views: list[LineView], i: int, rule: Decision, decided: Decisions) -> dict[int, Decision]:
-    """The caption above a photo credit, and the one below a photographer's "© Jane Roe"."""
+    """The caption above a photo credit, and the one below a photographer's "© Jane Roe".
+
+    A source line ("Source: Statista", "Quelle: Eurostat") is left alone: what stands above it is
+    what the figures are for, a chart's title or the paragraph citing them.
+    """
     view = views[i]
-    if rule.category == "credit" and i > 0:
+    if rule.category == "credit" and i > 0 and not _SOURCE_LABEL_RE.match(view.text):
         before = views[i - 1]
         if before.number not in decided and view.number - before.number <= 2 and before.words <= 60:
             return {before.number: removed_by(CAPTION_BESIDE_CREDIT)}

@@ -180,6 +180,9 @@ CASES: dict[str, list[Case]] = {
              "Commuters wait in the rain.", removed(CAPTION_BESIDE_CREDIT)),
         Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, "© Jane Roe", LONG_LEAD, B2, B3)), LONG_LEAD,
              kept(BODY_PARAGRAPH)),
+        # a source line names where a chart's or a paragraph's figures come from: the line above it is no caption
+        Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, "Source: City Transport Survey", B2, B3)), B1,
+             kept(BODY_PARAGRAPH)),
         Case(CAPTION_LABELLED, TextPage(spaced(HEADLINE, B0, B1, "Image copyright", "Getty Images", "Image caption",
                                                "Commuters wait for a bus in the eastern district", B2, B3)),
              "Commuters wait for a bus in the eastern district", removed(CAPTION_LABELLED)),
