@@ -113,9 +113,11 @@ def parse_copyright_holder(text: str) -> str | None:
 
 
 def parse_author(text: str) -> str | None:
-    """The author named by a byline ("By Jane Doe, CNN" → "Jane Doe"), or a bare name line."""
+    """The author named by a byline ("By Jane Doe, CNN" → "Jane Doe"; "Von Anna Beispiel und Peter Muster" →
+    "Anna Beispiel"), or a bare name line."""
     name = _BY_PREFIX_RE.sub("", text.strip())
-    name = re.split(r"\s*(?:,|\||\band\b|&|\bfor\b)\s*", name)[0].strip()
+    # the first of several authors: 'and' and its German, French, Spanish and Portuguese words join them
+    name = re.split(r"\s*(?:,|\||\b(?:and|und|et|y|e)\b|&|\bfor\b)\s*", name)[0].strip()
     return name if looks_like_name(name) else None
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from wirewash.tasks.read.record_files import outlet_domain
 from wirewash.tasks.read.intake import outlet_of
-from wirewash.tasks.clean.metadata import parse_date
+from wirewash.tasks.clean.metadata import parse_author, parse_date
 
 
 @pytest.mark.parametrize(("text", "iso"), [
@@ -55,3 +55,15 @@ def test_a_file_directly_in_raw_takes_the_outlet_of_the_first_url_it_names() -> 
     assert outlet_of("story.txt", text) == "cnn.com"
     assert outlet_of("wire/story.txt", text) == "wire"  # a folder under raw/ names the outlet first
     assert outlet_of("story.txt", "Headline\nBody text with https://a.example/link inline.\n") == "story"
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ("By Jane Doe, CNN", "Jane Doe"),
+    ("Written by John Smith and Ann Lee", "John Smith"),
+    ("Von Anna Beispiel und Peter Muster, Berlin", "Anna Beispiel"),
+    ("Par Jeanne Martin et Paul Durand", "Jeanne Martin"),
+    ("Por María López y Juan Pérez", "María López"),
+    ("By the newsroom staff", None),
+])
+def test_parse_author_takes_the_first_of_several_authors_in_any_of_their_languages(byline: str, author: str | None) -> None:
+    assert parse_author(byline) == author

@@ -22,16 +22,17 @@ BYLINE_RULES: tuple[Rule, ...] = (
     # --- bylines and datelines (recognised so their metadata can be kept)
     Rule(BYLINE_BY, "byline", "'By Jane Doe' lines name the author; kept as metadata, not text.",
          pattern=re.compile(r"^(?i:by|written by|words by|reporting by|story by|von|por|di|par|автор)\s*:?\s+"
-                            r"[^\W\d_a-z][\w.'’-]*(?:\s+(?:[^\W\d_a-z][\w.'’-]*|and|&|de|da|van|von|der|la|le|y|e)){0,6}"
-                            r"(?:\s*(?:,|\||and|&)\s*[^\W\d_a-z][\w.'’ -]{1,60}){0,3}"
+                            r"[^\W\d_a-z][\w.'’-]*(?:\s+(?:[^\W\d_a-z][\w.'’-]*|and|und|et|&|de|da|van|von|der|la|le|y|e)){0,6}"
+                            r"(?:\s*(?:,|\||and|und|et|&)\s*[^\W\d_a-z][\w.'’ -]{1,60}){0,3}"
                             # the byline's own date and time after a bar: 'By Jane Doe | November 18, 2019 at 2:26 PM'
                             r"(?:\s*[|·•]\s*(?=(?i:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|updated|published|posted))"
                             r"[^|·•!?]*\d[^|·•!?]*){0,2}$"),
          max_words=24,
-         examples=("By Jane Doe", "By Jane Doe, CNN", "Written by John Smith and Ann Lee",
+         examples=("By Jane Doe", "By Jane Doe, CNN", "Written by John Smith and Ann Lee", "Von Anna Beispiel und Peter Muster, Berlin",
+                   "Par Jeanne Martin et Paul Durand",
                    "By City Staff | November 18, 2019 at 2:26 PM HST - Updated November 18 at 4:46 PM"),
          negatives=("By the time police arrived, the crowd had gone.",
-                    "By Friday | the deadline, 40 people had signed the letter.")),
+                    "By Friday | the deadline, 40 people had signed the letter.", "Von Montag an gilt die neue Regel.")),
     Rule(BYLINE_CREDIT_LINE, "byline", "Wire credit lines: '(Reporting by …; Editing by …)'.",
          pattern=re.compile(r"^\(?(?i:(?:additional )?(?:reporting|writing|editing|compiled|research|translated|produced)(?: and \w+)? by)\s+"
                             r"[^\W\d_a-z].{1,300}\)?\.?$"),
