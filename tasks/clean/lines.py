@@ -144,7 +144,13 @@ def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] 
 
 def _has_inner_sentence(text: str) -> bool:
     """A sentence ends inside the text and another begins (abbreviations such as "St." do not count)."""
-    return any(match.group(1).lower() not in _ABBREVIATIONS for match in _INNER_SENTENCE_RE.finditer(text))
+    return count_sentence_breaks(text) > 0
+
+
+def count_sentence_breaks(text: str) -> int:
+    """How many times a sentence ends inside the text and another begins ("St." and other abbreviations do not
+    count): a line with two breaks has three sentences."""
+    return sum(match.group(1).lower() not in _ABBREVIATIONS for match in _INNER_SENTENCE_RE.finditer(text))
 
 
 def _view(number: int, text: str, stoplist: frozenset[str], glued_prev: bool, glued_next: bool, last: int = 0) -> LineView:

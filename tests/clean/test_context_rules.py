@@ -180,6 +180,12 @@ CASES: dict[str, list[Case]] = {
              "Commuters wait in the rain.", removed(CAPTION_BESIDE_CREDIT)),
         Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, "© Jane Roe", LONG_LEAD, B2, B3)), LONG_LEAD,
              kept(BODY_PARAGRAPH)),
+        # three sentences above a credit are the story's paragraph: a caption says who or what is pictured in one or two
+        Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, f"{B1} {B2} {B3}", "Jane Roe/AP", B4)), f"{B1} {B2} {B3}",
+             kept(BODY_PARAGRAPH)),
+        # a wire story's lead, printed above the first photo's credit, is the story's first paragraph
+        Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, f"SPRINGFIELD (AP) — {B0}", "Jane Roe/AP", B1, B2)),
+             f"SPRINGFIELD (AP) — {B0}", kept(BODY_PARAGRAPH)),
         # a source line names where a chart's or a paragraph's figures come from: the line above it is no caption
         Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, "Source: City Transport Survey", B2, B3)), B1,
              kept(BODY_PARAGRAPH)),

@@ -25,3 +25,9 @@ COMMENT_STAMP_RE = re.compile(
     rf"^(?:{WRITTEN_DATE}|"
     rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})\s+at\s+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?$",
     re.IGNORECASE)
+
+# a wire story's lead opens with its place and agency: "WASHINGTON (AP) — …", "Musterstadt (dpa/lby) - …"; such a
+# line is the story's first paragraph wherever it stands (never a caption, whatever credit follows it)
+WIRE_DATELINE_RE = re.compile(
+    rf"^(?:[A-ZÀ-Þ][\w.'’/-]*(?:[ ,]+[A-ZÀ-Þ][\w.'’/-]*){{0,3}}|[A-ZÀ-Þ][A-ZÀ-Þ.'’ ,/-]{{1,40}})\s*"
+    rf"\((?:{AGENCY}|CNN(?: Business)?|epd|KNA|sid|APA|dts|SDA|ots)(?:/[\w-]{{1,12}})*\)\s*[—–:-]\s")
