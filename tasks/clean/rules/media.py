@@ -28,7 +28,7 @@ MEDIA_RULES: tuple[Rule, ...] = (
          pattern=icase(r"^(?:\[\s*/?\s*ad[_ -]?\d*\s*\]|advertisement|advert|advertising|sponsored(?: content)?|ad|anzeige|publicidade|publicité|реклама|"
                        r"(?:story|article) continues (?:below|after)(?: advertisement)?|continue reading below|"
                        r"scroll (?:down )?to continue(?: with content)?|ad feedback|report this ad|"
-                       r"werbung|(?:weiterlesen|artikel geht weiter) nach der (?:anzeige|werbung)|"
+                       r"werbung|(?:weiterlesen|weiter|artikel geht weiter) nach der (?:anzeige|werbung)|"
                        r"(?:der )?artikel wird (?:nach|unter) der (?:anzeige|werbung) fortgesetzt)\s*:?$"),
          max_words=8,
          examples=("[ad_2]", "[ad_1]", "Advertisement", "Story continues below advertisement", "ADVERTISING", "Werbung",
@@ -47,13 +47,15 @@ MEDIA_RULES: tuple[Rule, ...] = (
                        r"(?:audio|narration|voice) (?:created|generated|produced) (?:using|by|with)\b|"
                        r"now playing|up next|video duration|watch live|watch full video|click to play|thanks for watching\b|"
                        r"press play|tap to (?:play|unmute)|autoplay|this (?:slideshow|video|player|content) requires javascript|"
-                       r"your browser does not support|enable javascript|media playback is (?:unsupported|not supported))"),
+                       r"your browser does not support|enable javascript|media playback is (?:unsupported|not supported)|"
+                       r"(?:(?:video|audio|podcast) (?:abspielen|starten)|(?:diesen )?artikel vorlesen lassen)$)"),
          max_words=16,
          examples=("Play Video – Ministers agree to ‘stabilise’ prices", "Listen to this article",
                    "Audio created using AI assistance", "Watch: the moment the bridge fell", "Up next", "Thanks for watching!",
-                   "Media playback is unsupported on your device"),
+                   "Media playback is unsupported on your device", "Video abspielen", "Artikel vorlesen lassen"),
          negatives=("Watch the skies, officials told residents, as the storm moved in.",
-                    "Listen to the people who live here, she said.")),
+                    "Listen to the people who live here, she said.",
+                    "Video abspielen ließ sich das Band nicht mehr, sagte der Archivar.")),
     Rule(MEDIA_CLIP_DURATION, "media", "A clip title with its duration glued on (…Beijing1:09) is a video teaser.",
          pattern=re.compile(r"[^\d\s:/]\d{1,2}:\d{2}$"), keywords=(":",), max_words=60,
          examples=("The finance minister arrives at the summit in Lisbon4:30",),
@@ -134,7 +136,7 @@ MEDIA_RULES: tuple[Rule, ...] = (
                     "Of the three options, left, right and centre, the council chose the last.")),
     Rule(CREDIT_PHOTO, "credit", "A short line naming a photographer or agency is a photo credit.",
          pattern=re.compile(
-             rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source|bild(?:er)?|grafik|quelle|"
+             rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source|bild(?:er)?|grafik|quelle|bildquelle|"
              rf"fotograf(?:ie)?|abbildung|titelbild)s?\s*(?:by|credit|:)\s*.{{1,80}}|"
              rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?/\s?.{{0,40}}(?:photo|\b{AGENCY}\b).*|"
              rf".{{0,60}}\b(?:photo|image)s?\s+(?:via|by|from|courtesy(?: of)?)\s+.{{1,60}}|"

@@ -25,7 +25,7 @@ PAGE_RULES: tuple[Rule, ...] = (
     # --- tags and comments
     Rule(TAGS_LIST, "tags", "A 'Tags'/'Topics' label followed by keywords is a tag cloud.",
          pattern=icase(r"^(?:tags?|topics?|filed under|categories|category|keywords|related topics|more (?:about|on)|"
-                       r"теги|метки|рубрики|temas|etiquetas|palavras-chave|schlagwörter|themen|argomenti|mots-clés|태그)\b\s*:?"
+                       r"теги|метки|рубрики|temas|etiquetas|palavras-chave|schlagw(?:ö|o)rte?r?|themen|argomenti|mots-clés|태그)\b\s*:?"
                        r"(?:\s*[^.!?\s][^.!?]*)?$"),
          max_words=40,
          examples=("Tags Budget City Council Transport Elections", "Related Topics", "Topics: Politics, China", "Теги",
@@ -40,12 +40,15 @@ PAGE_RULES: tuple[Rule, ...] = (
                        r"reply|report (?:comment|abuse)|(?:\d+ )?(?:likes?|upvotes?|points?|votes?)|rating: .{1,20}|"
                      # the same prompts in the benchmark's other languages
                        r"lascia un commento|commenti|deixe (?:um|seu) comentário|comentários|deja (?:un|tu) comentario|comentarios|"
-                       r"laisser un commentaire|commentaires|kommentar (?:schreiben|verfassen)|kommentare(?: (?:anzeigen|lesen))?|kommentieren|"
+                       r"laisser un commentaire|commentaires|kommentar (?:schreiben|verfassen)|kommentare(?: (?:anzeigen|lesen))?(?:\s*\(\d+\))?|kommentieren|"
+                       r"diskutieren sie mit|leserkommentare|"
                        r"оставить комментарий|комментарии|댓글(?: ?쓰기)?)\s*:?\s*\]?$"),
          max_words=40,
          examples=("LEAVE A REPLY", "Comments (12)", "Join the conversation", "[ 167 comments ]", "Top Rated Comments",
-                   "34 responses to “A headline here”", "C. M. says:", "Lascia un commento", "Комментарии", "Kommentieren"),
-         negatives=("Comments from the minister drew criticism on Monday.", "Kommentieren wollte der Minister das nicht.")),
+                   "34 responses to “A headline here”", "C. M. says:", "Lascia un commento", "Комментарии", "Kommentieren",
+                   "Kommentare anzeigen (23)", "Diskutieren Sie mit"),
+         negatives=("Comments from the minister drew criticism on Monday.", "Kommentieren wollte der Minister das nicht.",
+                    "Diskutieren Sie mit Ihren Kindern über das Thema, rät die Psychologin.")),
     Rule(COMMENTS_AGE, "comments", "A bare age alone on a line ('8d', '17h') stamps a reader comment under its author's "
          "name; a story dates itself with a date.",
          pattern=re.compile(r"^\d{1,2}[mhdw]$"),  # lowercase: "3D" and "4K" are no age
@@ -71,11 +74,13 @@ PAGE_RULES: tuple[Rule, ...] = (
                        r"teilen sie diesen (?:artikel|beitrag)|auf \w+ teilen|drucken|merken|vorlesen|"
                        r"(?:per )?e-?mail(?: versenden)?|link kopieren|link kopiert|kontakt|impressum|datenschutz(?:erklärung)?|"
                        r"barrierefreiheit|hilfe|seite \d+ von \d+|\d+ von \d+|(?:nächste[rs]?|vorherige[rs]?) (?:seite|artikel|bild)|"
-                       r"weiter|mediathek|lesezeit\s*:?\s*(?:ca\.\s*)?\d{1,3}\s*min(?:uten|\.)?|\d{1,3} minuten? lesezeit)"
+                       r"weiter|mediathek|(?:lesezeit|lesedauer)\s*:?\s*(?:ca\.\s*)?\d{1,3}\s*min(?:uten|\.)?|\d{1,3} (?:minuten?|min\.?) lesezeit|"
+                       r"(?:menü|suche) (?:öffnen|schließen)|mein konto|zur merkliste(?: hinzufügen)?)"
                        r"(?:\s*\(\d{1,6}\))?\s*[:›»>|]?$"),
          max_words=6,
          examples=("Skip to content", "Load more", "Menu", "Share this article", "Page 2 of 3", "View all (23)", "3 min read",
-                   "Zur Startseite", "Artikel teilen", "Lesezeit: 3 Min.", "Seite 2 von 3", "Auf Facebook teilen"),
+                   "Zur Startseite", "Artikel teilen", "Lesezeit: 3 Min.", "Seite 2 von 3", "Auf Facebook teilen",
+                   "Lesedauer: 4 Min.", "5 Min. Lesezeit", "Menü schließen"),
          negatives=("Home prices rose 4% last year.", "Die Suche nach den Vermissten geht weiter.",
                     "Weiter geht es am Montag in Berlin.")),
     Rule(NAV_SHARE_BAR, "nav", "A row of share buttons ('Facebook  Twitter  WhatsApp  Email') printed as one line.",
@@ -115,7 +120,7 @@ PAGE_RULES: tuple[Rule, ...] = (
                        r"das könnte sie auch interessieren|mehr zum thema|lesen sie auch|meistgelesen|"
                        r"weitere (?:artikel|nachrichten|meldungen|beiträge|themen)|ähnliche (?:artikel|beiträge|themen)|"
                        r"empfehlungen (?:der redaktion|für sie)|mehr aus (?:dem ressort|der rubrik|der region)|"
-                       r"mehr nachrichten(?: aus [^.!?]{1,40})?|top-?themen|auch interessant|verwandte (?:artikel|themen)|"
+                       r"mehr nachrichten(?: aus [^.!?]{1,40})?|top-?themen|auch interessant|zum thema|verwandte (?:artikel|themen)|"
                        r"beliebte (?:artikel|beiträge)|neueste (?:artikel|beiträge|nachrichten)|"
                        r"potrebbe interessarti|leggi anche|articoli correlati|i più letti|"
                        r"читайте также|вам может понравиться|похожие (?:статьи|новости)|популярное|материалы по теме|"

@@ -40,14 +40,19 @@ PROMO_RULES: tuple[Rule, ...] = (
                        r"updates|alerts|us|free|account|membership|digital access|follow|premium|inbox|here|today|"
                        r"journalism|facebook|twitter|instagram|whatsapp|telegram|youtube|linkedin|friends|thoughts|"
                        r"channel|videos|episodes)\b[.!]?$|^subscribe to (?:[\w'’.-]+ ){0,5}channel\b|"
-                       r"^subscribe to \S+ and (?:stay|get|keep|never)\b(?:\s+\S+){6,}"),  # the short form is promo.newsletter's
+                       r"^subscribe to \S+ and (?:stay|get|keep|never)\b(?:\s+\S+){6,}|"  # the short form is promo.newsletter's
+                     # the same calls in German: 'Folgen Sie uns auf Instagram', 'Jetzt kostenlos testen'
+                       r"^(?:folgen sie uns(?: jetzt)? (?:auch )?(?:auf|bei|in) [^.!?,]{1,40}|(?:jetzt )?(?:auch )?(?:auf|bei) \w+ folgen|"
+                       r"unterstützen sie (?:unseren |unabhängigen )?journalismus|jetzt (?:\w+ )?(?:kostenlos|gratis) (?:testen|ausprobieren|lesen))[.!]?$"),
          max_words=22,
          examples=("Click to subscribe to the Morning Briefing wherever you get your podcasts",
                    "Sign up for our newsletter", "Follow us on Twitter", "Download the app",
                    "Subscribe to the Example YouTube Channel for all of the latest videos, reviews, and more!",
-                   "Subscribe to EXAMPLE and stay smart with more of your favorite Ideas writers."),
+                   "Subscribe to EXAMPLE and stay smart with more of your favorite Ideas writers.",
+                   "Folgen Sie uns auf Facebook", "Jetzt auf WhatsApp folgen", "Jetzt kostenlos testen"),
          negatives=("Get out of the way, the officer shouted at the crowd as the car approached.",
-                    "Get the kids outside and let them play more!")),
+                    "Get the kids outside and let them play more!",
+                    "Folgen Sie uns auf dem Rundgang durch die neue Bibliothek, sagte die Leiterin.")),
     Rule(PROMO_CLOSING_CALL, "promo", "A blurb that ends in a call to subscribe or sign up ('… each week. Click to subscribe!') advertises the outlet.",
          pattern=icase(r"[.!?]\s+(?:(?:click|tap) (?:here )?to (?:subscribe|sign up|follow|download)|sign up for (?:the|our) (?:free )?(?:\w+ ){0,2}newsletter)"
                        r"\b[^.!?]{0,40}[.!]?$"),
@@ -144,13 +149,15 @@ PROMO_RULES: tuple[Rule, ...] = (
                        r"\bcoment\w* .{0,160}\b(?:não serão (?:aprovados|publicados)|no serán (?:aprobados|publicados)|non (?:saranno|verranno) (?:approvati|pubblicati))\b|"
                        r"\bcomments? .{0,160}\bwill not be (?:approved|published)\b|"
                        r"^(?:comments? (?:are|is) (?:moderated|closed)|we reserve the right to (?:remove|delete|edit) comments?)|"
+                       r"^(?:die )?kommentarfunktion (?:ist|wurde) (?:\w+ )?(?:geschlossen|deaktiviert|abgeschaltet)|"
                        r"\bwe reserve the right to (?:remove|delete|edit) any comments?\b|"
                        r"^(?:note:\s*)?we are (?:\w+ ){0,2}moderating (?:all )?comments\b)"),
-         keywords=("please", "comment", "coment", "devi essere", "você precisa", "debes", "reserve"),
+         keywords=("please", "comment", "coment", "devi essere", "você precisa", "debes", "reserve", "kommentarfunktion"),
          max_words=60,
          examples=("When submitting content, please abide by our submission guidelines, and avoid posting profanity.",
                    "Comments are moderated and will appear after approval.",
                    "You must be logged in to post a comment.", "Devi essere connesso per inviare un commento.",
+                   "Die Kommentarfunktion ist geschlossen.",
                    "Comments with offensive language will not be published.",
                    "Note: we are temporarily moderating all comments submitted to deal with a surge in spam.",
                    "Our goal is a civil conversation. We reserve the right to remove any comment we deem to be rude."),
