@@ -49,6 +49,8 @@ from wirewash.tasks.reuse.paragraph_index import longest_shared_runs
 from wirewash.tasks.reuse.shingle import DistinctTexts, TokenSpans
 from wirewash.tasks.reuse.verify import KINDS, NEAR, ParagraphPairs, Verdicts, verify_corpus
 
+_SHARED_TEXT = KINDS.index("shared-text")
+
 
 @dataclass(frozen=True)
 class OverlapResult:
@@ -182,8 +184,11 @@ def find_redundant_pairs(
     several of its paragraphs. Copying happened once, so A is attributed to
     the best of them: a pair (A, B) is redundant when another paragraph B' of
     B's document shares with A a superset of what B shares, and B' is the
-    better copy: more shared shingles, then nearer in relative position in
-    its document (outlets keep the order of the story they copy, so where a
+    better copy: a copy held whole (B' inside A, or A inside B') before one
+    that shares only part of its text (a document prints a quote alone and
+    again inside a longer paragraph; a paragraph merging the quote with the
+    next took the one that holds nothing else), then more shared shingles,
+    then nearer in relative position in its document (outlets keep the order of the story they copy, so where a
     repeated text sits says which copy was taken: a list item the wire
     repeats, copied once alone and once merged into its neighbour), then
     higher Jaccard. Checked from both sides. Only
@@ -232,9 +237,10 @@ def find_redundant_pairs(
             return cache[b]
 
         ranks = {}
-        for b, _, _, jac, con in others:
+        for b, _, kind, jac, con in others:
             inter = round(con * min(int(sizes[ua]), int(sizes[unit_of[b]])))
-            ranks[b] = (-inter, abs(place(a) - place(b)), -jac, refs[b].key)
+            # a copy held whole (near-duplicate or contained) beats one that shares only part of its text
+            ranks[b] = (kind == _SHARED_TEXT, -inter, abs(place(a) - place(b)), -jac, refs[b].key)
         for b, r, kind, _, _ in others:
             if kind == NEAR:
                 continue  # whole-paragraph copies are each real reuse

@@ -114,6 +114,23 @@ def test_a_text_a_document_repeats_pairs_with_the_copy_at_its_own_place() -> Non
     assert found[("outlet.txt:1", "wire.txt:1")] == found[("outlet.txt:1", "wire.txt:9")] == "near-duplicate"
 
 
+def test_a_split_quote_pairs_with_the_paragraph_that_merged_it_whole() -> None:
+    """One document prints a quote split over two paragraphs and again inside a longer paragraph; another merges the
+    quote with more text. The split halves each sit whole in the merged paragraph (contained), which the longer
+    paragraph, sharing more words but only part of its own text, does not make redundant."""
+    words = WIRE.split()
+    head, rest = " ".join(words[:30]), " ".join(words[30:])
+    tail = ("Shares of the carmaker fell sharply in early trading after the company cut its delivery forecast "
+            "again, blaming a shortage of chips. Dealers in several states reported long waiting lists for the "
+            "new model, while the union warned that a strike at two plants could start as soon as next month.")
+    one = [head, rest, OTHER_B, f"{REWORDED_A} {WIRE}"]
+    two = [REWORDED_B, f"{WIRE} {tail}"]
+    found = kinds_of(find_overlaps([ref("one", i, t) for i, t in enumerate(one)]
+                                   + [ref("two", i, t) for i, t in enumerate(two)]))
+    assert found[("one.txt:1", "two.txt:3")] == found[("one.txt:3", "two.txt:3")] == "contained"
+    assert found[("one.txt:7", "two.txt:3")] == "shared-text"
+
+
 def test_same_facts_in_different_words_is_nothing() -> None:
     assert find_overlaps([ref("one", 0, REWORDED_A), ref("two", 0, REWORDED_B)]).overlaps == ()
 
