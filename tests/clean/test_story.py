@@ -47,6 +47,15 @@ def test_a_comments_heading_after_the_story_is_a_wall_the_window_does_not_cross(
     assert views[end].text == story
 
 
+def test_a_was_this_page_helpful_widget_after_the_story_is_a_wall_too() -> None:
+    promo = ("Our editors review every guide each quarter so that the advice you read here stays current, and our "
+             "team of experts tests every product we recommend in real homes before we publish a word about it.")
+    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
+    views = views_of(HEADLINE, story, "Was this page helpful?", promo, promo.replace("quarter", "month"))
+    start, end = find_story_window(views, _line_rules(views))
+    assert views[end].text == story
+
+
 def test_a_comment_s_bare_age_after_the_story_is_a_wall_too() -> None:
     comment = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
                "help anyone who lives past the river, because the schedule is the real problem, not the map.")

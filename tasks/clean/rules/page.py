@@ -7,6 +7,7 @@ from wirewash.tasks.clean.rules.ids import (
     ABOUT_HEADING,
     BRANDING_LOGO,
     COMMENTS_AGE,
+    COMMENTS_FEEDBACK,
     COMMENTS_PROMPT,
     NAV_CONTROL,
     NAV_COUNT_LINK,
@@ -55,6 +56,21 @@ PAGE_RULES: tuple[Rule, ...] = (
          max_words=1,
          examples=("8d", "17h", "3w"),
          negatives=("3D", "4K", "8", "10 m")),
+    Rule(COMMENTS_FEEDBACK, "comments", "A 'Was this page helpful?' widget asks the reader to rate the page: it closes the "
+         "article, and what follows it is the page's frame.",
+         pattern=icase(r"^(?:was this (?:page|article|post|guide|answer|information|content|story)(?: really)? (?:helpful|useful)|"
+                       r"did you find this (?:page |article |post |guide )?(?:helpful|useful)|is this (?:page|article) helpful|"
+                       r"how (?:helpful|useful) was this (?:page|article|post|guide)|rate this (?:article|post|page|guide)|"
+                       r"\d{1,3}% of (?:people|readers|users|visitors) found this (?:article |page |post )?(?:helpful|useful)|"
+                       r"(?:war|ist) (?:dieser|der) (?:artikel|beitrag|text) hilfreich|hat ihnen (?:dieser|der) (?:artikel|beitrag) gefallen|"
+                       r"wie hilfreich war (?:dieser|der) (?:artikel|beitrag)|(?:diesen )?(?:artikel|beitrag) bewerten|"
+                       r"cet article (?:vous )?a-t-il été utile|¿?(?:te ha resultado|fue|le resultó) útil (?:este|esta) (?:artículo|página))"
+                       r"\s*[?:.]?$"),
+         max_words=12,
+         examples=("Was this page helpful?", "84% of people found this article helpful.", "How useful was this post?",
+                   "Rate this article", "War dieser Artikel hilfreich?", "¿Fue útil este artículo?"),
+         negatives=("Was this policy helpful to families? Researchers are not so sure.",
+                    "Rate this year's harvest as average at best, the farmers' union said.")),
     # --- navigation and branding
     Rule(NAV_CONTROL, "nav", "Navigation controls and section links.",
          pattern=icase(r"^(?:skip to (?:main )?(?:content|navigation|main|footer)|menu|main menu|home|search|close|"
