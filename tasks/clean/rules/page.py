@@ -61,6 +61,7 @@ PAGE_RULES: tuple[Rule, ...] = (
          pattern=icase(r"^(?:was this (?:page|article|post|guide|answer|information|content|story)(?: really)? (?:helpful|useful)|"
                        r"did you find this (?:page |article |post |guide )?(?:helpful|useful)|is this (?:page|article) helpful|"
                        r"how (?:helpful|useful) was this (?:page|article|post|guide)|rate this (?:article|post|page|guide)|"
+                       r"how (?:was|did you (?:like|enjoy)) this (?:issue|article|post|newsletter|episode)|"
                        r"\d{1,3}% of (?:people|readers|users|visitors) found this (?:article |page |post )?(?:helpful|useful)|"
                        r"(?:war|ist) (?:dieser|der) (?:artikel|beitrag|text) hilfreich|hat ihnen (?:dieser|der) (?:artikel|beitrag) gefallen|"
                        r"wie hilfreich war (?:dieser|der) (?:artikel|beitrag)|(?:diesen )?(?:artikel|beitrag) bewerten|"
@@ -68,8 +69,9 @@ PAGE_RULES: tuple[Rule, ...] = (
                        r"\s*[?:.]?$"),
          max_words=12,
          examples=("Was this page helpful?", "84% of people found this article helpful.", "How useful was this post?",
-                   "Rate this article", "War dieser Artikel hilfreich?", "¿Fue útil este artículo?"),
-         negatives=("Was this policy helpful to families? Researchers are not so sure.",
+                   "Rate this article", "War dieser Artikel hilfreich?", "¿Fue útil este artículo?", "How was this issue?"),
+         # "Did you enjoy this post? Pin it for later!" is a share prompt, printed anywhere in a post: no end
+         negatives=("Was this policy helpful to families? Researchers are not so sure.", "Did You Enjoy this Post? PIN It for Later!",
                     "Rate this year's harvest as average at best, the farmers' union said.")),
     # --- navigation and branding
     Rule(NAV_CONTROL, "nav", "Navigation controls and section links.",
