@@ -51,6 +51,7 @@ _CLUTTER_PENALTY = 12.0
 _EXPLAINED_PENALTY = 2.0
 _SHORT_PENALTY = 6.0
 _WALL = 1e6
+_CLOSING_CATEGORIES = frozenset({"comments", "references"})  # what follows these is the page's, not the story's
 _WALL_AFTER_WORDS = 100  # a full paragraph of story: a comments heading above it is a toolbar link
 _CARD_PENALTY = 40.0
 _AFTER_COMMENTS_WEIGHT = 0.3
@@ -106,7 +107,7 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
             prose_words += view.words
         elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:
             score = -_CARD_PENALTY  # a byline or date after the story has begun starts another item
-        if rule is not None and rule.category == "comments" and prose_words >= _WALL_AFTER_WORDS:
+        if rule is not None and rule.category in _CLOSING_CATEGORIES and prose_words >= _WALL_AFTER_WORDS:
             # a comments link in a toolbar above the story is no wall; a comments heading after prose is
             after_comments, score = True, -_WALL
         elif after_comments and score > 0:
@@ -158,7 +159,8 @@ def _trim_tail(views: list[LineView], decided: Decisions, scores: list[float], s
 _GAP_CAP = 40.0  # the most a run of short lines between two stretches of prose costs the window
 _GAP_MIN_WORDS = 2  # ... when its lines average this many words (list items, not a menu's one-word links)
 # furniture a line rule caught: a gap holding one is the page's frame, not a list inside the story
-_FRAME_CATEGORIES = frozenset({"nav", "related", "comments", "legal", "cookie", "tags", "branding", "promo", "paywall"})
+_FRAME_CATEGORIES = frozenset({"nav", "related", "comments", "references", "legal", "cookie", "tags", "branding", "promo",
+                               "paywall"})
 
 
 def _gap_cost(views: list[LineView], decided: Decisions, scores: list[float], lo: int, hi: int) -> float:

@@ -56,6 +56,15 @@ def test_a_was_this_page_helpful_widget_after_the_story_is_a_wall_too() -> None:
     assert views[end].text == story
 
 
+def test_a_sources_heading_after_the_story_is_a_wall_too() -> None:
+    cited = ("Transit Research Board, Annual Ridership Report for the Eastern Districts, published in March 2024 by the "
+             "board and accessed on April 14, 2025 for this article, with the council's own figures for the year.")
+    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
+    views = views_of(HEADLINE, story, "Sources", cited, cited.replace("March", "May"))
+    start, end = find_story_window(views, _line_rules(views))
+    assert views[end].text == story
+
+
 def test_a_comment_s_bare_age_after_the_story_is_a_wall_too() -> None:
     comment = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
                "help anyone who lives past the river, because the schedule is the real problem, not the map.")

@@ -15,6 +15,7 @@ from wirewash.tasks.clean.rules.ids import (
     RELATED_GLUED_TEASER,
     RELATED_HEADING,
     RELATED_INLINE,
+    REFERENCES_HEADING,
     SOURCE_URL_CITATION,
     SOURCE_URL_LINE,
     TAGS_LIST,
@@ -73,6 +74,15 @@ PAGE_RULES: tuple[Rule, ...] = (
          # "Did you enjoy this post? Pin it for later!" is a share prompt, printed anywhere in a post: no end
          negatives=("Was this policy helpful to families? Researchers are not so sure.", "Did You Enjoy this Post? PIN It for Later!",
                     "Rate this year's harvest as average at best, the farmers' union said.")),
+    Rule(REFERENCES_HEADING, "references", "A 'Sources' / 'Citations' / 'Quellen' heading opens the list of works the "
+         "article cites: it closes the article, and the list is not its text.",
+         # 'References' and 'Notes' are left out: as many pages print their gold text under them as print a list
+         pattern=icase(r"^(?:article |data |image )?(?:sources|citations|works cited|bibliography|footnotes|"
+                       r"quellen(?:angaben| und links)?|einzelnachweise|literaturverzeichnis|fuentes|références bibliographiques|fontes)"
+                       r"\s*:?$"),
+         max_words=4,
+         examples=("Article Sources", "Sources:", "Citations", "Works Cited", "Quellen:", "Einzelnachweise"),
+         negatives=("Sources said the talks had stalled.", "Quellen zufolge wurde die Sitzung vertagt.")),
     # --- navigation and branding
     Rule(NAV_CONTROL, "nav", "Navigation controls and section links.",
          pattern=icase(r"^(?:skip to (?:main )?(?:content|navigation|main|footer)|menu|main menu|home|search|close|"
