@@ -86,8 +86,12 @@ PROMO_RULES: tuple[Rule, ...] = (
          negatives=("The newsletter, which reaches two million readers, published the memo in full on Friday morning.",)),
     Rule(PROMO_SECOND_PERSON, "promo", "Short lines that address the reader about subscribing, inboxes or sharing.",
          pattern=icase(r"(?:\b(?:you|your)\b.{0,80}\b(?:subscri\w+ (?:to (?:our|the [\w ]{1,30} newsletter)|now|today)|"
-                       r"sign(?:ed|ing)? up|inbox|newsletters?|opt[- ]in|share (?:it|this)|follow (?:us|her|him)|email address)\b|"
-                       r"\b(?:sign up|signing up|newsletters?|inbox|opt[- ]in)\b.{0,80}\b(?:you|your)\b|"
+                       r"sign(?:ed|ing)? up(?= (?:now|today|here|for (?:our|my|a free|the latest|free|updates)|to (?:our|get|receive))|[!.]?$)|"
+                       r"inbox|newsletters?|opt[- ]in|share (?:it|this)|follow (?:us|her|him)|email address)\b|"
+                       # "sign up" alone is any service's verb ("when you sign up for an account, …"): a call to the
+                       # reader opens a sentence with it, or signs up now, here, for the outlet's own mail
+                       r"(?:^|[.!?]\s+|\bby |\bjust )sign(?:ing)? up\b.{0,80}\b(?:you|your)\b|^you(?:'re| are) (?:all )?signed up\b|"
+                       r"\b(?:newsletters?|inbox|opt[- ]in)\b.{0,80}\b(?:you|your)\b|"
                        r"^(?:thanks|thank you) for (?:signing up|subscribing|reading)|^(?:like|enjoy(?:ed)?) this (?:story|article)\b|"
                        r"^if you (?:enjoyed|liked|value|appreciate(?:d)?) (?:this|our) (?:article|story|piece|reporting|journalism)\b|"
                        r"^(?:follow|find) (?:us|[A-Z]\w*) on\b|^stay (?:up to date|informed|connected) with\b|"
@@ -98,8 +102,11 @@ PROMO_RULES: tuple[Rule, ...] = (
                    "Thanks for signing up!", "Like this story? Share it with a friend!", "Follow RT on",
                    "Keep an eye on your inbox for the latest sports news.",
                    "Jane Roe's book about the search for alien life is out now. Follow her on Twitter @janeroe.",
-                   "If you enjoyed this article, we have a proposition for you: join our members' club."),
-         negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",)),
+                   "If you enjoyed this article, we have a proposition for you: join our members' club.",
+                   "Get today's news on your phone. Sign up to receive texts from the newsroom.", "You are signed up!"),
+         negatives=("If you subscribe to the theory, the results are alarming, he said in an interview on Tuesday.",
+                    "When you sign up for a business account, you can target audiences by region and by topic.",
+                    "Before signing up for a VPN, you need to check that it works with the devices you want to use.")),
     Rule(PROMO_CLICK_PROMPT, "promo", "Instructions to click or tap a picture or link ('Click on the image above and see …').",
          pattern=icase(r"^(?:(?:click|tap) (?:here|on|the|this|to|below|above)\b|clique (?:aqui|na|no|nos|nas|e|para|abaixo|acima)\b|"
                        r"haga clic\b|pulse (?:aquí|en)\b|clicca (?:qui|sul|sulla|per)\b|cliquez (?:ici|sur)\b|klicken sie\b)"
