@@ -19,10 +19,10 @@ from wirewash.tasks.clean.cleaner import clean_text
 # Floors: the word 4-gram F1 the text cleaner reaches on the article-extraction benchmark's pages flattened to
 # text; a change may raise them, never lower them.
 TEXT_MAIN_F1 = 0.954  # measured 0.954
-TEXT_PAGE_F1 = 0.962  # measured 0.962
+TEXT_PAGE_F1 = 0.963  # measured 0.963 (0.962 before the references heading)
 # wcxb-dev: ~700 sites no rule was written for (tuned on the even ids, confirmed on the odd ones)
-WCXB_TEXT_MAIN_F1 = 0.916  # measured 0.916
-WCXB_TEXT_PAGE_F1 = 0.923  # measured 0.923
+WCXB_TEXT_MAIN_F1 = 0.918  # measured 0.918 (0.916 before session 18's rule fixes)
+WCXB_TEXT_PAGE_F1 = 0.924  # measured 0.924 (0.923 before session 18's rule fixes)
 
 
 def _score_folder(dataset: str, folder: str, out: Path) -> dict[str, float]:

@@ -250,7 +250,7 @@ needs_shared = pytest.mark.skipif(
 @needs_shared
 def test_quality_gate_syndicated() -> None:
     values = _run_scorer(SHARED / "evaldata" / "syndicated" / "raw")
-    assert values["f1"] >= 0.983 and values["recall"] >= 0.99, values
+    assert values["f1"] >= 0.985 and values["recall"] >= 0.992, values  # measured 0.985 and 0.992
     for name, recall in values.items():
         if name.startswith("recall "):  # shared-text's 6 misses are a two-word dateline the corpus lifted
             assert recall >= (0.96 if "shared-text" in name else 0.985), (name, values)
