@@ -186,6 +186,8 @@ CASES: dict[str, list[Case]] = {
         # a wire story's lead, printed above the first photo's credit, is the story's first paragraph
         Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, f"SPRINGFIELD (AP) — {B0}", "Jane Roe/AP", B1, B2)),
              f"SPRINGFIELD (AP) — {B0}", kept(BODY_PARAGRAPH)),
+        # a wire story's signature ('dpa/AFP/mst') is no photo credit: the paragraph above it is the story's last
+        Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, B2, "dpa/AFP/mst")), B2, kept(BODY_PARAGRAPH)),
         # a source line names where a chart's or a paragraph's figures come from: the line above it is no caption
         Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, "Source: City Transport Survey", B2, B3)), B1,
              kept(BODY_PARAGRAPH)),

@@ -5,6 +5,7 @@ import re
 
 from wirewash.tasks.clean.rules.ids import (
     BYLINE_BIO,
+    BYLINE_AGENCY_SIGNATURE,
     BYLINE_BY,
     BYLINE_CONTRIBUTED,
     BYLINE_CREDIT_LINE,
@@ -14,7 +15,7 @@ from wirewash.tasks.clean.rules.ids import (
     DATELINE_RELATIVE,
     DATELINE_STAMP,
 )
-from wirewash.tasks.clean.rules.patterns import WEEKDAY, WRITTEN_DATE
+from wirewash.tasks.clean.rules.patterns import AGENCY_SIGNATURE, WEEKDAY, WRITTEN_DATE
 from wirewash.tasks.clean.rules.rule import Rule, icase
 
 
@@ -33,6 +34,13 @@ BYLINE_RULES: tuple[Rule, ...] = (
                    "By City Staff | November 18, 2019 at 2:26 PM HST - Updated November 18 at 4:46 PM"),
          negatives=("By the time police arrived, the crowd had gone.",
                     "By Friday | the deadline, 40 people had signed the letter.", "Von Montag an gilt die neue Regel.")),
+    Rule(BYLINE_AGENCY_SIGNATURE, "byline", "A wire story's closing signature ('dpa/AFP/mst', 'cs/dpa'): its agencies and the "
+         "editor's initials. It closes the story, and the paragraph above it is the story's last, not a caption.",
+         pattern=re.compile(rf"^{AGENCY_SIGNATURE}$"),
+         max_words=3,
+         examples=("dpa/AFP/mst", "AFP/dpa/sm", "cs/dpa", "(dpa/lnw)", "Reuters/jr"),
+         # a photographer's credit ('Jane Roe/AP', 'picture alliance/dpa') names no editor's initials: credit.photo's
+         negatives=("Die Agenturen dpa und AFP berichteten übereinstimmend.", "Die Redaktion erreichte die Agentur am Montag.")),
     Rule(BYLINE_CREDIT_LINE, "byline", "Wire credit lines: '(Reporting by …; Editing by …)'.",
          pattern=re.compile(r"^\(?(?i:(?:additional )?(?:reporting|writing|editing|compiled|research|translated|produced)(?: and \w+)? by)\s+"
                             r"[^\W\d_a-z].{1,300}\)?\.?$"),

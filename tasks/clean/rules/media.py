@@ -18,7 +18,7 @@ from wirewash.tasks.clean.rules.ids import (
     MEDIA_PLAYER,
     MEDIA_SPEED,
 )
-from wirewash.tasks.clean.rules.patterns import AGENCY
+from wirewash.tasks.clean.rules.patterns import AGENCY, AGENCY_SIGNATURE
 from wirewash.tasks.clean.rules.rule import Rule, icase
 
 
@@ -136,7 +136,8 @@ MEDIA_RULES: tuple[Rule, ...] = (
                     "Of the three options, left, right and centre, the council chose the last.")),
     Rule(CREDIT_PHOTO, "credit", "A short line naming a photographer or agency is a photo credit.",
          pattern=re.compile(
-             rf"^(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source|bild(?:er)?|grafik|quelle|bildquelle|"
+             rf"^(?!(?-i:{AGENCY_SIGNATURE})$)"  # a wire story's signature, 'dpa/AFP/mst', is byline.agency-signature's
+             rf"(?:\(?(?:photo|image|picture|photograph|illustration|video|credit|foto|source|bild(?:er)?|grafik|quelle|bildquelle|"
              rf"fotograf(?:ie)?|abbildung|titelbild)s?\s*(?:by|credit|:)\s*.{{1,80}}|"
              rf"(?:[\w.'’-]+\s){{0,4}}[\w.'’-]+\s?/\s?.{{0,40}}(?:photo|\b{AGENCY}\b).*|"
              rf".{{0,60}}\b(?:photo|image)s?\s+(?:via|by|from|courtesy(?: of)?)\s+.{{1,60}}|"

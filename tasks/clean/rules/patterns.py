@@ -26,6 +26,11 @@ COMMENT_STAMP_RE = re.compile(
     rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})\s+at\s+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?$",
     re.IGNORECASE)
 
+# a wire story's closing signature: its agencies and the editor's initials ('dpa/AFP/mst', 'AFP/dpa/sm', 'cs/dpa',
+# 'dpa/lnw'), slash- or comma-separated; a photo credit names a photographer or a picture desk instead
+_WIRE = r"(?:dpa|AFP|AP|Reuters|rtr|KNA|epd|sid|dts|APA|SDA|ANSA|EFE)"
+AGENCY_SIGNATURE = rf"\(?(?=[^)]*\b{_WIRE}\b)(?=[^)]*\b[a-z]{{2,4}}\b)(?:(?:{_WIRE}|[a-z]{{2,4}})\s?[/,]\s?)+(?:{_WIRE}|[a-z]{{2,4}})\)?"
+
 # a wire story's lead opens with its place and agency: "WASHINGTON (AP) — …", "Musterstadt (dpa/lby) - …"; such a
 # line is the story's first paragraph wherever it stands (never a caption, whatever credit follows it)
 WIRE_DATELINE_RE = re.compile(
