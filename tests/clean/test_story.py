@@ -1,6 +1,8 @@
 """The story window and the decisions inside it (tasks/clean/story.py), pass by pass."""
 from __future__ import annotations
 
+import pytest
+
 from context_pages import BODY, CARDS, HEADLINE
 from line_views import by_text, views_of
 from wirewash.tasks.clean.decision import Decision, caught_by, removed_by
@@ -38,40 +40,30 @@ def test_no_prose_no_window() -> None:
     assert find_story_window(views, _line_rules(views)) == (0, -1)
 
 
-def test_a_comments_heading_after_the_story_is_a_wall_the_window_does_not_cross() -> None:
-    comment = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
-               "help anyone who lives past the river, because the schedule is the real problem, not the map.")
-    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
-    views = views_of(HEADLINE, story, "Comments", comment, comment.replace("twenty", "ten"), comment.replace("twenty", "five"))
+STORY_100 = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
+COMMENT = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
+           "help anyone who lives past the river, because the schedule is the real problem, not the map.")
+PROMO = ("Our editors review every guide each quarter so that the advice you read here stays current, and our "
+         "team of experts tests every product we recommend in real homes before we publish a word about it.")
+CITED = ("Transit Research Board, Annual Ridership Report for the Eastern Districts, published in March 2024 by the "
+         "board and accessed on April 14, 2025 for this article, with the council's own figures for the year.")
+
+
+@pytest.mark.parametrize(("closing", "after"), [
+    ("Comments", (COMMENT, COMMENT.replace("twenty", "ten"), COMMENT.replace("twenty", "five"))),  # reader comments
+    ("Was this page helpful?", (PROMO, PROMO.replace("quarter", "month"))),  # the site's own blurbs after a rating widget
+    ("Sources", (CITED, CITED.replace("March", "May"))),  # the works the story cites
+])
+def test_a_closing_line_after_the_story_is_a_wall_the_window_does_not_cross(closing: str, after: tuple[str, ...]) -> None:
+    views = views_of(HEADLINE, STORY_100, closing, *after)
     start, end = find_story_window(views, _line_rules(views))
-    assert views[end].text == story
-
-
-def test_a_was_this_page_helpful_widget_after_the_story_is_a_wall_too() -> None:
-    promo = ("Our editors review every guide each quarter so that the advice you read here stays current, and our "
-             "team of experts tests every product we recommend in real homes before we publish a word about it.")
-    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
-    views = views_of(HEADLINE, story, "Was this page helpful?", promo, promo.replace("quarter", "month"))
-    start, end = find_story_window(views, _line_rules(views))
-    assert views[end].text == story
-
-
-def test_a_sources_heading_after_the_story_is_a_wall_too() -> None:
-    cited = ("Transit Research Board, Annual Ridership Report for the Eastern Districts, published in March 2024 by the "
-             "board and accessed on April 14, 2025 for this article, with the council's own figures for the year.")
-    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
-    views = views_of(HEADLINE, story, "Sources", cited, cited.replace("March", "May"))
-    start, end = find_story_window(views, _line_rules(views))
-    assert views[end].text == story
+    assert views[end].text == STORY_100
 
 
 def test_a_comment_s_bare_age_after_the_story_is_a_wall_too() -> None:
-    comment = ("I have been riding these buses for twenty years and I can tell you that the new routes will not "
-               "help anyone who lives past the river, because the schedule is the real problem, not the map.")
-    story = " ".join(BODY) + " Officials said more details of the routes would be published next week."  # 100 words
-    views = views_of(HEADLINE, story, "Pat Reader", "8d", comment, comment.replace("twenty", "ten"))
+    views = views_of(HEADLINE, STORY_100, "Pat Reader", "8d", COMMENT, COMMENT.replace("twenty", "ten"))
     start, end = find_story_window(views, _line_rules(views))
-    assert views[end].text in (story, "Pat Reader")
+    assert views[end].text in (STORY_100, "Pat Reader")
 
 
 def test_a_list_of_short_items_between_two_stretches_of_prose_does_not_split_the_story() -> None:
