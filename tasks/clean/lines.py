@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -144,13 +145,17 @@ def view_lines(lines: list[str], stoplist: frozenset[str], raw_lines: list[str] 
 
 def _has_inner_sentence(text: str) -> bool:
     """A sentence ends inside the text and another begins (abbreviations such as "St." do not count)."""
-    return count_sentence_breaks(text) > 0
+    return next(_sentence_breaks(text), None) is not None  # the first will do: every line of a page is read
 
 
 def count_sentence_breaks(text: str) -> int:
     """How many times a sentence ends inside the text and another begins ("St." and other abbreviations do not
     count): a line with two breaks has three sentences."""
-    return sum(match.group(1).lower() not in _ABBREVIATIONS for match in _INNER_SENTENCE_RE.finditer(text))
+    return sum(1 for _ in _sentence_breaks(text))
+
+
+def _sentence_breaks(text: str) -> Iterator[re.Match[str]]:
+    return (match for match in _INNER_SENTENCE_RE.finditer(text) if match.group(1).lower() not in _ABBREVIATIONS)
 
 
 def _view(number: int, text: str, stoplist: frozenset[str], glued_prev: bool, glued_next: bool, last: int = 0) -> LineView:
