@@ -21,6 +21,7 @@ captions and of other removed lines (``caption.repeat``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from wirewash.tasks.clean.decision import Decision, Decisions, overlay, removed_by
@@ -63,13 +64,15 @@ def _credited_captions(views: list[LineView], i: int, rule: Decision, decided: D
     A source line ("Source: Statista", "Quelle: Eurostat") is left alone: what stands above it is
     what the figures are for, a chart's title or the paragraph citing them. So is a line of three or more
     sentences above a credit: a caption says who or what is pictured in one or two. And so is a wire story's
-    lead ("Musterstadt (dpa) - …"), which a page may print right above its first photo's credit.
+    lead ("Musterstadt (dpa) - …"), which a page may print right above its first photo's credit, and the
+    titles of a list's items, each over its picture's credit (three or more on the page).
     """
     view = views[i]
     if rule.category == "credit" and i > 0 and not _SOURCE_LABEL_RE.match(view.text):
         before = views[i - 1]
         if (before.number not in decided and view.number - before.number <= 2 and before.words <= 60
-                and count_sentence_breaks(before.text) <= _CAPTION_MAX_BREAKS and not WIRE_DATELINE_RE.match(before.text)):
+                and count_sentence_breaks(before.text) <= _CAPTION_MAX_BREAKS and not WIRE_DATELINE_RE.match(before.text)
+                and not (_is_title(before) and before.text in _item_titles(views, decided))):
             return {before.number: removed_by(CAPTION_BESIDE_CREDIT)}
     elif rule.rule == LEGAL_COPYRIGHT and _PHOTO_COPYRIGHT_RE.match(view.text) and i + 1 < len(views):
         # "© Jane Roe" alone is a photo's credit, printed above its caption
@@ -77,6 +80,24 @@ def _credited_captions(views: list[LineView], i: int, rule: Decision, decided: D
         if after.number not in decided and after.number - view.number <= 2 and after.words <= _CREDITED_CAPTION_WORDS:
             return {after.number: removed_by(CAPTION_BESIDE_CREDIT)}
     return {}
+
+
+_ITEM_TITLES = 3  # credits under a title each, this many times on one page: a list's items, each with its picture
+_TITLE_MAX_WORDS = 12
+
+
+def _is_title(view: LineView) -> bool:
+    return view.words <= _TITLE_MAX_WORDS and not view.sentence_end
+
+
+def _item_titles(views: list[LineView], decided: Decisions) -> frozenset[str]:
+    """The short titles standing right over photo credits ("Fellow Clara French Press" over "Credit: Amazon"),
+    each printed once, when the page has three or more: a listicle names each item over its picture, where a
+    news page captions a photo or two. A label repeated over every photo ("Image copyright") is no title."""
+    titles = Counter(views[k - 1].text for k in range(1, len(views)) if (rule := decided.get(views[k].number)) is not None
+                     and rule.category == "credit" and views[k - 1].number not in decided and _is_title(views[k - 1]))
+    once = frozenset(text for text, count in titles.items() if count == 1)
+    return once if len(once) >= _ITEM_TITLES else frozenset()
 
 
 def _labelled_captions(views: list[LineView], i: int, rule: Decision, decided: Decisions) -> dict[int, Decision]:

@@ -188,6 +188,10 @@ CASES: dict[str, list[Case]] = {
              f"SPRINGFIELD (AP) — {B0}", kept(BODY_PARAGRAPH)),
         # a wire story's signature ('dpa/AFP/mst') is no photo credit: the paragraph above it is the story's last
         Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, B2, "dpa/AFP/mst")), B2, kept(BODY_PARAGRAPH)),
+        # a list's items each titled over their picture's credit: the titles are the story's, no captions
+        Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, *(part for title, text in zip(
+            ("The River Line", "The Harbour Loop", "The Hill Line"), (B2, B3, B4)) for part in (title, "Credit: Example Photos", text)),
+            B0.replace("Tuesday", "Friday"))), "The Harbour Loop", kept(BODY_BLOCK)),
         # a source line names where a chart's or a paragraph's figures come from: the line above it is no caption
         Case(CAPTION_BESIDE_CREDIT, TextPage(spaced(HEADLINE, B0, B1, "Source: City Transport Survey", B2, B3)), B1,
              kept(BODY_PARAGRAPH)),
