@@ -49,6 +49,9 @@ class Browser:
         self.process = subprocess.Popen(
             [str(binary), *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=self.log,
+            # Chromium makes its own temporary folder too (org.chromium.Chromium.*) and leaves it behind: inside
+            # the profile, it goes with the profile
+            env={**os.environ, "TMPDIR": str(self.profile)},
         )
         port_file = self.profile / "DevToolsActivePort"
         deadline = time.monotonic() + timeout
