@@ -85,9 +85,10 @@ def _score(view: LineView, decided: Decision | None) -> float:
 def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, int]:
     """Indexes (into ``views``, inclusive) of the maximum-sum run of line scores: the story.
 
-    A comments heading is a wall the window never crosses, and prose after
-    one counts for less: reader comments are prose too, but they follow the
-    story rather than make it. A run of short lines between two stretches of
+    A closing line (a comments heading, a "Was this page helpful?" widget, a
+    "Sources" heading) is a wall the window never crosses, and prose after one
+    counts for less: reader comments and cited works are prose too, but they
+    follow the story rather than make it. A run of short lines between two stretches of
     prose costs what :func:`_gap_cost` says.
     """
     numbered, between = find_numbered_items(views, decided)
@@ -95,7 +96,7 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
     introduced = introduced_tables(views, table, between) | find_list_lines(views, decided)
     table = table | introduced
     between = between | find_field_lines(views, decided)
-    after_comments = False
+    after_closing = False
     prose_words = 0
     scores: list[float] = []
     for index, view in enumerate(views):
@@ -108,9 +109,9 @@ def find_story_window(views: list[LineView], decided: Decisions) -> tuple[int, i
         elif rule is not None and rule.category in ("byline", "dateline", "legal") and prose_words >= _WALL_AFTER_WORDS:
             score = -_CARD_PENALTY  # a byline or date after the story has begun starts another item
         if rule is not None and rule.category in _CLOSING_CATEGORIES and prose_words >= _WALL_AFTER_WORDS:
-            # a comments link in a toolbar above the story is no wall; a comments heading after prose is
-            after_comments, score = True, -_WALL
-        elif after_comments and score > 0:
+            # a comments link in a toolbar above the story is no wall; a closing line after prose is
+            after_closing, score = True, -_WALL
+        elif after_closing and score > 0:
             score *= _AFTER_COMMENTS_WEIGHT
         scores.append(score)
     _mute_framed(views, decided, scores)

@@ -188,10 +188,10 @@ def find_redundant_pairs(
     that shares only part of its text (a document prints a quote alone and
     again inside a longer paragraph; a paragraph merging the quote with the
     next took the one that holds nothing else), then more shared shingles,
-    then nearer in relative position in its document (outlets keep the order of the story they copy, so where a
-    repeated text sits says which copy was taken: a list item the wire
-    repeats, copied once alone and once merged into its neighbour), then
-    higher Jaccard. Checked from both sides. Only
+    then nearer in relative position in its document (outlets keep the order
+    of the story they copy, so where a repeated text sits says which copy was
+    taken: a list item the wire repeats, copied once alone and once merged
+    into its neighbour), then higher Jaccard. Checked from both sides. Only
     ``contained`` and ``shared-text`` pairs can be redundant: when a document
     repeats a whole paragraph, every copy of it is a near-duplicate in its
     own right. Disjoint matches (a paragraph split in two, two paragraphs

@@ -38,6 +38,10 @@ QUOTE = "“We are not going to accept a world in which might makes right and th
 OTHER_A = "Speaking to reporters at the airport, the minister was asked about the new sanctions package."
 OTHER_B = "Analysts expect the central bank to keep interest rates on hold through the end of the year."
 REWORDED_A = "Antony Blinken sat down with Xi Jinping in Beijing on Monday, hoping to calm relations between the two powers."
+MERGED_TAIL = ("Shares of the carmaker fell sharply in early trading after the company cut its delivery forecast "
+               "again, blaming a shortage of chips. Dealers in several states reported long waiting lists for the "
+               "new model, while the union warned that a strike at two plants could start as soon as next month.")
+"""Another story's paragraph that an outlet merged a copied paragraph with."""
 REWORDED_B = "Washington's top diplomat met China's leader at the start of the week in a bid to steady ties with Beijing."
 
 
@@ -101,12 +105,9 @@ def test_a_text_a_document_repeats_pairs_with_the_copy_at_its_own_place() -> Non
     stands for it; identical copies are near-duplicates and always pair).
     """
     wire = [WIRE, OTHER_A, REWORDED_A, QUOTE, WIRE, REWORDED_B]
-    tail = ("Shares of the carmaker fell sharply in early trading after the company cut its delivery forecast "
-            "again, blaming a shortage of chips. Dealers in several states reported long waiting lists for the "
-            "new model, while the union warned that a strike at two plants could start as soon as next month.")
     outlet = [WIRE, "The weather service expects heavy rain along the coast through the whole weekend.",
               "Local schools will stay closed on Friday while crews repair the flooded gymnasium floor.",
-              f"{WIRE} {tail}"]
+              f"{WIRE} {MERGED_TAIL}"]
     found = kinds_of(find_overlaps([ref("wire", i, t) for i, t in enumerate(wire)]
                                    + [ref("outlet", i, t) for i, t in enumerate(outlet)]))
     assert found[("outlet.txt:7", "wire.txt:9")] == "contained"
@@ -120,11 +121,8 @@ def test_a_split_quote_pairs_with_the_paragraph_that_merged_it_whole() -> None:
     paragraph, sharing more words but only part of its own text, does not make redundant."""
     words = WIRE.split()
     head, rest = " ".join(words[:30]), " ".join(words[30:])
-    tail = ("Shares of the carmaker fell sharply in early trading after the company cut its delivery forecast "
-            "again, blaming a shortage of chips. Dealers in several states reported long waiting lists for the "
-            "new model, while the union warned that a strike at two plants could start as soon as next month.")
     one = [head, rest, OTHER_B, f"{REWORDED_A} {WIRE}"]
-    two = [REWORDED_B, f"{WIRE} {tail}"]
+    two = [REWORDED_B, f"{WIRE} {MERGED_TAIL}"]
     found = kinds_of(find_overlaps([ref("one", i, t) for i, t in enumerate(one)]
                                    + [ref("two", i, t) for i, t in enumerate(two)]))
     assert found[("one.txt:1", "two.txt:3")] == found[("one.txt:3", "two.txt:3")] == "contained"

@@ -28,11 +28,12 @@ COMMENT_STAMP_RE = re.compile(
 
 # a wire story's closing signature: its agencies and the editor's initials ('dpa/AFP/mst', 'AFP/dpa/sm', 'cs/dpa',
 # 'dpa/lnw'), slash- or comma-separated; a photo credit names a photographer or a picture desk instead
-_WIRE = r"(?:dpa|AFP|AP|Reuters|rtr|KNA|epd|sid|dts|APA|SDA|ANSA|EFE)"
+_GERMAN_WIRES = r"epd|KNA|sid|APA|dts|SDA"  # agencies German-language stories sign with, beside AGENCY's
+_WIRE = rf"(?:dpa|AFP|AP|Reuters|rtr|{_GERMAN_WIRES}|ANSA|EFE)"
 AGENCY_SIGNATURE = rf"\(?(?=[^)]*\b{_WIRE}\b)(?=[^)]*\b[a-z]{{2,4}}\b)(?:(?:{_WIRE}|[a-z]{{2,4}})\s?[/,]\s?)+(?:{_WIRE}|[a-z]{{2,4}})\)?"
 
 # a wire story's lead opens with its place and agency: "WASHINGTON (AP) — …", "Musterstadt (dpa/lby) - …"; such a
 # line is the story's first paragraph wherever it stands (never a caption, whatever credit follows it)
 WIRE_DATELINE_RE = re.compile(
     rf"^(?:[A-ZÀ-Þ][\w.'’/-]*(?:[ ,]+[A-ZÀ-Þ][\w.'’/-]*){{0,3}}|[A-ZÀ-Þ][A-ZÀ-Þ.'’ ,/-]{{1,40}})\s*"
-    rf"\((?:{AGENCY}|CNN(?: Business)?|epd|KNA|sid|APA|dts|SDA|ots)(?:/[\w-]{{1,12}})*\)\s*[—–:-]\s")
+    rf"\((?:{AGENCY}|CNN(?: Business)?|{_GERMAN_WIRES}|ots)(?:/[\w-]{{1,12}})*\)\s*[—–:-]\s")
