@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wirewash.tasks.clean.cleaner import template_candidates
+from wirewash.tasks.clean.cleaner import template_candidates, with_repaired_lines
 from wirewash.tasks.clean.fingerprint import fingerprint_code
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.read.spill import SpilledText, spill_texts
@@ -128,7 +128,8 @@ def read_files(raw_dir: Path, sources: list[str], max_bytes: int) -> dict[str, F
     """
     out: dict[str, FileRead] = {}
     for source in sources:
-        items = read_source(raw_dir, source, max_bytes)
+        items = [with_repaired_lines(raw) if isinstance(raw, RawText) else raw
+                 for raw in read_source(raw_dir, source, max_bytes)]
         out[source] = FileRead(items, [(raw.outlet, template_candidates(raw)) for raw in items if isinstance(raw, RawText)])
     return out
 

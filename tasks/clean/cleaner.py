@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from wirewash.tasks.clean.bio import author_bio_decisions
@@ -53,7 +54,7 @@ from wirewash.tasks.clean.zones import (
     title_decisions,
 )
 from wirewash.tasks.read.intake import RawText
-from wirewash.tasks.read.repair import repair_lines
+from wirewash.tasks.read.repair import RepairedText, repair_text
 from wirewash.tasks.read.spill import SpilledText, load_texts
 from wirewash.tasks.records import Document, Paragraph, Quarantine, Segment, result_bytes
 from wirewash.tasks.store.atomic import write_atomic
@@ -140,11 +141,13 @@ def build_segments(source: str, views: list[LineView], decided: dict[int, Decisi
 
 
 def clean_text(
-    doc_id: str, source: str, outlet: str, text: str, template: frozenset[str] = frozenset()
+    doc_id: str, source: str, outlet: str, text: str, template: frozenset[str] = frozenset(),
+    repaired: RepairedText | None = None,
 ) -> Document:
-    """Clean one flattened text scrape into a :class:`Document` with full provenance."""
+    """Clean one flattened text scrape into a :class:`Document` with full provenance; ``repaired`` is
+    :func:`~wirewash.tasks.read.repair.repair_text` of ``text`` when the read stage already made it."""
     raw_lines = text.split("\n")
-    lines, fixes = repair_lines(raw_lines)
+    lines, fixes = repaired if repaired is not None else repair_text(text)
     stoplist = pick_stoplist(lines)
     views = view_lines(lines, stoplist, raw_lines)
     invisible: list[LineView] = []
@@ -178,12 +181,24 @@ def clean_text(
 def template_candidates(raw: RawText) -> list[str]:
     """The distinct short lines of a text scrape, repaired and stripped: what could be page template.
 
-    HTML pages give none: trafilatura already strips their template.
+    HTML pages give none: trafilatura already strips their template. The repair is ``raw.repaired`` when
+    the read stage made it (:func:`with_repaired_lines`).
     """
     if raw.format != "text":
         return []
-    lines, _ = repair_lines(raw.text.split("\n"))
+    lines = (raw.repaired or repair_text(raw.text)).lines
     return sorted({line.strip() for line in lines if line.strip() and len(line.split()) < _TEMPLATE_MAX_WORDS})
+
+
+def with_repaired_lines(raw: RawText) -> RawText:
+    """``raw`` carrying its repaired lines (a text scrape's; an HTML page is left as it is).
+
+    The read stage repairs a text's lines for its template candidates; carried with the text to the clean
+    task, the same repair is not made twice (a sixth of cleaning's time on a corpus of text scrapes).
+    """
+    if raw.format != "text" or raw.repaired is not None:
+        return raw
+    return replace(raw, repaired=repair_text(raw.text))
 
 
 def find_outlet_templates(candidates: Iterable[tuple[str, list[str]]], min_docs: int) -> dict[str, frozenset[str]]:
@@ -205,7 +220,7 @@ def clean_document(raw: RawText, template: frozenset[str] = frozenset()) -> Docu
         from wirewash.tasks.clean.extraction import extract_html
 
         return extract_html(raw.name, raw.source, raw.outlet, raw.text)
-    return clean_text(raw.name, raw.source, raw.outlet, raw.text, template)
+    return clean_text(raw.name, raw.source, raw.outlet, raw.text, template, raw.repaired)
 
 
 def clean_batch(raws: list[RawText], templates: dict[str, frozenset[str]]) -> list[Document | Quarantine]:

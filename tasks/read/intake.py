@@ -17,13 +17,17 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from wirewash.tasks.read.record_files import (FileRecord, RecordFileKind, open_maybe_gzip, iter_jsonl, outlet_domain,
                                               sniff_record_file, sniff_record_file_at)
 from wirewash.tasks.read.warc import iter_warc
 from wirewash.tasks.records import Quarantine
+
+if TYPE_CHECKING:
+    from wirewash.tasks.read.repair import RepairedText
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -40,6 +44,9 @@ class RawText:
     line), ``name`` the record's document id, and ``record`` the part after
     ``#``; ``url``, ``title`` and ``published`` carry what the archive said
     about the record (see :func:`wirewash.tasks.clean.metadata.with_record_metadata`).
+    ``repaired`` is the text's lines once repaired (:func:`wirewash.tasks.read.repair.repair_text`), when the
+    read stage already repaired them for the outlet's template lines: cleaning then takes them as they are
+    instead of repairing every line a second time, in another process.
     """
 
     source: str
@@ -52,6 +59,7 @@ class RawText:
     title: str | None = None
     published: str | None = None
     record: str | None = None
+    repaired: RepairedText | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

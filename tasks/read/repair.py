@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import combinations, product
+from typing import NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
@@ -333,6 +334,18 @@ def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     if fixed == line:
         return line, ()
     return fixed, explained
+
+
+class RepairedText(NamedTuple):
+    """A text's lines after :func:`repair_lines`, and the fixes applied by 1-based line number."""
+
+    lines: list[str]
+    fixes: dict[int, tuple[str, ...]]
+
+
+def repair_text(text: str) -> RepairedText:
+    """Repair every line of ``text`` (split on newlines only, as the cleaner numbers lines)."""
+    return RepairedText(*repair_lines(text.split("\n")))
 
 
 def repair_lines(lines: list[str]) -> tuple[list[str], dict[int, tuple[str, ...]]]:
