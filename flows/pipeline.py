@@ -36,7 +36,7 @@ from wirewash.tasks.records import Document, JsonRecords, Quarantine
 from wirewash.tasks.report.data import ParagraphIndex, build_report_data
 from wirewash.tasks.report.documents import write_documents
 from wirewash.tasks.report.html import write_report_page
-from wirewash.tasks.report.parquet import PARQUET_NAME, write_paragraphs_parquet
+from wirewash.tasks.report.parquet import PARQUET_NAME, write_corpus_parquet
 from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
 from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_paragraphs, plan_drops
 from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts, write_batch_segment
@@ -237,8 +237,10 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         views_file = staging / ".document-views.jsonl"  # the page's document views, until it is written
         tally, views = write_documents(_whole_documents(plan, documents, collisions, drops), clean,
                                        staging / "provenance.jsonl", annotations, index, views_file)
-        clean_staging = clean.close(
-            extra=lambda folder: write_paragraphs_parquet(folder / PARQUET_NAME, documents, annotations))
+        clean_staging = clean.close()
+        # the Parquet table is made from corpus.jsonl in a process of its own while this one goes on
+        parquet = runner.start_in_process(write_corpus_parquet, clean_staging / "corpus.jsonl",
+                                          clean_staging / PARQUET_NAME)
         # the pairs as JSON, made as the writer asks; then the summary and the report read them back from
         # the files, and the pair table goes
         dump_jsonl(staging / "overlaps.jsonl", JsonRecords(overlaps))
@@ -258,6 +260,7 @@ def _run(params: RunParams) -> dict[str, Any] | State:
                                     views=views, index=index)
     write_report_page(staging / "report.html", report_data)
     views_file.unlink()
+    parquet.result()  # clean/ is all or nothing: its table is written before it is published
     # Commit: everything is staged; clean/ is published first, then reports/latest, then the state
     crash_point("before-commit")
     publish_clean(clean_staging, params.clean)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -151,6 +153,21 @@ def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
         return [task.submit(**call) for call in calls]
     runner = pool.get()
     return [runner.submit(task, call) for call in calls]
+
+
+def start_in_process(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """Start ``fn(*args)`` in a fresh process of its own and return its future; the process ends when it is done.
+
+    For work the flow can hand off and go on without (the Parquet table, written from ``corpus.jsonl``
+    while the flow writes the reuse pairs and the report): on a machine whose pool is gone by then, it
+    uses the core the flow is not using. Spawned, not forked: the flow holds the corpus's heads, which a
+    forked child would copy page by page as it touched them. It carries the run's lifeline tag like any
+    process the run starts (:mod:`wirewash.flows.lifeline`). ``future.result()`` raises what ``fn`` raised.
+    """
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    future = executor.submit(fn, *args)
+    executor.shutdown(wait=False)  # the process ends after this one call; the future still gives its result
+    return future
 
 
 @contextmanager

@@ -39,6 +39,7 @@ pyarrow version, which the file names in its footer).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from itertools import islice
@@ -61,22 +62,38 @@ def _day(value: str | None) -> date | None:
 def paragraph_rows(documents: Sequence[Document], annotations: Mapping[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """One plain dict per kept paragraph, in corpus order (documents by id, paragraphs in order)."""
     for doc in sorted(documents, key=lambda d: d.id):
+        fields = doc.to_json()
         for index, paragraph in enumerate(doc.paragraphs):
-            notes = annotations.get(paragraph.id, {})
-            reused_with = [{"kind": r["kind"], "file": r["file"], "lines": list(r["lines"])}
-                           for r in notes.get("reused_with", [])]
-            yield {
-                "id": paragraph.id, "document": doc.id, "source": doc.source, "outlet": doc.outlet,
-                "title": doc.title, "author": doc.author, "published": _day(doc.published), "url": doc.url,
-                "copyright": doc.copyright, "paragraph": index, "lines": list(paragraph.lines),
-                "text": paragraph.text, "words": word_count(paragraph.text),
-                "cluster": notes.get("cluster"), "canonical": notes.get("canonical"),
-                "reused": bool(notes.get("cluster") or reused_with),
-                "reuse_kinds": sorted({r["kind"] for r in reused_with}),
-                "reused_with": reused_with,
-                "reused_words": notes.get("reused_words", 0),
-                "reused_share": notes.get("reused_share", 0.0),
-            }
+            yield _row(fields, index, paragraph.id, paragraph.text, paragraph.lines, annotations.get(paragraph.id, {}))
+
+
+def corpus_rows(corpus: Path) -> Iterator[dict[str, Any]]:
+    """:func:`paragraph_rows` read back from a ``corpus.jsonl`` (its paragraph entries carry their reuse
+    notes, :class:`~wirewash.tasks.store.outputs.CleanStaging`): the same rows, in the same order."""
+    with corpus.open(encoding="utf-8") as handle:
+        for line in handle:  # file lines end at newlines only: JSON escapes the others
+            doc = json.loads(line)
+            for index, paragraph in enumerate(doc["paragraphs"]):
+                yield _row(doc, index, paragraph["id"], paragraph["text"], paragraph["lines"], paragraph)
+
+
+def _row(doc: Mapping[str, Any], index: int, paragraph_id: str, text: str, lines: Sequence[int],
+         notes: Mapping[str, Any]) -> dict[str, Any]:
+    """One paragraph's row: ``doc`` its document's JSON fields, ``notes`` its reuse notes (or a mapping holding them)."""
+    reused_with = [{"kind": r["kind"], "file": r["file"], "lines": list(r["lines"])}
+                   for r in notes.get("reused_with", [])]
+    return {
+        "id": paragraph_id, "document": doc["id"], "source": doc["source"], "outlet": doc["outlet"],
+        "title": doc["title"], "author": doc["author"], "published": _day(doc["published"]), "url": doc["url"],
+        "copyright": doc["copyright"], "paragraph": index, "lines": list(lines),
+        "text": text, "words": word_count(text),
+        "cluster": notes.get("cluster"), "canonical": notes.get("canonical"),
+        "reused": bool(notes.get("cluster") or reused_with),
+        "reuse_kinds": sorted({r["kind"] for r in reused_with}),
+        "reused_with": reused_with,
+        "reused_words": notes.get("reused_words", 0),
+        "reused_share": notes.get("reused_share", 0.0),
+    }
 
 
 def paragraph_schema() -> Any:
@@ -100,15 +117,20 @@ ROW_GROUP_ROWS = 100_000
 """Rows per Parquet row group: readers skip whole groups by their statistics."""
 
 
-def write_paragraphs_parquet(
-    path: Path, documents: Sequence[Document], annotations: Mapping[str, dict[str, Any]]
-) -> Path:
-    """Write the paragraph table to ``path``."""
+def write_corpus_parquet(corpus: Path, path: Path) -> Path:
+    """Write the paragraph table of the ``corpus.jsonl`` at ``corpus`` to ``path`` (:func:`corpus_rows`).
+
+    A run does this in a process of its own, from the file its writers already wrote, while the flow
+    goes on to the reuse pairs and the report: the flow neither builds the rows nor waits for them."""
+    return write_paragraphs_parquet(path, corpus_rows(corpus))
+
+
+def write_paragraphs_parquet(path: Path, rows: Iterator[dict[str, Any]]) -> Path:
+    """Write the paragraph table (``rows``: :func:`paragraph_rows` or :func:`corpus_rows`) to ``path``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = paragraph_schema()
-    rows = paragraph_rows(documents, annotations)
     # a row group at a time: the same file as writing one table, without every row in memory at once
     # (byte for byte the file one pq.write_table of the whole table writes, an empty table included)
     with pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True) as writer:

@@ -13,7 +13,7 @@ import errno
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -205,13 +205,10 @@ class CleanStaging:
             paragraph.update(annotations.get(paragraph["id"], {}))
         self._corpus.write(jsonl_line(record))
 
-    def close(self, extra: Callable[[Path], object] | None = None) -> Path:
-        """Finish ``corpus.jsonl``; ``extra``, when given, is called with the staging folder before the swap,
-        to add more files to ``clean/`` under the same all-or-nothing guarantee (the Parquet hand-off,
-        :mod:`wirewash.tasks.report.parquet`). Returns the staging folder."""
+    def close(self) -> Path:
+        """Finish ``corpus.jsonl``; return the staging folder. Files added to it before the swap (the Parquet
+        hand-off, :mod:`wirewash.tasks.report.parquet`) are under the same all-or-nothing guarantee."""
         self._corpus.close()
-        if extra is not None:
-            extra(self.path)
         return self.path
 
 

@@ -290,7 +290,7 @@ def test_prefect_artifacts_show_the_run(run: dict[str, Any]) -> None:
 def test_paragraphs_parquet_matches_the_corpus_and_is_deterministic(run: dict[str, Any], tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    from wirewash.tasks.report.parquet import write_paragraphs_parquet
+    from wirewash.tasks.report.parquet import paragraph_rows, write_paragraphs_parquet
 
     clean = run["root"] / "clean"
     table = pq.read_table(clean / "paragraphs.parquet")
@@ -320,8 +320,8 @@ def test_paragraphs_parquet_matches_the_corpus_and_is_deterministic(run: dict[st
     doc = [Document(d["id"], d["source"], d["outlet"], published=d["published"],
                     paragraphs=[Paragraph(p["id"], p["text"], tuple(p["lines"])) for p in d["paragraphs"]])
            for d in corpus]
-    write_paragraphs_parquet(tmp_path / "one.parquet", doc, {})
-    write_paragraphs_parquet(tmp_path / "two.parquet", doc, {})
+    write_paragraphs_parquet(tmp_path / "one.parquet", paragraph_rows(doc, {}))
+    write_paragraphs_parquet(tmp_path / "two.parquet", paragraph_rows(doc, {}))
     assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "two.parquet").read_bytes()
 
 
@@ -617,10 +617,36 @@ def test_parquet_written_a_row_group_at_a_time_is_the_one_table_file(tmp_path: P
                                                                               (i, i)) for i in range(1, n % 5 + 1)])
             for n in range(12)]
     for count in (0, 3, len(docs)):
-        parquet.write_paragraphs_parquet(tmp_path / "pieces.parquet", docs[:count], {})
+        parquet.write_paragraphs_parquet(tmp_path / "pieces.parquet", parquet.paragraph_rows(docs[:count], {}))
         table = pa.Table.from_pylist(list(parquet.paragraph_rows(docs[:count], {})), schema=parquet.paragraph_schema())
         pq.write_table(table, tmp_path / "whole.parquet", compression="zstd", write_statistics=True, row_group_size=7)
         assert (tmp_path / "pieces.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+
+
+def test_parquet_from_corpus_jsonl_is_the_file_from_documents_and_their_notes(tmp_path: Path) -> None:
+    """A run writes the table from corpus.jsonl in a process of its own: the rows (and so the file's bytes)
+    are those made from the documents and their reuse notes, dates, nulls, unusual text and floats included."""
+    import wirewash.tasks.report.parquet as parquet
+    from wirewash.tasks.store.outputs import CleanStaging
+
+    docs = [Document("a/one", "a/one.txt", "a", title="T", author=None, published="2024-02-29",
+                     paragraphs=[Paragraph("a/one#L1", "Line\u2028sep, \"quoted\" \r text.", (1, 1)),
+                                 Paragraph("a/one#L3", "Second paragraph here.", (3, 4))]),
+            Document("b/two", "b/two.txt", "b", published="not a date", url="https://b.example/2",
+                     paragraphs=[Paragraph("b/two#L2", "Second paragraph here.", (2, 2))]),
+            Document("c/empty", "c/empty.txt", "c", paragraphs=[])]
+    notes = {"a/one#L3": {"cluster": "c1", "canonical": True, "reused_with": [{"kind": "near-duplicate",
+                                                                             "file": "b/two.txt", "lines": [2, 2]}],
+                          "reused_words": 3, "reused_share": 1 / 3},
+             "b/two#L2": {"cluster": "c1", "canonical": False, "reused_with": [], "reused_words": 0, "reused_share": 0.0}}
+    staging = CleanStaging(tmp_path / "clean")
+    for doc in docs:
+        staging.add(doc, notes)
+    folder = staging.close()
+    assert list(parquet.corpus_rows(folder / "corpus.jsonl")) == list(parquet.paragraph_rows(docs, notes))
+    parquet.write_corpus_parquet(folder / "corpus.jsonl", tmp_path / "from-corpus.parquet")
+    parquet.write_paragraphs_parquet(tmp_path / "from-docs.parquet", parquet.paragraph_rows(docs, notes))
+    assert (tmp_path / "from-corpus.parquet").read_bytes() == (tmp_path / "from-docs.parquet").read_bytes()
 
 
 def test_json_records_are_made_on_each_read_and_equal_the_records_json() -> None:
