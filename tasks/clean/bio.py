@@ -65,16 +65,21 @@ def _box_names(story: list[LineView], i: int) -> list[tuple[int, str]]:
 def author_bio_decisions(views: list[LineView], story: list[LineView], decided: Decisions) -> dict[int, Decision]:
     """Remove an author's bio that closes the story, with its name and role lines and the lines after it."""
     author = _byline_author(views, decided)
-    lower_words = frozenset(word for view in story for word in WORD_RE.findall(view.text) if word.islower())
+    lower_words: frozenset[str] | None = None
     prose = [view.words if view.is_prose else 0 for view in story]
     total = sum(prose)
     before = 0
     for i, view in enumerate(story):
-        if view.is_prose and view.number not in decided and before > 0 and total - before <= _BIO_TAIL_SHARE * before:
-            tops = [j for j, named in _box_names(story, i) if _opens_with(view, named, named == author, lower_words)]
-            if tops or (author is not None and _opens_with(view, author, True, lower_words)):
-                box = [line for line in story[min(tops, default=i):] if line.number not in decided]
-                if sum(line.words for line in box) <= _BIO_MAX_WORDS:
-                    return {line.number: removed_by(ABOUT_AUTHOR_BIO) for line in box}
+        tail = view.is_prose and view.number not in decided and before > 0 and total - before <= _BIO_TAIL_SHARE * before
         before += prose[i]
+        names = _box_names(story, i) if tail else []
+        if not (names or (tail and author is not None)):
+            continue
+        if lower_words is None:  # the story's lowercase words, gathered only once a name is in question
+            lower_words = frozenset(word for line in story for word in WORD_RE.findall(line.text) if word.islower())
+        tops = [j for j, named in names if _opens_with(view, named, named == author, lower_words)]
+        if tops or (author is not None and _opens_with(view, author, True, lower_words)):
+            box = [line for line in story[min(tops, default=i):] if line.number not in decided]
+            if sum(line.words for line in box) <= _BIO_MAX_WORDS:
+                return {line.number: removed_by(ABOUT_AUTHOR_BIO) for line in box}
     return {}

@@ -63,8 +63,7 @@ STOPLIST_SAMPLE_WORDS = 5000
 
 def pick_stoplist(texts: list[str]) -> frozenset[str]:
     """The stoplist of the language whose stopwords cover most of ``texts``' first words (ties: the language
-    listed first). Each distinct word is counted once and the stoplists are met by set intersection: the
-    document's words are not walked once per language."""
+    listed first; none when no word is a stopword). Each distinct word is counted once and looked up once."""
     counts: Counter[str] = Counter()
     left = STOPLIST_SAMPLE_WORDS
     for text in texts:
@@ -73,12 +72,25 @@ def pick_stoplist(texts: list[str]) -> frozenset[str]:
         found = WORD_RE.findall(text)[:left]
         counts.update(map(str.lower, found))
         left -= len(found)
-    best, best_hits = frozenset(), 0
-    for stoplist in _stoplists().values():
-        hits = sum(counts[w] for w in stoplist.intersection(counts))
-        if hits > best_hits:
-            best, best_hits = stoplist, hits
-    return best
+    stoplists, languages_of = _stopword_languages()
+    hits = [0] * len(stoplists)
+    for word, count in counts.items():
+        for language in languages_of.get(word, ()):
+            hits[language] += count
+    best_hits = max(hits, default=0)
+    return stoplists[hits.index(best_hits)] if best_hits > 0 else frozenset()
+
+
+@lru_cache(maxsize=1)
+def _stopword_languages() -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]]:
+    """The stoplists in their order, and for each stopword the places of the stoplists holding it: a document's
+    distinct words are looked up once each, rather than each stoplist met with them (a tenth of cleaning's time)."""
+    stoplists = tuple(_stoplists().values())
+    languages_of: dict[str, list[int]] = {}
+    for place, stoplist in enumerate(stoplists):
+        for word in stoplist:
+            languages_of.setdefault(word, []).append(place)
+    return stoplists, {word: tuple(places) for word, places in languages_of.items()}
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,7 @@ def _spans_of(pair: dict[str, Any] | None, key: tuple[str, str, int]) -> list[li
 
 def outlet_pairs(
     documents: Sequence[Document], overlaps: Sequence[dict[str, Any]], clusters: Sequence[dict[str, Any]],
-    index: ParagraphIndex,
+    index: ParagraphIndex, outlet_words: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """The syndication picture: one row per pair of outlets that share text (see the module docstring).
 
@@ -269,7 +269,9 @@ def outlet_pairs(
     that reappear at the other and their share of its total; the reuse pairs
     by kind; the stories (document pairs) involved; and, over those stories,
     how often each outlet published first (dates are days: ties are
-    ``same_day``; a story without a date is ``undated``).
+    ``same_day``; a story without a date is ``undated``). ``outlet_words``:
+    each outlet's words, when the caller has counted them (the documents'
+    views carry them); else they are counted here.
     """
     tally = _OutletTally(index)
     canonicals = {_side_key(cluster["canonical"]) for cluster in clusters}
@@ -291,7 +293,7 @@ def outlet_pairs(
         own = {_side_key(m): member_spans.get(_side_key(m), canon) for m in others}
         for x, y in combinations(others, 2):
             tally.add("near-duplicate", x, y, own[_side_key(x)], own[_side_key(y)])
-    return tally.rows(documents)
+    return tally.rows(documents, outlet_words)
 
 
 class _MemberSpans:
@@ -382,11 +384,12 @@ class _OutletTally:
         first, second = (a, b) if a.outlet == pair_key[0] else (b, a)
         self.stories[pair_key].add((first.doc_id or "", second.doc_id or ""))  # type: ignore[index]
 
-    def rows(self, documents: Sequence[Document]) -> list[dict[str, Any]]:
+    def rows(self, documents: Sequence[Document], outlet_words: Mapping[str, int] | None) -> list[dict[str, Any]]:
         """One row per outlet pair, most shared words first."""
-        total_words: Counter[str] = Counter()
-        for doc in documents:
-            total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
+        total_words: Counter[str] = Counter(outlet_words)
+        if outlet_words is None:
+            for doc in documents:
+                total_words[doc.outlet] += sum(word_count(p.text) for p in doc.paragraphs)
         dates: dict[str, str | None] = {doc.id: doc.published for doc in documents}
         covered = self._covered_words()
         rows = []
@@ -505,8 +508,10 @@ def build_report_data(
     index = index if index is not None else ParagraphIndex(documents, archived)
     docs = views if views is not None else document_views(documents, annotations)
     words = reused_words = 0
+    outlet_words: Counter[str] = Counter()
     for view in docs:  # one pass: views read back from disk are parsed once here
         words, reused_words = words + view["words"], reused_words + view["reused_words"]
+        outlet_words[view["outlet"]] += view["words"]
     # A pair or cluster view carries both texts with their shared words marked: on a corpus with
     # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
     # says how many more the JSONL files hold; every count above stays exact.
@@ -530,5 +535,5 @@ def build_report_data(
         "documents": docs,
         "pairs": pair_views(shown_pairs, index),
         "clusters": cluster_views(shown_clusters, overlaps, index),
-        "outlets": outlet_pairs(documents, overlaps, clusters, index),
+        "outlets": outlet_pairs(documents, overlaps, clusters, index, outlet_words),
     }

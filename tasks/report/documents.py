@@ -35,11 +35,13 @@ def write_documents(
     count = 0
     with provenance.open("w", encoding="utf-8") as handle, views.open("w", encoding="utf-8") as view_handle:
         for doc in documents:
-            clean.add(doc, annotations)
+            # each paragraph's note made once, for its corpus entry and its view alike (a note is made when asked for)
+            notes = {p.id: note for p in doc.paragraphs if (note := annotations.get(p.id)) is not None}
+            clean.add(doc, notes)
             for seg in doc.segments:
                 handle.write(jsonl_line(seg.to_json()))
             tally.add(doc)
-            view_handle.write(jsonl_line(document_view(doc, annotations, with_lines=count < MAX_DOCUMENT_LINE_VIEWS)))
+            view_handle.write(jsonl_line(document_view(doc, notes, with_lines=count < MAX_DOCUMENT_LINE_VIEWS)))
             count += 1
             index.add_dropped(doc)
     return tally, JsonlRecords(views, count)

@@ -5,6 +5,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, SHARED
 
@@ -114,3 +116,14 @@ def test_every_context_rule_is_decided_somewhere_in_the_code() -> None:
     constants = {value: name for name, value in vars(ids).items() if name.isupper()}
     unused = [rule.id for rule in CATALOG if rule.scope == "context" and constants[rule.id] not in named]
     assert unused == []
+
+
+_ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+
+@given(st.text(alphabet=st.sampled_from(list(_ODD_SPACES + " \t\u200bAaé’Ω漢-:")), max_size=40))
+def test_rule_view_makes_every_odd_space_plain_and_nothing_else(line: str) -> None:
+    # the patterns read no-break, thin, figure and ideographic spaces as plain ones; a zero-width space is no space
+    text, lowered = rule_view(line)
+    assert text == line.translate({ord(c): " " for c in _ODD_SPACES})
+    assert lowered == text.lower()

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from conftest import ROOT, SAMPLES
 from wirewash.tasks.records import Document, Paragraph, Segment
 from wirewash.tasks.report.html import csp_hash, json_for_script, render_report_data
-from wirewash.tasks.report.data import (ParagraphIndex, build_report_data, cluster_views, covered_words, mark_spans, outlet_pairs,
-                               word_count, word_starts)
+from wirewash.tasks.report.data import (ParagraphIndex, build_report_data, cluster_views, covered_words, document_view,
+                                        mark_spans, outlet_pairs, word_count, word_starts)
 
 SHARED = ("Officials said the new bridge across the river will open to traffic next spring after three years "
           "of construction delays and a budget that doubled to 480 million dollars.")
@@ -153,6 +153,12 @@ def test_outlet_pairs_count_shared_words_by_kind_and_who_published_first() -> No
     # daily and herald were never paired directly: the cluster says they carry the same paragraph
     daily_herald = rows[("daily", "herald")]
     assert daily_herald["a_words"] == 5 and daily_herald["undated"] == 1
+    # a run passes each outlet's words as its documents' views counted them: the same rows
+    counted: dict[str, int] = {}
+    for doc in docs:
+        counted[doc.outlet] = counted.get(doc.outlet, 0) + document_view(doc, {}, with_lines=False)["words"]
+    assert counted == {"wire": 17, "daily": 20, "herald": 5}
+    assert outlet_pairs(docs, overlaps, clusters, ParagraphIndex(docs), counted) == list(rows.values())
 
 
 def test_cluster_view_puts_the_canonical_first_and_scores_members_against_it() -> None:
