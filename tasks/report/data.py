@@ -28,9 +28,7 @@ run's, reused words are counted the same way over all their pairs.
 """
 from __future__ import annotations
 
-import re
 from array import array
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,51 +38,15 @@ from typing import Any
 import numpy as np
 
 from wirewash.tasks.records import Document, ParagraphRef
+from wirewash.tasks.report.words import WordStarts, word_count
 from wirewash.tasks.reuse.arrays import run_starts
 
-_WORD = re.compile(r"[^\W_]+(?:['’‘.][^\W_]+)*")
 
 
 MAX_PAIR_VIEWS = 20_000
 MAX_CLUSTER_VIEWS = 5_000
 MAX_DOCUMENT_LINE_VIEWS = 5_000
 """Documents whose raw lines the page shows; every document keeps its row and counts."""
-
-
-def word_count(text: str) -> int:
-    """Words as the report counts them: runs of letters and digits."""
-    return len(_WORD.findall(text))  # the matches as strings, made in C: a third of the cost of iterating them
-
-
-def word_starts(text: str) -> list[int]:
-    """Where each word of ``text`` (as :func:`word_count` counts them) begins."""
-    return [match.start() for match in _WORD.finditer(text)]
-
-
-def covered_words(text: str, spans: Iterable[Sequence[int]], starts: Sequence[int] | None = None) -> int:
-    """Words of ``text`` (as :func:`word_count` counts them) that begin inside one of ``spans`` (``[begin, end)``).
-
-    Spans of several passages may overlap; each word counts once. The words
-    beginning before an offset are the words of the text cut there (a word
-    the cut goes through still begins before it, and what the cut leaves of
-    it is one word): a span's words are those before its end less those
-    before its begin, each counted in C rather than a word at a time. A
-    caller asking about one text several times passes its :func:`word_starts`
-    once, and each span's words are two bisections.
-    """
-    ranges = sorted((int(b), int(e)) for b, e in spans if e > b)
-    if not ranges:
-        return 0
-    merged = [list(ranges[0])]
-    for begin, end in ranges[1:]:
-        if begin <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([begin, end])
-    if starts is not None:
-        return sum(bisect_left(starts, end) - bisect_left(starts, begin) for begin, end in merged)
-    findall = _WORD.findall
-    return sum(len(findall(text, 0, max(end, 0))) - len(findall(text, 0, max(begin, 0))) for begin, end in merged)
 
 
 def mark_spans(text: str, spans: Iterable[Sequence[int]]) -> list[str]:
@@ -420,19 +382,15 @@ class _OutletTally:
         covered: Counter[int] = Counter()
         if directions.size == 0:
             return covered
-        # by paragraph, then direction: a paragraph found at several outlets has its words located once
-        order = np.lexsort((directions, paragraphs))
-        directions, paragraphs, begins, ends = directions[order], paragraphs[order], begins[order], ends[order]
-        bounds = np.append(np.flatnonzero(run_starts(directions) | run_starts(paragraphs)), order.size).tolist()
-        group_paragraphs = paragraphs[bounds[:-1]].tolist() + [-1]
-        starts: list[int] | None = None
-        for at, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
-            number = group_paragraphs[at]
-            text = self.index.by_number(number).text
-            if at == 0 or group_paragraphs[at - 1] != number:  # the paragraph's first direction
-                starts = word_starts(text) if group_paragraphs[at + 1] == number else None
-            spans = zip(begins[lo:hi].tolist(), ends[lo:hi].tolist())
-            covered[int(directions[lo])] += covered_words(text, spans, starts)
+        # a group per (paragraph, direction); each paragraph's words are found once, however many outlets it met
+        numbers, texts = np.unique(paragraphs, return_inverse=True)
+        texts = texts.reshape(-1).astype(np.int64)
+        width = len(self.directions)
+        groups, group_of = np.unique(texts * width + directions, return_inverse=True)
+        starts = WordStarts.of([self.index.by_number(number).text for number in numbers.tolist()])
+        words = starts.covered(group_of.reshape(-1), texts, begins, ends, groups.size)
+        for direction, count in zip((groups % width).tolist(), words.tolist()):
+            covered[direction] += count
         return covered
 
 

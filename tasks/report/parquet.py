@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from wirewash.tasks.records import Document
-from wirewash.tasks.report.data import word_count
+from wirewash.tasks.report.words import word_count
 
 PARQUET_NAME = "paragraphs.parquet"
 

@@ -17,7 +17,7 @@ import numpy as np
 from wirewash.tasks.clean.rules import RULES
 from wirewash.tasks.clean.rules.ids import REUSE_NEAR_DUPLICATE
 from wirewash.tasks.records import Cluster, Document, Overlap, OverlapKind, ParagraphRef
-from wirewash.tasks.report.data import covered_words, word_count
+from wirewash.tasks.report.words import WordStarts
 from wirewash.tasks.reuse.arrays import owner_starts
 
 DROP_RULE = RULES[REUSE_NEAR_DUPLICATE]
@@ -129,19 +129,24 @@ class _NoteBuilder:
     def _reused_words(self, documents: list[Document], n: int, side_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per row with pair sides, its words inside some pair's passages (each once) and their share of its words."""
         words, shares = np.zeros(n, np.int64), np.zeros(n, np.float64)
-        span_rows = np.frombuffer(self.span_rows, np.int64)
-        order = np.argsort(span_rows, kind="stable")
-        bounds = owner_starts(span_rows, n)
-        begins, ends = np.frombuffer(self.span_begins, np.int64)[order], np.frombuffer(self.span_ends, np.int64)[order]
+        has_sides = (np.diff(side_starts) > 0).tolist()
+        place = np.full(n, -1, np.int64)  # a row's text among ``texts``
+        rows, texts = [], []
         for doc in documents:
             for paragraph in doc.paragraphs:
                 row = self.rows.get(paragraph.id)
-                if row is None or side_starts[row + 1] == side_starts[row]:
-                    continue
-                lo, hi = int(bounds[row]), int(bounds[row + 1])
-                covered = covered_words(paragraph.text, zip(begins[lo:hi].tolist(), ends[lo:hi].tolist()))
-                total = word_count(paragraph.text)
-                words[row], shares[row] = covered, round(covered / total, 4) if total else 0.0
+                if row is not None and has_sides[row]:
+                    place[row] = len(texts)
+                    rows.append(row)
+                    texts.append(paragraph.text)
+        found = WordStarts.of(texts)
+        span_texts = place[np.frombuffer(self.span_rows, np.int64)]
+        known = span_texts >= 0
+        span_texts = span_texts[known]
+        begins, ends = np.frombuffer(self.span_begins, np.int64)[known], np.frombuffer(self.span_ends, np.int64)[known]
+        covered = found.covered(span_texts, span_texts, begins, ends, len(texts))
+        for row, count, total in zip(rows, covered.tolist(), found.counts().tolist()):
+            words[row], shares[row] = count, round(count / total, 4) if total else 0.0
         return words, shares
 
 

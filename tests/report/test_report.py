@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 from conftest import ROOT, SAMPLES
 from wirewash.tasks.records import Document, Paragraph, Segment
 from wirewash.tasks.report.html import csp_hash, json_for_script, render_report_data
-from wirewash.tasks.report.data import (ParagraphIndex, build_report_data, cluster_views, covered_words, document_view,
-                                        mark_spans, outlet_pairs, word_count, word_starts)
+from wirewash.tasks.report.words import word_count
+from wirewash.tasks.report.data import (ParagraphIndex, build_report_data, cluster_views, document_view, mark_spans,
+                                        outlet_pairs)
 
 SHARED = ("Officials said the new bridge across the river will open to traffic next spring after three years "
           "of construction delays and a budget that doubled to 480 million dollars.")
@@ -92,27 +93,6 @@ def test_mark_spans_marks_the_passages_and_keeps_the_text() -> None:
     assert pieces[1::2] == ["quick brown fox jumps", "the lazy dog"]
     assert mark_spans(text, []) == [text]
     assert mark_spans(text, [[0, 3], [3, 9]]) == ["", "The quick", text[9:]]  # touching spans make one mark
-
-
-def test_covered_words_counts_each_word_in_a_passage_once() -> None:
-    text = "one two three four five six"
-    assert covered_words(text, [[0, 13], [4, 18], [24, 27]]) == 5  # one..four, and six
-    assert covered_words(text, []) == 0
-
-
-def _covered_word_by_word(text: str, spans: list[tuple[int, int]]) -> int:
-    """The words beginning inside some span, found a word at a time: what :func:`covered_words` must count."""
-    return sum(1 for match in re.finditer(r"[^\W_]+(?:['’‘.][^\W_]+)*", text)
-               if any(begin <= match.start() < end for begin, end in spans))
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="ab1_ .'’‘-é\n", max_size=40), st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45)), max_size=5))
-def test_covered_words_equals_a_word_at_a_time_count(text: str, spans: list[tuple[int, int]]) -> None:
-    # spans cutting words, after apostrophes and points, before the text, past its end, empty or reversed
-    assert covered_words(text, spans) == _covered_word_by_word(text, spans)
-    assert covered_words(text, spans, word_starts(text)) == _covered_word_by_word(text, spans)  # by bisection
-    assert word_count(text) == len(re.findall(r"[^\W_]+(?:['’‘.][^\W_]+)*", text))
 
 
 def _doc(doc_id: str, outlet: str, published: str | None, *texts: str) -> Document:

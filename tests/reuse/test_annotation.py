@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from wirewash.tasks.records import Cluster, Document, Overlap, Paragraph
-from wirewash.tasks.report.data import covered_words, word_count
+from wirewash.tasks.report.words import covered_words, word_count
 from wirewash.tasks.reuse.annotation import annotate_paragraphs
 from wirewash.tasks.reuse.detect import paragraph_refs
 from wirewash.tasks.reuse.overlap import find_overlaps
