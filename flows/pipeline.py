@@ -29,23 +29,23 @@ from wirewash.flows.lifeline import tie_processes_to_run
 from wirewash.tasks.clean.cache import FileRead, FileStamp, read_files_task
 from wirewash.tasks.clean.cleaner import clean_batch_task
 from wirewash.tasks.clean.plan import CleanedItem, CleaningPlan
+from wirewash.tasks.clean.result_cache import DocumentShelf
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawListing, RawText, scan_raw_folder
 from wirewash.tasks.read.spill import SpilledText
 from wirewash.tasks.records import Document, JsonRecords, Quarantine
 from wirewash.tasks.report.data import ParagraphIndex, build_report_data
-from wirewash.tasks.report.documents import write_documents
+from wirewash.tasks.report.documents import write_corpus_entries, write_document_views, write_line_outputs
 from wirewash.tasks.report.html import write_report_page
 from wirewash.tasks.report.parquet import PARQUET_NAME, write_corpus_parquet
 from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
-from wirewash.tasks.reuse.annotation import Drops, annotate_paragraphs, drop_paragraphs, plan_drops
+from wirewash.tasks.reuse.annotation import annotate_paragraphs, drop_paragraphs, plan_drops
 from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts, write_batch_segment
 from wirewash.tasks.reuse.index import commit_index
 from wirewash.tasks.reuse.verify import Handover
 from wirewash.tasks.store.lock import hold_run_lock
 from wirewash.tasks.store.outputs import (CleanStaging, JsonlRecords, assign_unique_ids, begin_report, commit_report,
-                                          dump_json, dump_jsonl, publish_clean, renamed_ids, swap_into_place, tidy_clean,
-                                          with_id)
+                                          dump_json, dump_jsonl, publish_clean, renamed_ids, swap_into_place, tidy_clean)
 
 
 class NothingProcessedError(RuntimeError):
@@ -191,14 +191,11 @@ def _read_and_clean(params: RunParams, plan: CleaningPlan, timings: dict[str, fl
     return plan.results()
 
 
-def _whole_documents(plan: CleaningPlan, documents: list[Document], collisions: list[dict[str, Any]],
-                     drops: Drops) -> Iterator[Document]:
-    """The whole documents (segments included) of ``documents``' heads, in their order, read back from the
-    result cache under the ids cleaning gave them, renamed and with duplicates dropped as their heads were."""
+def _document_shelf(plan: CleaningPlan, documents: list[Document], collisions: list[dict[str, Any]]) -> DocumentShelf:
+    """Where the whole documents (segments included) of ``documents``' heads are filed, in their order, under the
+    ids cleaning gave them, each to be renamed as its head was."""
     renamed = renamed_ids(collisions)
-    filed = ((head.source, renamed.get((head.source, head.id), head.id)) for head in documents)
-    for head, doc in zip(documents, plan.whole_documents(filed)):
-        yield drop_paragraphs(doc if doc.id == head.id else with_id(doc, head.id), drops)
+    return plan.shelf((head.source, renamed.get((head.source, head.id), head.id), head.id) for head in documents)
 
 
 def _run(params: RunParams) -> dict[str, Any] | State:
@@ -227,16 +224,19 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     documents = [drop_paragraphs(doc, drops) for doc in documents]
 
     with _timed(timings, "write"):
+        staging = begin_report(params.reports, run_id)
+        clean = CleanStaging(params.clean)
+        # what needs the whole documents and no reuse note (clean texts, provenance, line counts, the views'
+        # document lines) is written by a process of its own, reading them back from the cache, meanwhile
+        lines_file = staging / ".document-lines.jsonl"
+        line_job = runner.start_in_process(write_line_outputs, _document_shelf(plan, documents, collisions), drops,
+                                           clean.path, staging / "provenance.jsonl", lines_file)
         annotations = annotate_paragraphs(documents, overlaps, clusters)
         current = {doc.source for doc in documents}
         archived = [ref for ref in overlaps.paragraphs() if ref.file not in current]  # --reuse-index archive
         archived += [ref for c in clusters for ref in (c.canonical, *c.members) if ref.file not in current]
         index = ParagraphIndex(documents, archived)
-        staging = begin_report(params.reports, run_id)
-        clean = CleanStaging(params.clean)
-        views_file = staging / ".document-views.jsonl"  # the page's document views, until it is written
-        tally, views = write_documents(_whole_documents(plan, documents, collisions, drops), clean,
-                                       staging / "provenance.jsonl", annotations, index, views_file)
+        write_corpus_entries(documents, clean, annotations)
         clean_staging = clean.close()
         # the Parquet table is made from corpus.jsonl in a process of its own while this one goes on
         parquet = runner.start_in_process(write_corpus_parquet, clean_staging / "corpus.jsonl",
@@ -247,6 +247,12 @@ def _run(params: RunParams) -> dict[str, Any] | State:
         dump_jsonl(staging / "clusters.jsonl", JsonRecords(clusters))
         overlap_records = JsonlRecords(staging / "overlaps.jsonl", len(overlaps))
         cluster_records = JsonlRecords(staging / "clusters.jsonl", len(clusters))
+        line_outputs = line_job.result()
+        index.add_entries(line_outputs.dropped)
+        views_file = staging / ".document-views.jsonl"  # the page's document views, until it is written
+        views = write_document_views(documents, line_outputs.lines, annotations, views_file)
+        lines_file.unlink()
+        tally = line_outputs.tally
     run_counts = {**plan.counts(), **reuse_counts(result, documents)}
     overlap_kinds = overlaps.kind_counts()  # from the table: the summary need not parse overlaps.jsonl for them
     index_batch, index_commit = result.batch, result.index_commit

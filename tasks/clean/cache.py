@@ -42,7 +42,7 @@ from wirewash.tasks.clean.cleaner import template_candidates, with_repaired_line
 from wirewash.tasks.clean.fingerprint import fingerprint_code
 from wirewash.tasks.read.intake import RawText, read_source
 from wirewash.tasks.read.spill import SpilledText, spill_texts
-from wirewash.tasks.records import Document, Quarantine, decode_result, result_bytes
+from wirewash.tasks.records import Quarantine
 from wirewash.tasks.store.atomic import write_atomic
 
 CLEANING_ENTRIES = ("wirewash.tasks.read.intake", "wirewash.tasks.clean.cleaner", "wirewash.tasks.clean.cache")
@@ -164,57 +164,6 @@ def cache_key(source: str, stamp: FileStamp, outlets: Iterable[str], fingerprint
     for line in sorted(template_lines):
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()
-
-
-def belongs_to(item: Document | Quarantine, source: str) -> bool:
-    """Whether a result is the raw file ``source``'s own: the file itself, or a record of it (``source#record``)."""
-    return item.source == source or item.source.startswith(source + "#")
-
-
-class ResultCache:
-    """Cleaning results by cache key, one JSON file each under ``<state>/cache/``."""
-
-    def __init__(self, state_dir: Path) -> None:
-        self.root = state_dir / "cache"
-
-    def _path(self, key: str, kind: str) -> Path:
-        return self.root / kind / key[:2] / f"{key}.json"
-
-    def get_results(self, key: str, source: str) -> list[Document | Quarantine] | None:
-        """What ``source`` cleaned to under ``key``; None when missing, unreadable or not ``source``'s own."""
-        try:
-            out = [decode_result(item) for item in json.loads(self._path(key, "results").read_text())]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        return out if all(belongs_to(item, source) for item in out) else None
-
-    def put_results(self, key: str, results: list[Document | Quarantine]) -> None:
-        self.put_encoded(key, [result_bytes(item) for item in results])
-
-    def put_encoded(self, key: str, items: list[bytes]) -> None:
-        """Store results already encoded (each the JSON of :func:`encode_result`), as a batch's spill holds them:
-        the flow files a worker's results without decoding them."""
-        write_atomic(self._path(key, "results"), b"[" + b", ".join(items) + b"]", durable=False)
-
-    def get_lines(self, key: str) -> list[tuple[str, list[str]]] | None:
-        """The (outlet, template-candidate lines) pairs a raw file's text records gave, by :func:`lines_key`."""
-        try:
-            return [(outlet, lines) for outlet, lines in json.loads(self._path(key, "lines").read_text())]
-        except (OSError, ValueError, TypeError):
-            return None
-
-    def put_lines(self, key: str, entries: list[tuple[str, list[str]]]) -> None:
-        write_atomic(self._path(key, "lines"), json.dumps(entries, ensure_ascii=False).encode(), durable=False)
-
-    def prune(self, keep_results: set[str], keep_lines: set[str]) -> int:
-        """Remove entries no current raw file needs; return how many went."""
-        removed = 0
-        for kind, keep in (("results", keep_results), ("lines", keep_lines)):
-            for path in (self.root / kind).glob("*/*.json"):
-                if path.stem not in keep:
-                    path.unlink(missing_ok=True)
-                    removed += 1
-        return removed
 
 
 # --- Prefect shell -----------------------------------------------------------------------------

@@ -18,13 +18,14 @@ Nothing here runs tasks; the flow does, and hands the plan what they returned.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from wirewash.tasks.clean.cache import (FileRead, FileStamp, ResultCache, cache_key, cleaning_fingerprint, lines_key,
-                                        load_manifest, save_manifest, stamp_files)
+from wirewash.tasks.clean.cache import (FileRead, FileStamp, cache_key, cleaning_fingerprint, lines_key, load_manifest,
+                                        save_manifest, stamp_files)
 from wirewash.tasks.clean.cleaner import find_outlet_templates
+from wirewash.tasks.clean.result_cache import DocumentShelf, ResultCache, ShelvedDocument
 from wirewash.tasks.params import RunParams
 from wirewash.tasks.read.intake import RawText
 from wirewash.tasks.read.spill import SpilledText
@@ -55,11 +56,6 @@ class SpillLines:
         if path != self.path:
             self.path, self.lines = path, path.read_bytes().split(b"\n")
         return self.lines[number]
-
-
-class CacheEntryLostError(RuntimeError):
-    """A result filed in the cache earlier in the run could not be read back (the state folder was changed
-    under a running run)."""
 
 
 class CleaningPlan:
@@ -139,19 +135,14 @@ class CleaningPlan:
         """Every document (its head: :meth:`Document.head`) and quarantine of the run, in source order."""
         return [item for source in self.sources for item in self.done.get(source, [])]
 
-    def whole_documents(self, wanted: Iterable[tuple[str, str]]) -> Iterator[Document]:
-        """The whole documents, segments included, for ``(source, document id)`` pairs, in that order, read
-        back from the cache one file's results at a time."""
-        loaded: tuple[str, dict[str, Document]] = ("", {})
-        for source, doc_id in wanted:
+    def shelf(self, wanted: Iterable[tuple[str, str, str]]) -> DocumentShelf:
+        """Where the whole documents (segments included) of ``(source, id cleaning gave it, id in the outputs)``
+        triples are filed, in that order (:class:`~wirewash.tasks.clean.result_cache.DocumentShelf`)."""
+        entries = []
+        for source, filed_id, doc_id in wanted:
             file = self.file_of[source]  # a record's source is its file's, plus ``#record``
-            if loaded[0] != file:
-                items = self.cache.get_results(self.filed[file], file)
-                if items is None:
-                    raise CacheEntryLostError(f"the cleaning results of {file!r} vanished from "
-                                              f"{self.cache.root} during the run")
-                loaded = (file, {item.id: item for item in items if isinstance(item, Document)})
-            yield loaded[1][doc_id]
+            entries.append(ShelvedDocument(file, self.filed[file], filed_id, doc_id))
+        return DocumentShelf(self.params.state, tuple(entries))
 
     def _keep(self, file: str, results: list[Document | Quarantine], key: str) -> None:
         """Hold ``file``'s results, each document as its head, their whole records filed under ``key``."""

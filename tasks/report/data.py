@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -75,6 +75,16 @@ def side_spans(pair: dict[str, Any], side: str) -> list[list[int]]:
     return [p[side] for p in pair.get("passages", [])]
 
 
+IndexEntry = tuple[tuple[str, int], str, str, str | None, str]
+"""A paragraph as :class:`ParagraphIndex` files it: ``((source, first line), document id, outlet, published, text)``."""
+
+
+def dropped_paragraphs(doc: Document) -> list[IndexEntry]:
+    """The paragraphs ``--drop-duplicates`` took out of ``doc``, found in its segments, as index entries."""
+    return [((doc.source, seg.lines[0]), doc.id, doc.outlet, doc.published, seg.text)
+            for seg in doc.segments if seg.action == "removed" and seg.category == "duplicate"]
+
+
 @dataclass(frozen=True, slots=True)  # slots: one per paragraph of the corpus
 class Located:
     """What one side of a reuse record points at: a paragraph of the current corpus."""
@@ -113,11 +123,14 @@ class ParagraphIndex:
         self._numbered.append(located)
 
     def add_dropped(self, doc: Document) -> None:
-        """Index the paragraphs ``--drop-duplicates`` took out of ``doc`` (found in its segments): a run that
-        holds only documents' heads adds them as the whole documents stream past."""
-        for seg in doc.segments:
-            if seg.action == "removed" and seg.category == "duplicate":
-                self._put((doc.source, seg.lines[0]), doc.id, doc.outlet, doc.published, seg.text)
+        """Index the paragraphs ``--drop-duplicates`` took out of ``doc`` (found in its segments)."""
+        self.add_entries(dropped_paragraphs(doc))
+
+    def add_entries(self, entries: Iterable[IndexEntry]) -> None:
+        """Index paragraphs found elsewhere (:func:`dropped_paragraphs`): a run that holds only documents'
+        heads gathers the dropped ones as the whole documents stream past, in a process of its own."""
+        for entry in entries:
+            self._put(*entry)
 
     def by_number(self, number: int) -> Located:
         """The paragraph :meth:`locate` gave with this ``number``."""
@@ -168,7 +181,7 @@ def _side_key(side: dict[str, Any]) -> tuple[str, str, int]:
 
 
 def cluster_views(
-    clusters: Sequence[dict[str, Any]], overlaps: Sequence[dict[str, Any]], index: ParagraphIndex
+    clusters: Sequence[dict[str, Any]], overlaps: Iterable[dict[str, Any]], index: ParagraphIndex
 ) -> list[dict[str, Any]]:
     """Every near-duplicate cluster: its members side by side, canonical first, scored against it.
 
@@ -222,7 +235,7 @@ def _spans_of(pair: dict[str, Any] | None, key: tuple[str, str, int]) -> list[li
 
 
 def outlet_pairs(
-    documents: Sequence[Document], overlaps: Sequence[dict[str, Any]], clusters: Sequence[dict[str, Any]],
+    documents: Sequence[Document], overlaps: Iterable[dict[str, Any]], clusters: Sequence[dict[str, Any]],
     index: ParagraphIndex, outlet_words: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """The syndication picture: one row per pair of outlets that share text (see the module docstring).
@@ -394,7 +407,28 @@ class _OutletTally:
         return covered
 
 
-def document_view(doc: Document, annotations: Mapping[str, dict[str, Any]], with_lines: bool = True) -> dict[str, Any]:
+DocumentLines = list[Any]
+"""What a document's view reads of its raw lines (its segments, on disk while the flow holds heads), as
+:func:`document_lines` makes it: ``[words, removed lines, rules, segments or None]``, JSON-ready."""
+
+
+def document_lines(doc: Document, with_lines: bool = True) -> DocumentLines:
+    """The parts of ``doc``'s view (:func:`document_view`) that need its whole record and no reuse note: its
+    words, its removed raw lines, the rules that decided against lines, and (``with_lines``) every segment as
+    ``[first line, last line, action, category, rule, text, reason]``."""
+    removed_lines = 0
+    segments: list[list[Any]] | None = [] if with_lines else None
+    for seg in doc.segments:
+        if seg.action == "removed":
+            removed_lines += seg.text.count("\n") + 1
+        if segments is not None:
+            segments.append([seg.lines[0], seg.lines[1], seg.action, seg.category, seg.rule, seg.text, seg.reason])
+    return [sum(word_count(p.text) for p in doc.paragraphs), removed_lines,
+            sorted({seg.rule for seg in doc.segments if seg.action != "kept"}), segments]
+
+
+def document_view(doc: Document, annotations: Mapping[str, dict[str, Any]], with_lines: bool = True,
+                  lines: DocumentLines | None = None) -> dict[str, Any]:
     """One document: metadata, repairs, counts, and every raw segment with its decision and rule.
 
     A segment is ``[first line, last line, action, category, rule, text,
@@ -402,31 +436,26 @@ def document_view(doc: Document, annotations: Mapping[str, dict[str, Any]], with
     small); ``reuse`` is the kept paragraph's reuse notes or ``null``.
     Without ``with_lines`` the segments are left out (``lines_omitted``):
     past :data:`MAX_DOCUMENT_LINE_VIEWS` documents the page would hold the
-    whole raw corpus; ``provenance.jsonl`` has every line.
+    whole raw corpus; ``provenance.jsonl`` has every line. ``lines`` are
+    the document's :func:`document_lines` made beforehand (then ``doc`` may
+    be its head).
     """
+    words, removed_lines, rules, segments = lines if lines is not None else document_lines(doc, with_lines)
     notes = [annotations.get(p.id) for p in doc.paragraphs]  # once each: a note is made when asked for
     notes_by_line = {p.lines[0]: note for p, note in zip(doc.paragraphs, notes)}
-    segments = []
-    removed_lines = 0
-    for seg in doc.segments:
-        kept_notes = notes_by_line.get(seg.lines[0]) if seg.action == "kept" else None
-        if seg.action == "removed":
-            removed_lines += seg.text.count("\n") + 1
-        if with_lines:
-            segments.append([seg.lines[0], seg.lines[1], seg.action, seg.category, seg.rule, seg.text,
-                             seg.reason, kept_notes or None])
     view = {
         "id": doc.id, "source": doc.source, "outlet": doc.outlet, "title": doc.title,
         "author": doc.author, "published": doc.published, "url": doc.url, "copyright": doc.copyright,
         "fixes": list(doc.fixes), "paragraphs": len(doc.paragraphs),
-        "words": sum(word_count(p.text) for p in doc.paragraphs),
+        "words": words,
         "reused_words": sum((note or {}).get("reused_words", 0) for note in notes),
         "removed": removed_lines,
         "reused": sum(1 for note in notes if note),
-        "rules": sorted({seg.rule for seg in doc.segments if seg.action != "kept"}),
-        "segments": segments,
+        "rules": rules,
+        "segments": [[*seg, (notes_by_line.get(seg[0]) if seg[2] == "kept" else None) or None]
+                     for seg in segments or ()],
     }
-    if not with_lines:
+    if segments is None:
         view["lines_omitted"] = True
     return view
 
@@ -474,6 +503,18 @@ def build_report_data(
     # hundreds of thousands of pairs that is gigabytes of page. The page shows the first ones and
     # says how many more the JSONL files hold; every count above stays exact.
     shown_pairs, shown_clusters = overlaps[:MAX_PAIR_VIEWS], clusters[:MAX_CLUSTER_VIEWS]
+    # one pass over the pairs (read back from disk, each parsed once) counts the outlet pairs and keeps what
+    # the clusters shown read of the pairs inside them
+    wanted = {_side_key(side) for cluster in shown_clusters for side in (cluster["canonical"], *cluster["members"])}
+    inside: list[dict[str, Any]] = []
+
+    def passing() -> Iterator[dict[str, Any]]:
+        for pair in overlaps:
+            if _side_key(pair["a"]) in wanted and _side_key(pair["b"]) in wanted:
+                inside.append({key: pair[key] for key in _CLUSTER_PAIR_FIELDS if key in pair})
+            yield pair
+
+    outlets = outlet_pairs(documents, passing(), clusters, index, outlet_words)
     return {
         "pairs_omitted": len(overlaps) - len(shown_pairs),
         "clusters_omitted": len(clusters) - len(shown_clusters),
@@ -492,6 +533,6 @@ def build_report_data(
         },
         "documents": docs,
         "pairs": pair_views(shown_pairs, index),
-        "clusters": cluster_views(shown_clusters, overlaps, index),
-        "outlets": outlet_pairs(documents, overlaps, clusters, index, outlet_words),
+        "clusters": cluster_views(shown_clusters, inside, index),
+        "outlets": outlets,
     }

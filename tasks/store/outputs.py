@@ -192,14 +192,12 @@ class CleanStaging:
         self._corpus = (self.path / "corpus.jsonl").open("w", encoding="utf-8")
 
     def add(self, doc: Document, annotations: Mapping[str, dict[str, Any]]) -> None:
-        # a lexical check: the staging folder is new and holds only what this class makes (folders and
-        # files, no links), so the normalised path is where the file lands; resolving it asked the file
-        # system about every component, for every document
-        target = Path(os.path.normpath(os.path.join(self._root, f"{doc.id}.txt")))
-        if not str(target).startswith(self._root):
-            raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")
+        """Write ``doc``'s clean text and its ``corpus.jsonl`` line."""
+        write_clean_text(self._root, doc)
+        self.add_entry(doc, annotations)
+
+    def add_entry(self, doc: Document, annotations: Mapping[str, dict[str, Any]]) -> None:
+        """Write ``doc``'s ``corpus.jsonl`` line only (its text is written by :func:`write_clean_text`)."""
         record = doc.to_json()
         for paragraph in record["paragraphs"]:
             paragraph.update(annotations.get(paragraph["id"], {}))
@@ -210,6 +208,19 @@ class CleanStaging:
         hand-off, :mod:`wirewash.tasks.report.parquet`) are under the same all-or-nothing guarantee."""
         self._corpus.close()
         return self.path
+
+
+def write_clean_text(root: str, doc: Document) -> None:
+    """Write ``doc``'s clean text as ``<id>.txt`` under ``root`` (a staging folder's resolved path and a
+    separator), refusing an id that leads outside it."""
+    # a lexical check: the staging folder is new and holds only what CleanStaging and this function make
+    # (folders and files, no links), so the normalised path is where the file lands; resolving it asked the
+    # file system about every component, for every document
+    target = Path(os.path.normpath(os.path.join(root, f"{doc.id}.txt")))
+    if not str(target).startswith(root):
+        raise UnsafeOutputPathError(f"document id {doc.id!r} would write outside clean/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(doc.text + "\n" if doc.text else "", encoding="utf-8")
 
 
 class UnsafeOutputPathError(ValueError):

@@ -53,8 +53,13 @@ def test_the_plan_holds_heads_and_gives_back_the_whole_documents_as_cleaned(tmp_
     expected = [item for source in sorted(whole) for item in whole[source] if isinstance(item, Document)]
     assert [doc.head() for doc in expected] == documents
     # whole records come back from the cache in any order asked, a JSONL record's by its file
-    wanted = [(doc.source, doc.id) for doc in reversed(expected)]
-    assert list(plan.whole_documents(wanted)) == list(reversed(expected))
+    wanted = [(doc.source, doc.id, doc.id) for doc in reversed(expected)]
+    assert list(plan.shelf(wanted).documents()) == list(reversed(expected))
+    # under the id the outputs give it (two inputs shared a name): its paragraph ids follow
+    first = expected[0]
+    (renamed,) = plan.shelf([(first.source, first.id, first.id + ".txt")]).documents()
+    assert renamed.id == first.id + ".txt" and renamed.segments == first.segments
+    assert [p.id for p in renamed.paragraphs] == [first.id + ".txt" + p.id[len(first.id):] for p in first.paragraphs]
     assert any("#" in doc.source for doc in expected) and all(doc.segments for doc in expected)
     assert [q for q in results if isinstance(q, Quarantine)] == \
         [q for source in sorted(whole) for q in whole[source] if isinstance(q, Quarantine)]
@@ -67,8 +72,8 @@ def test_a_second_run_takes_heads_from_the_cache_and_the_same_whole_documents(tm
     assert again.unread() == []
     assert again.take_cached(again.outlet_templates()) == []
     assert again.results() == plan.results()
-    wanted = [(d.source, d.id) for d in plan.results() if isinstance(d, Document)]
-    assert list(again.whole_documents(wanted)) == list(plan.whole_documents(wanted))
+    wanted = [(d.source, d.id, d.id) for d in plan.results() if isinstance(d, Document)]
+    assert list(again.shelf(wanted).documents()) == list(plan.shelf(wanted).documents())
 
 
 def test_a_result_encodes_and_decodes_to_itself(tmp_path: Path) -> None:

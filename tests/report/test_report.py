@@ -217,6 +217,34 @@ def run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> dict
             "latest": latest, "html": (latest / "report.html").read_text(encoding="utf-8")}
 
 
+def test_drop_duplicates_takes_copies_out_of_clean_says_so_in_provenance_and_the_report_still_shows_them(
+        prefect_harness: None, tmp_path: Path) -> None:
+    """The writers of a run hold only heads: the whole documents come back from the cache (in a process of
+    their own for the clean texts and provenance), and the copies --drop-duplicates takes out must leave
+    every output alike, while the report still finds their text."""
+    from wirewash.flows.pipeline import wirewash_run
+    from wirewash.tasks.params import RunParams
+
+    wirewash_run(params=RunParams.build(raw=make_raw(tmp_path), clean=tmp_path / "clean", reports=tmp_path / "reports",
+                                        state=tmp_path / "state", drop_duplicates=True))
+    latest = tmp_path / "reports" / "latest"
+    clusters = read_jsonl(latest / "clusters.jsonl")
+    copies = {(m["file"], m["lines"][0]) for c in clusters for m in c["members"]
+              if (m["file"], m["lines"]) != (c["canonical"]["file"], c["canonical"]["lines"])}
+    assert copies, "the batch holds near-duplicate copies"
+    corpus = read_jsonl(tmp_path / "clean" / "corpus.jsonl")
+    assert not copies & {(doc["source"], p["lines"][0]) for doc in corpus for p in doc["paragraphs"]}
+    for doc in corpus:
+        assert (tmp_path / "clean" / f"{doc['id']}.txt").read_text(encoding="utf-8") == doc["text"] + "\n"
+    dropped = {(r["file"], r["lines"][0]): r for r in read_jsonl(latest / "provenance.jsonl")
+               if r["rule"] == "reuse.near-duplicate"}
+    assert set(dropped) == copies and all(r["action"] == "removed" and "near-duplicate of" in r["reason"]
+                                          for r in dropped.values())
+    shown = [m for c in report_data_of((latest / "report.html").read_text(encoding="utf-8"))["clusters"]
+             for m in c["members"]]
+    assert {(m["file"], m["lines"][0]) for m in shown} >= copies and all("".join(m["pieces"]) for m in shown)
+
+
 def test_report_data_reconciles_with_the_run_files(run: dict[str, Any]) -> None:
     data = report_data_of(run["html"])
     latest = run["latest"]
@@ -549,8 +577,13 @@ def test_report_page_written_in_pieces_is_the_rendered_page(tmp_path: Path) -> N
 
 
 def test_report_page_from_views_written_to_disk_is_the_page_from_views_in_memory(tmp_path: Path) -> None:
-    from wirewash.tasks.report.data import ParagraphIndex, document_views
-    from wirewash.tasks.report.documents import write_documents
+    """A run writes in two passes: the whole documents, read back from the cache by a process of its own,
+    give the clean texts, provenance, line counts and document lines; the heads and the notes give
+    corpus.jsonl and the views. Together they are what the whole documents in memory give."""
+    from wirewash.tasks.clean.result_cache import DocumentShelf, ResultCache, ShelvedDocument
+    from wirewash.tasks.report.data import document_views
+    from wirewash.tasks.report.documents import write_corpus_entries, write_document_views, write_line_outputs
+    from wirewash.tasks.report.summary import LineTally
     from wirewash.tasks.store.outputs import CleanStaging
 
     docs = [Document(name, f"{name}.txt", "x", "T", published="2024-01-02",
@@ -561,11 +594,23 @@ def test_report_page_from_views_written_to_disk_is_the_page_from_views_in_memory
             for name in ("a", "b", "c")]
     notes = {"b#1": {"cluster": "c1", "reused_words": 3}}
     summary = {"run_id": "r1", "counts": {}, "lines_removed_by_category": {}, "quarantined": []}
+    cache = ResultCache(tmp_path / "state")
+    for doc in docs:
+        cache.put_results(f"key-{doc.id}", [doc])
+    shelf = DocumentShelf(tmp_path / "state", tuple(ShelvedDocument(d.source, f"key-{d.id}", d.id, d.id) for d in docs))
     clean = CleanStaging(tmp_path / "clean")
-    _, views = write_documents(iter(docs), clean, tmp_path / "provenance.jsonl", notes, ParagraphIndex(docs),
-                               tmp_path / "views.jsonl")
-    clean.close()
+    lines = write_line_outputs(shelf, {}, clean.path, tmp_path / "provenance.jsonl", tmp_path / "lines.jsonl")
+    heads = [doc.head() for doc in docs]
+    write_corpus_entries(heads, clean, notes)
+    folder = clean.close()
+    views = write_document_views(heads, lines.lines, notes, tmp_path / "views.jsonl")
     assert len(views) == 3 and list(views) == document_views(docs, notes)
+    assert vars(lines.tally) == vars(LineTally.of(docs)) and lines.dropped == ()
+    assert [json.loads(line) for line in (tmp_path / "provenance.jsonl").read_text(encoding="utf-8").split("\n")[:-1]] == \
+        [seg.to_json() for doc in docs for seg in doc.segments]
+    assert [(folder / f"{d.id}.txt").read_text(encoding="utf-8") for d in docs] == [d.text + "\n" for d in docs]
+    assert [json.loads(line)["id"] for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").split("\n")[:-1]] == \
+        ["a", "b", "c"]
     from_disk = build_report_data(summary, docs, [], [], notes, views=views)
     in_memory = build_report_data(summary, docs, [], [], notes)
     assert from_disk["run"] == in_memory["run"] and from_disk["run"]["reused_words"] == 3

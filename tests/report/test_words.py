@@ -44,7 +44,7 @@ def test_many_texts_at_once_golden() -> None:
     assert found.covered(groups, texts_of, begins, ends, 4).tolist() == [5, 1, 2, 0]
 
 
-_texts = st.lists(st.text(alphabet="ab1_ .'’‘-é\n\0", max_size=30), min_size=1, max_size=6)
+_texts = st.lists(st.text(alphabet="ab1_ .'’‘-é\n\0𝐀😀\ud800", max_size=30), min_size=1, max_size=6)
 
 
 @settings(max_examples=300, deadline=None)
@@ -61,3 +61,9 @@ def test_many_texts_at_once_equal_one_at_a_time(texts: list[str], spans: list[tu
                         np.array([r[2] for r in rows], np.int64), np.array([r[3] for r in rows], np.int64), n_groups)
     want = [covered_words(texts[g // 3], [(b, e) for t, gg, b, e in rows if gg == g]) for g in range(n_groups)]
     assert got.tolist() == want
+
+
+def test_letters_and_digits_are_what_the_word_pattern_reads_on_every_code_point() -> None:
+    # WordStarts classifies code points with str.isalnum; the pattern's [^\W_] must be the same set
+    letter_or_digit = re.compile(r"[^\W_]")
+    assert [c for c in range(0x110000) if (letter_or_digit.match(chr(c)) is not None) != chr(c).isalnum()] == []
