@@ -6,6 +6,8 @@ import pickle
 from typing import Any
 
 import cloudpickle
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wirewash.tasks.payload import Payload, returns_payload
 
@@ -49,3 +51,17 @@ def test_the_wrapper_keeps_what_prefect_reads_of_the_function() -> None:
     assert inspect.signature(wrapped) == inspect.signature(make_heads)
     assert pickle.loads(cloudpickle.dumps(wrapped))(["x"]).unpack()[0] == "x"
     LOADS.clear()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=40), st.integers(0, 10**6), st.integers(0, 10**6)),
+                max_size=6))
+def test_a_document_head_travels_between_processes_unchanged(paragraphs: list[tuple[str, str, int, int]]) -> None:
+    # clean workers send heads back pickled; a paragraph pickles as a constructor call (records.Paragraph)
+    from wirewash.tasks.records import Document, Paragraph
+
+    head = Document("d", "d.txt", "x", "T", paragraphs=[Paragraph(i, t, (a, b)) for i, t, a, b in paragraphs])
+    for protocol in (2, pickle.HIGHEST_PROTOCOL):
+        back = pickle.loads(pickle.dumps(head, protocol=protocol))
+        assert back == head and type(back.paragraphs) is tuple and all(type(p) is Paragraph for p in back.paragraphs)
+    assert cloudpickle.loads(cloudpickle.dumps(head)) == head
