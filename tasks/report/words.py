@@ -96,13 +96,15 @@ class WordStarts:
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         bases = np.zeros(len(texts), dtype=np.int64)
         np.cumsum(lengths[:-1] + 1, out=bases[1:])
+        end = int(bases[-1] + lengths[-1]) if len(texts) else 0
+        kind = np.int32 if end < np.iinfo(np.int32).max else np.int64  # an int per word: 32 bits where they fit
         parts: list[np.ndarray] = []
         lo = 0
         while lo < len(texts):
             hi = max(int(np.searchsorted(bases, bases[lo] + chunk, side="right")), lo + 1)
-            parts.append(_word_starts(_SEPARATOR.join(texts[lo:hi])) + bases[lo])
+            parts.append((_word_starts(_SEPARATOR.join(texts[lo:hi])) + bases[lo]).astype(kind))
             lo = hi
-        positions = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        positions = np.concatenate(parts) if parts else np.zeros(0, kind)
         return cls(positions, bases, lengths)
 
     def counts(self) -> np.ndarray:
@@ -143,7 +145,8 @@ class WordStarts:
         return out
 
     def _before(self, offsets: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.positions, offsets, side="left")
+        # offsets within the layout fit the positions' type: searching in it spares a converted copy of them
+        return np.searchsorted(self.positions, offsets.astype(self.positions.dtype), side="left")
 
 
 _LETTER_OR_DIGIT, _JOINER = 1, 2
