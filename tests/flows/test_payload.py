@@ -65,3 +65,15 @@ def test_a_document_head_travels_between_processes_unchanged(paragraphs: list[tu
         back = pickle.loads(pickle.dumps(head, protocol=protocol))
         assert back == head and type(back.paragraphs) is tuple and all(type(p) is Paragraph for p in back.paragraphs)
     assert cloudpickle.loads(cloudpickle.dumps(head)) == head
+
+
+def test_copies_of_a_text_come_through_pickle_as_one_string() -> None:
+    # a wire story's copies reach the flow from two workers' batches: one string for all of them
+    from wirewash.tasks.records import Paragraph
+
+    parts = ["The same wire paragraph, ", "printed by two outlets."]
+    one, other = "".join(parts), "".join(parts)  # made at run time, two objects
+    assert one is not other
+    first = pickle.loads(pickle.dumps(Paragraph("a#1", one, (1, 1))))
+    second = pickle.loads(pickle.dumps(Paragraph("b#4", other, (4, 4))))
+    assert first.text == second.text == one and first.text is second.text
