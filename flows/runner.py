@@ -158,9 +158,10 @@ def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
 def start_in_process(fn: Callable[..., T], *args: Any) -> Future[T]:
     """Start ``fn(*args)`` in a fresh process of its own and return its future; the process ends when it is done.
 
-    For work the flow can hand off and go on without (the Parquet table, written from ``corpus.jsonl``
-    while the flow writes the reuse pairs and the report): on a machine whose pool is gone by then, it
-    uses the core the flow is not using. Spawned, not forked: the flow holds the corpus's heads, which a
+    For work the flow can hand off and go on without (the clean texts and provenance, read back from the
+    result cache while the flow writes ``corpus.jsonl`` and the reuse pairs; the Parquet table, written from
+    ``corpus.jsonl`` while the flow writes the pairs and the report): on a machine whose pool is gone by
+    then, it uses the core the flow is not using. Spawned, not forked: the flow holds the corpus's heads, which a
     forked child would copy page by page as it touched them. It carries the run's lifeline tag like any
     process the run starts (:mod:`wirewash.flows.lifeline`). ``future.result()`` raises what ``fn`` raised.
     """

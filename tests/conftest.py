@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +146,11 @@ def warc_record(uri: str, payload: bytes, *, kind: str = "response", http_header
     head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2019-11-19T10:00:00Z\r\n"
             f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n").encode()
     return head + block + b"\r\n\r\n"
+
+
+def covered_word_by_word(text: str, spans: Iterable[Sequence[int]]) -> int:
+    """The words of ``text`` beginning inside some ``[begin, end)`` span, found a word at a time with the outputs'
+    word pattern: the plain count that the counts in wirewash.tasks.report.words must equal."""
+    spans = list(spans)
+    return sum(1 for match in re.finditer(r"[^\W_]+(?:['’‘.][^\W_]+)*", text)
+               if any(begin <= match.start() < end for begin, end in spans))

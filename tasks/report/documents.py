@@ -19,7 +19,6 @@ Memory stays that of one document, whatever the size of the run.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +26,11 @@ from typing import Any
 
 from wirewash.tasks.clean.result_cache import DocumentShelf
 from wirewash.tasks.records import Document
-from wirewash.tasks.report.data import MAX_DOCUMENT_LINE_VIEWS, IndexEntry, document_lines, document_view, dropped_paragraphs
+from wirewash.tasks.report.data import (MAX_DOCUMENT_LINE_VIEWS, IndexEntry, document_lines, document_view,
+                                        dropped_paragraphs)
 from wirewash.tasks.report.summary import LineTally
 from wirewash.tasks.reuse.annotation import Drops, drop_paragraphs
-from wirewash.tasks.store.outputs import CleanStaging, JsonlRecords, jsonl_line, write_clean_text
+from wirewash.tasks.store.outputs import CleanStaging, JsonlRecords, jsonl_line, staging_root, write_clean_text
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def write_line_outputs(shelf: DocumentShelf, drops: Drops, clean: Path, provenan
     tally = LineTally()
     dropped: list[IndexEntry] = []
     count = 0
-    root = str(clean.resolve()) + os.sep
+    root = staging_root(clean)
     with provenance.open("w", encoding="utf-8") as handle, lines.open("w", encoding="utf-8") as lines_handle:
         for whole in shelf.documents():
             doc = drop_paragraphs(whole, drops)

@@ -188,7 +188,7 @@ class CleanStaging:
             shutil.rmtree(self.path)  # left by a crashed run: never trusted
         self.path.mkdir(parents=True)
         (self.path / CLEAN_MARKER).touch()
-        self._root = str(self.path.resolve()) + os.sep
+        self._root = staging_root(self.path)
         self._corpus = (self.path / "corpus.jsonl").open("w", encoding="utf-8")
 
     def add(self, doc: Document, annotations: Mapping[str, dict[str, Any]]) -> None:
@@ -210,9 +210,14 @@ class CleanStaging:
         return self.path
 
 
+def staging_root(folder: Path) -> str:
+    """``clean/``'s staging folder as :func:`write_clean_text` takes it: resolved once, with a trailing separator."""
+    return str(folder.resolve()) + os.sep
+
+
 def write_clean_text(root: str, doc: Document) -> None:
-    """Write ``doc``'s clean text as ``<id>.txt`` under ``root`` (a staging folder's resolved path and a
-    separator), refusing an id that leads outside it."""
+    """Write ``doc``'s clean text as ``<id>.txt`` under ``root`` (:func:`staging_root`), refusing an id that
+    leads outside it."""
     # a lexical check: the staging folder is new and holds only what CleanStaging and this function make
     # (folders and files, no links), so the normalised path is where the file lands; resolving it asked the
     # file system about every component, for every document

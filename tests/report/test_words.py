@@ -1,4 +1,4 @@
-"""Word counts: one text at a time (covered_words) and many at once (WordStarts), which must agree."""
+"""Word counts for many texts at once (WordStarts): what counting a word at a time gives."""
 from __future__ import annotations
 
 import re
@@ -7,29 +7,30 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wirewash.tasks.report.words import WordStarts, covered_words, word_count, word_starts
+from conftest import covered_word_by_word
+from wirewash.tasks.report.words import WordStarts, word_count
 
 WORD = r"[^\W_]+(?:['’‘.][^\W_]+)*"
 
 
-def test_covered_words_counts_each_word_in_a_passage_once() -> None:
+def test_a_word_counts_once_in_overlapping_passages() -> None:
     text = "one two three four five six"
-    assert covered_words(text, [[0, 13], [4, 18], [24, 27]]) == 5  # one..four, and six
-    assert covered_words(text, []) == 0
-
-
-def _covered_word_by_word(text: str, spans: list[tuple[int, int]]) -> int:
-    """The words beginning inside some span, found a word at a time: what :func:`covered_words` must count."""
-    return sum(1 for match in re.finditer(WORD, text) if any(begin <= match.start() < end for begin, end in spans))
+    found = WordStarts.of([text])
+    groups, texts = np.array([0, 0, 0, 1]), np.zeros(4, np.int64)
+    covered = found.covered(groups, texts, np.array([0, 4, 24, 5]), np.array([13, 18, 27, 5]), 3)
+    assert covered.tolist() == [5, 0, 0]  # one..four, and six; an empty span; no span
+    assert covered_word_by_word(text, [[0, 13], [4, 18], [24, 27]]) == 5
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="ab1_ .'’‘-é\n", max_size=40), st.lists(st.tuples(st.integers(-3, 45), st.integers(-3, 45)), max_size=5))
-def test_covered_words_equals_a_word_at_a_time_count(text: str, spans: list[tuple[int, int]]) -> None:
+def test_one_text_equals_a_word_at_a_time_count(text: str, spans: list[tuple[int, int]]) -> None:
     # spans cutting words, after apostrophes and points, before the text, past its end, empty or reversed
-    assert covered_words(text, spans) == _covered_word_by_word(text, spans)
-    assert covered_words(text, spans, word_starts(text)) == _covered_word_by_word(text, spans)  # by bisection
-    assert word_count(text) == len(re.findall(WORD, text))
+    found = WordStarts.of([text])
+    covered = found.covered(np.zeros(len(spans), np.int64), np.zeros(len(spans), np.int64),
+                            np.array([b for b, _ in spans], np.int64), np.array([e for _, e in spans], np.int64), 1)
+    assert covered.tolist() == [covered_word_by_word(text, spans)]
+    assert found.counts().tolist() == [word_count(text)] == [len(re.findall(WORD, text))]
 
 
 def test_many_texts_at_once_golden() -> None:
@@ -37,7 +38,8 @@ def test_many_texts_at_once_golden() -> None:
     found = WordStarts.of(texts)
     assert found.counts().tolist() == [6, 0, 2, 1]
     # group 0: text 0's overlapping spans (one..four, and six); group 1: text 0 again, one span cutting "three"
-    # at its start (counted: a word counts where it begins); group 2: text 2 from before its start to past its end; group 3: no span
+    # at its start (counted: a word counts where it begins); group 2: text 2 from before its start to past its
+    # end; group 3: no span
     groups = np.array([0, 0, 0, 1, 2])
     texts_of = np.array([0, 0, 0, 0, 2])
     begins, ends = np.array([0, 4, 24, 7, -5]), np.array([13, 18, 27, 9, 99])
@@ -59,7 +61,7 @@ def test_many_texts_at_once_equal_one_at_a_time(texts: list[str], spans: list[tu
     n_groups = 3 * len(texts)
     got = found.covered(np.array([r[1] for r in rows], np.int64), np.array([r[0] for r in rows], np.int64),
                         np.array([r[2] for r in rows], np.int64), np.array([r[3] for r in rows], np.int64), n_groups)
-    want = [covered_words(texts[g // 3], [(b, e) for t, gg, b, e in rows if gg == g]) for g in range(n_groups)]
+    want = [covered_word_by_word(texts[g // 3], [(b, e) for t, gg, b, e in rows if gg == g]) for g in range(n_groups)]
     assert got.tolist() == want
 
 

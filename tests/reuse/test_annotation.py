@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from wirewash.tasks.records import Cluster, Document, Overlap, Paragraph
-from wirewash.tasks.report.words import covered_words, word_count
+from conftest import covered_word_by_word
+from wirewash.tasks.report.words import word_count
 from wirewash.tasks.reuse.annotation import annotate_paragraphs
 from wirewash.tasks.reuse.detect import paragraph_refs
 from wirewash.tasks.reuse.overlap import find_overlaps
@@ -46,7 +47,7 @@ def plain_notes(documents: list[Document], overlaps: list[Overlap], clusters: li
             spans.setdefault(pid(this), []).extend(getattr(p, side) for p in pair.passages)
     texts = {p.id: p.text for doc in documents for p in doc.paragraphs}
     for key, found in spans.items():
-        words, total = covered_words(texts[key], found), word_count(texts[key])
+        words, total = covered_word_by_word(texts[key], found), word_count(texts[key])
         notes[key].update({"reused_words": words, "reused_share": round(words / total, 4) if total else 0.0})
     return notes
 
