@@ -12,7 +12,10 @@ its language; menus, cards and footers rarely write such paragraphs.
 
 * :func:`long_paragraphs` reads them (under a millisecond on a news page).
 * :func:`under_covered`: the fast pass kept less than ``COVERAGE`` of their
-  characters — the evidence that calls for the full cascade. With the
+  characters — the evidence that calls for the full cascade. So does
+  :func:`merged_block`: the fast pass returned the page as one or two lines,
+  one of them holding several long paragraphs whole (it took a box whose
+  blocks it did not tell apart, captions and credits run in with the prose). With the
   short and run-on tests of :mod:`wirewash.tasks.clean.extraction`, the full cascade runs
   on 59 of wcxb-dev's 709 pages and 16 of aeb's 181, and is kept on 29 and 2.
 * Under ``SECOND_OPINION_COVERAGE`` of them (and wherever the full cascade
@@ -62,6 +65,12 @@ TOP_NODE_MARGIN = 0.05
 paragraphs by at least this much more F1: one container also holds bylines, calls to action and an author's bio, so
 a near tie is trafilatura's (0, 0.05, 0.1 tried on the even ids of wcxb-dev, the top node asked on every doubted
 page: 0 also took two pages for the worse, 0.05 and 0.1 took the same three pages, each for the better)."""
+
+MERGED_MAX_LINES = 2
+"""An extraction of at most this many lines, one of which holds two or more long paragraphs whole, is one merged
+block (:func:`merged_block`). On wcxb-dev and aeb, extractions holding such a line among more lines were as good as the
+full cascade's (the same lines) and readability's agreed no better where it scored better: only the one-block case
+is evidence."""
 
 _WORD_RE = re.compile(r"\w+")
 _BLOCK_TAGS = ("p", "li", "dd", "blockquote")
@@ -173,6 +182,25 @@ def can_referee(paragraphs: str) -> bool:
 def under_covered(extracted_chars: int, paragraphs: str, coverage: float = COVERAGE) -> bool:
     """The page has enough long paragraphs to judge, and the extraction kept under ``coverage`` of them."""
     return can_referee(paragraphs) and extracted_chars < coverage * len(paragraphs)
+
+
+def merged_block(texts: list[str], paragraphs: str) -> bool:
+    """Whether the extraction is the page run together: at most ``MERGED_MAX_LINES`` lines, one of which holds
+    two or more of the long paragraphs whole (whitespace folded).
+
+    Catches a fast pass that took the article's box as one block: every paragraph, caption and photo credit
+    on one line, which no line rule can take apart. Leaves alone an extraction of several lines (a long line
+    among them is a paragraph the page itself printed as one, or a table) and a one-line extraction holding at
+    most one long paragraph (a short post).
+    """
+    if len(texts) > MERGED_MAX_LINES or not paragraphs:
+        return False
+    blocks = paragraphs.split("\n")
+    for text in texts:
+        folded = " ".join(text.split())
+        if sum(block in folded for block in blocks) >= 2:
+            return True
+    return False
 
 
 def _grams(texts: Iterable[str]) -> set[tuple[str, ...]]:

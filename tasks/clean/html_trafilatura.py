@@ -7,8 +7,9 @@ much of its text is link text (:class:`ExtractedLine`). The page's metadata
 (title, author, date, URL, site name) comes from trafilatura's metadata
 functions on the same parsed tree (:mod:`wirewash.tasks.clean.html_metadata`).
 When that pass returns next to nothing, one run-on line that is mostly not
-sentences (a menu and the story flattened together), or under half of the
-page's long paragraphs (it took one box of the page, not the article),
+sentences (a menu and the story flattened together), the article's paragraphs
+run together on one line, or under seven tenths of the page's long paragraphs
+(it took one box of the page, not the article),
 trafilatura's full cascade gets a second try, and the extraction that agrees
 better with the page's long paragraphs is kept
 (:mod:`wirewash.tasks.clean.extractor_choice`). On those pages, and where the
@@ -37,6 +38,7 @@ from wirewash.tasks.clean.extractor_choice import (
     can_referee,
     lags,
     long_paragraphs,
+    merged_block,
     referee,
     under_covered,
 )
@@ -179,7 +181,8 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     run_on = _run_on_share(lines)
     cascade = FAST_PASS
     fresh = None
-    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs):
+    if (chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs)
+            or merged_block([line.text for line in lines], paragraphs)):
         # the fast pass pruned the tree in place: the page is parsed again (on about one page in twelve)
         fresh = trafilatura.load_html(html)
         second = _full_lines(fresh, options)  # the full cascade works on a copy: ``fresh`` stays whole

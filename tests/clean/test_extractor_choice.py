@@ -8,7 +8,8 @@ from wirewash.tasks.clean import html_trafilatura, top_node
 from wirewash.tasks.clean.extraction import extract_html
 from wirewash.tasks.clean.html_decide import decide_lines
 from wirewash.tasks.clean.html_trafilatura import ExtractedLine, _take_second, run_trafilatura
-from wirewash.tasks.clean.extractor_choice import adds_text, agreement, long_paragraphs, referee, under_covered
+from wirewash.tasks.clean.extractor_choice import (adds_text, agreement, long_paragraphs, merged_block, referee,
+                                                   under_covered)
 from test_extraction import SENTENCES
 
 PROSE = [" ".join(SENTENCES[i:] + SENTENCES[:i]) for i in range(len(SENTENCES))]
@@ -44,6 +45,17 @@ def test_under_covered_needs_evidence() -> None:
     assert under_covered(300, paragraphs)
     assert not under_covered(len(paragraphs), paragraphs)
     assert not under_covered(10, PROSE[0][:300])  # too little paragraph text to judge by
+
+
+def test_merged_block_is_the_article_run_together_on_one_line() -> None:
+    paragraphs = "\n".join(PROSE[:3])
+    assert merged_block(["Photo: Harbour Trust " + " ".join(PROSE[:3])], paragraphs)
+    assert merged_block(["Harbour wall", "Caption. " + PROSE[0] + "  " + PROSE[1]], paragraphs)  # whitespace folded
+    # negatives: the paragraphs on lines of their own; one paragraph on a line (a short post); a third line
+    assert not merged_block(PROSE[:3], paragraphs)
+    assert not merged_block([PROSE[0]], paragraphs)
+    assert not merged_block(["Harbour wall", "By Ann Lee", PROSE[0] + " " + PROSE[1]], paragraphs)
+    assert not merged_block([" ".join(PROSE[:3])], "")  # no long paragraphs to tell by
 
 
 def test_referee_prefers_the_extraction_that_agrees_with_the_paragraphs() -> None:
@@ -158,6 +170,26 @@ def test_a_fast_pass_missing_a_paragraph_asks_readability_alone(monkeypatch: pyt
     monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: pytest.fail("the full cascade ran"))
     extraction = run_trafilatura(html)
     assert extraction.cascade == html_trafilatura.READABILITY
+    assert [line.text for line in extraction.lines] == STORY
+
+
+def test_a_fast_pass_running_the_article_together_gives_way_to_the_full_cascade(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass (made to return the article's box as one line, a caption and a sign-up prompt run in) covers
+    every long paragraph, so no coverage test doubts it; the one merged line does: the full cascade runs and its
+    lines, a paragraph each, agree better with the long paragraphs and are kept."""
+    html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
+    real = html_trafilatura._lines_with_link_share
+    caption = "The old harbour wall at low tide, seen from the northern jetty last winter. Photo: Harbour Trust archive"
+    prompt = "Sign up for our weekly newsletter to get the best local stories delivered to your inbox every Friday."
+
+    def one_line(body):  # noqa: ANN001, ANN202 - the fast pass's lines, run together with the box's other text
+        lines = real(body)
+        return [ExtractedLine(" ".join([caption, *(line.text for line in lines), prompt]))] if len(lines) > 2 else lines
+
+    monkeypatch.setattr(html_trafilatura, "_lines_with_link_share", one_line)
+    monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: [ExtractedLine(text) for text in STORY])
+    extraction = run_trafilatura(html)
+    assert extraction.cascade == html_trafilatura.FULL_CASCADE
     assert [line.text for line in extraction.lines] == STORY
 
 
