@@ -17,7 +17,7 @@ its language; menus, cards and footers rarely write such paragraphs.
   one of them holding several long paragraphs whole (it took a box whose
   blocks it did not tell apart, captions and credits run in with the prose). With the
   short and run-on tests of :mod:`wirewash.tasks.clean.extraction`, the full cascade runs
-  on 61 of wcxb-dev's 709 pages and 14 of aeb's 181, and is kept on 30 and 3 (counted with merged_block).
+  on 61 of wcxb-dev's 709 pages and 14 of aeb's 181, and is kept on 29 and 2.
 * Under ``SECOND_OPINION_COVERAGE`` of them (and wherever the full cascade
   runs), trafilatura's readability port gives a third opinion, taken only
   where it agrees better and :func:`adds_text` the others lack.

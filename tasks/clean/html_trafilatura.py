@@ -181,8 +181,8 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
     run_on = _run_on_share(lines)
     cascade = FAST_PASS
     fresh = None
-    if (chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs)
-            or merged_block([line.text for line in lines], paragraphs)):
+    merged = merged_block([line.text for line in lines], paragraphs)
+    if chars < FALLBACK_CHARS or run_on > RUN_ON_SHARE or under_covered(chars, paragraphs) or merged:
         # the fast pass pruned the tree in place: the page is parsed again (on about one page in twelve)
         fresh = trafilatura.load_html(html)
         second = _full_lines(fresh, options)  # the full cascade works on a copy: ``fresh`` stays whole
@@ -192,7 +192,7 @@ def run_trafilatura(html: str, url: str | None = None) -> Extraction:
         tree = fresh if fresh is not None else trafilatura.load_html(html)
         # the top node is read first (readability prunes the tree in place), and only where trafilatura failed
         fourth = _top_node_lines(tree) if lags([line.text for line in lines], paragraphs) else []
-        if _better_opinion(lines, third := _readability_lines(tree), paragraphs):
+        if _better_opinion(lines, third := _readability_lines(tree), paragraphs, may_drop=merged):
             lines, cascade = third, READABILITY
         if _better_opinion(lines, fourth, paragraphs, TOP_NODE_MARGIN):
             lines, cascade = fourth, TOP_NODE
@@ -252,11 +252,15 @@ def _full_lines(tree: Any, options: dict[str, Any]) -> list[ExtractedLine]:
 
 
 def _better_opinion(current: list[ExtractedLine], offered: list[ExtractedLine], paragraphs: str,
-                    margin: float = 0.0) -> bool:
+                    margin: float = 0.0, *, may_drop: bool = False) -> bool:
     """Whether another opinion replaces the current lines: it adds text they lack and agrees (by more than ``margin``)
-    better with the page's long paragraphs (:mod:`wirewash.tasks.clean.extractor_choice`)."""
+    better with the page's long paragraphs (:mod:`wirewash.tasks.clean.extractor_choice`).
+
+    ``may_drop``: the fast pass ran this page's article together (:func:`~wirewash.tasks.clean.extractor_choice.
+    merged_block`), so trafilatura's reading of its blocks is off, and an opinion that only drops text (the captions
+    and credits it ran in with the prose) is taken on the long paragraphs' word too."""
     kept, new = [line.text for line in current], [line.text for line in offered]
-    return adds_text(kept, new) and bool(referee(kept, new, paragraphs, margin))
+    return (may_drop or adds_text(kept, new)) and bool(referee(kept, new, paragraphs, margin))
 
 
 def _readability_lines(tree: Any) -> list[ExtractedLine]:

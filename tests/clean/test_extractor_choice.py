@@ -193,6 +193,21 @@ def test_a_fast_pass_running_the_article_together_gives_way_to_the_full_cascade(
     assert [line.text for line in extraction.lines] == STORY
 
 
+def test_where_the_article_ran_together_readability_may_drop_what_was_run_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast pass and the full cascade both return the article's box as one line, caption and prompt run in:
+    readability's paragraphs add no text, only drop those two, and are kept all the same, as they agree better
+    with the long paragraphs (on a page not run together, an opinion that only drops text is never taken)."""
+    html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in STORY) + "\n</article>")
+    merged = [ExtractedLine(" ".join(["The old harbour wall at low tide, seen from the northern jetty last winter.",
+                                      *STORY, "Sign up for our weekly newsletter to get the best local stories."]))]
+    monkeypatch.setattr(html_trafilatura, "_lines_with_link_share", lambda body: merged)
+    monkeypatch.setattr(html_trafilatura, "_full_lines", lambda tree, options: merged)
+    monkeypatch.setattr(html_trafilatura, "_readability_lines", lambda tree: [ExtractedLine(text) for text in STORY])
+    extraction = run_trafilatura(html)
+    assert extraction.cascade == html_trafilatura.READABILITY
+    assert [line.text for line in extraction.lines] == STORY
+
+
 def test_a_fast_pass_that_holds_the_article_is_kept() -> None:
     html = _page("<article>\n" + "\n".join(f"<p>{text}</p>" for text in PROSE) + "\n</article>")
     assert run_trafilatura(html).cascade == html_trafilatura.FAST_PASS
