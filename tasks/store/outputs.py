@@ -174,7 +174,9 @@ def publish_clean(staging: Path, clean: Path) -> None:
 
 
 class CleanStaging:
-    """``clean/``'s staging folder, filled one document at a time: ``<id>.txt`` and a ``corpus.jsonl`` line each.
+    """``clean/``'s staging folder, filled one document at a time: a ``corpus.jsonl`` line each (:meth:`add_entry`),
+    and each ``<id>.txt`` written into it by :func:`write_clean_text` (a run's line writer does that in a
+    process of its own, from the whole documents, while the flow adds the entries from their heads).
 
     The folder is built beside ``clean`` (:func:`clean_staging_path`); :func:`publish_clean` later swaps
     it in. Documents are added in id order (``corpus.jsonl``'s order); a run streams them from disk, so
@@ -188,16 +190,10 @@ class CleanStaging:
             shutil.rmtree(self.path)  # left by a crashed run: never trusted
         self.path.mkdir(parents=True)
         (self.path / CLEAN_MARKER).touch()
-        self._root = staging_root(self.path)
         self._corpus = (self.path / "corpus.jsonl").open("w", encoding="utf-8")
 
-    def add(self, doc: Document, annotations: Mapping[str, dict[str, Any]]) -> None:
-        """Write ``doc``'s clean text and its ``corpus.jsonl`` line."""
-        write_clean_text(self._root, doc)
-        self.add_entry(doc, annotations)
-
     def add_entry(self, doc: Document, annotations: Mapping[str, dict[str, Any]]) -> None:
-        """Write ``doc``'s ``corpus.jsonl`` line only (its text is written by :func:`write_clean_text`)."""
+        """Write ``doc``'s ``corpus.jsonl`` line (its text is written by :func:`write_clean_text`)."""
         record = doc.to_json()
         for paragraph in record["paragraphs"]:
             paragraph.update(annotations.get(paragraph["id"], {}))

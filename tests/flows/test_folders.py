@@ -206,18 +206,19 @@ def test_raw_naming_a_file_says_which_folder_to_pass(project: Path, capsys) -> N
 @pytest.mark.parametrize("doc_id", ["../escaped", "outlet/../../escaped", "/tmp/absolute"])
 def test_a_document_id_leading_outside_clean_is_refused_and_nothing_is_written(tmp_path: Path, doc_id: str) -> None:
     from wirewash.tasks.records import Document
-    from wirewash.tasks.store.outputs import CleanStaging, UnsafeOutputPathError
+    from wirewash.tasks.store.outputs import CleanStaging, UnsafeOutputPathError, staging_root, write_clean_text
 
     clean = CleanStaging(tmp_path / "clean")
     with pytest.raises(UnsafeOutputPathError, match="outside clean/"):
-        clean.add(Document(doc_id, "x.txt", "x"), {})
+        write_clean_text(staging_root(clean.path), Document(doc_id, "x.txt", "x"))
     assert not (tmp_path / "escaped.txt").exists() and not Path("/tmp/absolute.txt").exists()
 
 
 def test_a_document_id_with_folders_writes_inside_the_staging_folder(tmp_path: Path) -> None:
     from wirewash.tasks.records import Document, Paragraph
-    from wirewash.tasks.store.outputs import CleanStaging
+    from wirewash.tasks.store.outputs import CleanStaging, staging_root, write_clean_text
 
     clean = CleanStaging(tmp_path / "clean")
-    clean.add(Document("outlet/./sub/story", "outlet/sub/story.txt", "x", paragraphs=[Paragraph("p", "Text.", (1, 1))]), {})
+    write_clean_text(staging_root(clean.path),
+                     Document("outlet/./sub/story", "outlet/sub/story.txt", "x", paragraphs=[Paragraph("p", "Text.", (1, 1))]))
     assert (clean.path / "outlet" / "sub" / "story.txt").read_text(encoding="utf-8") == "Text.\n"

@@ -672,7 +672,7 @@ def test_parquet_from_corpus_jsonl_is_the_file_from_documents_and_their_notes(tm
              "b/two#L2": {"cluster": "c1", "canonical": False, "reused_with": [], "reused_words": 0, "reused_share": 0.0}}
     staging = CleanStaging(tmp_path / "clean")
     for doc in docs:
-        staging.add(doc, notes)
+        staging.add_entry(doc, notes)
     folder = staging.close()
     assert list(parquet.corpus_rows(folder / "corpus.jsonl")) == list(parquet.paragraph_rows(docs, notes))
     parquet.write_corpus_parquet(folder / "corpus.jsonl", tmp_path / "from-corpus.parquet")
