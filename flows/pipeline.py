@@ -82,8 +82,8 @@ def _read_sources(params: RunParams, sources: list[str], stamps: dict[str, FileS
                                                "spill": spill / f"read-{tag}-{n:05d}.pickle"}
                                               for n, batch in enumerate(batches)])
     read: dict[str, FileRead] = {}
-    for future in progress.track(futures, [len(b) for b in batches], "read"):
-        read.update(future.result().unpack())
+    for payload in progress.track(runner.take_results(futures), [len(b) for b in batches], "read"):
+        read.update(payload.unpack())
     return read
 
 
@@ -108,8 +108,9 @@ def _clean_sources(
                                                               if o in templates}}
                                                for batch, path, segment in zip(batches, spills, segments)])
     # track() first: zip stops at the shorter input, and track() counts a batch when asked for the next
-    for future, batch, path in zip(progress.track(futures, [len(b) for b in batches], "clean"), batches, spills):
-        for number, ((source, _), result) in enumerate(zip(batch, future.result().unpack())):
+    for payload, batch, path in zip(progress.track(runner.take_results(futures), [len(b) for b in batches], "clean"),
+                                    batches, spills):
+        for number, ((source, _), result) in enumerate(zip(batch, payload.unpack())):
             results[source].append(CleanedItem(result, (path, number)))
     return results
 

@@ -155,6 +155,17 @@ def submit(task: Any, calls: list[dict[str, Any]]) -> list[Any]:
     return [runner.submit(task, call) for call in calls]
 
 
+def take_results(futures: list[Any]) -> Iterator[Any]:
+    """Each future's result, in order; each future leaves ``futures`` (and is let go) once its result is taken.
+
+    A finished future holds its result until it goes: on a process pool the pickled bytes, on a Dask
+    cluster the value itself, kept on a worker. Held to a stage's end, the clean stage's futures kept every
+    batch's heads twice in the flow, as bytes and as the objects unpickled from them."""
+    futures.reverse()
+    while futures:
+        yield futures.pop().result()
+
+
 def start_in_process(fn: Callable[..., T], *args: Any) -> Future[T]:
     """Start ``fn(*args)`` in a fresh process of its own and return its future; the process ends when it is done.
 

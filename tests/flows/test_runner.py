@@ -63,3 +63,25 @@ def test_batches_grow_on_a_pool_but_not_past_the_cap_unless_asked(count: int, wo
     cap = runner.GROWN_BATCH_FILES if capped else grown
     expected = batch_size if count <= batch_size else max(batch_size, min(cap, grown))
     assert all(len(batch) == expected for batch in out[:-1]) and all(0 < len(b) <= expected for b in out)
+
+
+def test_take_results_lets_each_future_go_once_its_result_is_taken() -> None:
+    # a finished future holds its result (a clean batch's heads, pickled): held to the stage's end, every
+    # batch's heads stayed in the flow twice
+    import gc
+    import weakref
+    from concurrent.futures import Future
+
+    futures: list[Future[str]] = []
+    for value in ("a", "b", "c"):
+        future: Future[str] = Future()
+        future.set_result(value)
+        futures.append(future)
+    refs = [weakref.ref(f) for f in futures]
+    del future
+    taken = runner.take_results(futures)
+    assert next(taken) == "a"
+    assert next(taken) == "b"  # asked for the next: the first future is gone
+    gc.collect()
+    assert refs[0]() is None and refs[2]() is not None
+    assert list(taken) == ["c"] and futures == []
