@@ -138,6 +138,7 @@ def write_paragraphs_parquet(path: Path, rows: Iterator[dict[str, Any]]) -> Path
         while (group := _row_group(rows, schema)).num_rows or not wrote:
             writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
             wrote = True
+            del group  # written: not held while the next group is made
     # Arrow's allocator keeps what the row groups freed for its next table: without this, a run that
     # goes on to build its report carries ~300 MB of idle buffers (a 500,000-row table)
     pa.default_memory_pool().release_unused()
@@ -152,17 +153,28 @@ CONVERT_ROWS = 10_000
 def _row_group(rows: Iterator[dict[str, Any]], schema: Any) -> Any:
     """The next :data:`ROW_GROUP_ROWS` rows as one table, converted :data:`CONVERT_ROWS` at a time.
 
-    The pieces are combined into one chunk per column before the table is written: a table in chunks
-    is written as other pages (same values, other bytes), and the file must stay byte for byte the same."""
+    The pieces are joined into one chunk per column before the table is written: a table in chunks is
+    written as other pages (same values, other bytes), and the file must stay byte for byte the same.
+    They are joined a column at a time, each column's pieces let go once joined: the whole group held
+    twice (pieces and joined copy) was the Parquet writer's peak (425 -> 330 MB at 500,000 rows)."""
     import pyarrow as pa
 
-    pieces = []
+    pieces: dict[str, list[Any]] = {name: [] for name in schema.names}
     for start in range(0, ROW_GROUP_ROWS, CONVERT_ROWS):
         piece = _columns(islice(rows, min(CONVERT_ROWS, ROW_GROUP_ROWS - start)), schema.names)
         if not piece["id"]:
             break
-        pieces.append(pa.Table.from_pydict(piece, schema=schema))
-    return pa.concat_tables(pieces).combine_chunks() if pieces else schema.empty_table()
+        table = pa.Table.from_pydict(piece, schema=schema)
+        del piece
+        for name in schema.names:
+            pieces[name].extend(table.column(name).chunks)
+        del table
+    if not pieces["id"]:
+        return schema.empty_table()
+    columns = []
+    for name in schema.names:
+        columns.append(pa.concat_arrays(pieces.pop(name)))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _columns(rows: Iterable[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
