@@ -38,7 +38,7 @@ from wirewash.tasks.report.data import ParagraphIndex, build_report_data
 from wirewash.tasks.report.documents import write_corpus_entries, write_document_views, write_line_outputs
 from wirewash.tasks.report.html import write_report_page
 from wirewash.tasks.report.parquet import PARQUET_NAME, write_corpus_parquet
-from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id
+from wirewash.tasks.report.summary import NameCollision, build_summary, make_run_id, rounded_timings
 from wirewash.tasks.reuse.annotation import annotate_paragraphs, drop_paragraphs, plan_drops
 from wirewash.tasks.reuse.detect import find_reuse_task, paragraph_refs, reuse_counts, write_batch_segment
 from wirewash.tasks.reuse.index import commit_index
@@ -123,15 +123,22 @@ def reuse_spill(params: RunParams) -> Path:
 def _summarize(params: RunParams, run_id: str, listing: RawListing, documents: list[Document],
                quarantined: list[Quarantine], overlaps: list[dict[str, Any]], clusters: list[dict[str, Any]],
                timings: dict[str, float], wall: float, **extra: Any) -> dict[str, Any]:
-    """The run summary as ``summary.json`` holds it, with the stage timings, the whole command's wall time and
-    its start-up (Prefect's included) when the command line said when it started, and what the scan skipped."""
+    """The run summary as ``summary.json`` holds it, with the stage timings so far (:func:`_close_timings`) and
+    what the scan skipped."""
+    _close_timings(timings, wall)
+    return build_summary(run_id, params, len(listing.files), documents, quarantined, overlaps, clusters, timings,
+                         skipped=listing.skipped, **extra).to_json()
+
+
+def _close_timings(timings: dict[str, float], wall: float) -> dict[str, float]:
+    """``timings`` with ``total`` (the flow's stages, from ``wall``: when they began) and, when the command line
+    said when it started, ``startup`` (imports, Prefect's API) and ``wall`` (the whole command), all up to now."""
     timings["total"] = time.perf_counter() - wall
     started = environment.command_started_at
     if started is not None:
         timings["startup"] = wall - started
         timings["wall"] = time.perf_counter() - started
-    return build_summary(run_id, params, len(listing.files), documents, quarantined, overlaps, clusters, timings,
-                         skipped=listing.skipped, **extra).to_json()
+    return timings
 
 
 def _nothing_processed(params: RunParams, run_id: str, listing: RawListing, quarantined: list[Quarantine],
@@ -263,12 +270,15 @@ def _run(params: RunParams) -> dict[str, Any] | State:
     summary = _summarize(params, run_id, listing, documents, quarantined, overlap_records, cluster_records,
                          timings, wall, run_counts=run_counts, index_batch=index_batch,
                          collisions=[NameCollision(**c) for c in collisions], tally=tally, overlap_kinds=overlap_kinds)
+    with _timed(timings, "report"):
+        report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations,
+                                        views=views, index=index)
+        write_report_page(staging / "report.html", report_data)
+        views_file.unlink()
+        parquet.result()  # clean/ is all or nothing: its table is written before it is published
+    # written last, so that its times cover the report too (the page shows none of them)
+    summary["timings_seconds"] = rounded_timings(_close_timings(timings, wall))
     dump_json(staging / "summary.json", summary)
-    report_data = build_report_data(summary, documents, overlap_records, cluster_records, annotations,
-                                    views=views, index=index)
-    write_report_page(staging / "report.html", report_data)
-    views_file.unlink()
-    parquet.result()  # clean/ is all or nothing: its table is written before it is published
     # Commit: everything is staged; clean/ is published first, then reports/latest, then the state
     crash_point("before-commit")
     publish_clean(clean_staging, params.clean)

@@ -112,7 +112,8 @@ class Summary(_Part):
     parameters: RunParams = Field(description="the resolved run parameters")
     versions: dict[str, str] = Field(description="versions of Python and the libraries that shape the output")
     timings_seconds: dict[str, Annotated[float, Field(ge=0)]] = Field(
-        description="seconds per stage; total: the flow's stages; startup and wall: the whole command, when run from it")
+        description="seconds per stage (report: the report page, and the Parquet table waited for); total: the flow's "
+                    "stages; startup and wall: the command until its outputs are committed, when run from it")
 
     @field_serializer("counts")
     def _present_counts(self, counts: Counts) -> dict[str, int]:
@@ -173,6 +174,11 @@ class LineTally:
             self.without_text.append(found)
 
 
+def rounded_timings(timings: Mapping[str, float]) -> dict[str, float]:
+    """Stage timings as the summary gives them (``timings_seconds``): milliseconds."""
+    return {k: round(v, 3) for k, v in timings.items()}
+
+
 def build_summary(
     run_id: str,
     params: RunParams,
@@ -216,5 +222,5 @@ def build_summary(
         quarantined=sorted(quarantined, key=lambda q: q.source),
         name_collisions=list(collisions), skipped=list(skipped), documents_without_text=missing,
         index_batch=index_batch, parameters=params, versions=library_versions(),
-        timings_seconds={k: round(v, 3) for k, v in timings.items()},
+        timings_seconds=rounded_timings(timings),
     )
